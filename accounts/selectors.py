@@ -1,0 +1,40 @@
+"""Reads of people, scoped to who is asking."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Agent, ApiKey, Role, Team, User
+
+
+def agents_visible_to(*, fetched_by) -> QuerySet[Agent]:
+    """Admins see every agent, managers the agents of their teams, agents themselves."""
+    agents = Agent.objects.select_related("team", "user")
+    role = getattr(fetched_by, "role", None)
+    if role in (Role.ADMIN, "integration"):
+        return agents
+    if role == Role.MANAGER:
+        return agents.filter(team__managers=fetched_by)
+    if role == Role.AGENT:
+        return agents.filter(user=fetched_by)
+    return agents.none()
+
+
+def teams_visible_to(*, fetched_by) -> QuerySet[Team]:
+    role = getattr(fetched_by, "role", None)
+    teams = Team.objects.prefetch_related("managers")
+    if role in (Role.ADMIN, "integration"):
+        return teams
+    if role == Role.MANAGER:
+        return teams.filter(managers=fetched_by)
+    if role == Role.AGENT:
+        return teams.filter(agents__user=fetched_by)
+    return teams.none()
+
+
+def users_list() -> QuerySet[User]:
+    return User.objects.exclude(role="").select_related("agent").order_by("role", "email")
+
+
+def apikeys_list() -> QuerySet[ApiKey]:
+    return ApiKey.objects.select_related("created_by")

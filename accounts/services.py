@@ -1,0 +1,83 @@
+"""Writes for users, teams, agents and API keys. Views, API, commands and tests call these."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Agent, ApiKey, Role, Team, User
+
+API_KEY_PREFIX = "cw"
+
+
+def user_create(*, email: str, password: str | None, role: str, first_name: str = "",
+                last_name: str = "") -> User:
+    """``user_create(email="ana@example.com", password=None, role="manager")``.
+
+    With no password the user cannot log in until they set one through the reset email.
+    """
+    if role not in Role.values:
+        raise ValueError(f"unknown role {role!r}; expected one of {', '.join(Role.values)}")
+    user = User(username=email.lower(), email=email.lower(), role=role,
+                first_name=first_name, last_name=last_name,
+                is_staff=False, is_superuser=False)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def team_create(*, name: str) -> Team:
+    return Team.objects.create(name=name)
+
+
+@transaction.atomic
+def agent_invite(*, agent: Agent, email: str) -> User:
+    """Give an agent seen in data a login. The user sets a password via the reset email."""
+    if agent.user_id:
+        raise ValueError(f"agent {agent.acd_login} already has a login ({agent.user.email})")
+    user = user_create(email=email, password=None, role=Role.AGENT,
+                       first_name=agent.display_name.split(" ")[0] if agent.display_name else "")
+    agent.user = user
+    agent.save(update_fields=["user"])
+    return user
+
+
+def _hash_key(raw_key: str) -> str:
+    # Keys carry 256 bits of randomness, so a fast hash is enough: there is nothing to
+    # brute-force, unlike a password.
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+def apikey_create(*, name: str, created_by: User | None = None) -> tuple[ApiKey, str]:
+    """Returns the stored key and the raw secret, which is never stored and shown once."""
+    prefix = secrets.token_hex(4)
+    raw = f"{API_KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    key = ApiKey.objects.create(name=name, prefix=prefix, key_hash=_hash_key(raw),
+                                created_by=created_by)
+    return key, raw
+
+
+def apikey_revoke(*, key: ApiKey) -> ApiKey:
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+def apikey_authenticate(raw_key: str) -> ApiKey | None:
+    """The active key of the current tenant matching ``raw_key``, else None."""
+    parts = raw_key.split("_", 2)
+    if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
+        return None
+    key = ApiKey.objects.filter(prefix=parts[1], revoked_at__isnull=True).first()
+    if key is None or not secrets.compare_digest(key.key_hash, _hash_key(raw_key)):
+        return None
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    return key

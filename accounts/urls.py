@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("password/change/", views.password_change, name="password_change"),
+    path("password/change/done/", views.password_change_done, name="password_change_done"),
+    path("password/reset/", views.password_reset, name="password_reset"),
+    path("password/reset/done/", views.password_reset_done, name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", views.password_reset_confirm,
+         name="password_reset_confirm"),
+    path("password/reset/complete/", views.password_reset_complete,
+         name="password_reset_complete"),
+    path("settings/users/", views.user_list, name="user_list"),
+    path("settings/teams/", views.team_list, name="team_list"),
+    path("settings/teams/<int:pk>/", views.team_edit, name="team_edit"),
+    path("agents/", views.agent_list, name="agent_list"),
+    path("agents/<int:pk>/", views.agent_edit, name="agent_edit"),
+    path("agents/<int:pk>/invite/", views.agent_invite, name="agent_invite"),
+    path("settings/api-keys/", views.apikey_list, name="apikey_list"),
+    path("settings/api-keys/<int:pk>/revoke/", views.apikey_revoke, name="apikey_revoke"),
+]

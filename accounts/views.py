@@ -1,0 +1,143 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from common.access import ADMIN, AGENT, MANAGER, public_view, role_required
+from interactions.selectors import interactions_visible_to
+
+from . import selectors, services
+from .emails import invitation_send
+from .forms import (
+    AgentForm,
+    AgentInviteForm,
+    ApiKeyForm,
+    EmailAuthenticationForm,
+    TeamForm,
+    UserCreateForm,
+)
+from .models import Role
+
+# Django's auth pages, each declaring its audience for RoleRequiredMiddleware.
+login = public_view(auth_views.LoginView.as_view(
+    redirect_authenticated_user=True, authentication_form=EmailAuthenticationForm))
+logout = public_view(auth_views.LogoutView.as_view())
+password_reset = public_view(auth_views.PasswordResetView.as_view())
+password_reset_done = public_view(auth_views.PasswordResetDoneView.as_view())
+password_reset_confirm = public_view(auth_views.PasswordResetConfirmView.as_view())
+password_reset_complete = public_view(auth_views.PasswordResetCompleteView.as_view())
+password_change = role_required(ADMIN, MANAGER, AGENT)(auth_views.PasswordChangeView.as_view())
+password_change_done = role_required(ADMIN, MANAGER, AGENT)(
+    auth_views.PasswordChangeDoneView.as_view())
+
+
+@role_required(ADMIN, MANAGER, AGENT)
+def home(request):
+    recent = interactions_visible_to(fetched_by=request.user).order_by("-offered_at")[:10]
+    return render(request, "accounts/home.html", {
+        "recent_interactions": recent,
+        "teams": selectors.teams_visible_to(fetched_by=request.user),
+    })
+
+
+@role_required(ADMIN)
+def user_list(request):
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = services.user_create(
+                email=form.cleaned_data["email"], password=None, role=form.cleaned_data["role"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"])
+            if user.role == Role.MANAGER:
+                user.managed_teams.set(form.cleaned_data["teams"])
+        invitation_send(request=request, user=user)
+        messages.success(request, f"{user.email} was created and emailed a link to set a password.")
+        return redirect("user_list")
+    return render(request, "accounts/user_list.html",
+                  {"users": selectors.users_list(), "form": form})
+
+
+@role_required(ADMIN)
+def team_list(request):
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        team = form.save()
+        messages.success(request, f"Team {team.name} created.")
+        return redirect("team_list")
+    return render(request, "accounts/team_list.html", {
+        "teams": selectors.teams_visible_to(fetched_by=request.user), "form": form})
+
+
+@role_required(ADMIN)
+def team_edit(request, pk):
+    team = get_object_or_404(selectors.teams_visible_to(fetched_by=request.user), pk=pk)
+    form = TeamForm(request.POST or None, instance=team)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Team {team.name} saved.")
+        return redirect("team_list")
+    return render(request, "accounts/team_edit.html", {"team": team, "form": form})
+
+
+@role_required(ADMIN, MANAGER)
+def agent_list(request):
+    agents = selectors.agents_visible_to(fetched_by=request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        agents = agents.filter(acd_login__icontains=query) | agents.filter(
+            display_name__icontains=query)
+    page = Paginator(agents, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/agent_list.html", {"page": page, "q": query})
+
+
+@role_required(ADMIN)
+def agent_edit(request, pk):
+    agent = get_object_or_404(selectors.agents_visible_to(fetched_by=request.user), pk=pk)
+    form = AgentForm(request.POST or None, instance=agent)
+    invite = AgentInviteForm(prefix="invite")
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Agent {agent.acd_login} saved.")
+        return redirect("agent_list")
+    return render(request, "accounts/agent_edit.html",
+                  {"agent": agent, "form": form, "invite": invite})
+
+
+@role_required(ADMIN)
+@require_POST
+def agent_invite(request, pk):
+    agent = get_object_or_404(selectors.agents_visible_to(fetched_by=request.user), pk=pk)
+    invite = AgentInviteForm(request.POST, prefix="invite")
+    if agent.user_id:
+        messages.error(request, f"{agent.acd_login} already has a login ({agent.user.email}).")
+    elif invite.is_valid():
+        user = services.agent_invite(agent=agent, email=invite.cleaned_data["email"])
+        invitation_send(request=request, user=user)
+        messages.success(request, f"Invitation sent to {user.email}.")
+        return redirect("agent_list")
+    return render(request, "accounts/agent_edit.html",
+                  {"agent": agent, "form": AgentForm(instance=agent), "invite": invite})
+
+
+@role_required(ADMIN)
+def apikey_list(request):
+    form = ApiKeyForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _, new_key = services.apikey_create(name=form.cleaned_data["name"],
+                                            created_by=request.user)
+        form = ApiKeyForm()
+    return render(request, "accounts/apikey_list.html",
+                  {"keys": selectors.apikeys_list(), "form": form, "new_key": new_key})
+
+
+@role_required(ADMIN)
+@require_POST
+def apikey_revoke(request, pk):
+    key = get_object_or_404(selectors.apikeys_list(), pk=pk)
+    services.apikey_revoke(key=key)
+    messages.success(request, f"Key {key.name} revoked: it no longer works.")
+    return redirect("apikey_list")

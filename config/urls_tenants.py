@@ -1,0 +1,9 @@
+"""Every URL of one contact center's host (<slug>.localhost)."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("imports/", include("interactions.urls")),
+    path("api/v1/", include("config.urls_api")),
+]

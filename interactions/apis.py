@@ -1,0 +1,112 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from common.access import ADMIN, AGENT, INTEGRATION, MANAGER
+from common.api import TenantAPIView
+
+from .ingestion import PARSERS
+from .models import ImportRun, Interaction
+from .selectors import import_runs_visible_to, interactions_visible_to
+from .services import import_submit
+
+
+class ImportRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ImportRun
+        fields = ["id", "kind", "file_name", "file_size", "source", "created_by_label", "status",
+                  "created_at", "started_at", "finished_at", "rows_processed", "summary",
+                  "error_message"]
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class ImportCreateApi(TenantAPIView):
+    """Import one file; the response is the import summary."""
+
+    allowed_roles = frozenset({ADMIN, INTEGRATION})
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        parameters=[OpenApiParameter("async", bool, description=(
+            "Queue the import in the background and answer 202 with the import's id "
+            "(poll GET /api/v1/imports/runs/{id}/). Default: import now."))],
+        responses={200: inline_serializer("ImportSummary", {
+            "import_id": serializers.IntegerField(),
+            "created": serializers.IntegerField(), "updated": serializers.IntegerField(),
+            "unchanged": serializers.IntegerField(), "rejected": serializers.IntegerField(),
+            "errors": serializers.ListField(child=serializers.DictField()),
+        }), 202: ImportRunSerializer},
+    )
+    def post(self, request, kind: str):
+        if kind not in PARSERS:
+            return Response({"detail": f"Unknown import kind {kind!r}. "
+                                       f"Expected one of: {', '.join(PARSERS)}."},
+                            status=status.HTTP_404_NOT_FOUND)
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        run_async = request.query_params.get("async", "").lower() in ("1", "true", "yes")
+        run = import_submit(kind=kind, upload=upload.validated_data["file"],
+                            created_by=request.user, created_by_label=str(request.user),
+                            source="api", run_async=run_async)
+        if run_async:
+            return Response(ImportRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+        if run.status == ImportRun.Status.FAILED:
+            return Response({"import_id": run.pk, "detail": run.error_message, **run.summary},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response({"import_id": run.pk, **run.summary})
+
+
+class ImportRunListApi(TenantAPIView, generics.ListAPIView):
+    allowed_roles = frozenset({ADMIN, INTEGRATION})
+    serializer_class = ImportRunSerializer
+
+    def get_queryset(self):
+        return import_runs_visible_to(fetched_by=self.request.user)
+
+
+class ImportRunDetailApi(TenantAPIView, generics.RetrieveAPIView):
+    allowed_roles = frozenset({ADMIN, INTEGRATION})
+    serializer_class = ImportRunSerializer
+
+    def get_object(self):
+        return get_object_or_404(import_runs_visible_to(fetched_by=self.request.user),
+                                 pk=self.kwargs["pk"])
+
+
+class InteractionSerializer(serializers.ModelSerializer):
+    queue = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    interaction_type = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    agent = serializers.SlugRelatedField(slug_field="acd_login", read_only=True)
+
+    class Meta:
+        model = Interaction
+        fields = ["id", "external_id", "channel", "queue", "interaction_type", "agent",
+                  "customer_id", "case_id", "initiated_at", "offered_at", "answered_at",
+                  "ended_at", "talk_seconds", "hold_seconds", "acw_seconds", "hold_count",
+                  "handle_seconds", "wait_seconds", "outcome", "transferred", "resolved",
+                  "callback_requested", "missed_by", "cost"]
+
+
+class InteractionListApi(TenantAPIView, generics.ListAPIView):
+    """Contacts visible to the caller, newest first."""
+
+    allowed_roles = frozenset({ADMIN, MANAGER, AGENT, INTEGRATION})
+    serializer_class = InteractionSerializer
+
+    def get_queryset(self):
+        return interactions_visible_to(fetched_by=self.request.user).order_by("-offered_at", "-id")
+
+
+class InteractionDetailApi(TenantAPIView, generics.RetrieveAPIView):
+    allowed_roles = frozenset({ADMIN, MANAGER, AGENT, INTEGRATION})
+    serializer_class = InteractionSerializer
+    lookup_field = "external_id"
+
+    def get_queryset(self):
+        return interactions_visible_to(fetched_by=self.request.user)

@@ -1,0 +1,200 @@
+"""Imports: parse a file as a stream, upsert it in batches, record the run.
+
+``import_stream`` is the one path every import takes (web page, API, CLI, Celery task,
+demo data). It never holds a whole file: rows are parsed lazily and flushed every
+``BATCH_SIZE`` rows, each batch in its own transaction, so a 1M-row file runs in bounded
+memory and a crash leaves a consistent, re-runnable state (imports are idempotent).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .ingestion import PARSERS
+from .ingestion.rows import FileUnreadable, FileWarning, InteractionRow, RowError
+from .models import ImportRun
+from .upserts import UPSERTS
+
+BATCH_SIZE = 5000
+# The summary keeps this many error details; the counts stay exact beyond it.
+MAX_ERRORS_KEPT = 10_000
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def reject(self, error: RowError) -> None:
+        self.rejected += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append(error.as_dict())
+
+    @property
+    def rows(self) -> int:
+        return self.created + self.updated + self.unchanged + self.rejected
+
+    def as_dict(self) -> dict:
+        data = {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "errors": sorted(self.errors, key=lambda e: e["line"]),
+        }
+        if self.rejected > len(self.errors):
+            data["errors_omitted"] = self.rejected - len(self.errors)
+        if self.warnings:
+            data["warnings"] = self.warnings
+        return data
+
+
+def import_rows(items: Iterable, *, summary: ImportSummary | None = None,
+                on_batch: Callable[[ImportSummary], None] | None = None) -> ImportSummary:
+    """Upsert parsed rows (and count RowErrors/FileWarnings) in batches.
+
+    ``import_rows(PARSERS["schedule"](fh, tz=tz))``; the demo data generator feeds it too.
+    """
+    summary = summary or ImportSummary()
+    batches: dict[type, list] = {row_type: [] for row_type in UPSERTS}
+
+    def flush(row_type: type) -> None:
+        if row_type is not InteractionRow:
+            # Survey responses refer to interactions: land those first, whatever the order
+            # in which the batches filled up.
+            flush(InteractionRow)
+        batch = batches[row_type]
+        if not batch:
+            return
+        with transaction.atomic():
+            created, updated, errors = UPSERTS[row_type](batch)
+        for error in errors:
+            summary.reject(error)
+        summary.created += created
+        summary.updated += updated
+        summary.unchanged += len(batch) - len(errors) - created - updated
+        batch.clear()
+        if on_batch:
+            on_batch(summary)
+
+    for item in items:
+        if isinstance(item, RowError):
+            summary.reject(item)
+        elif isinstance(item, FileWarning):
+            summary.warnings.append(item.message)
+        else:
+            batch = batches[type(item)]
+            batch.append(item)
+            if len(batch) >= BATCH_SIZE:
+                flush(type(item))
+    for row_type in batches:
+        flush(row_type)
+    return summary
+
+
+def import_stream(*, kind: str, stream: BinaryIO, tz: zoneinfo.ZoneInfo,
+                  on_batch: Callable[[ImportSummary], None] | None = None) -> ImportSummary:
+    """Parse and upsert one file. Raises FileUnreadable when the file as a whole is bad."""
+    if kind not in PARSERS:
+        raise FileUnreadable(f"unknown import kind {kind!r}; expected one of {', '.join(PARSERS)}")
+    return import_rows(PARSERS[kind](stream, tz=tz), on_batch=on_batch)
+
+
+def _tenant_tz() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(connection.tenant.timezone)
+
+
+def import_run_create(*, kind: str, file_name: str, file_size: int, created_by=None,
+                      created_by_label: str = "", source: str = "web") -> ImportRun:
+    user = created_by if getattr(created_by, "pk", None) else None
+    label = created_by_label or (getattr(user, "email", "") or str(created_by or ""))
+    return ImportRun.objects.create(kind=kind, file_name=file_name[:255], file_size=file_size,
+                                    created_by=user, created_by_label=label, source=source)
+
+
+def import_run_execute(*, run: ImportRun, stream: BinaryIO) -> ImportRun:
+    """Run an import synchronously, keeping the ImportRun's progress and summary current."""
+    run.status = ImportRun.Status.RUNNING
+    run.started_at = timezone.now()
+    run.save(update_fields=["status", "started_at"])
+
+    def progress(summary: ImportSummary) -> None:
+        position = stream.tell() if hasattr(stream, "tell") else 0
+        ImportRun.objects.filter(pk=run.pk).update(bytes_processed=position,
+                                                   rows_processed=summary.rows)
+
+    try:
+        summary = import_stream(kind=run.kind, stream=stream, tz=_tenant_tz(), on_batch=progress)
+    except FileUnreadable as exc:
+        run.status = ImportRun.Status.FAILED
+        run.error_message = str(exc)
+        run.summary = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0,
+                       "errors": [{"line": 0, "field": "*", "message": str(exc)}]}
+    else:
+        run.status = ImportRun.Status.DONE
+        run.summary = summary.as_dict()
+        run.rows_processed = summary.rows
+        run.bytes_processed = run.file_size
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def import_upload_store(*, run: ImportRun, upload) -> Path:
+    """Keep an uploaded file on disk for the Celery worker (large imports)."""
+    folder = Path(settings.MEDIA_ROOT) / "imports" / connection.schema_name
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{run.pk}.upload"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    run.stored_file = str(path)
+    run.save(update_fields=["stored_file"])
+    return path
+
+
+def import_run_execute_stored(*, run_id: int) -> ImportRun:
+    """The Celery task's body: import the stored upload, then remove it."""
+    run = ImportRun.objects.get(pk=run_id)
+    if run.status in (ImportRun.Status.DONE, ImportRun.Status.FAILED):
+        return run  # a redelivered task must not import twice
+    path = Path(run.stored_file)
+    with path.open("rb") as stream:
+        run = import_run_execute(run=run, stream=stream)
+    path.unlink(missing_ok=True)
+    return run
+
+
+def import_submit(*, kind: str, upload, created_by=None, created_by_label: str = "",
+                  source: str = "web", run_async: bool | None = None) -> ImportRun:
+    """Import an uploaded file: small files now, large ones through a Celery task.
+
+    ``run_async=None`` decides by size (IMPORT_ASYNC_THRESHOLD_BYTES).
+    """
+    from .tasks import import_run_task
+
+    run = import_run_create(kind=kind, file_name=upload.name, file_size=upload.size,
+                            created_by=created_by, created_by_label=created_by_label,
+                            source=source)
+    if run_async is None:
+        run_async = upload.size > settings.IMPORT_ASYNC_THRESHOLD_BYTES
+    if not run_async:
+        upload.seek(0)
+        return import_run_execute(run=run, stream=upload.file)
+    import_upload_store(run=run, upload=upload)
+    # Commit first: the worker must find the run and its file.
+    transaction.on_commit(lambda: import_run_task.apply_async(
+        args=[run.pk], headers={"_schema_name": connection.schema_name}))
+    return run

@@ -1,0 +1,229 @@
+"""Set-based bulk upserts: COPY a batch into a temp table, then one INSERT ... ON CONFLICT.
+
+Each upsert returns (created, updated, errors). A row whose stored twin is identical is
+left alone (the ``IS DISTINCT FROM`` guard), so re-importing a file reports it unchanged
+and does not touch ``updated_at`` (which drives incremental KPI recomputes).
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from accounts.models import Agent
+from surveys.models import SurveyResponse
+
+from .ingestion.rows import ActivityRow, InteractionRow, RowError, ScheduleRow, SurveyResponseRow
+from .models import AgentActivity, Interaction, InteractionType, Queue, ScheduleEntry
+
+AGENT = Agent._meta.db_table
+QUEUE = Queue._meta.db_table
+ITYPE = InteractionType._meta.db_table
+INTERACTION = Interaction._meta.db_table
+ACTIVITY = AgentActivity._meta.db_table
+SCHEDULE = ScheduleEntry._meta.db_table
+RESPONSE = SurveyResponse._meta.db_table
+
+_STAGES = {
+    "interaction": """
+        line int, external_id text, channel text, queue text, itype text, agent text,
+        customer_id text, case_id text, initiated_at timestamptz, offered_at timestamptz,
+        answered_at timestamptz, ended_at timestamptz, talk int, hold int, acw int,
+        hold_count int, outcome text, transferred bool, resolved bool,
+        callback_requested bool, missed_by text[], cost numeric, transcript text,
+        source_updated_at timestamptz""",
+    "activity": "line int, agent text, state text, start timestamptz, \"end\" timestamptz, reason text",
+    "schedule": "line int, agent text, activity text, start timestamptz, \"end\" timestamptz",
+    "response": "line int, external_id text, survey text, score int, responded_at timestamptz, "
+    "comment text",
+}
+
+
+def _stage(cur, name: str, rows: list[tuple]) -> str:
+    table = f"_stage_{name}"
+    # ON COMMIT DELETE ROWS: the table survives for the connection, its rows do not, so
+    # every batch (one transaction) starts empty without re-creating the table.
+    cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({_STAGES[name]}) ON COMMIT DELETE ROWS")
+    cur.execute(f"TRUNCATE {table}")
+    with cur.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    return table
+
+
+def _counts(cur, total: int) -> tuple[int, int]:
+    flags = [inserted for (inserted,) in cur.fetchall()]
+    created = sum(1 for f in flags if f)
+    return created, len(flags) - created
+
+
+def _ensure_agents(cur, sql_logins: str) -> None:
+    cur.execute(
+        f"INSERT INTO {AGENT} (acd_login, display_name, created_at) "
+        f"SELECT DISTINCT login, '', now() FROM ({sql_logins}) s(login) WHERE login IS NOT NULL "
+        f"ON CONFLICT (acd_login) DO NOTHING"
+    )
+
+
+def upsert_interactions(rows: list[InteractionRow]) -> tuple[int, int, list[RowError]]:
+    with connection.cursor() as cur:
+        stage = _stage(cur, "interaction", [
+            (r.line, r.external_id, r.channel, r.queue, r.interaction_type, r.agent,
+             r.customer_id, r.case_id, r.initiated_at, r.offered_at, r.answered_at, r.ended_at,
+             r.talk_seconds, r.hold_seconds, r.acw_seconds, r.hold_count, r.outcome,
+             r.transferred, r.resolved, r.callback_requested, r.missed_by, r.cost,
+             r.transcript, r.source_updated_at)
+            for r in rows
+        ])
+        for table, column in ((QUEUE, "queue"), (ITYPE, "itype")):
+            cur.execute(
+                f"INSERT INTO {table} (name, created_at) SELECT DISTINCT {column}, now() "
+                f"FROM {stage} WHERE {column} IS NOT NULL ON CONFLICT (name) DO NOTHING"
+            )
+        _ensure_agents(cur, f"SELECT agent FROM {stage} UNION SELECT unnest(missed_by) FROM {stage}")
+        columns = [
+            "channel", "queue_id", "interaction_type_id", "agent_id", "customer_id", "case_id",
+            "initiated_at", "offered_at", "answered_at", "ended_at", "talk_seconds",
+            "hold_seconds", "acw_seconds", "hold_count", "outcome", "transferred", "resolved",
+            "callback_requested", "missed_by", "cost", "transcript", "source_updated_at",
+        ]
+        stored = ", ".join(f"t.{c}" for c in columns)
+        incoming = ", ".join(f"EXCLUDED.{c}" for c in columns)
+        cur.execute(
+            f"""
+            INSERT INTO {INTERACTION} AS t (external_id, {", ".join(columns)}, updated_at)
+            SELECT s.external_id, s.channel, q.id, it.id, a.id, s.customer_id, s.case_id,
+                   s.initiated_at, s.offered_at, s.answered_at, s.ended_at, s.talk, s.hold,
+                   s.acw, s.hold_count, s.outcome, s.transferred, s.resolved,
+                   s.callback_requested, s.missed_by, s.cost, s.transcript, s.source_updated_at,
+                   now()
+            FROM {stage} s
+            LEFT JOIN {QUEUE} q ON q.name = s.queue
+            LEFT JOIN {ITYPE} it ON it.name = s.itype
+            LEFT JOIN {AGENT} a ON a.acd_login = s.agent
+            ON CONFLICT (external_id) DO UPDATE
+               SET ({", ".join(columns)}, updated_at) = ({incoming}, now())
+             WHERE ({stored}) IS DISTINCT FROM ({incoming})
+               -- an older version of a contact (Amazon Connect) never replaces a newer one
+               AND (t.source_updated_at IS NULL OR EXCLUDED.source_updated_at IS NULL
+                    OR EXCLUDED.source_updated_at >= t.source_updated_at)
+            RETURNING (xmax = 0)
+            """
+        )
+        created, updated = _counts(cur, len(rows))
+    return created, updated, []
+
+
+def upsert_activity(rows: list[ActivityRow]) -> tuple[int, int, list[RowError]]:
+    with connection.cursor() as cur:
+        stage = _stage(cur, "activity", [
+            (r.line, r.agent, r.state, r.start, r.end, r.reason) for r in rows
+        ])
+        _ensure_agents(cur, f"SELECT agent FROM {stage}")
+        # Overlaps inside the file are caught by the parser; here, against intervals stored
+        # by earlier imports (except the ones this batch replaces under the same key).
+        cur.execute(
+            f"""
+            DELETE FROM {stage} s USING {AGENT} a, {ACTIVITY} x
+             WHERE a.acd_login = s.agent AND x.agent_id = a.id AND x.start <> s.start
+               AND tstzrange(x.start, x."end") && tstzrange(s.start, s."end")
+               AND NOT EXISTS (SELECT 1 FROM {stage} r WHERE r.agent = s.agent
+                               AND r.start = x.start)
+            RETURNING s.line, s.agent, x.start, x."end"
+            """
+        )
+        errors = [
+            RowError(line, "start", f"overlaps the interval {start.isoformat()} – "
+                     f"{end.isoformat()} of agent {agent} imported earlier")
+            for line, agent, start, end in sorted(set(cur.fetchall()))
+        ]
+        cur.execute(
+            f"""
+            INSERT INTO {ACTIVITY} AS t (agent_id, state, start, "end", reason, updated_at)
+            SELECT a.id, s.state, s.start, s."end", s.reason, now()
+              FROM {stage} s JOIN {AGENT} a ON a.acd_login = s.agent
+            ON CONFLICT (agent_id, start) DO UPDATE
+               SET (state, "end", reason, updated_at) =
+                   (EXCLUDED.state, EXCLUDED."end", EXCLUDED.reason, now())
+             WHERE (t.state, t."end", t.reason) IS DISTINCT FROM
+                   (EXCLUDED.state, EXCLUDED."end", EXCLUDED.reason)
+            RETURNING (xmax = 0)
+            """
+        )
+        created, updated = _counts(cur, len(rows))
+    return created, updated, _dedupe_lines(errors)
+
+
+def upsert_schedule(rows: list[ScheduleRow]) -> tuple[int, int, list[RowError]]:
+    with connection.cursor() as cur:
+        stage = _stage(cur, "schedule", [
+            (r.line, r.agent, r.activity, r.start, r.end) for r in rows
+        ])
+        _ensure_agents(cur, f"SELECT agent FROM {stage}")
+        cur.execute(
+            f"""
+            INSERT INTO {SCHEDULE} AS t (agent_id, activity, start, "end", updated_at)
+            SELECT a.id, s.activity, s.start, s."end", now()
+              FROM {stage} s JOIN {AGENT} a ON a.acd_login = s.agent
+            ON CONFLICT (agent_id, start) DO UPDATE
+               SET (activity, "end", updated_at) = (EXCLUDED.activity, EXCLUDED."end", now())
+             WHERE (t.activity, t."end") IS DISTINCT FROM (EXCLUDED.activity, EXCLUDED."end")
+            RETURNING (xmax = 0)
+            """
+        )
+        created, updated = _counts(cur, len(rows))
+    return created, updated, []
+
+
+def upsert_survey_responses(rows: list[SurveyResponseRow]) -> tuple[int, int, list[RowError]]:
+    with connection.cursor() as cur:
+        stage = _stage(cur, "response", [
+            (r.line, r.interaction_external_id, r.survey, r.score, r.responded_at, r.comment)
+            for r in rows
+        ])
+        cur.execute(
+            f"""
+            DELETE FROM {stage} s
+             WHERE NOT EXISTS (SELECT 1 FROM {INTERACTION} i WHERE i.external_id = s.external_id)
+            RETURNING s.line, s.external_id
+            """
+        )
+        errors = [
+            RowError(line, "interaction_external_id",
+                     f"no interaction with external_id {ext!r}; import the interactions first")
+            for line, ext in sorted(cur.fetchall())
+        ]
+        cur.execute(
+            f"""
+            INSERT INTO {RESPONSE} AS t (interaction_id, survey, score, responded_at, comment,
+                                         source, updated_at)
+            SELECT i.id, s.survey, s.score, s.responded_at, s.comment, 'import', now()
+              FROM {stage} s JOIN {INTERACTION} i ON i.external_id = s.external_id
+            ON CONFLICT (interaction_id, survey) DO UPDATE
+               SET (score, responded_at, comment, updated_at) =
+                   (EXCLUDED.score, EXCLUDED.responded_at, EXCLUDED.comment, now())
+             WHERE (t.score, t.responded_at, t.comment) IS DISTINCT FROM
+                   (EXCLUDED.score, EXCLUDED.responded_at, EXCLUDED.comment)
+            RETURNING (xmax = 0)
+            """
+        )
+        created, updated = _counts(cur, len(rows))
+    return created, updated, errors
+
+
+def _dedupe_lines(errors: list[RowError]) -> list[RowError]:
+    """One error per line, even when a row overlaps several stored intervals."""
+    seen: set[int] = set()
+    unique = []
+    for error in errors:
+        if error.line not in seen:
+            seen.add(error.line)
+            unique.append(error)
+    return unique
+
+
+UPSERTS = {
+    InteractionRow: upsert_interactions,
+    ActivityRow: upsert_activity,
+    ScheduleRow: upsert_schedule,
+    SurveyResponseRow: upsert_survey_responses,
+}

@@ -1,0 +1,63 @@
+"""`make run`'s set-up: the demo contact center with data and a login for each role."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django_tenants.utils import tenant_context
+
+from accounts.models import Agent, Role, Team, User
+from accounts.services import user_create
+from interactions.models import Interaction
+from tenants.models import Tenant
+from tenants.services import tenant_create
+
+SCHEMA, DOMAIN = "demo", "demo.localhost"
+LOGINS = [
+    # (email, password, role)
+    ("admin@demo.localhost", "demo-admin-pass", Role.ADMIN),
+    ("manager@demo.localhost", "demo-manager-pass", Role.MANAGER),
+    ("agent@demo.localhost", "demo-agent-pass", Role.AGENT),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo tenant at http://demo.localhost:8000 with 90 days of data (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=90)
+        parser.add_argument("--agents", type=int, default=40)
+
+    def handle(self, *args, **opts):
+        tenant = Tenant.objects.filter(schema_name=SCHEMA).first()
+        if tenant is None:
+            self.stdout.write("Creating the demo contact center...")
+            tenant = tenant_create(schema=SCHEMA, domain=DOMAIN, name="Demo Contact Center",
+                                   timezone="Europe/Berlin")
+        with tenant_context(tenant):
+            has_data = Interaction.objects.exists()
+        if not has_data:
+            self.stdout.write(f"Generating {opts['days']} days of demo data "
+                              f"for {opts['agents']} agents (about a minute)...")
+            call_command("demo_data", "--schema", SCHEMA, "--days", str(opts["days"]),
+                         "--agents", str(opts["agents"]))
+        with tenant_context(tenant):
+            self._logins()
+        self.stdout.write("\nDemo logins at http://demo.localhost:8000/")
+        for email, password, role in LOGINS:
+            self.stdout.write(f"  {role:<8} {email:<26} {password}")
+
+    @staticmethod
+    def _logins() -> None:
+        users = {}
+        for email, password, role in LOGINS:
+            user = User.objects.filter(email=email).first() or user_create(
+                email=email, password=password, role=role,
+                first_name={"admin": "Ada", "manager": "Mona", "agent": "Alex"}[role])
+            users[role] = user
+        first_team = Team.objects.order_by("name").first()
+        if first_team:
+            first_team.managers.add(users[Role.MANAGER])
+            agent = Agent.objects.filter(team=first_team, user__isnull=True).order_by(
+                "acd_login").first()
+            if agent and not hasattr(users[Role.AGENT], "agent"):
+                agent.user = users[Role.AGENT]
+                agent.save(update_fields=["user"])

@@ -1,0 +1,56 @@
+"""A tenant is one contact center: its own PostgreSQL schema, timezone and KPI settings."""
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA timezone (e.g. Europe/Berlin).")
+
+
+class Tenant(TenantMixin):
+    name = models.CharField(max_length=200)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # KPI settings of ../shared/spec/kpis.md, with the spec's defaults.
+    service_level_seconds = models.PositiveIntegerField(default=20)
+    service_level_inclusive = models.BooleanField(default=True)
+    service_level_target_pct = models.DecimalField(
+        max_digits=5, decimal_places=2, default=80,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    short_abandon_seconds = models.PositiveIntegerField(default=5)
+    repeat_window_days = models.PositiveIntegerField(default=7, validators=[MinValueValidator(1)])
+    min_sample = models.PositiveIntegerField(default=30, validators=[MinValueValidator(1)])
+    cost_per_paid_hour = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    cost_per_contact_minute = models.DecimalField(max_digits=10, decimal_places=4, default=0)
+
+    auto_create_schema = True
+    auto_drop_schema = False  # dropping a contact center's data is an explicit act
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(service_level_target_pct__gte=0)
+                & models.Q(service_level_target_pct__lte=100),
+                name="tenant_sl_target_pct_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Domain(DomainMixin):
+    pass

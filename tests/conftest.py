@@ -1,0 +1,106 @@
+"""Tenants are created once per session; named personas make access tests read like sentences.
+
+alpha (Europe/Berlin):  ada (admin); mona manages team North, where alice works;
+                        max manages team South, where bob works.
+beta (America/New_York): bea (admin) and her agent bert, in another contact center.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django_tenants.test.client import TenantClient
+from django_tenants.utils import get_public_schema_name
+from rest_framework.test import APIClient
+
+from accounts.models import Agent, Role, Team
+from accounts.services import apikey_create, user_create
+from tenants.services import tenant_create
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session")
+def tenants(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        alpha = tenant_create(schema="alpha", domain="alpha.localhost", name="Alpha Care",
+                              timezone="Europe/Berlin")
+        beta = tenant_create(schema="beta", domain="beta.localhost", name="Beta Support",
+                             timezone="America/New_York")
+    return SimpleNamespace(alpha=alpha, beta=beta)
+
+
+@pytest.fixture
+def in_tenant(db, tenants):
+    """Switch the test's connection to a tenant's schema: ``in_tenant(tenants.alpha)``."""
+
+    def switch(tenant):
+        connection.set_tenant(tenant)
+        return tenant
+
+    yield switch
+    connection.set_schema(get_public_schema_name())
+
+
+def _user(role, email, agent_login=None, team=None):
+    user = user_create(email=email, password=PASSWORD, role=role, first_name=email.split("@")[0])
+    if agent_login:
+        Agent.objects.create(acd_login=agent_login, display_name=email.split("@")[0].title(),
+                             team=team, user=user)
+    return user
+
+
+@pytest.fixture
+def people(tenants, in_tenant):
+    """Personas of both tenants. The connection is left on alpha."""
+    in_tenant(tenants.beta)
+    bea = _user(Role.ADMIN, "bea@beta.test")
+    beta_team = Team.objects.create(name="North")  # same name as alpha's, on purpose
+    bert = _user(Role.AGENT, "bert@beta.test", agent_login="bert.b", team=beta_team)
+    _, beta_key = apikey_create(name="beta crm")
+
+    in_tenant(tenants.alpha)
+    north = Team.objects.create(name="North")
+    south = Team.objects.create(name="South")
+    ada = _user(Role.ADMIN, "ada@alpha.test")
+    mona = _user(Role.MANAGER, "mona@alpha.test")
+    max_ = _user(Role.MANAGER, "max@alpha.test")
+    north.managers.add(mona)
+    south.managers.add(max_)
+    alice = _user(Role.AGENT, "alice@alpha.test", agent_login="alice.a", team=north)
+    bob = _user(Role.AGENT, "bob@alpha.test", agent_login="bob.b", team=south)
+    _, alpha_key = apikey_create(name="alpha crm")
+    return SimpleNamespace(ada=ada, mona=mona, max=max_, alice=alice, bob=bob, bea=bea,
+                           bert=bert, north=north, south=south, alpha_key=alpha_key,
+                           beta_key=beta_key)
+
+
+@pytest.fixture
+def web(tenants):
+    """A browser-like client for a tenant's host, optionally logged in: ``web(alpha, ada)``."""
+
+    def make(tenant, user=None):
+        client = TenantClient(tenant)
+        if user is not None:
+            connection.set_tenant(tenant)  # the session is stored in the tenant's schema
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api(tenants):
+    """A REST client on a tenant's host: ``api(alpha, key=raw)`` or ``api(alpha, user=ada)``."""
+
+    def make(tenant, *, key=None, user=None):
+        client = APIClient(HTTP_HOST=tenant.get_primary_domain().domain)
+        if key:
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
