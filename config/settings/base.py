@@ -139,7 +139,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Deny by default: a view that does not declare allowed_roles is refused.
-    "DEFAULT_PERMISSION_CLASSES": ["common.api.RolePermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["common.permissions.RolePermission"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -87,10 +87,12 @@ def test_cli_exits_nonzero_when_the_file_cannot_be_read(tenants, tmp_path):
 def _test_database_url():
     from django.db import connection
 
+    from urllib.parse import quote
+
     s = connection.settings_dict
-    host = s["HOST"] or ""
-    return f"postgresql://{s['USER']}:{s['PASSWORD'] or ''}@/{s['NAME']}?host={host}" + (
-        f"&port={s['PORT']}" if s["PORT"] else "")
+    host = quote(s["HOST"] or "localhost", safe="")
+    port = f":{s['PORT']}" if s["PORT"] else ""
+    return f"postgresql://{quote(s['USER'])}:{quote(s['PASSWORD'] or '')}@{host}{port}/{s['NAME']}"
 
 
 def test_upload_page_imports_and_shows_rejected_lines(tenants, people, web):

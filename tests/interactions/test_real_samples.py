@@ -65,7 +65,7 @@ def test_wazo_queue_log_is_one_answered_call_of_agent_448(alpha):
 
 
 def test_technion_day_imports_all_2375_contacts(alpha):
-    from tests.ingestion_parsers.technion import technion_to_canonical_csv
+    from tests.interactions.technion import technion_to_canonical_csv
 
     data = technion_to_canonical_csv(EXTERNAL / "technion_calls_one_day.csv")
     summary = import_stream(kind="interactions", stream=io.BytesIO(data), tz=alpha.tz).as_dict()

@@ -37,7 +37,7 @@ def test_tenant_create_refuses_domains_django_would_silently_404(tenants, db, do
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="not a valid host name"):
-        call_command("tenant_create", "--schema", "delta", "--domain", domain, "--name", "D")
+        call_command("tenant_create", "--schema", "delta", f"--domain={domain}", "--name", "D")
     assert not Tenant.objects.filter(schema_name="delta").exists()
 
 
