@@ -113,7 +113,7 @@ class _Day:
 
     def local(self, hour: int, minute: int = 0) -> dt.datetime:
         return dt.datetime(self.day.year, self.day.month, self.day.day, hour, minute,
-                           tzinfo=self.tz).astimezone(dt.timezone.utc)
+                           tzinfo=self.tz).astimezone(dt.UTC)
 
     def next_id(self) -> str:
         self.counter += 1

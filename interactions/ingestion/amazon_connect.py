@@ -59,7 +59,7 @@ def parse(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo) -> Iterator[InteractionRow
         except _Rejected as exc:
             yield RowError(number, exc.field, exc.message)
             continue
-        version = row.source_updated_at or dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+        version = row.source_updated_at or dt.datetime.min.replace(tzinfo=dt.UTC)
         kept = latest.get(row.external_id)
         if kept is None or version >= kept[0]:
             latest[row.external_id] = (version, row)

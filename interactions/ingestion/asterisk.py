@@ -42,7 +42,7 @@ class _Call:
 
 def _time(value: str, tz) -> dt.datetime:
     try:
-        return dt.datetime.fromtimestamp(float(value), tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(float(value), tz=dt.UTC)
     except ValueError:
         return parse_timestamp(value, tz)  # a database timestamp (Wazo/XiVO exports)
 

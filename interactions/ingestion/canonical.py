@@ -6,7 +6,14 @@ import zoneinfo
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from .common import CellError, csv_records, parse_bool, parse_decimal, parse_seconds, parse_timestamp
+from .common import (
+    CellError,
+    csv_records,
+    parse_bool,
+    parse_decimal,
+    parse_seconds,
+    parse_timestamp,
+)
 from .rows import CHANNELS, OUTCOMES, FileWarning, InteractionRow, RowError
 
 REQUIRED = ("external_id", "offered_at")

@@ -95,7 +95,7 @@ def parse_timestamp(value: str, tz: zoneinfo.ZoneInfo) -> dt.datetime:
     # fold=0: in the repeated hour of a DST change, take the first (summer-time) occurrence;
     # exports without offsets cannot say which one was meant.
     local = parsed.replace(tzinfo=tz, fold=0)
-    roundtrip = local.astimezone(dt.timezone.utc).astimezone(tz)
+    roundtrip = local.astimezone(dt.UTC).astimezone(tz)
     if roundtrip.replace(tzinfo=None) != parsed:
         raise CellError(f"{value} does not exist in {tz.key} (clocks jump forward at that time)")
     return local

@@ -8,7 +8,14 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from .common import CellError, csv_records, parse_timestamp
-from .rows import ACTIVITY_STATES, SCHEDULE_ACTIVITIES, ActivityRow, FileWarning, RowError, ScheduleRow
+from .rows import (
+    ACTIVITY_STATES,
+    SCHEDULE_ACTIVITIES,
+    ActivityRow,
+    FileWarning,
+    RowError,
+    ScheduleRow,
+)
 
 
 def _intervals(stream: BinaryIO, tz, *, kind_field: str, allowed: tuple[str, ...],

@@ -99,8 +99,7 @@ def test_a_task_sent_for_one_tenant_cannot_touch_another(two_tenants, worker, dj
     finally:
         task_postrun.disconnect(finished)
     assert states[result.id] == "FAILURE"  # ImportRun.DoesNotExist in red
-    with django_db_blocker.unblock():
-        with schema_context("celery_blue"):
-            assert ImportRun.objects.get(pk=blue_run.pk).status == "queued"
-            assert Interaction.objects.count() == 0
+    with django_db_blocker.unblock(), schema_context("celery_blue"):
+        assert ImportRun.objects.get(pk=blue_run.pk).status == "queued"
+        assert Interaction.objects.count() == 0
     assert path.exists()  # the file was never read through red

@@ -85,9 +85,9 @@ def test_cli_exits_nonzero_when_the_file_cannot_be_read(tenants, tmp_path):
 
 
 def _test_database_url():
-    from django.db import connection
-
     from urllib.parse import quote
+
+    from django.db import connection
 
     s = connection.settings_dict
     host = quote(s["HOST"] or "localhost", safe="")

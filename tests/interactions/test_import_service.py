@@ -110,6 +110,40 @@ def test_activity_overlapping_an_earlier_import_is_rejected_naming_it(alpha):
     assert AgentActivity.objects.count() == 2
 
 
+@pytest.mark.parametrize("start,end,overlaps", [
+    ("08:50", "09:05", True),    # reaches into the stored interval from before
+    ("09:10", "09:20", True),    # inside it
+    ("08:30", "10:30", True),    # around it
+    ("09:55", "10:05", True),    # into the next stored one
+    ("09:30", "09:45", False),   # the gap between the two, edge to edge
+    ("08:00", "09:00", False),   # ends as the first begins
+])
+def test_activity_overlap_check_against_stored_neighbours(alpha, start, end, overlaps):
+    stored = ("agent,state,start,end\n"
+              "ag.one,ready,2026-03-02T09:00:00,2026-03-02T09:30:00\n"
+              "ag.one,ready,2026-03-02T09:45:00,2026-03-02T10:15:00\n")
+    assert run("activity", stored)["created"] == 2
+    summary = run("activity", "agent,state,start,end\n"
+                              f"ag.one,break,2026-03-02T{start}:00,2026-03-02T{end}:00\n")
+    assert summary["rejected"] == (1 if overlaps else 0)
+    assert summary["created"] == (0 if overlaps else 1)
+
+
+def test_reimporting_and_moving_intervals_is_not_an_overlap(alpha):
+    text = ("agent,state,start,end\n"
+            "ag.one,ready,2026-03-02T09:00:00,2026-03-02T09:30:00\n"
+            "ag.one,on_contact,2026-03-02T09:30:00,2026-03-02T09:40:00\n")
+    assert run("activity", text)["created"] == 2
+    assert run("activity", text)["unchanged"] == 2
+    # the first interval shrinks (same key) and a break fills the time it freed
+    moved = ("agent,state,start,end\n"
+             "ag.one,ready,2026-03-02T09:00:00,2026-03-02T09:20:00\n"
+             "ag.one,break,2026-03-02T09:20:00,2026-03-02T09:30:00\n")
+    summary = run("activity", moved)
+    assert summary["rejected"] == 0, summary["errors"]
+    assert summary["updated"] == 1 and summary["created"] == 1
+
+
 def test_survey_response_for_unknown_interaction_is_rejected_and_others_land(alpha):
     run("interactions", HEADER + "".join(GOOD))
     text = ("interaction_external_id,survey,score,responded_at,comment\n"

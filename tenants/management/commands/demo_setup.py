@@ -1,7 +1,10 @@
 """`make run`'s set-up: the demo contact center with data and a login for each role."""
 
+import datetime as dt
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from accounts.models import Agent, Role, Team, User
@@ -33,8 +36,12 @@ class Command(BaseCommand):
             tenant = tenant_create(schema=SCHEMA, domain=DOMAIN, name="Demo Contact Center",
                                    timezone="Europe/Berlin")
         with tenant_context(tenant):
-            has_data = Interaction.objects.exists()
-        if not has_data:
+            # The generator lands day after day, so an interrupted run lacks today's
+            # contacts: generating again completes it (the upserts are idempotent).
+            today = timezone.now().astimezone(tenant.tz).date()
+            complete = Interaction.objects.filter(
+                offered_at__date__gte=today - dt.timedelta(days=1)).exists()
+        if not complete:
             self.stdout.write(f"Generating {opts['days']} days of demo data "
                               f"for {opts['agents']} agents (about a minute)...")
             call_command("demo_data", "--schema", SCHEMA, "--days", str(opts["days"]),
