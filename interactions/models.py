@@ -105,6 +105,9 @@ class Interaction(models.Model):
             models.Index(fields=["agent", "offered_at"]),
             models.Index(fields=["customer_id", "offered_at"]),
             models.Index(fields=["updated_at"]),
+            # the KPI engine gathers every contact of a case (resolution time, query age)
+            models.Index(fields=["case_id", "offered_at"], name="interaction_case_idx",
+                         condition=models.Q(case_id__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(

@@ -98,3 +98,13 @@ def staffing_required(*, calls: float, interval_seconds: float, aht_seconds: flo
         traffic_erlangs=traffic, service_level_pct=sl, asa_seconds=asa,
         occupancy_pct=occupancy, probability_wait_pct=p_wait,
     )
+
+
+def mean_interval(total: float, squares: float, n: int, z: float = Z95) -> tuple[float, float] | None:
+    """95% normal interval of a mean from Σx, Σx² and n (sample variance); None when n < 2."""
+    if n < 2:
+        return None
+    mean = total / n
+    variance = max(0.0, (squares - total * total / n) / (n - 1))
+    half = z * math.sqrt(variance / n)
+    return mean - half, mean + half

@@ -1,3 +1,5 @@
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -8,3 +10,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Parallel test runs (several checkouts or helpers on one machine) each need their own
+# test database on the shared embedded server.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("CALLWELL_TEST_DB", "test_callwell")}
