@@ -5,5 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("accounts.urls")),
     path("imports/", include("interactions.urls")),
+    path("kpis/", include("scorecards.urls")),
     path("api/v1/", include("config.urls_api")),
 ]

@@ -1,0 +1,3 @@
+"""Pages: see scorecards/urls.py."""
+
+urlpatterns: list = []
