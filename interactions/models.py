@@ -4,7 +4,8 @@ Rows arrive only through ``interactions.services`` (bulk upserts keyed on the na
 of each format), never through ``save()`` one at a time.
 """
 
-from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.fields import ArrayField, DateTimeRangeField
+from django.contrib.postgres.indexes import GistIndex
 from django.db import models
 from django.db.models.expressions import RawSQL
 
@@ -126,6 +127,11 @@ class Interaction(models.Model):
         return self.external_id
 
 
+class TsTzRange(models.Func):
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
+
+
 class ActivityState(models.TextChoices):
     READY = "ready"
     ON_CONTACT = "on_contact"
@@ -147,6 +153,8 @@ class AgentActivity(models.Model):
     updated_at = models.DateTimeField(db_default=models.functions.Now())
 
     class Meta:
+        # The KPI engine reads the intervals overlapping a date range.
+        indexes = [GistIndex(TsTzRange("start", "end"), name="activity_period_gist")]
         constraints = [
             models.UniqueConstraint(fields=["agent", "start"], name="activity_agent_start_key"),
             models.CheckConstraint(condition=models.Q(end__gt=models.F("start")),
@@ -171,6 +179,7 @@ class ScheduleEntry(models.Model):
     updated_at = models.DateTimeField(db_default=models.functions.Now())
 
     class Meta:
+        indexes = [GistIndex(TsTzRange("start", "end"), name="schedule_period_gist")]
         constraints = [
             models.UniqueConstraint(fields=["agent", "start"], name="schedule_agent_start_key"),
             models.CheckConstraint(condition=models.Q(end__gt=models.F("start")),
