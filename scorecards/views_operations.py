@@ -1,0 +1,168 @@
+"""Operations (service level, ASA, abandonment, arrivals) and Staffing (Erlang C) pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.db import connection
+from django.shortcuts import render
+from django.utils import timezone
+
+from common.access import ADMIN, MANAGER, role_required
+from interactions.models import Queue
+
+from . import selectors_operations as selectors
+from .calculators import staffing_required
+from .models import Period
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Erlang C steps up one agent at a time and each step is O(agents): bound the work a single
+# request can ask for (1,000 Erlangs is a very large contact center in one interval).
+MAX_TRAFFIC_ERLANGS = 1000
+
+
+class OperationsPeriodForm(forms.Form):
+    period = forms.ChoiceField(choices=[(Period.DAY, "Day"), (Period.WEEK, "Week")],
+                               initial=Period.DAY)
+    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                           help_text="For a week, any day in it.")
+    queue = forms.ModelChoiceField(queryset=Queue.objects.all(), to_field_name="name",
+                                   required=False, empty_label="All queues")
+
+
+class StaffingCalculatorForm(forms.Form):
+    calls = forms.FloatField(min_value=0, max_value=1_000_000, label="Contacts in the interval")
+    interval_minutes = forms.FloatField(min_value=1, max_value=1440, initial=30,
+                                        label="Interval (minutes)")
+    aht_seconds = forms.FloatField(min_value=1, max_value=86_400, label="Average handle time (seconds)")
+    # 100 % is out of reach: Erlang C's service level only approaches it.
+    target_pct = forms.FloatField(min_value=1, max_value=99.9, label="Service level target (%)")
+    target_seconds = forms.FloatField(min_value=0, max_value=86_400, label="Answered within (seconds)")
+    max_occupancy_pct = forms.FloatField(min_value=50, max_value=100, required=False,
+                                         label="Maximum occupancy (%)", help_text="Optional, e.g. 85.")
+    shrinkage_pct = forms.FloatField(min_value=0, max_value=90, initial=0, required=False,
+                                     label="Shrinkage (%)",
+                                     help_text="Breaks, training, absence: time paid but off the phones.")
+
+    def clean(self):
+        data = super().clean()
+        if {"calls", "interval_minutes", "aht_seconds"} <= data.keys():
+            traffic = data["calls"] * data["aht_seconds"] / (data["interval_minutes"] * 60)
+            if traffic > MAX_TRAFFIC_ERLANGS:
+                raise forms.ValidationError(
+                    f"That is {traffic:,.0f} Erlangs of traffic; the calculator stops at "
+                    f"{MAX_TRAFFIC_ERLANGS:,}. Split the work into smaller queues or intervals.")
+        return data
+
+    def result(self):
+        data = self.cleaned_data
+        occupancy = data.get("max_occupancy_pct")
+        return staffing_required(
+            calls=data["calls"], interval_seconds=data["interval_minutes"] * 60,
+            aht_seconds=data["aht_seconds"], target_pct=data["target_pct"],
+            target_seconds=data["target_seconds"],
+            max_occupancy=occupancy / 100 if occupancy else None,
+            shrinkage=(data.get("shrinkage_pct") or 0) / 100)
+
+
+def format_seconds(value: float) -> str:
+    seconds = round(value)
+    return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60:02d} s"
+
+
+def format_hour(hour: float) -> str:
+    hour = int(hour)
+    return f"{hour:02d}:00–{(hour + 1) % 24:02d}:00"
+
+
+# code: (label, formatter of value and interval bounds)
+TILES = {
+    "service_level": ("Service level", lambda v: f"{v:.1f} %"),
+    "asa": ("Average speed of answer", format_seconds),
+    "abandonment_rate": ("Abandonment", lambda v: f"{v:.1f} %"),
+    "longest_wait": ("Longest wait", format_seconds),
+    "arrivals": ("Arrivals", lambda v: f"{v:,.0f}"),
+    "peak_hour": ("Peak hour", format_hour),
+}
+
+
+def kpi_tiles(snapshots: dict) -> list[dict]:
+    tiles = []
+    for code, (label, fmt) in TILES.items():
+        snap = snapshots.get(code)
+        tile = {"code": code, "label": label, "snapshot": snap, "value": None, "interval": None,
+                "note": "", "state": "missing"}
+        if snap is not None and snap.insufficient_data:
+            tile["state"] = "insufficient"
+        elif snap is not None and snap.value is not None:
+            tile["state"] = "ok"
+            tile["value"] = fmt(snap.value)
+            if snap.ci_low is not None and snap.ci_high is not None:
+                tile["interval"] = f"{fmt(snap.ci_low)} – {fmt(snap.ci_high)}"
+            if code == "peak_hour" and snap.numerator is not None:
+                tile["note"] = f"{snap.numerator:,.0f} arrivals"
+        tiles.append(tile)
+    return tiles
+
+
+def _tenant_settings():
+    tenant = connection.tenant
+    return tenant, tenant.tz, float(tenant.service_level_target_pct), tenant.service_level_seconds
+
+
+@role_required(ADMIN, MANAGER)
+def operations(request):
+    tenant, tz, target_pct, target_seconds = _tenant_settings()
+    today = timezone.localdate(timezone=tz)
+    form = OperationsPeriodForm(request.GET or None)
+    period, day, queue = Period.DAY, None, None
+    if form.is_bound and form.is_valid():
+        period, day, queue = form.cleaned_data["period"], form.cleaned_data["date"], form.cleaned_data["queue"]
+    start = (selectors.period_start_for(period=period, day=day) if day
+             else selectors.default_period_start(period=period, today=today))
+    queue_name = queue.name if queue else None
+    if not form.errors:  # show what the page shows: the resolved period, a week by its Monday
+        form = OperationsPeriodForm(initial={"period": period, "date": start, "queue": queue_name})
+    length = selectors.period_length(period)
+    arrivals = selectors.arrivals_by_hour(since=selectors.local_midnight(start, tz),
+                                          until=selectors.local_midnight(start + length, tz),
+                                          tz=tz, queue=queue_name)
+    snapshots = selectors.operations_snapshots(period=period, period_start=start, queue=queue_name)
+    next_start = start + length
+    return render(request, "scorecards/operations.html", {
+        "form": form, "period": period, "start": start, "end": next_start - dt.timedelta(days=1),
+        "queue": queue_name, "tiles": kpi_tiles(snapshots), "has_snapshots": bool(snapshots),
+        "arrivals": [{"hour": h, "label": f"{h:02d}", "count": n} for h, n in enumerate(arrivals)],
+        "arrivals_total": sum(arrivals),
+        "chart": {"labels": [f"{h:02d}" for h in range(24)], "counts": arrivals},
+        "previous_start": start - length,
+        "next_start": next_start if next_start <= today else None,
+        "target_pct": target_pct, "target_seconds": target_seconds, "timezone": tenant.timezone,
+        "min_sample": tenant.min_sample,
+    })
+
+
+@role_required(ADMIN, MANAGER)
+def staffing(request):
+    tenant, tz, target_pct, target_seconds = _tenant_settings()
+    plan = selectors.staffing_plan(today=timezone.localdate(timezone=tz), tz=tz,
+                                   target_pct=target_pct, target_seconds=target_seconds)
+    calculator = StaffingCalculatorForm(
+        request.GET if "calls" in request.GET else None,
+        initial={"target_pct": _plain(target_pct), "target_seconds": target_seconds})
+    result = calculator.result() if calculator.is_bound and calculator.is_valid() else None
+    labels = [f"{WEEKDAYS[h.weekday - 1]} {h.hour:02d}" for h in plan.hours]
+    return render(request, "scorecards/staffing.html", {
+        "plan": plan, "rows": plan.by_hour(), "weekdays": WEEKDAYS,
+        "chart": {"labels": labels, "required": [h.required.agents for h in plan.hours],
+                  "scheduled": [round(h.scheduled, 2) for h in plan.hours]},
+        "calculator": calculator, "result": result,
+        "target_pct": target_pct, "target_seconds": target_seconds, "timezone": tenant.timezone,
+    })
+
+
+def _plain(number: float) -> str:
+    """80.0 -> "80" for a form's initial value."""
+    return format(Decimal(str(number)).normalize(), "f")

@@ -1,0 +1,25 @@
+// Arrivals by local hour of day as bars, from the JSON the page embeds. The table beside the
+// chart carries the same numbers for screen readers and for when this script cannot run.
+(function () {
+  var canvas = document.getElementById("arrivals-chart");
+  var source = document.getElementById("arrivals-data");
+  if (!canvas || !source || !window.Chart) return;
+  var data = JSON.parse(source.textContent);
+  new window.Chart(canvas, {
+    type: "bar",
+    data: {
+      labels: data.labels,
+      datasets: [{ label: "Arrivals", data: data.counts, backgroundColor: "#1f5fbf" }]
+    },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      plugins: { legend: { display: false } },
+      scales: {
+        x: { title: { display: true, text: "Local hour" } },
+        y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "Arrivals" } }
+      }
+    }
+  });
+})();
