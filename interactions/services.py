@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.tenancy import current_tenant
+
 from .ingestion import PARSERS
 from .ingestion.rows import FileUnreadable, FileWarning, InteractionRow, RowError
 from .models import ImportRun
@@ -113,7 +115,7 @@ def import_stream(*, kind: str, stream: BinaryIO, tz: zoneinfo.ZoneInfo,
 
 
 def _tenant_tz() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(connection.tenant.timezone)
+    return zoneinfo.ZoneInfo(current_tenant().timezone)
 
 
 def import_run_create(*, kind: str, file_name: str, file_size: int, created_by=None,

@@ -1,0 +1,547 @@
+"""Set-based SQL of the KPI engine: a few statements per KPI family, over all groups at once.
+
+The engine (scorecards/engine.py) runs these inside one transaction, in this order:
+
+1. ``FACTS``: one row per interaction offered in the range, with its local day/week/month
+   and hour, its scope keys and the per-interaction derivations of kpis.md (handled, offered,
+   short abandon, wait, repeat, first contact, FCR...). Repeat and FCR look
+   ``repeat_window_days`` beyond both ends of the range, so a contact imported today can
+   flip an earlier contact's FCR.
+2. ``GRAIN``: sums per (agent, team, queue, type, channel, day). Every contact KPI is a
+   ratio of sums (or a max), so step 3 rolls this small table up instead of the facts.
+3. ``CONTACTS``: GROUPING SETS over every scope × period, unpivoted into one snapshot row
+   per KPI. Sibling statements do the same for surveys, people (activity and schedule),
+   missed contacts, peak hour and cases.
+
+Parameters are named (``%(tz)s``...); see engine.RangeParams. Scope keys are names (the
+ACD login, the team's name...), as the report and API show them.
+"""
+
+from __future__ import annotations
+
+PERIODS = ("day", "week", "month")
+SCOPE_COLUMNS = {"agent": "agent", "team": "team", "queue": "queue",
+                 "interaction_type": "itype", "channel": "channel"}
+
+
+def grouping(scopes: tuple[str, ...]) -> tuple[str, str]:
+    """(select list, GROUP BY clause) for every scope × period as GROUPING SETS.
+
+    ``scopes`` may include "tenant" (the whole contact center, key "all").
+    """
+    columns = [SCOPE_COLUMNS[s] for s in scopes if s != "tenant"]
+    sets = [f"({c}, {p})" for c in columns for p in PERIODS]
+    if "tenant" in scopes:
+        sets += [f"({p})" for p in PERIODS]
+    scope_case = " ".join(f"WHEN GROUPING({SCOPE_COLUMNS[s]}) = 0 THEN '{s}'" for s in scopes if s != "tenant")
+    key_case = " ".join(f"WHEN GROUPING({SCOPE_COLUMNS[s]}) = 0 THEN {SCOPE_COLUMNS[s]}::text"
+                        for s in scopes if s != "tenant")
+    select = f"""
+        CASE {scope_case} ELSE 'tenant' END AS scope,
+        CASE {key_case} ELSE 'all' END AS key,
+        CASE WHEN GROUPING(day) = 0 THEN 'day' WHEN GROUPING(week) = 0 THEN 'week' ELSE 'month' END
+            AS period,
+        COALESCE(day, week, month) AS period_start"""
+    return select, "GROUP BY GROUPING SETS (" + ", ".join(sets) + ")"
+
+
+# Only periods wholly inside the range are written: a partial week at the edge would be
+# wrong, and it is not affected by the change that triggered this recompute anyway.
+CONTAINED = """
+    ((g.period = 'day' AND g.period_start >= %(lo_day)s AND g.period_start < %(hi_day)s)
+     OR (g.period = 'week' AND g.period_start >= %(lo_day)s AND g.period_start + 7 <= %(hi_day)s)
+     OR (g.period = 'month' AND g.period_start >= %(lo_day)s
+         AND (g.period_start + interval '1 month')::date <= %(hi_day)s))"""
+
+UPSERT = """
+INSERT INTO scorecards_kpisnapshot AS t
+    (kpi, scope, key, period, period_start, value, numerator, denominator, n, ci_low, ci_high,
+     insufficient_data, computed_at)
+SELECT v.kpi, g.scope, g.key, g.period, g.period_start, v.value, v.num, v.den, v.n, v.lo, v.hi,
+       v.n < %(min_sample)s, %(now)s
+FROM ({groups}) g
+CROSS JOIN LATERAL (VALUES {values}) AS v(kpi, value, num, den, n, lo, hi)
+WHERE g.key IS NOT NULL AND v.n > 0 AND {contained}
+  -- operations KPIs have no agent scope, people KPIs only agent/team/tenant (catalogue.py)
+  AND NOT (v.kpi || ':' || g.scope) = ANY(%(disallowed)s::text[]) {extra}
+ON CONFLICT (kpi, scope, key, period, period_start) DO UPDATE SET
+    value = EXCLUDED.value, numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator,
+    n = EXCLUDED.n, ci_low = EXCLUDED.ci_low, ci_high = EXCLUDED.ci_high,
+    insufficient_data = EXCLUDED.insufficient_data, computed_at = EXCLUDED.computed_at
+"""
+
+
+def upsert(*, groups: str, values: list[str], extra: str = "") -> str:
+    return UPSERT.format(groups=groups, values=",\n    ".join(values), contained=CONTAINED, extra=extra)
+
+
+def ratio(kpi: str, num: str, den: str, n: str | None = None, *, pct: bool = True,
+          interval: str = "none", squares: str | None = None) -> str:
+    """One VALUES row: (kpi, value, numerator, denominator, n, ci_low, ci_high).
+
+    interval: "wilson" (proportions), "mean" (needs ``squares``: Σx² of the numerator's
+    items, n = their count) or "none".
+    """
+    # n is 0 (the row is left out) when the denominator is: no data, not a zero
+    n = f"CASE WHEN ({den}) > 0 THEN {n or den} ELSE 0 END"
+    scale = " * 100" if pct else ""
+    value = f"({num})::float8 / NULLIF({den}, 0){scale}"
+    if interval == "wilson":
+        ci = f"cw_wilson_low({num}, {den}), cw_wilson_high({num}, {den})"
+    elif interval == "mean":
+        ci = f"cw_mean_low({num}, {squares}, {n}), cw_mean_high({num}, {squares}, {n})"
+    else:
+        ci = "NULL::float8, NULL::float8"
+    return f"('{kpi}', {value}, ({num})::float8, ({den})::float8, ({n})::int, {ci})"
+
+
+# --- 1. facts ---------------------------------------------------------------------------
+
+EXPECTED = """
+CREATE TEMP TABLE kpi_expected ON COMMIT DROP AS
+SELECT i.interaction_type_id AS itype_id,
+       date_trunc('quarter', i.offered_at AT TIME ZONE %(tz)s)::date AS quarter,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY i.handle_seconds) AS median
+  FROM interactions_interaction i
+  JOIN interactions_interactiontype it ON it.id = i.interaction_type_id
+ WHERE it.expected_handle_seconds IS NULL AND i.outcome = 'answered'
+   AND i.offered_at >= %(quarter_lo)s AND i.offered_at < %(quarter_hi)s
+ GROUP BY 1, 2
+"""
+
+FACTS = """
+CREATE TEMP TABLE kpi_facts ON COMMIT DROP AS
+WITH base AS (
+    SELECT i.* FROM interactions_interaction i
+     WHERE i.offered_at >= %(lo)s - make_interval(days => %(window_days)s)
+       AND i.offered_at < %(hi)s + make_interval(days => %(window_days)s)
+       {exclusions}
+), neighbours AS (
+    -- handled contacts of the same customer in [t - w, t) and in (t, t + w]; EXCLUDE GROUP
+    -- leaves out the contact itself and any other at the very same instant
+    SELECT id,
+           count(*) OVER (PARTITION BY customer_id ORDER BY offered_at
+                          RANGE BETWEEN make_interval(days => %(window_days)s) PRECEDING
+                                AND CURRENT ROW EXCLUDE GROUP) AS before_n,
+           count(*) OVER (PARTITION BY customer_id ORDER BY offered_at
+                          RANGE BETWEEN CURRENT ROW
+                                AND make_interval(days => %(window_days)s) FOLLOWING EXCLUDE GROUP) AS after_n
+      FROM base WHERE outcome = 'answered' AND customer_id IS NOT NULL
+)
+SELECT b.id, b.case_id, b.missed_by, b.offered_at,
+       (b.offered_at AT TIME ZONE %(tz)s)::date AS day,
+       date_trunc('week', b.offered_at AT TIME ZONE %(tz)s)::date AS week,
+       date_trunc('month', b.offered_at AT TIME ZONE %(tz)s)::date AS month,
+       extract(hour FROM b.offered_at AT TIME ZONE %(tz)s)::int AS hour,
+       a.acd_login AS agent, tm.name AS team, q.name AS queue, it.name AS itype, b.channel,
+       b.outcome = 'answered' AS handled,
+       b.outcome = 'abandoned' AS abandoned,
+       b.outcome = 'blocked' AS blocked,
+       b.outcome = 'callback' AS callback,
+       b.callback_requested,
+       COALESCE(b.outcome = 'abandoned' AND b.wait_seconds < %(short_abandon)s, false) AS short_abandon,
+       b.outcome = 'answered'
+           OR (b.outcome = 'abandoned' AND NOT COALESCE(b.wait_seconds < %(short_abandon)s, false)) AS offered,
+       b.wait_seconds AS wait,
+       b.outcome = 'answered' AND CASE WHEN %(sl_inclusive)s THEN b.wait_seconds <= %(sl_seconds)s
+                                        ELSE b.wait_seconds < %(sl_seconds)s END AS within_sl,
+       b.handle_seconds AS handle, b.talk_seconds AS talk, b.hold_seconds AS hold,
+       b.acw_seconds AS acw, b.transferred,
+       CASE WHEN b.outcome = 'answered' THEN
+           extract(epoch FROM b.answered_at - COALESCE(b.initiated_at, b.offered_at)) END AS frt,
+       n.id IS NOT NULL AS has_customer,
+       COALESCE(n.before_n > 0, false) AS is_repeat,
+       COALESCE(n.before_n = 0, false) AS first_contact,
+       COALESCE(n.before_n = 0 AND b.resolved IS DISTINCT FROM false AND NOT b.transferred
+                AND n.after_n = 0, false) AS fcr,
+       CASE WHEN b.outcome = 'answered' THEN COALESCE(it.expected_handle_seconds, e.median) END AS expected,
+       b.cost
+  FROM base b
+  LEFT JOIN neighbours n ON n.id = b.id
+  LEFT JOIN accounts_agent a ON a.id = b.agent_id
+  LEFT JOIN accounts_team tm ON tm.id = a.team_id
+  LEFT JOIN interactions_queue q ON q.id = b.queue_id
+  LEFT JOIN interactions_interactiontype it ON it.id = b.interaction_type_id
+  LEFT JOIN kpi_expected e ON e.itype_id = b.interaction_type_id
+        AND e.quarter = date_trunc('quarter', b.offered_at AT TIME ZONE %(tz)s)::date
+ WHERE b.offered_at >= %(lo)s AND b.offered_at < %(hi)s
+"""
+
+# --- 2. grain ---------------------------------------------------------------------------
+
+GRAIN = """
+CREATE TEMP TABLE kpi_grain ON COMMIT DROP AS
+SELECT agent, team, queue, itype, channel, day, week, month,
+       count(*) AS contacts,
+       count(*) FILTER (WHERE handled) AS handled,
+       count(*) FILTER (WHERE offered) AS offered,
+       count(*) FILTER (WHERE short_abandon) AS short_abandons,
+       count(*) FILTER (WHERE abandoned) AS abandoned,
+       count(*) FILTER (WHERE blocked) AS blocked,
+       count(*) FILTER (WHERE callback) AS callbacks,
+       count(*) FILTER (WHERE callback_requested) AS callback_requested,
+       count(*) FILTER (WHERE within_sl) AS within_sl,
+       count(*) FILTER (WHERE has_customer) AS with_customer,
+       count(*) FILTER (WHERE is_repeat) AS repeats,
+       count(*) FILTER (WHERE first_contact) AS first_contacts,
+       count(*) FILTER (WHERE fcr) AS fcr,
+       count(*) FILTER (WHERE handled AND transferred) AS transferred,
+       count(*) FILTER (WHERE handled AND hold > 0) AS held,
+       sum(handle) FILTER (WHERE handled) AS handle, sum(handle::float8 ^ 2) FILTER (WHERE handled) AS handle_sq,
+       sum(talk) FILTER (WHERE handled) AS talk, sum(talk::float8 ^ 2) FILTER (WHERE handled) AS talk_sq,
+       sum(acw) FILTER (WHERE handled) AS acw, sum(acw::float8 ^ 2) FILTER (WHERE handled) AS acw_sq,
+       sum(hold) FILTER (WHERE handled) AS hold, sum(hold::float8 ^ 2) FILTER (WHERE handled) AS hold_sq,
+       sum(hold::float8 ^ 2) FILTER (WHERE handled AND hold > 0) AS held_sq,
+       sum(frt) AS frt, sum(frt ^ 2) AS frt_sq,
+       sum(wait) FILTER (WHERE handled) AS wait, sum(wait ^ 2) FILTER (WHERE handled) AS wait_sq,
+       max(wait) FILTER (WHERE handled OR abandoned) AS longest_wait,
+       count(wait) FILTER (WHERE handled OR abandoned) AS waits,
+       sum(handle) FILTER (WHERE expected > 0) AS indexed_handle,
+       sum(expected) FILTER (WHERE expected > 0) AS expected,
+       count(*) FILTER (WHERE expected > 0) AS indexed,
+       sum(cost) AS cost, count(cost) AS costed
+  FROM kpi_facts
+ GROUP BY agent, team, queue, itype, channel, day, week, month
+"""
+
+CONTACT_SCOPES = ("agent", "team", "queue", "interaction_type", "channel", "tenant")
+
+_SUMS = (
+    "contacts handled offered short_abandons abandoned waits blocked callbacks "
+    "callback_requested within_sl with_customer repeats first_contacts fcr transferred held "
+    "handle handle_sq talk talk_sq acw acw_sq hold hold_sq held_sq frt frt_sq wait wait_sq "
+    "indexed_handle expected indexed cost costed "
+).split()
+
+
+def contacts() -> str:
+    select, group_by = grouping(CONTACT_SCOPES)
+    sums = ", ".join(f"sum({c}) AS {c}" for c in _SUMS)
+    groups = f"SELECT {select}, {sums}, max(longest_wait) AS longest_wait FROM kpi_grain {group_by}"
+    arrivals = "(g.offered + g.short_abandons + g.blocked)"
+    # Cost per contact outside the people scopes: explicit costs, else handle minutes at the
+    # contact-minute rate (paid hours belong to people; see the people family).
+    cost = ("CASE WHEN g.costed > 0 THEN g.cost ELSE g.handle / 60.0 * %(cost_per_contact_minute)s END")
+    values = [
+        ratio("fcr", "g.fcr", "g.first_contacts", interval="wilson"),
+        ratio("frt", "g.frt", "g.handled", pct=False, interval="mean", squares="g.frt_sq"),
+        ratio("aht", "g.handle", "g.handled", pct=False, interval="mean", squares="g.handle_sq"),
+        ratio("aht_index", "g.indexed_handle", "g.expected", "g.indexed", pct=False),
+        ratio("avg_talk", "g.talk", "g.handled", pct=False, interval="mean", squares="g.talk_sq"),
+        ratio("acw", "g.acw", "g.handled", pct=False, interval="mean", squares="g.acw_sq"),
+        ratio("avg_hold", "g.hold", "g.handled", pct=False, interval="mean", squares="g.hold_sq"),
+        ratio("avg_hold_per_held", "g.hold", "g.held", pct=False, interval="mean", squares="g.held_sq"),
+        ratio("transfer_rate", "g.transferred", "g.handled", interval="wilson"),
+        ratio("repeat_rate", "g.repeats", "g.with_customer", interval="wilson"),
+        "('calls_handled', g.handled::float8, g.handled::float8, NULL::float8, g.contacts::int, "
+        "NULL::float8, NULL::float8)",
+        ratio("asa", "g.wait", "g.handled", pct=False, interval="mean", squares="g.wait_sq"),
+        ratio("service_level", "g.within_sl", "g.offered", interval="wilson"),
+        ratio("abandonment_rate", "g.offered - g.handled", "g.offered", interval="wilson"),
+        "('longest_wait', g.longest_wait, g.longest_wait, NULL::float8, g.waits::int, NULL::float8, NULL::float8)",
+        f"('arrivals', {arrivals}::float8, {arrivals}::float8, NULL::float8, {arrivals}::int, "
+        "NULL::float8, NULL::float8)",
+        ratio("blocked_rate", "g.blocked", arrivals, interval="wilson"),
+        ratio("callback_rate", "g.callback_requested", "g.offered + g.callbacks", interval="wilson"),
+        f"('cost_per_call', ({cost})::float8 / NULLIF(g.handled, 0), ({cost})::float8, g.handled::float8, "
+        "CASE WHEN g.costed > 0 OR %(cost_per_contact_minute)s > 0 THEN g.handled ELSE 0 END::int, "
+        "NULL::float8, NULL::float8)",
+    ]
+    # People scopes get cost per contact from the people family (it adds paid hours).
+    return upsert(groups=groups, values=values,
+                  extra="AND NOT (v.kpi = 'cost_per_call' AND g.scope IN ('agent', 'team', 'tenant'))")
+
+
+# --- surveys ----------------------------------------------------------------------------
+
+def surveys() -> str:
+    select, group_by = grouping(CONTACT_SCOPES)
+    groups = f"""
+        SELECT {select},
+               count(*) FILTER (WHERE r.survey = 'csat') AS csat_n,
+               count(*) FILTER (WHERE r.survey = 'csat' AND r.score >= 4) AS csat_pos,
+               count(*) FILTER (WHERE r.survey = 'nps') AS nps_n,
+               count(*) FILTER (WHERE r.survey = 'nps' AND r.score >= 9) AS nps_pos,
+               count(*) FILTER (WHERE r.survey = 'nps' AND r.score <= 6) AS nps_neg,
+               count(*) FILTER (WHERE r.survey = 'ces') AS ces_n,
+               count(*) FILTER (WHERE r.survey = 'ces' AND r.score >= 5) AS ces_pos,
+               count(*) FILTER (WHERE r.survey = 'ces' AND r.score <= 3) AS ces_neg,
+               sum(r.score) FILTER (WHERE r.survey = 'ces') AS ces_sum,
+               sum(r.score::float8 ^ 2) FILTER (WHERE r.survey = 'ces') AS ces_sq
+          FROM surveys_surveyresponse r JOIN kpi_facts f ON f.id = r.interaction_id
+          {group_by}"""
+    values = [
+        ratio("csat", "g.csat_pos", "g.csat_n", interval="wilson"),
+        "('nps', (g.nps_pos - g.nps_neg)::float8 / NULLIF(g.nps_n, 0) * 100, (g.nps_pos - g.nps_neg)::float8, "
+        "g.nps_n::float8, g.nps_n::int, cw_net_low(g.nps_pos, g.nps_neg, g.nps_n), "
+        "cw_net_high(g.nps_pos, g.nps_neg, g.nps_n))",
+        "('ces', (g.ces_pos - g.ces_neg)::float8 / NULLIF(g.ces_n, 0) * 100, (g.ces_pos - g.ces_neg)::float8, "
+        "g.ces_n::float8, g.ces_n::int, cw_net_low(g.ces_pos, g.ces_neg, g.ces_n), "
+        "cw_net_high(g.ces_pos, g.ces_neg, g.ces_n))",
+        ratio("ces_mean", "g.ces_sum", "g.ces_n", pct=False, interval="mean", squares="g.ces_sq"),
+    ]
+    return upsert(groups=groups, values=values)
+
+
+# --- peak hour and missed contacts -------------------------------------------------------
+
+def peak_hour() -> str:
+    scopes = ("team", "queue", "interaction_type", "channel", "tenant")
+    select, group_by = grouping(scopes)
+    group_by = group_by.replace("GROUPING SETS (", "hour, GROUPING SETS (")
+    hours = f"""
+        SELECT {select}, hour, count(*) AS arrivals
+          FROM kpi_facts WHERE offered OR short_abandon OR blocked {group_by}"""
+    # Ties go to the earliest hour (kpis.md).
+    groups = f"""
+        SELECT DISTINCT ON (scope, key, period, period_start) scope, key, period, period_start, hour,
+               arrivals, sum(arrivals) OVER (PARTITION BY scope, key, period, period_start) AS total
+          FROM ({hours}) h
+         ORDER BY scope, key, period, period_start, arrivals DESC, hour"""
+    values = ["('peak_hour', g.hour::float8, g.arrivals::float8, NULL::float8, g.total::int, "
+              "NULL::float8, NULL::float8)"]
+    return upsert(groups=groups, values=values)
+
+
+def missed() -> str:
+    select, group_by = grouping(("agent", "team", "tenant"))
+    # Agents who handled contacts but missed none get a 0, not a gap.
+    groups = f"""
+        SELECT {select}, sum(missed) AS missed, sum(offered_to) AS offered_to FROM (
+            SELECT m.login AS agent, tm.name AS team, f.day, f.week, f.month, 1 AS missed, 1 AS offered_to
+              FROM kpi_facts f CROSS JOIN LATERAL unnest(f.missed_by) AS m(login)
+              LEFT JOIN accounts_agent a ON a.acd_login = m.login
+              LEFT JOIN accounts_team tm ON tm.id = a.team_id
+            UNION ALL
+            SELECT agent, team, day, week, month, 0, 1 FROM kpi_facts WHERE handled
+        ) x {group_by}"""
+    values = ["('missed_calls', g.missed::float8, g.missed::float8, NULL::float8, g.offered_to::int, "
+              "NULL::float8, NULL::float8)"]
+    return upsert(groups=groups, values=values)
+
+
+# --- people: activity and schedule --------------------------------------------------------
+
+# Intervals overlapping the range, split at local midnight (kpis.md: an interval crossing a
+# period boundary is split at it; days are the smallest period, so days suffice).
+_SPLIT = """
+SELECT x.agent_id, {columns}, d.day,
+       greatest(x.start, d.day_start) AS ps, least(x."end", d.day_end) AS pe
+  FROM {table} x
+  CROSS JOIN LATERAL (
+      SELECT g::date AS day, (g::date::timestamp AT TIME ZONE %(tz)s) AS day_start,
+             ((g::date + 1)::timestamp AT TIME ZONE %(tz)s) AS day_end
+        FROM generate_series((greatest(x.start, %(lo)s) AT TIME ZONE %(tz)s)::date::timestamp,
+                             ((least(x."end", %(hi)s) - interval '1 microsecond') AT TIME ZONE %(tz)s)::date::timestamp,
+                             interval '1 day') g
+  ) d
+ WHERE tstzrange(x.start, x."end") && tstzrange(%(lo)s, %(hi)s)
+"""
+
+ACTIVITY_PIECES = ("CREATE TEMP TABLE kpi_activity ON COMMIT DROP AS "
+                   + _SPLIT.format(columns="x.state", table="interactions_agentactivity"))
+SCHEDULE_PIECES = ("CREATE TEMP TABLE kpi_schedule ON COMMIT DROP AS "
+                   + _SPLIT.format(columns="x.activity", table="interactions_scheduleentry"))
+
+# Adherence: the seconds of each scheduled piece during which the agent's actual state
+# matched it; both sides are split by day, so the join is a hash join on (agent, day).
+PEOPLE_GRAIN = """
+CREATE TEMP TABLE kpi_people ON COMMIT DROP AS
+WITH activity AS (
+    SELECT agent_id, day,
+           sum(extract(epoch FROM pe - ps)) FILTER (WHERE state IN ('on_contact', 'acw')) AS busy,
+           sum(extract(epoch FROM pe - ps)) FILTER (WHERE state = 'ready') AS ready,
+           sum(extract(epoch FROM pe - ps)) FILTER (WHERE state <> 'offline') AS logged_in,
+           count(*) FILTER (WHERE state <> 'offline') AS activity_pieces
+      FROM kpi_activity GROUP BY agent_id, day
+), planned AS (
+    SELECT agent_id, day,
+           sum(extract(epoch FROM pe - ps)) FILTER (WHERE activity <> 'off') AS scheduled,
+           sum(extract(epoch FROM pe - ps)) FILTER (WHERE activity NOT IN ('lunch', 'off')) AS paid,
+           count(*) FILTER (WHERE activity <> 'off') AS schedule_pieces
+      FROM kpi_schedule GROUP BY agent_id, day
+), matched AS (
+    SELECT s.agent_id, s.day, sum(extract(epoch FROM least(a.pe, s.pe) - greatest(a.ps, s.ps))) AS adherent
+      FROM kpi_schedule s
+      JOIN kpi_activity a ON a.agent_id = s.agent_id AND a.day = s.day
+     WHERE s.activity <> 'off' AND a.ps < s.pe AND a.pe > s.ps
+       AND CASE WHEN s.activity = 'work' THEN a.state IN ('ready', 'on_contact', 'acw')
+                ELSE a.state = s.activity END
+     GROUP BY s.agent_id, s.day
+), schedule AS (
+    SELECT p.*, m.adherent FROM planned p
+      LEFT JOIN matched m ON m.agent_id = p.agent_id AND m.day = p.day
+), contacts AS (
+    SELECT agent, day, sum(handled) AS handled, sum(handle) AS handle, sum(cost) AS cost,
+           sum(costed) AS costed
+      FROM kpi_grain WHERE agent IS NOT NULL GROUP BY agent, day
+)
+SELECT ag.acd_login AS agent, tm.name AS team, k.day,
+       date_trunc('week', k.day)::date AS week, date_trunc('month', k.day)::date AS month,
+       COALESCE(ac.busy, 0) AS busy, COALESCE(ac.ready, 0) AS ready,
+       COALESCE(ac.logged_in, 0) AS logged_in, COALESCE(ac.activity_pieces, 0) AS activity_pieces,
+       COALESCE(sc.scheduled, 0) AS scheduled, COALESCE(sc.paid, 0) AS paid,
+       COALESCE(sc.adherent, 0) AS adherent, COALESCE(sc.schedule_pieces, 0) AS schedule_pieces,
+       COALESCE(c.handled, 0) AS handled, COALESCE(c.handle, 0) AS handle,
+       COALESCE(c.cost, 0) AS cost, COALESCE(c.costed, 0) AS costed
+  FROM (SELECT agent_id, day FROM activity UNION SELECT agent_id, day FROM schedule
+        UNION SELECT a.id, c.day FROM contacts c JOIN accounts_agent a ON a.acd_login = c.agent) k
+  JOIN accounts_agent ag ON ag.id = k.agent_id
+  LEFT JOIN accounts_team tm ON tm.id = ag.team_id
+  LEFT JOIN activity ac ON ac.agent_id = k.agent_id AND ac.day = k.day
+  LEFT JOIN schedule sc ON sc.agent_id = k.agent_id AND sc.day = k.day
+  LEFT JOIN contacts c ON c.agent = ag.acd_login AND c.day = k.day
+"""
+
+
+def people() -> str:
+    select, group_by = grouping(("agent", "team", "tenant"))
+    columns = "busy ready logged_in activity_pieces scheduled paid adherent schedule_pieces handled handle cost costed"
+    sums = ", ".join(f"sum({c}) AS {c}" for c in columns.split())
+    groups = f"SELECT {select}, {sums} FROM kpi_people {group_by}"
+    cost = ("CASE WHEN g.costed > 0 THEN g.cost ELSE g.paid / 3600.0 * %(cost_per_paid_hour)s "
+            "+ g.handle / 60.0 * %(cost_per_contact_minute)s END")
+    has_cost = "(g.costed > 0 OR %(cost_per_paid_hour)s > 0 OR %(cost_per_contact_minute)s > 0)"
+    values = [
+        "('calls_per_hour', g.handled::float8 / NULLIF(g.logged_in / 3600.0, 0), g.handled::float8, "
+        "g.logged_in / 3600.0, CASE WHEN g.logged_in > 0 THEN g.activity_pieces ELSE 0 END::int, "
+        "NULL::float8, NULL::float8)",
+        ratio("occupancy", "g.busy", "g.busy + g.ready", "g.activity_pieces"),
+        ratio("availability", "g.ready", "g.logged_in", "g.activity_pieces"),
+        ratio("utilization", "g.handle", "g.paid", "g.schedule_pieces"),
+        ratio("adherence", "g.adherent", "g.scheduled", "g.schedule_pieces"),
+        f"('cost_per_call', ({cost})::float8 / NULLIF(g.handled, 0), ({cost})::float8, g.handled::float8, "
+        f"CASE WHEN {has_cost} THEN g.handled ELSE 0 END::int, NULL::float8, NULL::float8)",
+    ]
+    return upsert(groups=groups, values=values)
+
+
+# --- cases: resolution time and query age -------------------------------------------------
+
+# A case whose first contact is more than this long before a period's end is left out of
+# that period's query age: without a "closed" event, a case nobody resolved would stay
+# open forever and every later period's age would grow with the history (a choice of ours;
+# the spec is silent, see docs/kpis.md).
+QUERY_AGE_LOOKBACK_DAYS = 90
+
+# Cases with a contact in [lo - lookback, hi): their first contact (query age, scopes; the
+# true first contact even when it is older, by an index probe), their last contact before
+# hi, and whether that contact resolved the case.
+CASES = """
+CREATE TEMP TABLE kpi_cases ON COMMIT DROP AS
+WITH touched AS (
+    SELECT i.case_id,
+           min(COALESCE(i.initiated_at, i.offered_at)) AS opened_at,
+           (array_agg(i.id ORDER BY i.offered_at, i.id))[1] AS first_id,
+           (array_agg(i.id ORDER BY i.offered_at DESC, i.id DESC))[1] AS last_id
+      FROM interactions_interaction i
+     WHERE i.case_id IS NOT NULL {exclusions}
+       AND i.offered_at >= %(lo)s - make_interval(days => %(lookback_days)s) AND i.offered_at < %(hi)s
+     GROUP BY i.case_id
+)
+SELECT t.case_id, least(t.opened_at, early.opened_at) AS opened_at, early.opened_at IS NOT NULL AS older,
+       CASE WHEN l.resolved THEN COALESCE(l.ended_at, l.answered_at, l.offered_at) END AS resolved_at,
+       ft.name AS first_team, fq.name AS first_queue, fit.name AS first_itype, f.channel AS first_channel,
+       lt.name AS last_team, lq.name AS last_queue, lit.name AS last_itype, l.channel AS last_channel
+  FROM touched t
+  LEFT JOIN LATERAL (
+      SELECT min(COALESCE(e.initiated_at, e.offered_at)) AS opened_at FROM interactions_interaction e
+       WHERE e.case_id = t.case_id AND e.offered_at < %(lo)s - make_interval(days => %(lookback_days)s)
+  ) early ON true
+  JOIN interactions_interaction f ON f.id = t.first_id
+  JOIN interactions_interaction l ON l.id = t.last_id
+  LEFT JOIN accounts_agent fa ON fa.id = f.agent_id LEFT JOIN accounts_team ft ON ft.id = fa.team_id
+  LEFT JOIN interactions_queue fq ON fq.id = f.queue_id
+  LEFT JOIN interactions_interactiontype fit ON fit.id = f.interaction_type_id
+  LEFT JOIN accounts_agent la ON la.id = l.agent_id LEFT JOIN accounts_team lt ON lt.id = la.team_id
+  LEFT JOIN interactions_queue lq ON lq.id = l.queue_id
+  LEFT JOIN interactions_interactiontype lit ON lit.id = l.interaction_type_id
+"""
+
+CASE_SCOPES = ("team", "queue", "interaction_type", "channel", "tenant")
+
+
+def resolution_time() -> str:
+    select, group_by = grouping(CASE_SCOPES)
+    groups = f"""
+        SELECT {select}, count(*) AS cases, sum(seconds) AS seconds, sum(seconds ^ 2) AS seconds_sq FROM (
+            SELECT last_team AS team, last_queue AS queue, last_itype AS itype, last_channel AS channel,
+                   (resolved_at AT TIME ZONE %(tz)s)::date AS day,
+                   date_trunc('week', resolved_at AT TIME ZONE %(tz)s)::date AS week,
+                   date_trunc('month', resolved_at AT TIME ZONE %(tz)s)::date AS month,
+                   extract(epoch FROM resolved_at - opened_at)::float8 AS seconds
+              FROM kpi_cases WHERE resolved_at >= %(lo)s AND resolved_at < %(hi)s
+        ) c {group_by}"""
+    values = [ratio("avg_resolution_time", "g.seconds", "g.cases", pct=False, interval="mean",
+                    squares="g.seconds_sq")]
+    return upsert(groups=groups, values=values)
+
+
+# Query age: at each period's end E (midnight, or now for a period not over yet) the open
+# cases are those opened in [E - lookback, E) and not resolved by then. Per group and local
+# day, a case adds +1 (and its opening time) on the day it opened and -1 on the day it was
+# resolved or fell out of the lookback; a running sum over days then gives the count and
+# the summed opening times of the open cases at any midnight, one index probe per period.
+CASE_DAYS = """
+CREATE TEMP TABLE kpi_case_days ON COMMIT DROP AS
+WITH cases AS (
+    SELECT first_team AS team, first_queue AS queue, first_itype AS itype, first_channel AS channel,
+           (opened_at AT TIME ZONE %(tz)s)::date AS opened_day, extract(epoch FROM opened_at)::float8 AS opened,
+           least((resolved_at AT TIME ZONE %(tz)s)::date,
+                 (opened_at AT TIME ZONE %(tz)s)::date + %(lookback_days)s) AS closed_day
+      FROM kpi_cases WHERE NOT older
+), events AS (
+    SELECT team, queue, itype, channel, opened_day AS day, 1 AS delta, opened FROM cases
+    UNION ALL
+    SELECT team, queue, itype, channel, closed_day, -1, -opened FROM cases
+), days AS (
+    SELECT CASE WHEN GROUPING(team) = 0 THEN 'team' WHEN GROUPING(queue) = 0 THEN 'queue'
+                WHEN GROUPING(itype) = 0 THEN 'interaction_type' WHEN GROUPING(channel) = 0 THEN 'channel'
+                ELSE 'tenant' END AS scope,
+           COALESCE(CASE WHEN GROUPING(team) = 0 THEN team WHEN GROUPING(queue) = 0 THEN queue
+                         WHEN GROUPING(itype) = 0 THEN itype WHEN GROUPING(channel) = 0 THEN channel
+                         ELSE 'all' END, '') AS key,
+           day, sum(delta) AS delta, sum(opened) AS opened
+      FROM events
+     GROUP BY GROUPING SETS ((team, day), (queue, day), (itype, day), (channel, day), (day))
+)
+SELECT scope, key, day,
+       sum(delta) OVER w AS open_cases, sum(opened) OVER w AS opened_sum
+  FROM days WHERE key <> ''
+WINDOW w AS (PARTITION BY scope, key ORDER BY day)
+"""
+
+CASE_DAYS_INDEX = "CREATE INDEX ON kpi_case_days (scope, key, day)"
+
+
+def query_age() -> str:
+    groups = """
+        SELECT k.scope, k.key, p.period, p.period_start, e.open_cases,
+               extract(epoch FROM p.period_end)::float8 * e.open_cases - e.opened_sum AS age_sum
+          FROM (SELECT DISTINCT scope, key FROM kpi_case_days) k
+          CROSS JOIN (
+              SELECT period, period_start,
+                     least(%(now)s, ((period_start + step)::timestamp AT TIME ZONE %(tz)s)) AS period_end,
+                     least((%(now)s AT TIME ZONE %(tz)s)::date + 1, (period_start + step)::date) AS end_day
+                FROM (SELECT 'day' AS period, d::date AS period_start, interval '1 day' AS step
+                        FROM generate_series(%(lo_day)s::timestamp, %(hi_day)s::timestamp - interval '1 day',
+                                             interval '1 day') d
+                      UNION ALL
+                      SELECT 'week', d::date, interval '1 week'
+                        FROM generate_series(date_trunc('week', %(lo_day)s::timestamp),
+                                             %(hi_day)s::timestamp - interval '1 day', interval '1 week') d
+                      UNION ALL
+                      SELECT 'month', d::date, interval '1 month'
+                        FROM generate_series(date_trunc('month', %(lo_day)s::timestamp),
+                                             %(hi_day)s::timestamp - interval '1 day', interval '1 month') d) ps
+               WHERE (period_start::timestamp AT TIME ZONE %(tz)s) < %(now)s
+          ) p
+          CROSS JOIN LATERAL (
+              SELECT open_cases, opened_sum FROM kpi_case_days e
+               WHERE e.scope = k.scope AND e.key = k.key AND e.day < p.end_day
+               ORDER BY e.day DESC LIMIT 1
+          ) e
+         WHERE e.open_cases > 0"""
+    values = ["('avg_query_age', g.age_sum / g.open_cases, g.age_sum, g.open_cases::float8, "
+              "g.open_cases::int, NULL::float8, NULL::float8)"]
+    return upsert(groups=groups, values=values)
