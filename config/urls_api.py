@@ -12,6 +12,7 @@ from interactions.apis import (
     InteractionDetailApi,
     InteractionListApi,
 )
+from scorecards.apis import KpiListApi
 
 
 class PublicSchemaView(SpectacularAPIView):
@@ -44,6 +45,7 @@ urlpatterns = [
     path("interactions/", InteractionListApi.as_view(), name="api_interactions"),
     path("interactions/<str:external_id>/", InteractionDetailApi.as_view(),
          name="api_interaction"),
+    path("kpis/", KpiListApi.as_view(), name="api_kpis"),
     path("agents/", AgentListApi.as_view(), name="api_agents"),
     path("teams/", TeamListApi.as_view(), name="api_teams"),
 ]

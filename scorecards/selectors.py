@@ -1,0 +1,72 @@
+"""Reads of KPI snapshots, scoped to who is asking ("not yours" looks like "not there").
+
+Admins and API keys read every snapshot. Managers read their teams and their teams'
+agents, plus the groups that describe no person (queue, interaction type, channel, tenant).
+Agents read their own agent rows only; their pages show teammates as an unnamed distribution
+through ``team_distribution``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Agent, Role, Team
+
+from .models import KpiSnapshot
+
+REPORT_FIELDS = ("kpi", "scope", "key", "period", "period_start", "value", "numerator", "denominator",
+                 "n", "ci_low", "ci_high", "insufficient_data")
+IMPERSONAL_SCOPES = ("queue", "interaction_type", "channel", "tenant")
+
+
+def snapshots_visible_to(*, fetched_by) -> QuerySet[KpiSnapshot]:
+    rows = KpiSnapshot.objects.all()
+    role = getattr(fetched_by, "role", None)
+    if role in (Role.ADMIN, "integration"):
+        return rows
+    if role == Role.MANAGER:
+        teams = Team.objects.filter(managers=fetched_by).values("name")
+        agents = Agent.objects.filter(team__managers=fetched_by).values("acd_login")
+        return rows.filter(Q(scope__in=IMPERSONAL_SCOPES) | Q(scope="team", key__in=teams)
+                           | Q(scope="agent", key__in=agents))
+    if role == Role.AGENT:
+        return rows.filter(scope="agent", key__in=Agent.objects.filter(user=fetched_by).values("acd_login"))
+    return rows.none()
+
+
+def first_period_start(period: str, day: dt.date) -> dt.date:
+    """The start of the period of ``period`` kind that contains ``day``."""
+    if period == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    return day
+
+
+def kpi_report(*, fetched_by, scope: str, period: str, start: dt.date, end: dt.date,
+               kpis: list[str] | None = None, key: str | None = None) -> QuerySet[KpiSnapshot]:
+    """Snapshots of every period that overlaps [start, end], ordered for reading."""
+    rows = snapshots_visible_to(fetched_by=fetched_by).filter(
+        scope=scope, period=period, period_start__gte=first_period_start(period, start),
+        period_start__lte=end)
+    if kpis:
+        rows = rows.filter(kpi__in=kpis)
+    if key is not None:
+        rows = rows.filter(key=key)
+    return rows.order_by("period_start", "key", "kpi")
+
+
+def report_row(snapshot: KpiSnapshot) -> dict:
+    row = {field: getattr(snapshot, field) for field in REPORT_FIELDS}
+    row["period_start"] = snapshot.period_start.isoformat()
+    return row
+
+
+def team_distribution(*, kpi: str, team: Team, period: str, period_start: dt.date) -> list[float]:
+    """The values of one team's agents with enough data, sorted, without names (agent pages)."""
+    logins = Agent.objects.filter(team=team).values("acd_login")
+    return sorted(KpiSnapshot.objects.filter(
+        kpi=kpi, scope="agent", key__in=logins, period=period, period_start=period_start,
+        insufficient_data=False, value__isnull=False).values_list("value", flat=True))
