@@ -126,8 +126,12 @@ def import_run_create(*, kind: str, file_name: str, file_size: int, created_by=N
                                     created_by=user, created_by_label=label, source=source)
 
 
-def import_run_execute(*, run: ImportRun, stream: BinaryIO) -> ImportRun:
-    """Run an import synchronously, keeping the ImportRun's progress and summary current."""
+def import_run_execute(*, run: ImportRun, stream: BinaryIO, recompute: str = "async") -> ImportRun:
+    """Run an import synchronously, keeping the ImportRun's progress and summary current.
+
+    Then the KPIs of the periods it changed are recomputed: ``recompute`` is "async"
+    (a Celery task, for web and API requests), "sync" (CLI, worker) or "none".
+    """
     run.status = ImportRun.Status.RUNNING
     run.started_at = timezone.now()
     run.save(update_fields=["status", "started_at"])
@@ -151,6 +155,10 @@ def import_run_execute(*, run: ImportRun, stream: BinaryIO) -> ImportRun:
         run.bytes_processed = run.file_size
     run.finished_at = timezone.now()
     run.save()
+    if run.status == ImportRun.Status.DONE and (summary.created or summary.updated):
+        from scorecards.services import kpi_recompute_after_import
+
+        kpi_recompute_after_import(started_at=run.started_at, mode=recompute)
     return run
 
 
@@ -174,7 +182,7 @@ def import_run_execute_stored(*, run_id: int) -> ImportRun:
         return run  # a redelivered task must not import twice
     path = Path(run.stored_file)
     with path.open("rb") as stream:
-        run = import_run_execute(run=run, stream=stream)
+        run = import_run_execute(run=run, stream=stream, recompute="sync")
     path.unlink(missing_ok=True)
     return run
 

@@ -2,7 +2,9 @@
 
 Each upsert returns (created, updated, errors). A row whose stored twin is identical is
 left alone (the ``IS DISTINCT FROM`` guard), so re-importing a file reports it unchanged
-and does not touch ``updated_at`` (which drives incremental KPI recomputes).
+and does not touch ``updated_at`` (which drives incremental KPI recomputes). ``updated_at``
+is the statement's time, not the transaction's: an import inside a longer transaction must
+still look newer than the moment it began.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def _counts(cur, total: int) -> tuple[int, int]:
 def _ensure_agents(cur, sql_logins: str) -> None:
     cur.execute(
         f"INSERT INTO {AGENT} (acd_login, display_name, created_at) "
-        f"SELECT DISTINCT login, '', now() FROM ({sql_logins}) s(login) WHERE login IS NOT NULL "
+        f"SELECT DISTINCT login, '', statement_timestamp() FROM ({sql_logins}) s(login) WHERE login IS NOT NULL "
         f"ON CONFLICT (acd_login) DO NOTHING"
     )
 
@@ -81,7 +83,7 @@ def upsert_interactions(rows: list[InteractionRow]) -> tuple[int, int, list[RowE
         ])
         for table, column in ((QUEUE, "queue"), (ITYPE, "itype")):
             cur.execute(
-                f"INSERT INTO {table} (name, created_at) SELECT DISTINCT {column}, now() "
+                f"INSERT INTO {table} (name, created_at) SELECT DISTINCT {column}, statement_timestamp() "
                 f"FROM {stage} WHERE {column} IS NOT NULL ON CONFLICT (name) DO NOTHING"
             )
         _ensure_agents(cur, f"SELECT agent FROM {stage} UNION SELECT unnest(missed_by) FROM {stage}")
@@ -100,13 +102,13 @@ def upsert_interactions(rows: list[InteractionRow]) -> tuple[int, int, list[RowE
                    s.initiated_at, s.offered_at, s.answered_at, s.ended_at, s.talk, s.hold,
                    s.acw, s.hold_count, s.outcome, s.transferred, s.resolved,
                    s.callback_requested, s.missed_by, s.cost, s.transcript, s.source_updated_at,
-                   now()
+                   statement_timestamp()
             FROM {stage} s
             LEFT JOIN {QUEUE} q ON q.name = s.queue
             LEFT JOIN {ITYPE} it ON it.name = s.itype
             LEFT JOIN {AGENT} a ON a.acd_login = s.agent
             ON CONFLICT (external_id) DO UPDATE
-               SET ({", ".join(columns)}, updated_at) = ({incoming}, now())
+               SET ({", ".join(columns)}, updated_at) = ({incoming}, statement_timestamp())
              WHERE ({stored}) IS DISTINCT FROM ({incoming})
                -- an older version of a contact (Amazon Connect) never replaces a newer one
                AND (t.source_updated_at IS NULL OR EXCLUDED.source_updated_at IS NULL
@@ -162,11 +164,11 @@ def upsert_activity(rows: list[ActivityRow]) -> tuple[int, int, list[RowError]]:
         cur.execute(
             f"""
             INSERT INTO {ACTIVITY} AS t (agent_id, state, start, "end", reason, updated_at)
-            SELECT a.id, s.state, s.start, s."end", s.reason, now()
+            SELECT a.id, s.state, s.start, s."end", s.reason, statement_timestamp()
               FROM {stage} s JOIN {AGENT} a ON a.acd_login = s.agent
             ON CONFLICT (agent_id, start) DO UPDATE
                SET (state, "end", reason, updated_at) =
-                   (EXCLUDED.state, EXCLUDED."end", EXCLUDED.reason, now())
+                   (EXCLUDED.state, EXCLUDED."end", EXCLUDED.reason, statement_timestamp())
              WHERE (t.state, t."end", t.reason) IS DISTINCT FROM
                    (EXCLUDED.state, EXCLUDED."end", EXCLUDED.reason)
             RETURNING (xmax = 0)
@@ -185,10 +187,10 @@ def upsert_schedule(rows: list[ScheduleRow]) -> tuple[int, int, list[RowError]]:
         cur.execute(
             f"""
             INSERT INTO {SCHEDULE} AS t (agent_id, activity, start, "end", updated_at)
-            SELECT a.id, s.activity, s.start, s."end", now()
+            SELECT a.id, s.activity, s.start, s."end", statement_timestamp()
               FROM {stage} s JOIN {AGENT} a ON a.acd_login = s.agent
             ON CONFLICT (agent_id, start) DO UPDATE
-               SET (activity, "end", updated_at) = (EXCLUDED.activity, EXCLUDED."end", now())
+               SET (activity, "end", updated_at) = (EXCLUDED.activity, EXCLUDED."end", statement_timestamp())
              WHERE (t.activity, t."end") IS DISTINCT FROM (EXCLUDED.activity, EXCLUDED."end")
             RETURNING (xmax = 0)
             """
@@ -219,11 +221,11 @@ def upsert_survey_responses(rows: list[SurveyResponseRow]) -> tuple[int, int, li
             f"""
             INSERT INTO {RESPONSE} AS t (interaction_id, survey, score, responded_at, comment,
                                          source, updated_at)
-            SELECT i.id, s.survey, s.score, s.responded_at, s.comment, 'import', now()
+            SELECT i.id, s.survey, s.score, s.responded_at, s.comment, 'import', statement_timestamp()
               FROM {stage} s JOIN {INTERACTION} i ON i.external_id = s.external_id
             ON CONFLICT (interaction_id, survey) DO UPDATE
                SET (score, responded_at, comment, updated_at) =
-                   (EXCLUDED.score, EXCLUDED.responded_at, EXCLUDED.comment, now())
+                   (EXCLUDED.score, EXCLUDED.responded_at, EXCLUDED.comment, statement_timestamp())
              WHERE (t.score, t.responded_at, t.comment) IS DISTINCT FROM
                    (EXCLUDED.score, EXCLUDED.responded_at, EXCLUDED.comment)
             RETURNING (xmax = 0)

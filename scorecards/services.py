@@ -17,3 +17,47 @@ def kpi_recompute_enqueue(*, since: dt.date | None = None, until: dt.date | None
     args = [since.isoformat() if since else None, until.isoformat() if until else None, reason]
     transaction.on_commit(lambda: kpi_recompute_task.apply_async(
         args=args, headers={"_schema_name": schema}))
+
+
+def kpi_changed_range(*, since: dt.datetime) -> tuple[dt.date, dt.date] | None:
+    """Local dates whose KPIs rows written at or after ``since`` can change, or None.
+
+    Widened by the repeat window on both sides: a new contact can make earlier contacts of
+    the same customer lose their FCR, and later ones become repeats.
+    """
+    from common.tenancy import current_tenant
+
+    tenant = current_tenant()
+    with connection.cursor() as cur:
+        cur.execute("""
+            SELECT min(lo), max(hi) FROM (
+                SELECT min(offered_at) lo, max(offered_at) hi FROM interactions_interaction
+                 WHERE updated_at >= %(since)s
+                UNION ALL SELECT min(start), max("end") FROM interactions_agentactivity
+                 WHERE updated_at >= %(since)s
+                UNION ALL SELECT min(start), max("end") FROM interactions_scheduleentry
+                 WHERE updated_at >= %(since)s
+                UNION ALL SELECT min(i.offered_at), max(i.offered_at) FROM surveys_surveyresponse r
+                  JOIN interactions_interaction i ON i.id = r.interaction_id WHERE r.updated_at >= %(since)s
+            ) changed""", {"since": since})
+        lo, hi = cur.fetchone()
+    if lo is None:
+        return None
+    window = dt.timedelta(days=tenant.repeat_window_days)
+    return (lo.astimezone(tenant.tz) - window).date(), (hi.astimezone(tenant.tz) + window).date()
+
+
+def kpi_recompute_after_import(*, started_at: dt.datetime, mode: str) -> tuple[dt.date, dt.date] | None:
+    """Recompute the periods an import touched: now ("sync": CLI, worker) or through the
+    worker once the transaction commits ("async": web and API)."""
+    # A second of slack: updated_at comes from the database's clock, started_at from ours.
+    changed = kpi_changed_range(since=started_at - dt.timedelta(seconds=1))
+    if changed is None or mode == "none":
+        return changed
+    if mode == "sync":
+        from .engine import recompute
+
+        recompute(since=changed[0], until=changed[1], reason="import")
+    else:
+        kpi_recompute_enqueue(since=changed[0], until=changed[1], reason="import")
+    return changed

@@ -14,3 +14,27 @@ def kpi_recompute_task(since: str | None, until: str | None, reason: str = "manu
 
     return recompute(since=dt.date.fromisoformat(since) if since else None,
                      until=dt.date.fromisoformat(until) if until else None, reason=reason)
+
+
+NIGHTLY_DAYS = 35
+
+
+@shared_task
+def kpi_nightly_dispatch() -> int:
+    """Beat's one entry: enqueue a recompute of the last 35 days for every active tenant.
+
+    Runs in the public schema; each tenant's task carries its schema in the headers. The
+    tasks are staggered a little so that 2 cores are not asked for every tenant at once.
+    """
+    from django.utils import timezone
+
+    from tenants.models import Tenant
+
+    tenants = Tenant.objects.filter(is_active=True).exclude(schema_name="public").order_by("pk")
+    for position, tenant in enumerate(tenants):
+        today = timezone.localdate(timezone=tenant.tz)
+        since = today - dt.timedelta(days=NIGHTLY_DAYS)
+        kpi_recompute_task.apply_async(args=[since.isoformat(), today.isoformat(), "nightly"],
+                                       headers={"_schema_name": tenant.schema_name},
+                                       countdown=min(position * 15, 3600))
+    return len(tenants)

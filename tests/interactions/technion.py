@@ -2,8 +2,9 @@
 
 The source has no date, hold or wrap time; each of its 2,375 rows becomes one contact:
 - AGENT: answered by ``server``; offered when the queue started (or when the caller left
-  the VRU if the call never queued), answered at ``ser_start`` (never before offered: the
-  log's clocks disagree by a second here and there), talk = ``ser_time``.
+  the VRU if the call never queued), answered when it left the queue (``q_exit``: its
+  ``q_time`` is the documented queue wait; ``ser_start`` runs a second or two early, the
+  log's clocks disagree) or, unqueued, at ``ser_start``; talk = ``ser_time``.
 - HANG after queueing, and PHANTOM (a call that vanished from the queue): abandoned when
   the queue ended.
 - HANG that never queued: the caller hung up in the VRU, so it never reached an agent's
@@ -37,7 +38,7 @@ def technion_to_canonical_csv(path: Path, date: str = "2024-03-04") -> bytes:
             initiated = min(offered, _at(date, row["vru_entry"]))  # a few rows queue "before" the VRU
             base = [f"{row['vru+line']}-{row['call_id']}", "voice", row["type"], ""]
             if row["outcome"] == "AGENT":
-                answered = max(offered, _at(date, row["ser_start"]))
+                answered = _at(date, row["q_exit"]) if queued else max(offered, _at(date, row["ser_start"]))
                 ended = max(answered, _at(date, row["ser_exit"]))
                 base[3] = row["server"]
                 writer.writerow(base + [initiated, offered, answered, ended, row["ser_time"],

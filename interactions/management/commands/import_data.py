@@ -19,6 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--schema", required=True)
         parser.add_argument("--kind", required=True, choices=sorted(PARSERS))
         parser.add_argument("file")
+        parser.add_argument("--no-recompute", action="store_true",
+                            help="leave the KPIs to the nightly recompute (bulk back-fills)")
 
     def handle(self, *args, **opts):
         tenant = tenant_for_schema(opts["schema"])
@@ -32,7 +34,10 @@ class Command(BaseCommand):
             run = import_run_create(kind=opts["kind"], file_name=path.name,
                                     file_size=path.stat().st_size, created_by_label="cli",
                                     source="cli")
-            run = import_run_execute(run=run, stream=stream)
+            # The KPIs of the periods the file changed are recomputed before the command
+            # returns, so a report run right after it sees the new data.
+            run = import_run_execute(run=run, stream=stream,
+                                     recompute="none" if opts["no_recompute"] else "sync")
         if run.status == ImportRun.Status.FAILED:
             self.stderr.write(f"{path}: {run.error_message}")
             sys.exit(1)

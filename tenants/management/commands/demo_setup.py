@@ -46,6 +46,8 @@ class Command(BaseCommand):
                               f"for {opts['agents']} agents (about a minute)...")
             call_command("demo_data", "--schema", SCHEMA, "--days", str(opts["days"]),
                          "--agents", str(opts["agents"]))
+            self.stdout.write("Computing the KPIs...")
+            call_command("recompute_kpis", "--schema", SCHEMA)
         with tenant_context(tenant):
             self._logins()
         self.stdout.write("\nDemo logins at http://demo.localhost:8000/")
