@@ -26,6 +26,7 @@ def kpi_nightly_dispatch() -> int:
     Runs in the public schema; each tenant's task carries its schema in the headers. The
     tasks are staggered a little so that 2 cores are not asked for every tenant at once.
     """
+    from django.conf import settings
     from django.utils import timezone
 
     from tenants.models import Tenant
@@ -36,5 +37,5 @@ def kpi_nightly_dispatch() -> int:
         since = today - dt.timedelta(days=NIGHTLY_DAYS)
         kpi_recompute_task.apply_async(args=[since.isoformat(), today.isoformat(), "nightly"],
                                        headers={"_schema_name": tenant.schema_name},
-                                       countdown=min(position * 15, 3600))
+                                       countdown=min(position * settings.KPI_NIGHTLY_STAGGER_SECONDS, 3600))
     return len(tenants)

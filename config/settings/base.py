@@ -131,6 +131,8 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+# The nightly KPI recompute starts one tenant this many seconds after the previous one.
+KPI_NIGHTLY_STAGGER_SECONDS = int(os.environ.get("KPI_NIGHTLY_STAGGER_SECONDS", "15"))
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
