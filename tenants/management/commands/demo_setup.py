@@ -10,6 +10,7 @@ from django_tenants.utils import tenant_context
 from accounts.models import Agent, Role, Team, User
 from accounts.services import user_create
 from interactions.models import Interaction
+from scorecards.models import KpiRecompute
 from tenants.models import Tenant
 from tenants.services import tenant_create
 
@@ -46,8 +47,11 @@ class Command(BaseCommand):
                               f"for {opts['agents']} agents (about a minute)...")
             call_command("demo_data", "--schema", SCHEMA, "--days", str(opts["days"]),
                          "--agents", str(opts["agents"]))
+        with tenant_context(tenant):
+            computed = KpiRecompute.objects.filter(finished_at__isnull=False).exists()
+        if not complete or not computed:
             self.stdout.write("Computing the KPIs...")
-            call_command("recompute_kpis", "--schema", SCHEMA)
+            call_command("recompute_kpis", "--schema", SCHEMA, stdout=self.stdout)
         with tenant_context(tenant):
             self._logins()
         self.stdout.write("\nDemo logins at http://demo.localhost:8000/")
