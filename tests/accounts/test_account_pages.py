@@ -83,3 +83,15 @@ def test_public_host_shows_the_landing_page_and_no_tenant_pages(client, tenants,
     response = client.get("/", HTTP_HOST="localhost")
     assert "Honest contact-center metrics" in response.content.decode()
     assert client.get("/settings/users/", HTTP_HOST="localhost").status_code == 404
+
+
+def test_times_are_shown_in_the_contact_centers_timezone(tenants, people, web):
+    import io
+
+    from interactions.services import import_stream
+
+    import_stream(kind="interactions", stream=io.BytesIO(
+        b"external_id,agent,offered_at,answered_at,talk_seconds\n"
+        b"tz1,alice.a,2026-03-02T08:00:00+00:00,2026-03-02T08:00:10+00:00,60\n"), tz=tenants.alpha.tz)
+    page = web(tenants.alpha, people.ada).get("/").content.decode()
+    assert "2026-03-02 09:00" in page  # 08:00 UTC is 09:00 in Berlin
