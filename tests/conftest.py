@@ -104,3 +104,14 @@ def api(tenants):
         return client
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_sessions(django_db_setup, django_db_blocker):
+    """End the connections other threads and event loops left open (Playwright's sync API
+    runs ORM calls in an asyncio context of their own, with a connection of its own), so the
+    test database can be dropped at the end of the run."""
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cur:
+        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()")
