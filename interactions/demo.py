@@ -87,7 +87,11 @@ def generate(plan: DemoPlan, *, start: dt.date, days: int, tz: zoneinfo.ZoneInfo
         day = start + dt.timedelta(days=offset)
         rng = random.Random(f"{seed}:{day.isoformat()}")
         day_state = _Day(day, tz, rng, callbacks, customer_pool, offset, days)
-        for index, login in enumerate(logins):
+        # A different order each day: customers calling back land on any team, not on the
+        # team whose agents the loop happens to reach first.
+        order = list(enumerate(logins))
+        rng.shuffle(order)
+        for index, login in order:
             if not _works(index, day):
                 continue
             yield from day_state.agent_day(login, index, plan.personas[login], base_gap,

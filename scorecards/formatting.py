@@ -21,6 +21,9 @@ def format_seconds(value: float) -> str:
     if abs(seconds) < 60:
         return f"{seconds} s"
     sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+    if seconds >= 2 * 86400:  # case ages and resolution times: days read better than 1001:51:16
+        days, rest = divmod(seconds, 86400)
+        return f"{sign}{days} d {rest // 3600} h"
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
