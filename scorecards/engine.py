@@ -23,14 +23,10 @@ from django.utils import timezone
 from common.tenancy import current_tenant
 
 from . import queries
-from .catalogue import ALL_SCOPES, KPIS
 from .models import KpiRecompute, KpiSnapshot
 
 logger = logging.getLogger(__name__)
 
-# Scopes where a KPI does not exist, as "kpi:scope" (see catalogue.Kpi.scopes).
-DISALLOWED = [f"{code}:{scope}" for code, kpi in KPIS.items() for scope in ALL_SCOPES
-              if scope not in kpi.scopes]
 
 
 @dataclass(frozen=True)
@@ -120,7 +116,6 @@ def _params(rng: Range, tenant, tz: zoneinfo.ZoneInfo) -> dict:
         "cost_per_paid_hour": tenant.cost_per_paid_hour,
         "cost_per_contact_minute": tenant.cost_per_contact_minute,
         "now": timezone.now(),
-        "disallowed": DISALLOWED,
     }
 
 
@@ -130,7 +125,7 @@ def _recompute_range(rng: Range, tenant, tz: zoneinfo.ZoneInfo) -> int:
     statements = [
         queries.EXPECTED,
         queries.FACTS.format(exclusions=exclusions),
-        queries.GRAIN,
+        queries.DAILY,
         queries.ACTIVITY_PIECES,
         queries.SCHEDULE_PIECES,
         queries.PEOPLE_GRAIN,
@@ -152,7 +147,7 @@ def _recompute_range(rng: Range, tenant, tz: zoneinfo.ZoneInfo) -> int:
         for sql in upserts:
             _timed(cur, sql, params)
             written += cur.rowcount
-        for table in ("kpi_expected", "kpi_facts", "kpi_grain", "kpi_activity", "kpi_schedule",
+        for table in ("kpi_expected", "kpi_facts", "kpi_daily", "kpi_activity", "kpi_schedule",
                       "kpi_people", "kpi_cases", "kpi_case_days"):
             cur.execute(f"DROP TABLE IF EXISTS {table}")
     return written

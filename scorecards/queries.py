@@ -7,17 +7,20 @@ The engine (scorecards/engine.py) runs these inside one transaction, in this ord
    short abandon, wait, repeat, first contact, FCR...). Repeat and FCR look
    ``repeat_window_days`` beyond both ends of the range, so a contact imported today can
    flip an earlier contact's FCR.
-2. ``GRAIN``: sums per (agent, team, queue, type, channel, day). Every contact KPI is a
-   ratio of sums (or a max), so step 3 rolls this small table up instead of the facts.
-3. ``CONTACTS``: GROUPING SETS over every scope × period, unpivoted into one snapshot row
-   per KPI. Sibling statements do the same for surveys, people (activity and schedule),
-   missed contacts, peak hour and cases.
+2. ``DAILY``: GROUPING SETS over every scope, one row per (scope, key, local day) with the
+   sums behind each KPI. Every contact KPI is a ratio of sums (or a max), so weeks and
+   months are roll-ups of these few rows (``rolled``), not more passes over the facts.
+3. ``contacts()``: those rows unpivoted into one snapshot per KPI and upserted. Sibling
+   statements do the same for surveys, people (activity and schedule), missed contacts,
+   peak hour and cases.
 
 Parameters are named (``%(tz)s``...); see engine.RangeParams. Scope keys are names (the
 ACD login, the team's name...), as the report and API show them.
 """
 
 from __future__ import annotations
+
+import re
 
 PERIODS = ("day", "week", "month")
 SCOPE_COLUMNS = {"agent": "agent", "team": "team", "queue": "queue",
@@ -45,6 +48,39 @@ def grouping(scopes: tuple[str, ...]) -> tuple[str, str]:
     return select, "GROUP BY GROUPING SETS (" + ", ".join(sets) + ")"
 
 
+def by_day(source: str, scopes: tuple[str, ...], aggregates: dict[str, tuple[str, str]],
+           extra: tuple[str, ...] = ()) -> str:
+    """One row per (scope, key, local day[, extra]) with ``aggregates`` ({name: (SQL over the
+    source's rows, how it rolls up: "sum" or "max")}). Every aggregate rolls up, so weeks and
+    months come from these rows (``rolled``) instead of a second pass over the facts."""
+    columns = [SCOPE_COLUMNS[s] for s in scopes if s != "tenant"]
+    tail = "".join(f", {e}" for e in extra)
+    sets = [f"({c}, day{tail})" for c in columns] + (["(day" + tail + ")"] if "tenant" in scopes else [])
+    scope_case = " ".join(f"WHEN GROUPING({c}) = 0 THEN '{s}'" for s, c in zip(
+        [s for s in scopes if s != "tenant"], columns, strict=True))
+    key_case = " ".join(f"WHEN GROUPING({c}) = 0 THEN {c}::text" for c in columns)
+    # float8 throughout: sums of integers are numeric, and numeric arithmetic in the
+    # unpivot (a dozen expressions per group and KPI) costs several times float8's
+    aggs = ", ".join(f"({expr})::float8 AS {name}" for name, (expr, _) in aggregates.items())
+    return f"""
+        SELECT CASE {scope_case} ELSE 'tenant' END AS scope, CASE {key_case} ELSE 'all' END AS key,
+               day{tail}, {aggs}
+          FROM {source}
+         GROUP BY GROUPING SETS ({", ".join(sets)})"""
+
+
+def rolled(daily: str, aggregates: dict[str, tuple[str, str]], extra: tuple[str, ...] = ()) -> str:
+    """Day rows as they are, plus their roll-up into weeks (Monday) and months."""
+    tail = "".join(f", {e}" for e in extra)
+    plain = ", ".join(aggregates)
+    rolls = ", ".join(f"{how}({name}) AS {name}" for name, (_, how) in aggregates.items())
+    parts = [f"SELECT scope, key, 'day' AS period, day AS period_start{tail}, {plain} FROM d"]
+    for period in ("week", "month"):
+        start = f"date_trunc('{period}', day::timestamp)::date"
+        parts.append(f"SELECT scope, key, '{period}', {start}{tail}, {rolls} FROM d GROUP BY scope, key, {start}{tail}")
+    return f"WITH d AS (SELECT * FROM ({daily}) x WHERE key IS NOT NULL)\n" + "\nUNION ALL\n".join(parts)
+
+
 # Only periods wholly inside the range are written: a partial week at the edge would be
 # wrong, and it is not affected by the change that triggered this recompute anyway.
 CONTAINED = """
@@ -61,9 +97,7 @@ SELECT v.kpi, g.scope, g.key, g.period, g.period_start, v.value, v.num, v.den, v
        v.n < %(min_sample)s, %(now)s
 FROM ({groups}) g
 CROSS JOIN LATERAL (VALUES {values}) AS v(kpi, value, num, den, n, lo, hi)
-WHERE g.key IS NOT NULL AND v.n > 0 AND {contained}
-  -- operations KPIs have no agent scope, people KPIs only agent/team/tenant (catalogue.py)
-  AND NOT (v.kpi || ':' || g.scope) = ANY(%(disallowed)s::text[]) {extra}
+WHERE g.key IS NOT NULL AND v.n > 0 AND {contained} {scopes} {extra}
 ON CONFLICT (kpi, scope, key, period, period_start) DO UPDATE SET
     value = EXCLUDED.value, numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator,
     n = EXCLUDED.n, ci_low = EXCLUDED.ci_low, ci_high = EXCLUDED.ci_high,
@@ -72,7 +106,22 @@ ON CONFLICT (kpi, scope, key, period, period_start) DO UPDATE SET
 
 
 def upsert(*, groups: str, values: list[str], extra: str = "") -> str:
-    return UPSERT.format(groups=groups, values=",\n    ".join(values), contained=CONTAINED, extra=extra)
+    return UPSERT.format(groups=groups, values=",\n    ".join(values), contained=CONTAINED,
+                         scopes=_scope_guard(values), extra=extra)
+
+
+def _scope_guard(values: list[str]) -> str:
+    """Leave out KPIs where they do not exist (catalogue.Kpi.scopes): operations KPIs have no
+    agent scope, people KPIs exist for agent, team and tenant only."""
+    from .catalogue import ALL_SCOPES, KPIS
+
+    codes = [re.match(r"\s*\('(\w+)'", v).group(1) for v in values]
+    guards = []
+    for scope in ALL_SCOPES:
+        absent = [c for c in codes if scope not in KPIS[c].scopes]
+        if absent:
+            guards.append(f"AND NOT (g.scope = '{scope}' AND v.kpi IN ({', '.join(repr(c) for c in absent)}))")
+    return "\n  ".join(guards)
 
 
 def ratio(kpi: str, num: str, den: str, n: str | None = None, *, pct: bool = True,
@@ -167,57 +216,61 @@ SELECT b.id, b.case_id, b.missed_by, b.offered_at,
  WHERE b.offered_at >= %(lo)s AND b.offered_at < %(hi)s
 """
 
-# --- 2. grain ---------------------------------------------------------------------------
+# --- 2. contacts per scope and day -------------------------------------------------------
 
-GRAIN = """
-CREATE TEMP TABLE kpi_grain ON COMMIT DROP AS
-SELECT agent, team, queue, itype, channel, day, week, month,
-       count(*) AS contacts,
-       count(*) FILTER (WHERE handled) AS handled,
-       count(*) FILTER (WHERE offered) AS offered,
-       count(*) FILTER (WHERE short_abandon) AS short_abandons,
-       count(*) FILTER (WHERE abandoned) AS abandoned,
-       count(*) FILTER (WHERE blocked) AS blocked,
-       count(*) FILTER (WHERE callback) AS callbacks,
-       count(*) FILTER (WHERE callback_requested) AS callback_requested,
-       count(*) FILTER (WHERE within_sl) AS within_sl,
-       count(*) FILTER (WHERE has_customer) AS with_customer,
-       count(*) FILTER (WHERE is_repeat) AS repeats,
-       count(*) FILTER (WHERE first_contact) AS first_contacts,
-       count(*) FILTER (WHERE fcr) AS fcr,
-       count(*) FILTER (WHERE handled AND transferred) AS transferred,
-       count(*) FILTER (WHERE handled AND hold > 0) AS held,
-       sum(handle) FILTER (WHERE handled) AS handle, sum(handle::float8 ^ 2) FILTER (WHERE handled) AS handle_sq,
-       sum(talk) FILTER (WHERE handled) AS talk, sum(talk::float8 ^ 2) FILTER (WHERE handled) AS talk_sq,
-       sum(acw) FILTER (WHERE handled) AS acw, sum(acw::float8 ^ 2) FILTER (WHERE handled) AS acw_sq,
-       sum(hold) FILTER (WHERE handled) AS hold, sum(hold::float8 ^ 2) FILTER (WHERE handled) AS hold_sq,
-       sum(hold::float8 ^ 2) FILTER (WHERE handled AND hold > 0) AS held_sq,
-       sum(frt) AS frt, sum(frt ^ 2) AS frt_sq,
-       sum(wait) FILTER (WHERE handled) AS wait, sum(wait ^ 2) FILTER (WHERE handled) AS wait_sq,
-       max(wait) FILTER (WHERE handled OR abandoned) AS longest_wait,
-       count(wait) FILTER (WHERE handled OR abandoned) AS waits,
-       sum(handle) FILTER (WHERE expected > 0) AS indexed_handle,
-       sum(expected) FILTER (WHERE expected > 0) AS expected,
-       count(*) FILTER (WHERE expected > 0) AS indexed,
-       sum(cost) AS cost, count(cost) AS costed
-  FROM kpi_facts
- GROUP BY agent, team, queue, itype, channel, day, week, month
-"""
+def _count(condition: str) -> tuple[str, str]:
+    return f"count(*) FILTER (WHERE {condition})", "sum"
+
+
+def _sum(expr: str, condition: str) -> tuple[str, str]:
+    return f"sum({expr}) FILTER (WHERE {condition})", "sum"
+
+
+CONTACT_AGGREGATES: dict[str, tuple[str, str]] = {
+    "contacts": ("count(*)", "sum"),
+    "handled": _count("handled"),
+    "offered": _count("offered"),
+    "short_abandons": _count("short_abandon"),
+    "blocked": _count("blocked"),
+    "callbacks": _count("callback"),
+    "callback_requested": _count("callback_requested"),
+    "within_sl": _count("within_sl"),
+    "with_customer": _count("has_customer"),
+    "repeats": _count("is_repeat"),
+    "first_contacts": _count("first_contact"),
+    "fcr": _count("fcr"),
+    "transferred": _count("handled AND transferred"),
+    "held": _count("handled AND hold > 0"),
+    "handle": _sum("handle", "handled"),
+    "handle_sq": _sum("handle::float8 ^ 2", "handled"),
+    "talk": _sum("talk", "handled"),
+    "talk_sq": _sum("talk::float8 ^ 2", "handled"),
+    "acw": _sum("acw", "handled"),
+    "acw_sq": _sum("acw::float8 ^ 2", "handled"),
+    "hold": _sum("hold", "handled"),
+    "hold_sq": _sum("hold::float8 ^ 2", "handled"),
+    "held_sq": _sum("hold::float8 ^ 2", "handled AND hold > 0"),
+    "frt": ("sum(frt)", "sum"),
+    "frt_sq": ("sum(frt ^ 2)", "sum"),
+    "wait": _sum("wait", "handled"),
+    "wait_sq": _sum("wait ^ 2", "handled"),
+    "longest_wait": ("max(wait) FILTER (WHERE handled OR abandoned)", "max"),
+    "waits": ("count(wait) FILTER (WHERE handled OR abandoned)", "sum"),
+    "indexed_handle": _sum("handle", "expected > 0"),
+    "expected": _sum("expected", "expected > 0"),
+    "indexed": _count("expected > 0"),
+    "cost": ("sum(cost)", "sum"),
+    "costed": ("count(cost)", "sum"),
+}
 
 CONTACT_SCOPES = ("agent", "team", "queue", "interaction_type", "channel", "tenant")
 
-_SUMS = (
-    "contacts handled offered short_abandons abandoned waits blocked callbacks "
-    "callback_requested within_sl with_customer repeats first_contacts fcr transferred held "
-    "handle handle_sq talk talk_sq acw acw_sq hold hold_sq held_sq frt frt_sq wait wait_sq "
-    "indexed_handle expected indexed cost costed "
-).split()
+DAILY = ("CREATE TEMP TABLE kpi_daily ON COMMIT DROP AS "
+         + by_day("kpi_facts", CONTACT_SCOPES, CONTACT_AGGREGATES))
 
 
 def contacts() -> str:
-    select, group_by = grouping(CONTACT_SCOPES)
-    sums = ", ".join(f"sum({c}) AS {c}" for c in _SUMS)
-    groups = f"SELECT {select}, {sums}, max(longest_wait) AS longest_wait FROM kpi_grain {group_by}"
+    groups = rolled("SELECT * FROM kpi_daily", CONTACT_AGGREGATES)
     arrivals = "(g.offered + g.short_abandons + g.blocked)"
     # Cost per contact outside the people scopes: explicit costs, else handle minutes at the
     # contact-minute rate (paid hours belong to people; see the people family).
@@ -254,22 +307,23 @@ def contacts() -> str:
 
 # --- surveys ----------------------------------------------------------------------------
 
+SURVEY_AGGREGATES = {
+    "csat_n": ("count(*) FILTER (WHERE r.survey = 'csat')", "sum"),
+    "csat_pos": ("count(*) FILTER (WHERE r.survey = 'csat' AND r.score >= 4)", "sum"),
+    "nps_n": ("count(*) FILTER (WHERE r.survey = 'nps')", "sum"),
+    "nps_pos": ("count(*) FILTER (WHERE r.survey = 'nps' AND r.score >= 9)", "sum"),
+    "nps_neg": ("count(*) FILTER (WHERE r.survey = 'nps' AND r.score <= 6)", "sum"),
+    "ces_n": ("count(*) FILTER (WHERE r.survey = 'ces')", "sum"),
+    "ces_pos": ("count(*) FILTER (WHERE r.survey = 'ces' AND r.score >= 5)", "sum"),
+    "ces_neg": ("count(*) FILTER (WHERE r.survey = 'ces' AND r.score <= 3)", "sum"),
+    "ces_sum": ("sum(r.score) FILTER (WHERE r.survey = 'ces')", "sum"),
+    "ces_sq": ("sum(r.score::float8 ^ 2) FILTER (WHERE r.survey = 'ces')", "sum"),
+}
+
+
 def surveys() -> str:
-    select, group_by = grouping(CONTACT_SCOPES)
-    groups = f"""
-        SELECT {select},
-               count(*) FILTER (WHERE r.survey = 'csat') AS csat_n,
-               count(*) FILTER (WHERE r.survey = 'csat' AND r.score >= 4) AS csat_pos,
-               count(*) FILTER (WHERE r.survey = 'nps') AS nps_n,
-               count(*) FILTER (WHERE r.survey = 'nps' AND r.score >= 9) AS nps_pos,
-               count(*) FILTER (WHERE r.survey = 'nps' AND r.score <= 6) AS nps_neg,
-               count(*) FILTER (WHERE r.survey = 'ces') AS ces_n,
-               count(*) FILTER (WHERE r.survey = 'ces' AND r.score >= 5) AS ces_pos,
-               count(*) FILTER (WHERE r.survey = 'ces' AND r.score <= 3) AS ces_neg,
-               sum(r.score) FILTER (WHERE r.survey = 'ces') AS ces_sum,
-               sum(r.score::float8 ^ 2) FILTER (WHERE r.survey = 'ces') AS ces_sq
-          FROM surveys_surveyresponse r JOIN kpi_facts f ON f.id = r.interaction_id
-          {group_by}"""
+    groups = rolled(by_day("surveys_surveyresponse r JOIN kpi_facts f ON f.id = r.interaction_id",
+                           CONTACT_SCOPES, SURVEY_AGGREGATES), SURVEY_AGGREGATES)
     values = [
         ratio("csat", "g.csat_pos", "g.csat_n", interval="wilson"),
         "('nps', (g.nps_pos - g.nps_neg)::float8 / NULLIF(g.nps_n, 0) * 100, (g.nps_pos - g.nps_neg)::float8, "
@@ -287,11 +341,10 @@ def surveys() -> str:
 
 def peak_hour() -> str:
     scopes = ("team", "queue", "interaction_type", "channel", "tenant")
-    select, group_by = grouping(scopes)
-    group_by = group_by.replace("GROUPING SETS (", "hour, GROUPING SETS (")
-    hours = f"""
-        SELECT {select}, hour, count(*) AS arrivals
-          FROM kpi_facts WHERE offered OR short_abandon OR blocked {group_by}"""
+    counts = {"arrivals": ("count(*)", "sum")}
+    daily = by_day("(SELECT * FROM kpi_facts WHERE offered OR short_abandon OR blocked) f", scopes, counts,
+                   extra=("hour",))
+    hours = rolled(daily, counts, extra=("hour",))
     # Ties go to the earliest hour (kpis.md).
     groups = f"""
         SELECT DISTINCT ON (scope, key, period, period_start) scope, key, period, period_start, hour,
@@ -304,17 +357,16 @@ def peak_hour() -> str:
 
 
 def missed() -> str:
-    select, group_by = grouping(("agent", "team", "tenant"))
     # Agents who handled contacts but missed none get a 0, not a gap.
-    groups = f"""
-        SELECT {select}, sum(missed) AS missed, sum(offered_to) AS offered_to FROM (
-            SELECT m.login AS agent, tm.name AS team, f.day, f.week, f.month, 1 AS missed, 1 AS offered_to
-              FROM kpi_facts f CROSS JOIN LATERAL unnest(f.missed_by) AS m(login)
-              LEFT JOIN accounts_agent a ON a.acd_login = m.login
-              LEFT JOIN accounts_team tm ON tm.id = a.team_id
-            UNION ALL
-            SELECT agent, team, day, week, month, 0, 1 FROM kpi_facts WHERE handled
-        ) x {group_by}"""
+    offers = """(
+        SELECT m.login AS agent, tm.name AS team, f.day, 1 AS missed
+          FROM kpi_facts f CROSS JOIN LATERAL unnest(f.missed_by) AS m(login)
+          LEFT JOIN accounts_agent a ON a.acd_login = m.login
+          LEFT JOIN accounts_team tm ON tm.id = a.team_id
+        UNION ALL
+        SELECT agent, team, day, 0 FROM kpi_facts WHERE handled) x"""
+    counts = {"missed": ("sum(missed)", "sum"), "offered_to": ("count(*)", "sum")}
+    groups = rolled(by_day(offers, ("agent", "team", "tenant"), counts), counts)
     values = ["('missed_calls', g.missed::float8, g.missed::float8, NULL::float8, g.offered_to::int, "
               "NULL::float8, NULL::float8)"]
     return upsert(groups=groups, values=values)
@@ -325,23 +377,26 @@ def missed() -> str:
 # Intervals overlapping the range, split at local midnight (kpis.md: an interval crossing a
 # period boundary is split at it; days are the smallest period, so days suffice).
 _SPLIT = """
-SELECT x.agent_id, {columns}, d.day,
-       greatest(x.start, d.day_start) AS ps, least(x."end", d.day_end) AS pe
-  FROM {table} x
-  CROSS JOIN LATERAL (
-      SELECT g::date AS day, (g::date::timestamp AT TIME ZONE %(tz)s) AS day_start,
-             ((g::date + 1)::timestamp AT TIME ZONE %(tz)s) AS day_end
-        FROM generate_series((greatest(x.start, %(lo)s) AT TIME ZONE %(tz)s)::date::timestamp,
-                             ((least(x."end", %(hi)s) - interval '1 microsecond') AT TIME ZONE %(tz)s)::date::timestamp,
-                             interval '1 day') g
-  ) d
- WHERE tstzrange(x.start, x."end") && tstzrange(%(lo)s, %(hi)s)
+WITH b AS (
+    SELECT x.agent_id, {columns}, greatest(x.start, %(lo)s) AS s, least(x."end", %(hi)s) AS e,
+           (greatest(x.start, %(lo)s) AT TIME ZONE %(tz)s)::date AS d0,
+           ((least(x."end", %(hi)s) - interval '1 microsecond') AT TIME ZONE %(tz)s)::date AS d1
+      FROM {table} x
+     WHERE tstzrange(x.start, x."end") && tstzrange(%(lo)s, %(hi)s)
+)
+SELECT agent_id, {plain}, d0 AS day, s AS ps, e AS pe FROM b WHERE d0 = d1
+UNION ALL
+-- the few that cross midnight: one piece per local day
+SELECT b.agent_id, {plain}, g::date, greatest(b.s, g::date::timestamp AT TIME ZONE %(tz)s),
+       least(b.e, (g::date + 1)::timestamp AT TIME ZONE %(tz)s)
+  FROM b CROSS JOIN LATERAL generate_series(b.d0::timestamp, b.d1::timestamp, interval '1 day') g
+ WHERE b.d0 <> b.d1
 """
 
 ACTIVITY_PIECES = ("CREATE TEMP TABLE kpi_activity ON COMMIT DROP AS "
-                   + _SPLIT.format(columns="x.state", table="interactions_agentactivity"))
+                   + _SPLIT.format(columns="x.state", plain="state", table="interactions_agentactivity"))
 SCHEDULE_PIECES = ("CREATE TEMP TABLE kpi_schedule ON COMMIT DROP AS "
-                   + _SPLIT.format(columns="x.activity", table="interactions_scheduleentry"))
+                   + _SPLIT.format(columns="x.activity", plain="activity", table="interactions_scheduleentry"))
 
 # Adherence: the seconds of each scheduled piece during which the agent's actual state
 # matched it; both sides are split by day, so the join is a hash join on (agent, day).
@@ -372,9 +427,7 @@ WITH activity AS (
     SELECT p.*, m.adherent FROM planned p
       LEFT JOIN matched m ON m.agent_id = p.agent_id AND m.day = p.day
 ), contacts AS (
-    SELECT agent, day, sum(handled) AS handled, sum(handle) AS handle, sum(cost) AS cost,
-           sum(costed) AS costed
-      FROM kpi_grain WHERE agent IS NOT NULL GROUP BY agent, day
+    SELECT key AS agent, day, handled, handle, cost, costed FROM kpi_daily WHERE scope = 'agent'
 )
 SELECT ag.acd_login AS agent, tm.name AS team, k.day,
        date_trunc('week', k.day)::date AS week, date_trunc('month', k.day)::date AS month,
