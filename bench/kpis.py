@@ -1,0 +1,1046 @@
+"""KPI engine: full and incremental recompute, a DuckDB reference, page and API latency.
+
+Usage: .venv/bin/python bench/kpis.py [--interactions 1000000] [--agents 200] [--fresh]
+                                      [--requests 200] [--explain] [--skip-duckdb]
+       (the reference needs DuckDB: .venv/bin/pip install -r bench/requirements.txt)
+
+1. A tenant "bench_kpis" (bench-kpis.localhost, Europe/Berlin) with N interactions from the
+   demo generator through ``import_rows``, with the activity, schedule and survey rows the
+   generator makes alongside; agents are organised into teams as ``demo_data`` does. Built
+   once and reused (``--fresh`` rebuilds it); parameters are kept in .data/bench/.
+2. ``recompute(reason="bench")`` over everything, then one more day imported and the
+   recompute the import hook does: ``recompute(since=day - repeat_window_days, until=day)``,
+   and again with the range scorecards.services.kpi_changed_range gives (the hook's own).
+   The engine's own per-statement timings (logger "scorecards.engine") are printed, and a
+   warning when another recompute of the tenant (another session's) overlapped a timing.
+3. The reference: the contact family and the people family (activity and schedule) of the
+   same KPIs in DuckDB, over the same rows exported once with COPY (not timed), written as
+   snapshot-shaped rows that are then compared with the engine's snapshots.
+4. Peak RSS of this process and of the PostgreSQL backend (sampled from /proc).
+5. p50/p95 of the KPI API and the scorecard page (django.test.Client, an admin user).
+
+Not a test: numbers depend on the machine; the ratio to DuckDB is what to compare between
+commits. Re-runs import the same extra day again (it is deleted first), so they compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import math
+import os
+import re
+import resource
+import secrets
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import zoneinfo
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Q  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django_tenants.utils import tenant_context  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from accounts.services import user_create  # noqa: E402
+from interactions.demo import _works, demo_plan, generate  # noqa: E402
+from interactions.ingestion.rows import InteractionRow  # noqa: E402
+from interactions.management.commands.demo_data import Command as DemoData  # noqa: E402
+from interactions.services import import_rows  # noqa: E402
+from scorecards import engine  # noqa: E402
+from scorecards.catalogue import ALL_SCOPES, KPIS  # noqa: E402
+from scorecards.models import KpiRecompute, KpiSnapshot  # noqa: E402
+from tenants.models import Tenant  # noqa: E402
+from tenants.services import tenant_create, tenant_drop  # noqa: E402
+
+SCHEMA = "bench_kpis"
+TZ_NAME = "Europe/Berlin"
+FOLDER = ROOT / ".data" / "bench"
+ADMIN_EMAIL = "bench-admin@bench-kpis.test"
+# Interactions (answered and not) per working agent-day the generator makes with 200 agents
+# (measured: 1,000,000 over 22,551 agent-days); sizes the date range so the data ends a week ago.
+CONTACTS_PER_AGENT_DAY = 44.3
+# The engine's upserts, in the order engine._recompute_range runs them (labels for its log).
+UPSERT_NAMES = ["contacts", "surveys", "peak_hour", "missed", "people", "resolution_time",
+                "query_age"]
+# Which engine statements compute what the DuckDB reference computes (the honest ratio).
+FAMILIES = {
+    "contacts": ("kpi_expected", "kpi_facts", "kpi_grain", "kpi_daily", "upsert contacts"),
+    "people": ("kpi_activity", "kpi_schedule", "kpi_people", "upsert people"),
+}
+REFERENCE_KPIS = {
+    "contacts": ["fcr", "frt", "aht", "aht_index", "avg_talk", "acw", "avg_hold",
+                 "avg_hold_per_held", "transfer_rate", "repeat_rate", "calls_handled", "asa",
+                 "service_level", "abandonment_rate", "longest_wait", "arrivals", "blocked_rate",
+                 "callback_rate"],
+    "people": ["calls_per_hour", "occupancy", "availability", "utilization", "adherence"],
+}
+
+
+# Scopes where a KPI does not exist, as "kpi:scope" (catalogue.Kpi.scopes).
+DISALLOWED = [f"{code}:{scope}" for code, kpi in KPIS.items() for scope in ALL_SCOPES
+              if scope not in kpi.scopes]
+ENGINE_FILES = ["scorecards/engine.py", "scorecards/queries.py"]
+
+
+def engine_version() -> str:
+    """The commit of the engine's files, and whether the working tree changes them."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+    commit = git("log", "-1", "--format=%h %cs", "--", *ENGINE_FILES).stdout.strip() or "?"
+    dirty = git("diff", "--quiet", "HEAD", "--", *ENGINE_FILES).returncode != 0
+    return commit + (" + uncommitted changes" if dirty else "")
+
+
+def mb(kilobytes: float) -> str:
+    return f"{kilobytes / 1024:,.0f} MB"
+
+
+def self_peak_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+# --- PostgreSQL memory ------------------------------------------------------------------
+
+class PgSampler(threading.Thread):
+    """Samples /proc of the Django connection's backend (and its parallel workers) every
+    100 ms: the peak of VmRSS (includes the shared buffers it touched) and of RssAnon (its
+    private memory: sorts, hashes, temp buffers), per phase."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.pid = None
+        self.peak_rss = self.peak_anon = 0
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+
+    def track(self) -> None:
+        connection.ensure_connection()
+        with self.lock:
+            self.pid = connection.connection.info.backend_pid
+            self.peak_rss = self.peak_anon = 0
+
+    def take(self) -> tuple[int, int]:
+        """(peak VmRSS kB, peak RssAnon kB) since the last track()/take()."""
+        with self.lock:
+            peaks = (self.peak_rss, self.peak_anon)
+            self.peak_rss = self.peak_anon = 0
+        return peaks
+
+    def run(self) -> None:
+        workers: list[int] = []
+        tick = 0
+        while not self.stopped.wait(0.1):
+            pid = self.pid
+            if pid is None:
+                continue
+            if tick % 10 == 0:  # parallel workers come and go; look for them every second
+                workers = _parallel_workers(pid)
+            tick += 1
+            rss = anon = 0
+            for p in [pid, *workers]:
+                status = _status(p)
+                rss += status.get("VmRSS", 0)
+                anon += status.get("RssAnon", 0)
+            with self.lock:
+                self.peak_rss = max(self.peak_rss, rss)
+                self.peak_anon = max(self.peak_anon, anon)
+
+
+def _status(pid: int) -> dict[str, int]:
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return {}
+    out = {}
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "RssAnon", "VmHWM"):
+            out[key] = int(value.split()[0])
+    return out
+
+
+def _parallel_workers(pid: int) -> list[int]:
+    found = []
+    needle = f"parallel worker for PID {pid}".encode()
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                if needle in Path(entry.path, "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+def other_benchmarks() -> list[str]:
+    mine = (os.getpid(), os.getppid())
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit() and int(entry.name) not in mine:
+            try:
+                cmd = Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if "python" in cmd and ("bench/" in cmd or "pytest" in cmd):
+                found.append(f"{entry.name}: {cmd.strip()}")
+    return found
+
+
+# --- 1. the tenant ----------------------------------------------------------------------
+
+def meta_path(schema: str) -> Path:
+    return FOLDER / f"{schema}.json"
+
+
+def ensure_tenant(args, sampler: PgSampler) -> tuple[Tenant, dict]:
+    """The bench tenant with the requested data, reused when it matches."""
+    tenant = Tenant.objects.filter(schema_name=args.schema).first()
+    meta = json.loads(meta_path(args.schema).read_text()) if meta_path(args.schema).exists() else None
+    wanted = {"interactions": args.interactions, "agents": args.agents}
+    reason = None
+    if tenant is None:
+        reason = "no tenant yet"
+    elif args.fresh:
+        reason = "--fresh"
+    elif not meta or {k: meta.get(k) for k in wanted} != wanted:
+        reason = f"it was built with {meta and {k: meta.get(k) for k in wanted}}, not {wanted}"
+    if reason is None:
+        print(f"reusing tenant {args.schema} ({meta['interactions']:,} interactions, "
+              f"{meta['agents']} agents, {meta['start']}..{meta['last_day']}); built in "
+              f"{meta['seconds']:,.0f}s at {meta['rows'] / meta['seconds']:,.0f} rows/s; "
+              "--fresh rebuilds it")
+        return tenant, meta
+    print(f"building tenant {args.schema}: {reason}", flush=True)
+    if tenant is not None:
+        tenant_drop(tenant=tenant)
+    domain = args.schema.replace("_", "-") + ".localhost"
+    tenant = tenant_create(schema=args.schema, domain=domain, name="Bench KPIs", timezone=TZ_NAME)
+    meta = generate_data(tenant, args, sampler)
+    meta_path(args.schema).write_text(json.dumps(meta, indent=2))
+    return tenant, meta
+
+
+def plan_days(n: int, agents: int, today: dt.date) -> tuple[dt.date, int]:
+    """A Monday start such that about n interactions end roughly a week before today."""
+    expected, days = 0.0, 0
+    probe = dt.date(2026, 1, 5)  # any Monday: the working pattern repeats
+    while expected < n:
+        day = probe + dt.timedelta(days=days)
+        expected += sum(_works(i, day) for i in range(agents)) * CONTACTS_PER_AGENT_DAY
+        days += 1
+    start = today - dt.timedelta(days=days + 7)
+    start -= dt.timedelta(days=start.weekday())
+    # generous: the loop stops at n interactions, not at the last day
+    return start, int(days * 1.3) + 14
+
+
+def generate_data(tenant: Tenant, args, sampler: PgSampler) -> dict:
+    tz = zoneinfo.ZoneInfo(TZ_NAME)
+    plan = demo_plan(agents=args.agents)
+    start, days = plan_days(args.interactions, args.agents, timezone.now().astimezone(tz).date())
+    counts: Counter[str] = Counter()
+    last = {"day": start}
+
+    def rows():
+        for row in generate(plan, start=start, days=days, tz=tz):
+            counts[type(row).__name__] += 1
+            yield row
+            if isinstance(row, InteractionRow):
+                last["day"] = max(last["day"], row.offered_at.astimezone(tz).date())
+                if counts["InteractionRow"] >= args.interactions:
+                    return
+        raise SystemExit(f"the generator made only {counts['InteractionRow']:,} interactions")
+
+    began = time.perf_counter()
+
+    def progress(summary):
+        rate = summary.rows / max(time.perf_counter() - began, 1e-6)
+        sys.stderr.write(f"\r  {summary.rows:,} rows ({rate:,.0f}/s), "
+                         f"{counts['InteractionRow']:,} interactions")
+
+    sampler.track()
+    with tenant_context(tenant):
+        DemoData._organise(plan)
+        summary = import_rows(rows(), on_batch=progress)
+    seconds = time.perf_counter() - began
+    sys.stderr.write("\n")
+    pg_rss, pg_anon = sampler.take()
+    total = sum(counts.values())
+    if summary.rejected:
+        print(f"  {summary.rejected:,} rows rejected, first: {summary.errors[:3]}")
+    print(f"generated {total:,} rows ({', '.join(f'{v:,} {k}' for k, v in counts.items())}) "
+          f"in {seconds:,.1f}s: {total / seconds:,.0f} rows/s, "
+          f"{counts['InteractionRow'] / seconds:,.0f} interactions/s; "
+          f"peak RSS so far {mb(self_peak_kb())}, PostgreSQL backend {mb(pg_rss)} "
+          f"({mb(pg_anon)} private)")
+    # The next day with agents at work (nobody works on Sundays) is the incremental one.
+    next_day = last["day"] + dt.timedelta(days=1)
+    while next_day.weekday() == 6:
+        next_day += dt.timedelta(days=1)
+    if next_day > timezone.now().astimezone(tz).date():
+        print(f"  note: the data reaches {last['day']}, the extra day {next_day} is in the future")
+    return {"interactions": args.interactions, "agents": args.agents, "start": start.isoformat(),
+            "last_day": last["day"].isoformat(), "next_day": next_day.isoformat(),
+            "rows": total, "counts": dict(counts), "seconds": seconds}
+
+
+def forget_day(tenant: Tenant, day: dt.date) -> int:
+    """Delete what an earlier run imported for the incremental day, so every run imports it."""
+    tz = zoneinfo.ZoneInfo(TZ_NAME)
+    lo = dt.datetime(day.year, day.month, day.day, tzinfo=tz)
+    hi = lo + dt.timedelta(days=1)
+    prefix = f"D{day:%Y%m%d}-%"
+    with tenant_context(tenant), transaction.atomic(), connection.cursor() as cur:
+        # answered e-mails may have been offered days before they were answered
+        ids = ("SELECT id FROM interactions_interaction WHERE external_id LIKE %(prefix)s "
+               "AND offered_at >= %(lo)s - interval '5 days' AND offered_at < %(hi)s")
+        params = {"prefix": prefix, "lo": lo, "hi": hi}
+        cur.execute(f"DELETE FROM surveys_surveyresponse WHERE interaction_id IN ({ids})", params)
+        cur.execute(f"DELETE FROM interactions_interaction WHERE id IN ({ids})", params)
+        deleted = cur.rowcount
+        for table in ("interactions_agentactivity", "interactions_scheduleentry"):
+            cur.execute(f"DELETE FROM {table} WHERE start >= %(lo)s AND start < %(hi)s", params)
+    return deleted
+
+
+def vacuum(tenant: Tenant) -> float:
+    began = time.perf_counter()
+    with tenant_context(tenant), connection.cursor() as cur:
+        for table in ("interactions_interaction", "interactions_agentactivity",
+                      "interactions_scheduleentry", "surveys_surveyresponse",
+                      "scorecards_kpisnapshot"):
+            cur.execute(f"VACUUM ANALYZE {table}")
+    return time.perf_counter() - began
+
+
+# --- 2. the engine ----------------------------------------------------------------------
+
+class EngineLog(logging.Handler):
+    """Collects the engine's "kpi engine: 1.23s <sql>" lines as (label, seconds)."""
+
+    PATTERN = re.compile(r"kpi engine: ([0-9.]+)s (.*)")
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.lines: list[tuple[str, float]] = []
+
+    def emit(self, record) -> None:
+        match = self.PATTERN.match(record.getMessage())
+        if not match:
+            return
+        seconds, sql = float(match.group(1)), match.group(2)
+        words = sql.split()
+        if sql.startswith("CREATE TEMP TABLE"):
+            label = words[3]
+        elif sql.startswith("CREATE INDEX"):
+            label = "index " + words[3]
+        elif sql.startswith("INSERT"):
+            k = sum(1 for name, _ in self.lines if name.startswith("upsert"))
+            label = "upsert " + (UPSERT_NAMES[k] if k < len(UPSERT_NAMES) else f"#{k + 1}")
+        else:
+            label = " ".join(words[:4])
+        self.lines.append((label, seconds))
+
+    def take(self) -> list[tuple[str, float]]:
+        lines, self.lines = self.lines, []
+        return lines
+
+
+def temp_files() -> tuple[int, int]:
+    """(temp files, temp bytes) PostgreSQL has written for this database so far."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_stat_force_next_flush()")
+        cur.execute("SELECT temp_files, temp_bytes FROM pg_stat_database WHERE datname = current_database()")
+        return cur.fetchone()
+
+
+def timed_recompute(tenant: Tenant, log: EngineLog, sampler: PgSampler, **kwargs) -> dict:
+    sampler.track()
+    log.take()
+    files, spilled = temp_files()
+    load = os.getloadavg()[0]
+    with tenant_context(tenant):
+        began = time.perf_counter()
+        written = engine.recompute(**kwargs)
+        seconds = time.perf_counter() - began
+    pg_rss, pg_anon = sampler.take()
+    with tenant_context(tenant):
+        # Someone else's recompute of this tenant holds the advisory lock: ours waited.
+        overlapping = list(KpiRecompute.objects.filter(
+            Q(finished_at__isnull=True) | Q(finished_at__gt=timezone.now() - dt.timedelta(seconds=seconds)),
+            started_at__lt=timezone.now(),
+        ).exclude(reason__startswith="bench").values_list("reason", "started_at", "seconds"))
+    for reason, started, took in overlapping:
+        print(f"  WARNING: another recompute of this tenant (reason {reason!r}, started "
+              f"{started:%H:%M:%S}, {took or 0:.0f}s) overlapped this one: its time includes "
+              "waiting for that one's lock")
+    time.sleep(0.2)
+    files_after, spilled_after = temp_files()
+    return {"seconds": seconds, "written": written, "statements": log.take(),
+            "pg_rss": pg_rss, "pg_anon": pg_anon, "load": load, "temp_files": files_after - files,
+            "temp_bytes": spilled_after - spilled}
+
+
+def hook_recompute(tenant: Tenant, log: EngineLog, sampler: PgSampler,
+                   imported_at: dt.datetime) -> dict | None:
+    """What an import through import_run_execute does afterwards, if this checkout has it:
+    the range comes from the rows' updated_at, widened by the repeat window both ways."""
+    try:
+        from scorecards.services import kpi_changed_range
+    except ImportError:
+        return None
+    with tenant_context(tenant):
+        changed = kpi_changed_range(since=imported_at - dt.timedelta(seconds=1))
+    if changed is None:
+        return None
+    result = timed_recompute(tenant, log, sampler, since=changed[0], until=changed[1],
+                             reason="bench-hook")
+    result["range"] = changed
+    return result
+
+
+def print_statements(result: dict, title: str) -> None:
+    lines = result["statements"]
+    logged = sum(s for _, s in lines)
+    print(f"  {title}: per statement (engine log), slowest first")
+    for label, seconds in sorted(lines, key=lambda x: -x[1]):
+        print(f"    {seconds:7.2f}s {100 * seconds / result['seconds']:5.1f}%  {label}")
+    print(f"    {result['seconds'] - logged:7.2f}s {100 * (1 - logged / result['seconds']):5.1f}%  "
+          "not logged: delete of the periods, ANALYZE of temp tables, data span, bookkeeping")
+
+
+def family_seconds(lines: list[tuple[str, float]], family: str) -> float:
+    return sum(s for label, s in lines if label in FAMILIES[family])
+
+
+def explain(tenant: Tenant) -> Path:
+    """EXPLAIN (ANALYZE, BUFFERS) of every engine statement, through the engine's own code:
+    its _timed is swapped for one that explains; everything is rolled back."""
+    path = FOLDER / f"explain-{tenant.schema_name}.txt"
+    original = engine._timed
+    plans = []
+
+    def explained(cur, sql, params):
+        began = time.perf_counter()
+        if sql.lstrip().startswith("CREATE INDEX"):
+            cur.execute(sql, params)
+            plans.append((time.perf_counter() - began, sql, "(not explainable)"))
+            return
+        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        plan = "\n".join(row[0] for row in cur.fetchall())
+        plans.append((time.perf_counter() - began, sql, plan))
+
+    engine._timed = explained
+    try:
+        with tenant_context(tenant), transaction.atomic():
+            engine.recompute(reason="bench-explain")
+            transaction.set_rollback(True)
+    finally:
+        engine._timed = original
+    with path.open("w") as out:
+        for seconds, sql, plan in plans:
+            out.write(f"=== {seconds:.2f}s {' '.join(sql.split())[:100]}\n{plan}\n\n")
+    return path
+
+
+# --- 3. the DuckDB reference --------------------------------------------------------------
+
+EXPORTS = {
+    "interactions": """SELECT id, channel, queue_id, interaction_type_id, agent_id, customer_id,
+        initiated_at, offered_at, answered_at, talk_seconds, hold_seconds, acw_seconds,
+        handle_seconds, wait_seconds, outcome, transferred, resolved, callback_requested, cost
+        FROM interactions_interaction""",
+    "activity": 'SELECT agent_id, state, start, "end" FROM interactions_agentactivity',
+    "schedule": 'SELECT agent_id, activity, start, "end" FROM interactions_scheduleentry',
+    "agents": "SELECT id, acd_login, team_id FROM accounts_agent",
+    "teams": "SELECT id, name FROM accounts_team",
+    "queues": "SELECT id, name FROM interactions_queue",
+    "itypes": "SELECT id, name, expected_handle_seconds FROM interactions_interactiontype",
+    "snapshots": """SELECT kpi, scope, key, period, period_start, value, numerator, denominator,
+        n, ci_low, ci_high FROM scorecards_kpisnapshot""",
+}
+COLUMN_TYPES = {**dict.fromkeys(("initiated_at", "offered_at", "answered_at", "start", "end"),
+                                "TIMESTAMPTZ"),
+                **dict.fromkeys(("transferred", "resolved", "callback_requested"), "BOOLEAN")}
+
+
+def export(tenant: Tenant) -> tuple[dict[str, Path], float]:
+    began = time.perf_counter()
+    paths = {}
+    with tenant_context(tenant), connection.cursor() as cur:
+        cur.execute("SET TimeZone = 'UTC'")
+        for name, sql in EXPORTS.items():
+            path = FOLDER / f"{tenant.schema_name}-{name}.csv"
+            with path.open("wb") as out, cur.cursor.copy(
+                    f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy:
+                for chunk in copy:
+                    out.write(chunk)
+            paths[name] = path
+    return paths, time.perf_counter() - began
+
+
+def duck_load(duckdb, paths: dict[str, Path]):
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    for name, path in paths.items():
+        header = path.open().readline().strip().split(",")
+        types = {c.strip('"'): COLUMN_TYPES[c.strip('"')] for c in header
+                 if c.strip('"') in COLUMN_TYPES}
+        if name == "snapshots":
+            types.update({"period_start": "DATE", "key": "VARCHAR"})
+        if types:
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv(?, header = true, types = ?)",
+                        [str(path), types])
+        else:
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv(?, header = true)", [str(path)])
+    return con
+
+
+Z = "1.959963984540054"
+
+
+def _wilson(sign: str) -> str:
+    p = "(least(greatest(s0, 0.0), n) / n)"
+    bound = "greatest(0.0, " if sign == "-" else "least(1.0, "
+    return (f"CASE WHEN n > 0 THEN {bound}(({p} + {Z}^2 / (2 * n)) {sign} {Z} * sqrt(greatest(0.0, "
+            f"{p} * (1 - {p}) / n + {Z}^2 / (4 * n * n)))) / (1 + {Z}^2 / n)) * 100 END")
+
+
+def _mean(sign: str) -> str:
+    return (f"CASE WHEN n > 1 THEN total / n {sign} {Z} * sqrt(greatest(0.0, "
+            "(squares - total * total / n) / (n - 1)) / n) END")
+
+
+MACROS = [
+    f"CREATE OR REPLACE MACRO wilson_low(s0, n) AS {_wilson('-')}",
+    f"CREATE OR REPLACE MACRO wilson_high(s0, n) AS {_wilson('+')}",
+    f"CREATE OR REPLACE MACRO mean_low(total, squares, n) AS {_mean('-')}",
+    f"CREATE OR REPLACE MACRO mean_high(total, squares, n) AS {_mean('+')}",
+]
+
+
+def _value(kpi, num, den, n=None, *, pct=True, interval="none", squares=None) -> str:
+    """The twin of queries.ratio: one struct of (kpi, value, num, den, n, lo, hi)."""
+    n = f"CASE WHEN ({den}) > 0 THEN {n or den} ELSE 0 END"
+    value = f"({num})::DOUBLE / NULLIF({den}, 0){' * 100' if pct else ''}"
+    if interval == "wilson":
+        lo, hi = f"wilson_low({num}, {den})", f"wilson_high({num}, {den})"
+    elif interval == "mean":
+        lo, hi = f"mean_low({num}, {squares}, {n})", f"mean_high({num}, {squares}, {n})"
+    else:
+        lo = hi = "NULL"
+    return (f"{{kpi: '{kpi}', value: {value}, num: ({num})::DOUBLE, den: ({den})::DOUBLE, "
+            f"n: ({n})::BIGINT, lo: ({lo})::DOUBLE, hi: ({hi})::DOUBLE}}")
+
+
+def _plain(kpi, value, n) -> str:
+    return (f"{{kpi: '{kpi}', value: ({value})::DOUBLE, num: ({value})::DOUBLE, den: NULL::DOUBLE, "
+            f"n: ({n})::BIGINT, lo: NULL::DOUBLE, hi: NULL::DOUBLE}}")
+
+
+def _grouping(scopes: dict[str, str]) -> tuple[str, str]:
+    """scope, key, period, period_start over GROUPING SETS of every scope × period."""
+    periods = ("day", "week", "month")
+    sets = [f"({c}, {p})" for c in scopes.values() for p in periods] + [f"({p})" for p in periods]
+    scope = " ".join(f"WHEN GROUPING({c}) = 0 THEN '{s}'" for s, c in scopes.items())
+    key = " ".join(f"WHEN GROUPING({c}) = 0 THEN {c}::VARCHAR" for c in scopes.values())
+    select = (f"CASE {scope} ELSE 'tenant' END AS scope, CASE {key} ELSE 'all' END AS key, "
+              "CASE WHEN GROUPING(day) = 0 THEN 'day' WHEN GROUPING(week) = 0 THEN 'week' "
+              "ELSE 'month' END AS period, COALESCE(day, week, month) AS period_start")
+    return select, "GROUP BY GROUPING SETS (" + ", ".join(sets) + ")"
+
+
+def _unpivot(table: str, groups: str, values: list[str]) -> str:
+    return f"""
+CREATE OR REPLACE TABLE {table} AS
+SELECT scope, key, period, period_start, v.kpi, v.value, v.num AS numerator, v.den AS denominator,
+       v.n, v.lo AS ci_low, v.hi AS ci_high
+  FROM (SELECT g.scope, g.key, g.period, g.period_start, unnest([{", ".join(values)}]) AS v
+          FROM ({groups}) g) x
+ WHERE key IS NOT NULL AND v.n > 0 AND NOT EXISTS (
+       SELECT 1 FROM disallowed d WHERE d.kpi = v.kpi AND d.scope = x.scope)"""
+
+
+def duck_statements(p: dict) -> list[tuple[str, str]]:
+    """The contact and people families, mirroring scorecards/queries.py statement by statement."""
+    tz, w = p["tz"], int(p["window_days"])
+    lo, hi = f"TIMESTAMPTZ '{p['lo'].isoformat()}'", f"TIMESTAMPTZ '{p['hi'].isoformat()}'"
+    qlo, qhi = f"TIMESTAMPTZ '{p['quarter_lo'].isoformat()}'", f"TIMESTAMPTZ '{p['quarter_hi'].isoformat()}'"
+    sa, sl = int(p["short_abandon"]), int(p["sl_seconds"])
+    within = f"b.wait_seconds <= {sl}" if p["sl_inclusive"] else f"b.wait_seconds < {sl}"
+    local = f"timezone('{tz}', b.offered_at)"
+    facts = f"""
+CREATE OR REPLACE TABLE d_facts AS
+WITH expected AS (
+    SELECT i.interaction_type_id AS itype_id,
+           date_trunc('quarter', timezone('{tz}', i.offered_at))::DATE AS quarter,
+           quantile_cont(i.handle_seconds, 0.5) AS median
+      FROM interactions i JOIN itypes it ON it.id = i.interaction_type_id
+     WHERE it.expected_handle_seconds IS NULL AND i.outcome = 'answered'
+       AND i.offered_at >= {qlo} AND i.offered_at < {qhi}
+     GROUP BY ALL
+), base AS (
+    SELECT * FROM interactions
+     WHERE offered_at >= {lo} - INTERVAL {w} DAY AND offered_at < {hi} + INTERVAL {w} DAY
+), neighbours AS (
+    SELECT id,
+           count(*) OVER (PARTITION BY customer_id ORDER BY offered_at
+                          RANGE BETWEEN INTERVAL {w} DAY PRECEDING AND CURRENT ROW EXCLUDE GROUP) AS before_n,
+           count(*) OVER (PARTITION BY customer_id ORDER BY offered_at
+                          RANGE BETWEEN CURRENT ROW AND INTERVAL {w} DAY FOLLOWING EXCLUDE GROUP) AS after_n
+      FROM base WHERE outcome = 'answered' AND customer_id IS NOT NULL
+)
+SELECT {local}::DATE AS day, date_trunc('week', {local})::DATE AS week,
+       date_trunc('month', {local})::DATE AS month,
+       a.acd_login AS agent, tm.name AS team, q.name AS queue, it.name AS itype, b.channel,
+       b.outcome = 'answered' AS handled, b.outcome = 'abandoned' AS abandoned,
+       b.outcome = 'blocked' AS blocked, b.outcome = 'callback' AS callback, b.callback_requested,
+       COALESCE(b.outcome = 'abandoned' AND b.wait_seconds < {sa}, false) AS short_abandon,
+       b.outcome = 'answered' OR (b.outcome = 'abandoned'
+                                  AND NOT COALESCE(b.wait_seconds < {sa}, false)) AS offered,
+       b.wait_seconds AS wait, b.outcome = 'answered' AND {within} AS within_sl,
+       b.handle_seconds AS handle, b.talk_seconds AS talk, b.hold_seconds AS hold,
+       b.acw_seconds AS acw, b.transferred,
+       CASE WHEN b.outcome = 'answered'
+            THEN epoch(b.answered_at - COALESCE(b.initiated_at, b.offered_at)) END AS frt,
+       n.id IS NOT NULL AS has_customer,
+       COALESCE(n.before_n > 0, false) AS is_repeat,
+       COALESCE(n.before_n = 0, false) AS first_contact,
+       COALESCE(n.before_n = 0 AND b.resolved IS DISTINCT FROM false AND NOT b.transferred
+                AND n.after_n = 0, false) AS fcr,
+       CASE WHEN b.outcome = 'answered' THEN COALESCE(it.expected_handle_seconds, e.median) END AS expected
+  FROM base b
+  LEFT JOIN neighbours n ON n.id = b.id
+  LEFT JOIN agents a ON a.id = b.agent_id
+  LEFT JOIN teams tm ON tm.id = a.team_id
+  LEFT JOIN queues q ON q.id = b.queue_id
+  LEFT JOIN itypes it ON it.id = b.interaction_type_id
+  LEFT JOIN expected e ON e.itype_id = b.interaction_type_id
+        AND e.quarter = date_trunc('quarter', {local})::DATE
+ WHERE b.offered_at >= {lo} AND b.offered_at < {hi}"""
+    grain = """
+CREATE OR REPLACE TABLE d_grain AS
+SELECT agent, team, queue, itype, channel, day, week, month,
+       count(*) AS contacts, count(*) FILTER (handled) AS handled, count(*) FILTER (offered) AS offered,
+       count(*) FILTER (short_abandon) AS short_abandons, count(*) FILTER (abandoned) AS abandoned,
+       count(*) FILTER (blocked) AS blocked, count(*) FILTER (callback) AS callbacks,
+       count(*) FILTER (callback_requested) AS callback_requested,
+       count(*) FILTER (within_sl) AS within_sl, count(*) FILTER (has_customer) AS with_customer,
+       count(*) FILTER (is_repeat) AS repeats, count(*) FILTER (first_contact) AS first_contacts,
+       count(*) FILTER (fcr) AS fcr, count(*) FILTER (handled AND transferred) AS transferred,
+       count(*) FILTER (handled AND hold > 0) AS held,
+       sum(handle) FILTER (handled) AS handle, sum(handle::DOUBLE ^ 2) FILTER (handled) AS handle_sq,
+       sum(talk) FILTER (handled) AS talk, sum(talk::DOUBLE ^ 2) FILTER (handled) AS talk_sq,
+       sum(acw) FILTER (handled) AS acw, sum(acw::DOUBLE ^ 2) FILTER (handled) AS acw_sq,
+       sum(hold) FILTER (handled) AS hold, sum(hold::DOUBLE ^ 2) FILTER (handled) AS hold_sq,
+       sum(hold::DOUBLE ^ 2) FILTER (handled AND hold > 0) AS held_sq,
+       sum(frt) AS frt, sum(frt ^ 2) AS frt_sq,
+       sum(wait) FILTER (handled) AS wait, sum(wait ^ 2) FILTER (handled) AS wait_sq,
+       max(wait) FILTER (handled OR abandoned) AS longest_wait,
+       count(wait) FILTER (handled OR abandoned) AS waits,
+       sum(handle) FILTER (expected > 0) AS indexed_handle, sum(expected) FILTER (expected > 0) AS expected,
+       count(*) FILTER (expected > 0) AS indexed
+  FROM d_facts GROUP BY agent, team, queue, itype, channel, day, week, month"""
+    select, group_by = _grouping({"agent": "agent", "team": "team", "queue": "queue",
+                                  "interaction_type": "itype", "channel": "channel"})
+    sums = ", ".join(f"sum({c}) AS {c}" for c in (
+        "contacts handled offered short_abandons abandoned waits blocked callbacks "
+        "callback_requested within_sl with_customer repeats first_contacts fcr transferred held "
+        "handle handle_sq talk talk_sq acw acw_sq hold hold_sq held_sq frt frt_sq wait wait_sq "
+        "indexed_handle expected indexed").split())
+    arrivals = "(g.offered + g.short_abandons + g.blocked)"
+    contacts = _unpivot("d_contacts", f"SELECT {select}, {sums}, max(longest_wait) AS longest_wait "
+                        f"FROM d_grain {group_by}", [
+        _value("fcr", "g.fcr", "g.first_contacts", interval="wilson"),
+        _value("frt", "g.frt", "g.handled", pct=False, interval="mean", squares="g.frt_sq"),
+        _value("aht", "g.handle", "g.handled", pct=False, interval="mean", squares="g.handle_sq"),
+        _value("aht_index", "g.indexed_handle", "g.expected", "g.indexed", pct=False),
+        _value("avg_talk", "g.talk", "g.handled", pct=False, interval="mean", squares="g.talk_sq"),
+        _value("acw", "g.acw", "g.handled", pct=False, interval="mean", squares="g.acw_sq"),
+        _value("avg_hold", "g.hold", "g.handled", pct=False, interval="mean", squares="g.hold_sq"),
+        _value("avg_hold_per_held", "g.hold", "g.held", pct=False, interval="mean",
+               squares="g.held_sq"),
+        _value("transfer_rate", "g.transferred", "g.handled", interval="wilson"),
+        _value("repeat_rate", "g.repeats", "g.with_customer", interval="wilson"),
+        _plain("calls_handled", "g.handled", "g.contacts"),
+        _value("asa", "g.wait", "g.handled", pct=False, interval="mean", squares="g.wait_sq"),
+        _value("service_level", "g.within_sl", "g.offered", interval="wilson"),
+        _value("abandonment_rate", "g.offered - g.handled", "g.offered", interval="wilson"),
+        _plain("longest_wait", "g.longest_wait", "g.waits"),
+        _plain("arrivals", arrivals, arrivals),
+        _value("blocked_rate", "g.blocked", arrivals, interval="wilson"),
+        _value("callback_rate", "g.callback_requested", "g.offered + g.callbacks", interval="wilson"),
+    ])
+
+    def split(name: str, table: str, column: str) -> str:
+        return f"""
+CREATE OR REPLACE TABLE {name} AS
+WITH x AS (
+    SELECT agent_id, {column}, start, "end",
+           unnest(generate_series(timezone('{tz}', greatest(start, {lo}))::DATE::TIMESTAMP,
+                                  timezone('{tz}', least("end", {hi}) - INTERVAL 1 MICROSECOND)::DATE::TIMESTAMP,
+                                  INTERVAL 1 DAY)) AS g
+      FROM {table} WHERE start < {hi} AND "end" > {lo}
+)
+SELECT agent_id, {column}, g::DATE AS day,
+       greatest(start, timezone('{tz}', g)) AS ps, least("end", timezone('{tz}', g + INTERVAL 1 DAY)) AS pe
+  FROM x"""
+
+    secs = "date_diff('microsecond', ps, pe) / 1e6"
+    people_grain = f"""
+CREATE OR REPLACE TABLE d_people AS
+WITH activity AS (
+    SELECT agent_id, day,
+           sum({secs}) FILTER (state IN ('on_contact', 'acw')) AS busy,
+           sum({secs}) FILTER (state = 'ready') AS ready,
+           sum({secs}) FILTER (state <> 'offline') AS logged_in,
+           count(*) FILTER (state <> 'offline') AS activity_pieces
+      FROM d_activity GROUP BY agent_id, day
+), planned AS (
+    SELECT agent_id, day,
+           sum({secs}) FILTER (activity <> 'off') AS scheduled,
+           sum({secs}) FILTER (activity NOT IN ('lunch', 'off')) AS paid,
+           count(*) FILTER (activity <> 'off') AS schedule_pieces
+      FROM d_schedule GROUP BY agent_id, day
+), matched AS (
+    SELECT s.agent_id, s.day, sum(date_diff('microsecond', greatest(a.ps, s.ps), least(a.pe, s.pe)) / 1e6) AS adherent
+      FROM d_schedule s JOIN d_activity a ON a.agent_id = s.agent_id AND a.day = s.day
+     WHERE s.activity <> 'off' AND a.ps < s.pe AND a.pe > s.ps
+       AND CASE WHEN s.activity = 'work' THEN a.state IN ('ready', 'on_contact', 'acw')
+                ELSE a.state = s.activity END
+     GROUP BY s.agent_id, s.day
+), schedule AS (
+    SELECT p.*, m.adherent FROM planned p LEFT JOIN matched m USING (agent_id, day)
+), contacts AS (
+    SELECT agent, day, sum(handled) AS handled, sum(handle) AS handle
+      FROM d_grain WHERE agent IS NOT NULL GROUP BY agent, day
+)
+SELECT ag.acd_login AS agent, tm.name AS team, k.day,
+       date_trunc('week', k.day)::DATE AS week, date_trunc('month', k.day)::DATE AS month,
+       COALESCE(ac.busy, 0) AS busy, COALESCE(ac.ready, 0) AS ready,
+       COALESCE(ac.logged_in, 0) AS logged_in, COALESCE(ac.activity_pieces, 0) AS activity_pieces,
+       COALESCE(sc.scheduled, 0) AS scheduled, COALESCE(sc.paid, 0) AS paid,
+       COALESCE(sc.adherent, 0) AS adherent, COALESCE(sc.schedule_pieces, 0) AS schedule_pieces,
+       COALESCE(c.handled, 0) AS handled, COALESCE(c.handle, 0) AS handle
+  FROM (SELECT agent_id, day FROM activity UNION SELECT agent_id, day FROM schedule
+        UNION SELECT a.id, c.day FROM contacts c JOIN agents a ON a.acd_login = c.agent) k
+  JOIN agents ag ON ag.id = k.agent_id
+  LEFT JOIN teams tm ON tm.id = ag.team_id
+  LEFT JOIN activity ac ON ac.agent_id = k.agent_id AND ac.day = k.day
+  LEFT JOIN schedule sc ON sc.agent_id = k.agent_id AND sc.day = k.day
+  LEFT JOIN contacts c ON c.agent = ag.acd_login AND c.day = k.day"""
+    select, group_by = _grouping({"agent": "agent", "team": "team"})
+    sums = ", ".join(f"sum({c}) AS {c}" for c in (
+        "busy ready logged_in activity_pieces scheduled paid adherent schedule_pieces handled "
+        "handle").split())
+    people = _unpivot("d_people_out", f"SELECT {select}, {sums} FROM d_people {group_by}", [
+        "{kpi: 'calls_per_hour', value: g.handled::DOUBLE / NULLIF(g.logged_in / 3600.0, 0), "
+        "num: g.handled::DOUBLE, den: g.logged_in / 3600.0, "
+        "n: CASE WHEN g.logged_in > 0 THEN g.activity_pieces ELSE 0 END::BIGINT, "
+        "lo: NULL::DOUBLE, hi: NULL::DOUBLE}",
+        _value("occupancy", "g.busy", "g.busy + g.ready", "g.activity_pieces"),
+        _value("availability", "g.ready", "g.logged_in", "g.activity_pieces"),
+        _value("utilization", "g.handle", "g.paid", "g.schedule_pieces"),
+        _value("adherence", "g.adherent", "g.scheduled", "g.schedule_pieces"),
+    ])
+    return [("contacts: facts (repeat/FCR windows)", facts), ("contacts: grain", grain),
+            ("contacts: scopes x periods, unpivot", contacts),
+            ("people: activity split at local midnight", split("d_activity", "activity", "state")),
+            ("people: schedule split at local midnight", split("d_schedule", "schedule", "activity")),
+            ("people: agent-day grain, adherence join", people_grain),
+            ("people: scopes x periods, unpivot", people)]
+
+
+def duck_reference(duckdb, paths: dict[str, Path], params: dict, threads: int) -> dict:
+    con = duck_load(duckdb, paths)
+    con.execute(f"SET threads = {threads}")
+    for macro in MACROS:
+        con.execute(macro)
+    con.execute("CREATE TABLE disallowed AS SELECT split_part(x, ':', 1) AS kpi, "
+                "split_part(x, ':', 2) AS scope FROM unnest(?::VARCHAR[]) t(x)",
+                [DISALLOWED])
+    timings = []
+    began = time.perf_counter()
+    for label, sql in duck_statements(params):
+        start = time.perf_counter()
+        con.execute(sql)
+        timings.append((label, time.perf_counter() - start))
+    seconds = time.perf_counter() - began
+    rows = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("d_contacts", "d_people_out")}
+    return {"con": con, "seconds": seconds, "statements": timings, "rows": rows,
+            "families": {f: sum(s for label, s in timings if label.startswith(f))
+                         for f in FAMILIES}}
+
+
+def _differs(column: str) -> str:
+    """Engine and DuckDB disagree on a column (relative 1e-6; one NULL and not the other)."""
+    return (f"(abs(o.{column} - t.{column}) > 1e-6 * greatest(1, abs(t.{column})) "
+            f"OR (o.{column} IS NULL) <> (t.{column} IS NULL))")
+
+
+def duck_compare(con) -> dict:
+    """The engine's snapshots of the reference KPIs against DuckDB's rows."""
+    kpis = [k for family in REFERENCE_KPIS.values() for k in family]
+    con.execute("CREATE OR REPLACE TABLE ours AS SELECT * FROM snapshots WHERE list_contains(?, kpi)",
+                [kpis])
+    con.execute("CREATE OR REPLACE TABLE theirs AS SELECT * FROM d_contacts "
+                "UNION ALL BY NAME SELECT * FROM d_people_out")
+    keys = "kpi, scope, key, period, period_start"
+    row = con.execute(f"""
+        SELECT count(*) FILTER (o.kpi IS NOT NULL AND t.kpi IS NOT NULL),
+               count(*) FILTER (t.kpi IS NULL), count(*) FILTER (o.kpi IS NULL),
+               count(*) FILTER ({_differs("value")}),
+               count(*) FILTER (o.n <> t.n),
+               count(*) FILTER ({_differs("ci_low")} OR {_differs("ci_high")})
+          FROM ours o FULL JOIN theirs t USING ({keys})""").fetchone()
+    result = dict(zip(("both", "only_engine", "only_duckdb", "value_differs", "n_differs",
+                       "ci_differs"), row, strict=True))
+    result["examples"] = con.execute(f"""
+        SELECT {keys}, o.value AS engine_value, t.value AS duckdb_value, o.n AS engine_n, t.n AS duckdb_n
+          FROM ours o FULL JOIN theirs t USING ({keys})
+         WHERE o.kpi IS NULL OR t.kpi IS NULL OR o.n <> t.n OR {_differs("value")}
+         ORDER BY kpi, scope, period, period_start LIMIT 8""").fetchall()
+    return result
+
+
+# --- 5. latency -------------------------------------------------------------------------
+
+def latency(tenant: Tenant, week: dt.date, requests: int) -> dict:
+    with tenant_context(tenant):
+        user = User.objects.filter(email=ADMIN_EMAIL).first() or user_create(
+            email=ADMIN_EMAIL, password=secrets.token_urlsafe(16), role="admin")
+        client = Client(HTTP_HOST=tenant.domains.first().domain)
+        client.force_login(user)
+    end = week + dt.timedelta(days=6)
+    urls = {
+        "API agent×week": f"/api/v1/kpis/?scope=agent&period=week&start={week}&end={end}",
+        "API team×week": f"/api/v1/kpis/?scope=team&period=week&start={week}&end={end}",
+        "scorecard page": f"/kpis/?period=week&start={week}",
+    }
+    results = {}
+    for name, url in urls.items():
+        first = client.get(url)
+        if first.status_code != 200:
+            results[name] = {"url": url, "status": first.status_code}
+            continue
+        detail = ""
+        if url.startswith("/api/"):
+            body = first.json()
+            detail = f"{body.get('count', '?')} rows, {len(body.get('results', []))} per page"
+        for _ in range(4):  # warm-up
+            client.get(url)
+        times = []
+        for _ in range(requests):
+            began = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - began) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        times.sort()
+        results[name] = {"url": url, "status": 200, "detail": detail,
+                         "p50": statistics.median(times),
+                         "p95": times[min(len(times) - 1, math.ceil(0.95 * len(times)) - 1)],
+                         "max": times[-1]}
+    return results
+
+
+# --- main -------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--interactions", type=int, default=1_000_000)
+    parser.add_argument("--agents", type=int, default=200)
+    parser.add_argument("--fresh", action="store_true", help="rebuild the bench tenant")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--explain", action="store_true",
+                        help="also write EXPLAIN (ANALYZE, BUFFERS) of every engine statement")
+    parser.add_argument("--skip-duckdb", action="store_true")
+    parser.add_argument("--schema", default=SCHEMA, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    duckdb = None
+    if not args.skip_duckdb:
+        try:
+            import duckdb
+        except ImportError:
+            raise SystemExit("The DuckDB reference needs duckdb: "
+                             ".venv/bin/pip install -r bench/requirements.txt "
+                             "(or run with --skip-duckdb)") from None
+    version = engine_version()
+    print(f"KPI engine (scorecards/engine.py, queries.py) at {version}")
+    busy = other_benchmarks()
+    if busy:
+        print("WARNING: other benchmarks or tests are running; timings will suffer:\n  "
+              + "\n  ".join(busy))
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    log = EngineLog()
+    engine_logger = logging.getLogger("scorecards.engine")
+    engine_logger.setLevel(logging.INFO)
+    engine_logger.propagate = False  # collected and printed sorted, not line by line
+    engine_logger.addHandler(log)
+    sampler = PgSampler()
+    sampler.start()
+
+    tenant, meta = ensure_tenant(args, sampler)
+    day = dt.date.fromisoformat(meta["next_day"])
+    forgotten = forget_day(tenant, day)
+    print(f"VACUUM ANALYZE before timing: {vacuum(tenant):.1f}s"
+          + (f" (after deleting the {forgotten:,} interactions of {day} an earlier run imported)"
+             if forgotten else ""))
+    with tenant_context(tenant):
+        count = KpiSnapshot.objects.count()
+        interactions = tenant_interactions()
+    print(f"tenant {args.schema}: {interactions:,} interactions, {count:,} snapshots before the run")
+
+    # 2. full recompute (a first one on a fresh tenant, then the one that replaces snapshots)
+    if count == 0:
+        initial = timed_recompute(tenant, log, sampler, reason="bench")
+        print(f"initial full recompute (no snapshots yet): {initial['seconds']:.1f}s, "
+              f"{initial['written']:,} snapshots")
+    full = timed_recompute(tenant, log, sampler, reason="bench")
+    peak_after_engine = self_peak_kb()
+    print(f"full recompute: {full['seconds']:.1f}s, {full['written']:,} snapshots, "
+          f"PostgreSQL backend peak {mb(full['pg_rss'])} ({mb(full['pg_anon'])} private), "
+          f"{full['temp_files']} temp files ({mb(full['temp_bytes'] / 1024)}); "
+          f"load average before: {full['load']:.2f}")
+    if busy := other_benchmarks():
+        print("  WARNING: other benchmarks or tests ran meanwhile:\n    " + "\n    ".join(busy))
+    print_statements(full, "full recompute")
+
+    paths, export_s = ({}, 0.0) if args.skip_duckdb else export(tenant)
+    if paths:
+        print(f"exported to {FOLDER} for DuckDB in {export_s:.1f}s (not timed)")
+    if args.explain:
+        print(f"EXPLAIN ANALYZE of every statement: {explain(tenant)}")
+    with tenant_context(tenant):
+        params = engine._params(engine.Range.around(*engine._data_span(tenant.tz)), tenant,
+                                tenant.tz)
+
+    # 2b. one more day, and the recompute the import hook asks for
+    sampler.track()
+    began = time.perf_counter()
+    imported_at = timezone.now()
+    plan = demo_plan(agents=args.agents)
+    with tenant_context(tenant):
+        summary = import_rows(generate(plan, start=day, days=1, tz=tenant.tz))
+    import_s = time.perf_counter() - began
+    sampler.take()
+    since = day - dt.timedelta(days=tenant.repeat_window_days)
+    incremental = timed_recompute(tenant, log, sampler, since=since, until=day,
+                                  reason="bench-incremental")
+    rng = engine.Range.around(since, day)
+    print(f"one more day ({day}): {summary.created:,} rows imported in {import_s:.1f}s; "
+          f"recompute({since}..{day}) covers {rng.lo_day}..{rng.hi_day - dt.timedelta(days=1)}: "
+          f"{incremental['seconds']:.1f}s, {incremental['written']:,} snapshots")
+    print_statements(incremental, "incremental recompute")
+    hook = hook_recompute(tenant, log, sampler, imported_at)
+    if hook:
+        print(f"the import hook itself (scorecards.services.kpi_recompute_after_import, sync): "
+              f"range {hook['range'][0]}..{hook['range'][1]}, {hook['seconds']:.1f}s, "
+              f"{hook['written']:,} snapshots")
+
+    # 5. latency
+    start = dt.date.fromisoformat(meta["start"])
+    middle = start + dt.timedelta(days=(day - start).days // 2)
+    week = middle - dt.timedelta(days=middle.weekday())
+    http = latency(tenant, week, args.requests)
+    for name, r in http.items():
+        if r["status"] != 200:
+            note = " (the scorecard page does not exist yet)" if r["status"] == 404 else ""
+            print(f"{name}: SKIPPED, GET {r['url']} answered {r['status']}{note}")
+        else:
+            print(f"{name}: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, max {r['max']:.1f} ms "
+                  f"over {args.requests} requests; {r['detail']} ({r['url']})")
+    peak_django = self_peak_kb()
+
+    # 3. DuckDB
+    duck = duck1 = None
+    if duckdb is not None:
+        duck = duck_reference(duckdb, paths, params, threads=os.cpu_count() or 1)
+        comparison = duck_compare(duck["con"])
+        duck["con"].close()
+        duck1 = duck_reference(duckdb, paths, params, threads=1)
+        duck1["con"].close()
+        print("The engine computes every family: contacts (18 KPIs), surveys (csat, nps, ces, "
+              "ces_mean), peak_hour, missed_calls, people (calls_per_hour, occupancy, availability, "
+              "utilization, adherence, cost_per_call) and cases (avg_resolution_time, "
+              "avg_query_age), and upserts them into scorecards_kpisnapshot.\n"
+              "DuckDB computes the contacts family (" + ", ".join(REFERENCE_KPIS["contacts"])
+              + ") and the people family (" + ", ".join(REFERENCE_KPIS["people"]) + "), with "
+              "the same n and intervals, into in-memory tables; no surveys, peak hour, missed, "
+              "cases or cost (no costs in the data: neither side writes cost_per_call).")
+        print(f"DuckDB {duckdb.__version__} reference ({os.cpu_count()} threads): "
+              f"{duck['seconds']:.2f}s ({duck1['seconds']:.2f}s on 1 thread), rows {duck['rows']}")
+        for label, seconds in duck["statements"]:
+            print(f"    {seconds:7.2f}s  {label}")
+        print(f"  against the engine's snapshots of the same KPIs: {comparison['both']:,} rows on "
+              f"both sides, {comparison['only_engine']:,} only in the engine, "
+              f"{comparison['only_duckdb']:,} only in DuckDB, values differ in "
+              f"{comparison['value_differs']:,}, n in {comparison['n_differs']:,}, "
+              f"intervals in {comparison['ci_differs']:,}")
+        for example in comparison["examples"]:
+            print(f"    differs: {example}")
+
+    # 6. summary
+    rows = [("engine version", version.split()[0], version.partition(" ")[2]),
+            ("interactions in the tenant", f"{interactions:,}", ""),
+            ("generation (import_rows)", f"{meta['seconds']:,.0f} s",
+             f"{meta['rows'] / meta['seconds']:,.0f} rows/s of {meta['rows']:,}"),
+            ("full recompute", f"{full['seconds']:.1f} s", f"{full['written']:,} snapshots")]
+    if duck:
+        same = sum(family_seconds(full["statements"], f) for f in FAMILIES)
+        rows += [
+            ("DuckDB: contacts + people families", f"{duck['seconds']:.2f} s",
+             f"1 thread: {duck1['seconds']:.2f} s"),
+            ("ratio full recompute / DuckDB", f"{full['seconds'] / duck['seconds']:.1f}x",
+             "goal: within 5x and < 30 s"),
+            ("ratio same families / DuckDB", f"{same / duck['seconds']:.1f}x",
+             f"engine {same:.1f} s of statements for those two families"),
+        ]
+    rows += [("incremental recompute (+1 day)", f"{incremental['seconds']:.1f} s",
+              f"{incremental['written']:,} snapshots; goal < 2 s")]
+    if hook:
+        rows += [("  the same through the import hook", f"{hook['seconds']:.1f} s",
+                  f"{hook['written']:,} snapshots, range {hook['range'][0]}..{hook['range'][1]}")]
+    for name, r in http.items():
+        rows.append((f"{name} p50 / p95", "skipped" if r["status"] != 200 else
+                     f"{r['p50']:.0f} / {r['p95']:.0f} ms",
+                     f"HTTP {r['status']}" if r["status"] != 200 else "goal p95 < 150 ms"))
+    rows += [
+        ("peak RSS, this process", mb(peak_django), f"after the engine: {mb(peak_after_engine)}"
+         + (f"; with DuckDB: {mb(self_peak_kb())}" if duck else "")),
+        ("peak RSS, PostgreSQL backend", mb(max(full["pg_rss"], incremental["pg_rss"])),
+         f"private {mb(max(full['pg_anon'], incremental['pg_anon']))} (recomputes); "
+         f"full recompute spilled {mb(full['temp_bytes'] / 1024)} to temp files"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print("\nsummary")
+    for name, value, note in rows:
+        print(f"  {name:<{width}}  {value:>12}  {note}")
+    sampler.stopped.set()
+
+
+def tenant_interactions() -> int:
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM interactions_interaction")
+        return cur.fetchone()[0]
+
+
+if __name__ == "__main__":
+    main()
