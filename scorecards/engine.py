@@ -23,7 +23,7 @@ from django.utils import timezone
 from common.tenancy import current_tenant
 
 from . import queries
-from .models import KpiRecompute, KpiSnapshot
+from .models import KpiRecompute
 
 logger = logging.getLogger(__name__)
 
@@ -138,17 +138,19 @@ def _recompute_range(rng: Range, tenant, tz: zoneinfo.ZoneInfo) -> int:
     with connection.cursor() as cur:
         # Sorting and hashing a million facts wants more than the 4 MB default.
         cur.execute("SET LOCAL work_mem = '256MB'")
-        _delete_periods(cur, rng)
-        for sql in statements:
+        for sql in [queries.NEW, *statements]:
             _timed(cur, sql, params)
-            if sql.startswith("CREATE TEMP TABLE"):
+            if sql.lstrip().startswith("CREATE TEMP TABLE"):
                 cur.execute(f"ANALYZE {sql.split()[3]}")
         written = 0
         for sql in upserts:
             _timed(cur, sql, params)
             written += cur.rowcount
+        cur.execute("ANALYZE kpi_new")
+        for sql in queries.SNAPSHOTS_WRITE:
+            _timed(cur, sql, params)
         for table in ("kpi_expected", "kpi_facts", "kpi_daily", "kpi_activity", "kpi_schedule",
-                      "kpi_people", "kpi_cases", "kpi_case_days"):
+                      "kpi_people", "kpi_cases", "kpi_case_days", "kpi_new"):
             cur.execute(f"DROP TABLE IF EXISTS {table}")
     return written
 
@@ -157,11 +159,3 @@ def _timed(cur, sql: str, params: dict) -> None:
     began = time.monotonic()
     cur.execute(sql, params)
     logger.info("kpi engine: %.2fs %s", time.monotonic() - began, " ".join(sql.split())[:80])
-
-
-def _delete_periods(cur, rng: Range) -> None:
-    """Remove the snapshots of every period wholly inside the range: groups that lost their
-    data since the last run (a corrected agent, an exclusion) must not keep old values."""
-    cur.execute(f"""
-        DELETE FROM {KpiSnapshot._meta.db_table} g WHERE {queries.CONTAINED}""",
-                {"lo_day": rng.lo_day, "hi_day": rng.hi_day})

@@ -22,30 +22,8 @@ from __future__ import annotations
 
 import re
 
-PERIODS = ("day", "week", "month")
 SCOPE_COLUMNS = {"agent": "agent", "team": "team", "queue": "queue",
                  "interaction_type": "itype", "channel": "channel"}
-
-
-def grouping(scopes: tuple[str, ...]) -> tuple[str, str]:
-    """(select list, GROUP BY clause) for every scope × period as GROUPING SETS.
-
-    ``scopes`` may include "tenant" (the whole contact center, key "all").
-    """
-    columns = [SCOPE_COLUMNS[s] for s in scopes if s != "tenant"]
-    sets = [f"({c}, {p})" for c in columns for p in PERIODS]
-    if "tenant" in scopes:
-        sets += [f"({p})" for p in PERIODS]
-    scope_case = " ".join(f"WHEN GROUPING({SCOPE_COLUMNS[s]}) = 0 THEN '{s}'" for s in scopes if s != "tenant")
-    key_case = " ".join(f"WHEN GROUPING({SCOPE_COLUMNS[s]}) = 0 THEN {SCOPE_COLUMNS[s]}::text"
-                        for s in scopes if s != "tenant")
-    select = f"""
-        CASE {scope_case} ELSE 'tenant' END AS scope,
-        CASE {key_case} ELSE 'all' END AS key,
-        CASE WHEN GROUPING(day) = 0 THEN 'day' WHEN GROUPING(week) = 0 THEN 'week' ELSE 'month' END
-            AS period,
-        COALESCE(day, week, month) AS period_start"""
-    return select, "GROUP BY GROUPING SETS (" + ", ".join(sets) + ")"
 
 
 def by_day(source: str, scopes: tuple[str, ...], aggregates: dict[str, tuple[str, str]],
@@ -89,20 +67,40 @@ CONTAINED = """
      OR (g.period = 'month' AND g.period_start >= %(lo_day)s
          AND (g.period_start + interval '1 month')::date <= %(hi_day)s))"""
 
+# Every family adds its rows to kpi_new; ``SNAPSHOTS_WRITE`` then writes them in one go.
+NEW = """
+CREATE TEMP TABLE kpi_new (
+    kpi text, scope text, key text, period text, period_start date, value float8, numerator float8,
+    denominator float8, n int, ci_low float8, ci_high float8, insufficient_data bool
+) ON COMMIT DROP
+"""
+
 UPSERT = """
-INSERT INTO scorecards_kpisnapshot AS t
-    (kpi, scope, key, period, period_start, value, numerator, denominator, n, ci_low, ci_high,
-     insufficient_data, computed_at)
+INSERT INTO kpi_new
 SELECT v.kpi, g.scope, g.key, g.period, g.period_start, v.value, v.num, v.den, v.n, v.lo, v.hi,
-       v.n < %(min_sample)s, %(now)s
+       v.n < %(min_sample)s
 FROM ({groups}) g
 CROSS JOIN LATERAL (VALUES {values}) AS v(kpi, value, num, den, n, lo, hi)
 WHERE g.key IS NOT NULL AND v.n > 0 AND {contained} {scopes} {extra}
-ON CONFLICT (kpi, scope, key, period, period_start) DO UPDATE SET
-    value = EXCLUDED.value, numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator,
-    n = EXCLUDED.n, ci_low = EXCLUDED.ci_low, ci_high = EXCLUDED.ci_high,
-    insufficient_data = EXCLUDED.insufficient_data, computed_at = EXCLUDED.computed_at
 """
+
+_KEY = ("kpi", "scope", "key", "period", "period_start")
+_VALUES = ("value", "numerator", "denominator", "n", "ci_low", "ci_high", "insufficient_data")
+
+# Rows of the range that this run did not produce (a group that lost its data) go; rows
+# whose numbers did not change are left alone, so a nightly recompute of unchanged data
+# writes (and bloats) next to nothing.
+_STORED = ", ".join(f"t.{c}" for c in _VALUES)
+_INCOMING = ", ".join(f"EXCLUDED.{c}" for c in _VALUES)
+SNAPSHOTS_WRITE = [
+    f"""DELETE FROM scorecards_kpisnapshot g WHERE {CONTAINED}
+          AND NOT EXISTS (SELECT 1 FROM kpi_new n WHERE {" AND ".join(f"n.{c} = g.{c}" for c in _KEY)})""",
+    f"""INSERT INTO scorecards_kpisnapshot AS t ({", ".join(_KEY + _VALUES)}, computed_at)
+        SELECT {", ".join(_KEY + _VALUES)}, %(now)s FROM kpi_new
+        ON CONFLICT ({", ".join(_KEY)}) DO UPDATE SET
+            ({", ".join(_VALUES)}, computed_at) = ({_INCOMING}, EXCLUDED.computed_at)
+        WHERE ({_STORED}) IS DISTINCT FROM ({_INCOMING})""",
+]
 
 
 def upsert(*, groups: str, values: list[str], extra: str = "") -> str:
@@ -161,21 +159,25 @@ SELECT i.interaction_type_id AS itype_id,
 FACTS = """
 CREATE TEMP TABLE kpi_facts ON COMMIT DROP AS
 WITH base AS (
-    SELECT i.* FROM interactions_interaction i
+    -- Handled contacts of the same customer in [t - w, t) and in (t, t + w], counted in the
+    -- one sort by (customer, time) over the range widened by the window on both sides.
+    -- EXCLUDE GROUP leaves out the contact itself and any other at the very same instant.
+    SELECT i.id, i.case_id, i.missed_by, i.offered_at, i.initiated_at, i.answered_at, i.agent_id,
+           i.queue_id, i.interaction_type_id, i.channel, i.outcome, i.callback_requested,
+           i.wait_seconds, i.handle_seconds, i.talk_seconds, i.hold_seconds, i.acw_seconds,
+           i.transferred, i.resolved, i.cost, i.customer_id,
+           count(*) FILTER (WHERE i.outcome = 'answered') OVER (
+               PARTITION BY i.customer_id ORDER BY i.offered_at
+               RANGE BETWEEN make_interval(days => %(window_days)s) PRECEDING AND CURRENT ROW EXCLUDE GROUP
+           ) AS before_n,
+           count(*) FILTER (WHERE i.outcome = 'answered') OVER (
+               PARTITION BY i.customer_id ORDER BY i.offered_at
+               RANGE BETWEEN CURRENT ROW AND make_interval(days => %(window_days)s) FOLLOWING EXCLUDE GROUP
+           ) AS after_n
+      FROM interactions_interaction i
      WHERE i.offered_at >= %(lo)s - make_interval(days => %(window_days)s)
        AND i.offered_at < %(hi)s + make_interval(days => %(window_days)s)
        {exclusions}
-), neighbours AS (
-    -- handled contacts of the same customer in [t - w, t) and in (t, t + w]; EXCLUDE GROUP
-    -- leaves out the contact itself and any other at the very same instant
-    SELECT id,
-           count(*) OVER (PARTITION BY customer_id ORDER BY offered_at
-                          RANGE BETWEEN make_interval(days => %(window_days)s) PRECEDING
-                                AND CURRENT ROW EXCLUDE GROUP) AS before_n,
-           count(*) OVER (PARTITION BY customer_id ORDER BY offered_at
-                          RANGE BETWEEN CURRENT ROW
-                                AND make_interval(days => %(window_days)s) FOLLOWING EXCLUDE GROUP) AS after_n
-      FROM base WHERE outcome = 'answered' AND customer_id IS NOT NULL
 )
 SELECT b.id, b.case_id, b.missed_by, b.offered_at,
        (b.offered_at AT TIME ZONE %(tz)s)::date AS day,
@@ -198,15 +200,14 @@ SELECT b.id, b.case_id, b.missed_by, b.offered_at,
        b.acw_seconds AS acw, b.transferred,
        CASE WHEN b.outcome = 'answered' THEN
            extract(epoch FROM b.answered_at - COALESCE(b.initiated_at, b.offered_at)) END AS frt,
-       n.id IS NOT NULL AS has_customer,
-       COALESCE(n.before_n > 0, false) AS is_repeat,
-       COALESCE(n.before_n = 0, false) AS first_contact,
-       COALESCE(n.before_n = 0 AND b.resolved IS DISTINCT FROM false AND NOT b.transferred
-                AND n.after_n = 0, false) AS fcr,
+       b.outcome = 'answered' AND b.customer_id IS NOT NULL AS has_customer,
+       b.outcome = 'answered' AND b.customer_id IS NOT NULL AND b.before_n > 0 AS is_repeat,
+       b.outcome = 'answered' AND b.customer_id IS NOT NULL AND b.before_n = 0 AS first_contact,
+       b.outcome = 'answered' AND b.customer_id IS NOT NULL AND b.before_n = 0
+           AND b.resolved IS DISTINCT FROM false AND NOT b.transferred AND b.after_n = 0 AS fcr,
        CASE WHEN b.outcome = 'answered' THEN COALESCE(it.expected_handle_seconds, e.median) END AS expected,
        b.cost
   FROM base b
-  LEFT JOIN neighbours n ON n.id = b.id
   LEFT JOIN accounts_agent a ON a.id = b.agent_id
   LEFT JOIN accounts_team tm ON tm.id = a.team_id
   LEFT JOIN interactions_queue q ON q.id = b.queue_id
@@ -448,10 +449,9 @@ SELECT ag.acd_login AS agent, tm.name AS team, k.day,
 
 
 def people() -> str:
-    select, group_by = grouping(("agent", "team", "tenant"))
     columns = "busy ready logged_in activity_pieces scheduled paid adherent schedule_pieces handled handle cost costed"
-    sums = ", ".join(f"sum({c}) AS {c}" for c in columns.split())
-    groups = f"SELECT {select}, {sums} FROM kpi_people {group_by}"
+    sums = {c: (f"sum({c})", "sum") for c in columns.split()}
+    groups = rolled(by_day("kpi_people", ("agent", "team", "tenant"), sums), sums)
     cost = ("CASE WHEN g.costed > 0 THEN g.cost ELSE g.paid / 3600.0 * %(cost_per_paid_hour)s "
             "+ g.handle / 60.0 * %(cost_per_contact_minute)s END")
     has_cost = "(g.costed > 0 OR %(cost_per_paid_hour)s > 0 OR %(cost_per_contact_minute)s > 0)"
@@ -515,16 +515,14 @@ CASE_SCOPES = ("team", "queue", "interaction_type", "channel", "tenant")
 
 
 def resolution_time() -> str:
-    select, group_by = grouping(CASE_SCOPES)
-    groups = f"""
-        SELECT {select}, count(*) AS cases, sum(seconds) AS seconds, sum(seconds ^ 2) AS seconds_sq FROM (
-            SELECT last_team AS team, last_queue AS queue, last_itype AS itype, last_channel AS channel,
-                   (resolved_at AT TIME ZONE %(tz)s)::date AS day,
-                   date_trunc('week', resolved_at AT TIME ZONE %(tz)s)::date AS week,
-                   date_trunc('month', resolved_at AT TIME ZONE %(tz)s)::date AS month,
-                   extract(epoch FROM resolved_at - opened_at)::float8 AS seconds
-              FROM kpi_cases WHERE resolved_at >= %(lo)s AND resolved_at < %(hi)s
-        ) c {group_by}"""
+    resolved = """(
+        SELECT last_team AS team, last_queue AS queue, last_itype AS itype, last_channel AS channel,
+               (resolved_at AT TIME ZONE %(tz)s)::date AS day,
+               extract(epoch FROM resolved_at - opened_at)::float8 AS seconds
+          FROM kpi_cases WHERE resolved_at >= %(lo)s AND resolved_at < %(hi)s) c"""
+    sums = {"cases": ("count(*)", "sum"), "seconds": ("sum(seconds)", "sum"),
+            "seconds_sq": ("sum(seconds ^ 2)", "sum")}
+    groups = rolled(by_day(resolved, CASE_SCOPES, sums), sums)
     values = [ratio("avg_resolution_time", "g.seconds", "g.cases", pct=False, interval="mean",
                     squares="g.seconds_sq")]
     return upsert(groups=groups, values=values)
