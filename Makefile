@@ -36,7 +36,9 @@ lint: setup
 	$(VENV)/bin/ruff check .
 
 bench: setup
+	$(PIP) install --quiet -r bench/requirements.txt
 	$(PY) bench/import_rows.py
+	$(PY) bench/kpis.py
 
 clean:
 	-[ -f .data/redis.pid ] && kill $$(cat .data/redis.pid)
