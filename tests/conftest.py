@@ -106,6 +106,21 @@ def api(tenants):
     return make
 
 
+@pytest.fixture(scope="module")
+def celery_worker_thread(django_db_blocker):
+    """A real Celery worker (Redis broker) in a thread of this process, for one module.
+
+    It has its own database connection: the data it reads must be committed, so the modules
+    that use it create tenants of their own and drop them afterwards."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    with django_db_blocker.unblock(), start_worker(app, pool="solo", perform_ping_check=False,
+                                                   shutdown_timeout=10):
+        yield
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_stray_sessions(django_db_setup, django_db_blocker):
     """End the connections other threads and event loops left open (Playwright's sync API

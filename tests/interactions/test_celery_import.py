@@ -8,13 +8,11 @@ import threading
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django_tenants.utils import schema_context
 
-from config.celery import app
 from interactions.models import ImportRun, Interaction
 from interactions.services import import_run_create, import_submit
 from interactions.tasks import import_run_task
@@ -36,10 +34,8 @@ def two_tenants(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="module")
-def worker(two_tenants, django_db_blocker):
-    with django_db_blocker.unblock():
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield
+def worker(two_tenants, celery_worker_thread):
+    yield
 
 
 def wait_for(run_id, schema, timeout=30):

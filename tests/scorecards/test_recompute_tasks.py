@@ -10,12 +10,10 @@ import threading
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.db import connection
 from django.test import override_settings
 from django_tenants.utils import schema_context
 
-from config.celery import app
 from interactions.services import import_stream
 from scorecards.engine import recompute
 from scorecards.models import KpiRecompute, KpiSnapshot
@@ -46,10 +44,8 @@ def two_tenants(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="module")
-def worker(two_tenants, django_db_blocker):
-    with django_db_blocker.unblock():
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield
+def worker(two_tenants, celery_worker_thread):
+    yield
 
 
 def snapshots(schema):
