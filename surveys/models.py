@@ -76,7 +76,7 @@ class SurveyResponse(models.Model):
     source = models.CharField(max_length=8, default="import")  # import, link
     invitation = models.OneToOneField(SurveyInvitation, null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="response")
-    language = models.CharField(max_length=8, blank=True, default="")
+    language = models.CharField(max_length=8, blank=True, default="", db_default="")
     updated_at = models.DateTimeField(db_default=models.functions.Now())
 
     class Meta:

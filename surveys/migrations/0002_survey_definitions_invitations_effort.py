@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='surveyresponse',
             name='language',
-            field=models.CharField(blank=True, default='', max_length=8),
+            field=models.CharField(blank=True, db_default='', default='', max_length=8),
         ),
         migrations.CreateModel(
             name='FollowUp',
