@@ -6,5 +6,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("imports/", include("interactions.urls")),
     path("kpis/", include("scorecards.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("s/", include("surveys.urls_public")),
     path("api/v1/", include("config.urls_api")),
 ]
