@@ -1,6 +1,6 @@
 """REST API v1 of a tenant host. Documentation is generated from these views."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts.apis import AgentListApi, TeamListApi
@@ -46,6 +46,7 @@ urlpatterns = [
     path("interactions/<str:external_id>/", InteractionDetailApi.as_view(),
          name="api_interaction"),
     path("kpis/", KpiListApi.as_view(), name="api_kpis"),
+    path("", include("surveys.urls_api")),
     path("agents/", AgentListApi.as_view(), name="api_agents"),
     path("teams/", TeamListApi.as_view(), name="api_teams"),
 ]

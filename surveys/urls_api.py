@@ -1,0 +1,3 @@
+"""See surveys/urls.py."""
+
+urlpatterns: list = []
