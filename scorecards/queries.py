@@ -596,3 +596,46 @@ def query_age() -> str:
     values = ["('avg_query_age', g.age_sum / g.open_cases, g.age_sum, g.open_cases::float8, "
               "g.open_cases::int, NULL::float8, NULL::float8)"]
     return upsert(groups=groups, values=values)
+
+
+# --- survey response rate and agent effort ------------------------------------------------
+
+def response_rate() -> str:
+    """Invitations answered / invitations sent, in the scopes and period of the contact."""
+    invitations = """(
+        SELECT f.*, r.id IS NOT NULL AS answered
+          FROM surveys_surveyinvitation v JOIN kpi_facts f ON f.id = v.interaction_id
+          LEFT JOIN surveys_surveyresponse r ON r.invitation_id = v.id) f"""
+    sums = {"invited": ("count(*)", "sum"), "answered": ("count(*) FILTER (WHERE answered)", "sum")}
+    groups = rolled(by_day(invitations, CONTACT_SCOPES, sums), sums)
+    return upsert(groups=groups, values=[ratio("survey_response_rate", "g.answered", "g.invited",
+                                               interval="wilson")])
+
+
+# Agent effort is shown only for groups of at least ANONYMITY_MIN agents who answered in the
+# period (surveys.models): a smaller group's mean would all but name its members, so the
+# row is never written and no page, API or export can show it. Distinct respondents do not
+# add up over days, so each period is counted from the answers themselves.
+def effort() -> str:
+    from surveys.models import ANONYMITY_MIN
+
+    groups = """
+        SELECT CASE WHEN GROUPING(team) = 0 THEN 'team' ELSE 'tenant' END AS scope,
+               CASE WHEN GROUPING(team) = 0 THEN team ELSE 'all' END AS key,
+               CASE WHEN GROUPING(day) = 0 THEN 'day' WHEN GROUPING(week) = 0 THEN 'week' ELSE 'month' END
+                   AS period,
+               COALESCE(day, week, month) AS period_start,
+               count(DISTINCT agent_id) AS respondents, count(*)::float8 AS answers,
+               sum(effort)::float8 AS effort, sum(effort::float8 ^ 2) AS effort_sq
+          FROM (SELECT e.agent_id, e.effort, tm.name AS team,
+                       (e.submitted_at AT TIME ZONE %(tz)s)::date AS day,
+                       date_trunc('week', e.submitted_at AT TIME ZONE %(tz)s)::date AS week,
+                       date_trunc('month', e.submitted_at AT TIME ZONE %(tz)s)::date AS month
+                  FROM surveys_effortresponse e
+                  JOIN accounts_agent a ON a.id = e.agent_id
+                  LEFT JOIN accounts_team tm ON tm.id = a.team_id
+                 WHERE e.submitted_at >= %(lo)s AND e.submitted_at < %(hi)s) x
+         GROUP BY GROUPING SETS ((team, day), (team, week), (team, month), (day), (week), (month))"""
+    answers = f"CASE WHEN g.respondents >= {ANONYMITY_MIN} THEN g.answers ELSE 0 END"
+    return upsert(groups=groups, values=[ratio("aes", "g.effort", answers, "g.answers", pct=False,
+                                               interval="mean", squares="g.effort_sq")])

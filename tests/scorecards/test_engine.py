@@ -23,7 +23,7 @@ import zoneinfo
 import pytest
 from django.db import connection
 
-from interactions.models import InteractionType
+from interactions.models import Interaction, InteractionType
 from interactions.services import import_stream
 from scorecards.calculators import mean_interval, net_score_interval, wilson_interval
 from scorecards.engine import Range, recompute
@@ -279,3 +279,44 @@ def test_sql_intervals_agree_with_the_python_ones(tenants, in_tenant):
         assert cur.fetchone() == tuple(pytest.approx(x) for x in net_score_interval(30, 10, 60))
         cur.execute("SELECT cw_mean_low(60, 1400, 3), cw_mean_high(60, 1400, 3)")
         assert cur.fetchone() == tuple(pytest.approx(x) for x in mean_interval(60, 1400, 3))
+
+
+def test_survey_response_rate_counts_answered_invitations(center):
+    from surveys.models import Survey, SurveyInvitation, SurveyResponse
+
+    survey = Survey.objects.create(kind="csat", name="CSAT", question="?")
+    invited = {}
+    for ext in ("c1", "c2", "c3", "c7"):
+        invited[ext] = SurveyInvitation.objects.create(
+            survey=survey, interaction=Interaction.objects.get(external_id=ext), token=f"t-{ext}",
+            expires_at=dt.datetime(2026, 3, 20, tzinfo=dt.UTC))
+    # c1's and c7's imported responses came through their invitations; c2's did not
+    SurveyResponse.objects.filter(interaction__external_id__in=["c1", "c7"], survey="csat").update(
+        invitation=None)
+    for ext in ("c1", "c7"):
+        SurveyResponse.objects.filter(interaction__external_id=ext, survey="csat").update(invitation=invited[ext])
+    recompute()
+    rate = kpi("survey_response_rate")
+    assert (rate.numerator, rate.denominator, rate.value) == (2, 4, 50)
+    assert value("survey_response_rate", scope="agent", key="bob.b") == 50  # c7 answered, c3 not
+
+
+def test_agent_effort_is_written_only_for_groups_of_five_respondents(center):
+    from accounts.models import Agent, Team
+    from surveys.models import EffortResponse
+
+    north = Team.objects.get(name="North")
+    south = Team.objects.get(name="South")
+    when = dt.datetime(2026, 3, 3, 12, tzinfo=dt.UTC)
+    for i in range(5):  # five in North answer 2..6: mean 4
+        agent = Agent.objects.create(acd_login=f"n{i}", team=north)
+        EffortResponse.objects.create(agent=agent, effort=2 + i, submitted_at=when)
+    for i in range(4):  # four in South: too few to show
+        agent = Agent.objects.create(acd_login=f"s{i}", team=south)
+        EffortResponse.objects.create(agent=agent, effort=7, submitted_at=when)
+    recompute()
+    north_aes = kpi("aes", scope="team", key="North")
+    assert (north_aes.value, north_aes.n) == (4, 5)
+    assert not KpiSnapshot.objects.filter(kpi="aes", scope="team", key="South").exists()
+    assert value("aes") == pytest.approx((20 + 28) / 9)  # the center: nine respondents
+    assert not KpiSnapshot.objects.filter(kpi="aes", scope="agent").exists()
