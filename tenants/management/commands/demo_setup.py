@@ -9,8 +9,11 @@ from django_tenants.utils import tenant_context
 
 from accounts.models import Agent, Role, Team, User
 from accounts.services import user_create
+from interactions.demo import demo_plan
 from interactions.models import Interaction
 from scorecards.models import KpiRecompute
+from surveys.demo import demo_surveys_create
+from surveys.models import SurveyInvitation
 from tenants.models import Tenant
 from tenants.services import tenant_create
 
@@ -48,8 +51,9 @@ class Command(BaseCommand):
             call_command("demo_data", "--schema", SCHEMA, "--days", str(opts["days"]),
                          "--agents", str(opts["agents"]))
         with tenant_context(tenant):
+            token = demo_surveys_create(personas=demo_plan(agents=opts["agents"]).personas)
             computed = KpiRecompute.objects.filter(finished_at__isnull=False).exists()
-        if not complete or not computed:
+        if not complete or not computed or token:
             self.stdout.write("Computing the KPIs...")
             call_command("recompute_kpis", "--schema", SCHEMA, stdout=self.stdout)
         with tenant_context(tenant):
@@ -57,6 +61,11 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo logins at http://demo.localhost:8000/")
         for email, password, role in LOGINS:
             self.stdout.write(f"  {role:<8} {email:<26} {password}")
+        with tenant_context(tenant):
+            open_invitation = SurveyInvitation.objects.filter(
+                response__isnull=True, expires_at__gt=timezone.now()).order_by("-expires_at").first()
+        if open_invitation:
+            self.stdout.write(f"A customer survey link to answer: http://{DOMAIN}:8000/s/{open_invitation.token}/")
 
     @staticmethod
     def _logins() -> None:
