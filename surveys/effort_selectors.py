@@ -1,0 +1,278 @@
+"""Reads of the agent effort pulse (AES).
+
+Wellbeing first: an agent reads only her own answers; managers (their teams) and admins
+(every team) read aggregates, and every figure is withheld unless the agents behind it number
+at least ANONYMITY_MIN. Two more rules keep aggregates from being taken apart:
+* only complete weeks are shown, so a figure never moves when one more agent answers
+  (comparing Tuesday's team mean with Wednesday's would reveal Wednesday's answer);
+* each mean is gated on the agents who answered that very question (the friction questions
+  are optional: five respondents but one tools answer must not show that one answer).
+Comments are never read here for managers: free text identifies its writer by its words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.db.models import Avg, Count, QuerySet
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from accounts.models import Agent, Role, Team
+from interactions.models import Interaction, InteractionType
+
+from .models import ANONYMITY_MIN, EffortPulseSettings, EffortResponse, SurveyResponse
+
+QUESTIONS = ("effort", "tools", "knowledge_base", "process")
+
+
+def tenant_tz() -> ZoneInfo:
+    return ZoneInfo(getattr(getattr(connection, "tenant", None), "timezone", None) or "UTC")
+
+
+def this_monday(now: dt.datetime | None = None) -> dt.date:
+    today = timezone.localtime(now or timezone.now(), tenant_tz()).date()
+    return today - dt.timedelta(days=today.weekday())
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=tenant_tz())
+
+
+# --- the pulse itself ----------------------------------------------------------------------
+
+def effort_pulse_settings() -> EffortPulseSettings:
+    """The one settings row, created with its defaults (weekly, on) the first time it is read."""
+    return EffortPulseSettings.objects.get_or_create(pk=1)[0]
+
+
+def effort_next_due(*, agent: Agent, settings: EffortPulseSettings | None = None) -> dt.datetime | None:
+    """When the agent may answer again; None when she never has."""
+    settings = settings or effort_pulse_settings()
+    last = agent.effort_responses.order_by("-submitted_at").values_list("submitted_at", flat=True).first()
+    return None if last is None else last + dt.timedelta(days=settings.every_days)
+
+
+def effort_pulse_due(*, agent: Agent, now: dt.datetime | None = None) -> bool:
+    settings = effort_pulse_settings()
+    if not settings.is_active:
+        return False
+    next_due = effort_next_due(agent=agent, settings=settings)
+    return next_due is None or (now or timezone.now()) >= next_due
+
+
+# --- an agent's own answers (used by that agent only) ----------------------------------------
+
+def effort_agent_history(agent: Agent) -> QuerySet[EffortResponse]:
+    return agent.effort_responses.prefetch_related("hardest_types").order_by("-submitted_at")
+
+
+@dataclass(frozen=True)
+class WeekMean:
+    week_start: dt.date
+    mean: float
+    n: int
+
+
+def effort_agent_trend(agent: Agent) -> list[WeekMean]:
+    """The agent's weekly mean effort (weeks start on Monday, tenant time), oldest first."""
+    rows = (agent.effort_responses.annotate(week=TruncWeek("submitted_at", tzinfo=tenant_tz()))
+            .values("week").annotate(mean=Avg("effort"), n=Count("id")).order_by("week"))
+    return [WeekMean(row["week"].date(), float(row["mean"]), row["n"]) for row in rows]
+
+
+def strictly_rising(values: Sequence[float]) -> bool:
+    """True when each value is above the one before (two or more values)."""
+    return len(values) >= 2 and all(a < b for a, b in zip(values, values[1:], strict=False))
+
+
+def effort_rising(agent: Agent, weeks: int = 3) -> bool:
+    """AES rising two weeks in a row: the weekly means of the last ``weeks`` weeks with answers
+    strictly increase (kpis.md, burnout risk). Fewer weeks with answers: not rising."""
+    means = [point.mean for point in effort_agent_trend(agent)][-weeks:]
+    return len(means) == weeks and strictly_rising(means)
+
+
+# --- aggregates for managers and admins ------------------------------------------------------
+
+def effort_teams_visible_to(*, fetched_by) -> QuerySet[Team]:
+    """Admins every team, managers their own; agents none (they see their own answers only)."""
+    role = getattr(fetched_by, "role", None)
+    if role == Role.ADMIN:
+        return Team.objects.all()
+    if role == Role.MANAGER:
+        return Team.objects.filter(managers=fetched_by)
+    return Team.objects.none()
+
+
+@dataclass
+class TeamWeek:
+    team: Team
+    week_start: dt.date
+    respondents: int
+    suppressed: bool                     # fewer than ANONYMITY_MIN respondents: nothing below is shown
+    means: dict[str, float | None] = field(default_factory=dict)   # by QUESTIONS; None = withheld
+    hardest: list[tuple[str, float]] = field(default_factory=list)  # (type name, share), largest first
+
+    @property
+    def mean_list(self) -> list[float | None]:
+        return [self.means.get(name) for name in QUESTIONS]
+
+
+def _tables() -> dict[str, str]:
+    through = EffortResponse.hardest_types.through._meta
+    return {"resp": EffortResponse._meta.db_table, "agent": Agent._meta.db_table,
+            "hardest": through.db_table, "itype": InteractionType._meta.db_table}
+
+
+# One row per agent, team and week first (an agent who answered twice in a week counts once),
+# then the team-week figures with how many agents answered each question.
+TEAM_WEEKS_SQL = """
+WITH per_agent AS (
+    SELECT a.team_id, (date_trunc('week', r.submitted_at AT TIME ZONE %(tz)s))::date AS week,
+           r.agent_id, avg(r.effort) AS effort, avg(r.tools) AS tools,
+           avg(r.knowledge_base) AS knowledge_base, avg(r.process) AS process
+    FROM {resp} r JOIN {agent} a ON a.id = r.agent_id
+    WHERE a.team_id = ANY(%(teams)s) AND r.submitted_at >= %(since)s AND r.submitted_at < %(until)s
+    GROUP BY 1, 2, 3)
+SELECT team_id, week, count(*),
+       avg(effort), count(effort), avg(tools), count(tools),
+       avg(knowledge_base), count(knowledge_base), avg(process), count(process)
+FROM per_agent GROUP BY 1, 2
+"""
+TEAM_HARDEST_SQL = """
+SELECT a.team_id, (date_trunc('week', r.submitted_at AT TIME ZONE %(tz)s))::date AS week,
+       t.name, count(DISTINCT r.agent_id)
+FROM {resp} r JOIN {agent} a ON a.id = r.agent_id
+JOIN {hardest} h ON h.effortresponse_id = r.id
+JOIN {itype} t ON t.id = h.interactiontype_id
+WHERE a.team_id = ANY(%(teams)s) AND r.submitted_at >= %(since)s AND r.submitted_at < %(until)s
+GROUP BY 1, 2, 3
+"""
+
+
+def effort_by_team(*, fetched_by, weeks: int = 12, now: dt.datetime | None = None) -> list[TeamWeek]:
+    """Per visible team and complete week (oldest first): respondents, mean effort, tools,
+    knowledge base and process, and the share of respondents naming each type hardest.
+    Weeks without answers are absent; weeks under ANONYMITY_MIN respondents are suppressed."""
+    teams = {team.pk: team for team in effort_teams_visible_to(fetched_by=fetched_by)}
+    if not teams:
+        return []
+    until = this_monday(now)
+    params = {"tz": str(tenant_tz()), "teams": list(teams), "until": local_midnight(until),
+              "since": local_midnight(until - dt.timedelta(weeks=weeks))}
+    with connection.cursor() as cur:
+        cur.execute(TEAM_WEEKS_SQL.format(**_tables()), params)
+        week_rows = cur.fetchall()
+        cur.execute(TEAM_HARDEST_SQL.format(**_tables()), params)
+        hardest_rows = cur.fetchall()
+    result: dict[tuple[int, dt.date], TeamWeek] = {}
+    for team_id, week, respondents, *pairs in week_rows:
+        suppressed = respondents < ANONYMITY_MIN
+        means = {}
+        for name, (mean, answered) in zip(QUESTIONS, zip(pairs[::2], pairs[1::2], strict=True), strict=True):
+            means[name] = None if suppressed or answered < ANONYMITY_MIN else float(mean)
+        result[(team_id, week)] = TeamWeek(teams[team_id], week, respondents, suppressed, means)
+    for team_id, week, type_name, namers in hardest_rows:
+        row = result[(team_id, week)]
+        if not row.suppressed:
+            row.hardest.append((type_name, namers / row.respondents))
+    for row in result.values():
+        row.hardest.sort(key=lambda pair: (-pair[1], pair[0]))
+    return sorted(result.values(), key=lambda row: (row.team.name, row.week_start))
+
+
+# --- the effort gap: agents' effort beside customers' CES, per interaction type -------------
+
+# Fixed four-week blocks from a Monday epoch: a sliding window would differ from yesterday's by
+# one week, and comparing the two would expose that week's few answers.
+GAP_WEEKS = 4
+GAP_EPOCH = dt.date(2024, 1, 1)  # a Monday
+# "Customers struggle": mean CES at or below the scale's middle ("neither easy nor hard").
+CES_STRUGGLE = 4.0
+# "Agents struggle": at least a third of the respondents name the type among the hardest.
+AGENT_STRUGGLE_SHARE = 1 / 3
+
+
+def effort_gap_block(now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:
+    """The latest complete block: (first Monday, Monday after the last day)."""
+    end = this_monday(now)
+    end -= dt.timedelta(weeks=((end - GAP_EPOCH).days // 7) % GAP_WEEKS)
+    return end - dt.timedelta(weeks=GAP_WEEKS), end
+
+
+@dataclass
+class GapRow:
+    type_name: str
+    ces_mean: float | None
+    ces_n: int
+    share: float | None          # of respondents naming the type hardest; None = withheld
+    effort_among: float | None   # mean effort of the answers naming it; None = fewer than 5 agents
+    both_struggle: bool = False
+
+
+@dataclass
+class EffortGap:
+    start: dt.date
+    end: dt.date                 # exclusive
+    respondents: int
+    suppressed: bool
+    rows: list[GapRow]
+
+
+GAP_AGENTS_SQL = """
+SELECT count(DISTINCT r.agent_id) FROM {resp} r JOIN {agent} a ON a.id = r.agent_id
+WHERE a.team_id = ANY(%(teams)s) AND r.submitted_at >= %(since)s AND r.submitted_at < %(until)s
+"""
+GAP_HARDEST_SQL = """
+SELECT t.name, count(DISTINCT r.agent_id), avg(r.effort)
+FROM {resp} r JOIN {agent} a ON a.id = r.agent_id
+JOIN {hardest} h ON h.effortresponse_id = r.id JOIN {itype} t ON t.id = h.interactiontype_id
+WHERE a.team_id = ANY(%(teams)s) AND r.submitted_at >= %(since)s AND r.submitted_at < %(until)s
+GROUP BY t.name
+"""
+# A response belongs to the period of the interaction it rates (kpis.md). Managers see the
+# CES of their teams' contacts; admins every contact of the type.
+GAP_CES_SQL = """
+SELECT t.name, avg(s.score), count(*)
+FROM {survey} s JOIN {interaction} i ON i.id = s.interaction_id JOIN {itype} t ON t.id = i.interaction_type_id
+LEFT JOIN {agent} a ON a.id = i.agent_id
+WHERE s.survey = 'ces' AND i.offered_at >= %(since)s AND i.offered_at < %(until)s
+  AND (%(everyone)s OR a.team_id = ANY(%(teams)s))
+GROUP BY t.name
+"""
+
+
+def effort_gap(*, fetched_by, now: dt.datetime | None = None) -> EffortGap | None:
+    """Per interaction type: customers' mean CES and the agents' share naming it hardest with
+    their mean effort, over the latest complete block. None for callers who see no team."""
+    teams = list(effort_teams_visible_to(fetched_by=fetched_by).values_list("pk", flat=True))
+    if not teams:
+        return None
+    start, end = effort_gap_block(now)
+    params = {"teams": teams, "since": local_midnight(start), "until": local_midnight(end),
+              "everyone": getattr(fetched_by, "role", None) == Role.ADMIN}
+    tables = {**_tables(), "survey": SurveyResponse._meta.db_table, "interaction": Interaction._meta.db_table}
+    with connection.cursor() as cur:
+        cur.execute(GAP_AGENTS_SQL.format(**tables), params)
+        respondents = cur.fetchone()[0]
+        cur.execute(GAP_HARDEST_SQL.format(**tables), params)
+        hardest = {name: (namers, float(mean)) for name, namers, mean in cur.fetchall()}
+        cur.execute(GAP_CES_SQL.format(**tables), params)
+        ces = {name: (float(mean), n) for name, mean, n in cur.fetchall()}
+    suppressed = respondents < ANONYMITY_MIN
+    rows = []
+    for name in sorted(set(ces) | (set() if suppressed else set(hardest))):
+        namers, mean_effort = hardest.get(name, (0, None))
+        ces_mean, ces_n = ces.get(name, (None, 0))
+        share = None if suppressed else namers / respondents
+        row = GapRow(name, ces_mean, ces_n, share, mean_effort if namers >= ANONYMITY_MIN else None)
+        row.both_struggle = (ces_mean is not None and ces_mean <= CES_STRUGGLE
+                             and share is not None and share >= AGENT_STRUGGLE_SHARE)
+        rows.append(row)
+    rows.sort(key=lambda r: (not r.both_struggle, -(r.share or 0), r.ces_mean if r.ces_mean is not None else 8))
+    return EffortGap(start, end, respondents, suppressed, rows)
