@@ -1,3 +1,9 @@
-"""See surveys/urls.py."""
+"""Survey endpoints of the API (included by config/urls_api.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .apis import SurveyInvitationCreateApi
+
+urlpatterns = [
+    path("survey-invitations/", SurveyInvitationCreateApi.as_view(), name="api_survey_invitations"),
+]

@@ -1,0 +1,164 @@
+"""Writes of customer surveys: definitions, invitations (sampling and API), responses from a
+link, and closed-loop follow-ups. Agent effort writes live in surveys/effort*.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections import defaultdict
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from common.tenancy import current_tenant
+from interactions.models import Interaction, Outcome
+from scorecards.services import kpi_recompute_enqueue
+
+from .models import FollowUp, Survey, SurveyInvitation, SurveyResponse
+from .scoring import needs_follow_up
+
+
+def invitation_token() -> str:
+    # 32 random bytes = 256 bits, 43 URL-safe characters: guessing one is hopeless, and the
+    # unique index on token makes the lookup one probe.
+    return secrets.token_urlsafe(32)
+
+
+def survey_deactivate(*, survey: Survey) -> Survey:
+    """Stop inviting; existing links keep working until they expire, results stay."""
+    survey.is_active = False
+    survey.save(update_fields=["is_active"])
+    return survey
+
+
+def invitation_get_or_create(*, survey: Survey, interaction: Interaction,
+                             source: str = "api") -> tuple[SurveyInvitation, bool]:
+    """The invitation of this interaction to this survey, created once (safe under races:
+    the unique (survey, interaction) constraint decides)."""
+    existing = SurveyInvitation.objects.filter(survey=survey, interaction=interaction).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return SurveyInvitation.objects.create(
+                survey=survey, interaction=interaction, token=invitation_token(), source=source,
+                expires_at=timezone.now() + dt.timedelta(days=survey.link_valid_days)), True
+    except IntegrityError:
+        return SurveyInvitation.objects.get(survey=survey, interaction=interaction), False
+
+
+def _sample_pct(survey: Survey, channel: str, queue: str | None) -> float:
+    # The most specific rule wins: the queue, then the channel, then the survey's share.
+    if queue and queue in survey.sample_pct_by_queue:
+        return float(survey.sample_pct_by_queue[queue])
+    if channel in survey.sample_pct_by_channel:
+        return float(survey.sample_pct_by_channel[channel])
+    return float(survey.sample_pct)
+
+
+# A stable number 0..9999 per (contact, survey): the same contact is always in or out of the
+# sample, so re-running after the same import creates nothing new.
+_BUCKET_SQL = "('x' || substr(md5(i.external_id || ':' || %s::text), 1, 8))::bit(32)::bigint %% 10000"
+
+
+def invitations_sample(*, since: dt.datetime) -> int:
+    """Invite the sampled share of handled contacts with updated_at >= since, for every active
+    survey, skipping customers invited (to any survey) within the survey's cooldown of the
+    contact. Returns the number of invitations created. ``invitations_sample(since=started)``"""
+    created = 0
+    for survey in Survey.objects.filter(is_active=True).order_by("pk"):
+        created += _sample_one(survey, since)
+    return created
+
+
+def _sample_one(survey: Survey, since: dt.datetime) -> int:
+    with connection.cursor() as cur:
+        cur.execute(f"""
+            SELECT i.id, i.channel, q.name, i.customer_id, i.offered_at, {_BUCKET_SQL}
+              FROM interactions_interaction i LEFT JOIN interactions_queue q ON q.id = i.queue_id
+             WHERE i.updated_at >= %s AND i.outcome = %s
+               AND NOT EXISTS (SELECT 1 FROM surveys_surveyinvitation v
+                                WHERE v.interaction_id = i.id AND v.survey_id = %s)
+             ORDER BY i.offered_at, i.id""", [survey.pk, since, Outcome.ANSWERED, survey.pk])
+        rows = [r for r in cur.fetchall() if r[5] < _sample_pct(survey, r[1], r[2]) * 100]
+    if not rows:
+        return 0
+    cooldown = dt.timedelta(days=survey.cooldown_days)
+    customers = {r[3] for r in rows if r[3]}
+    invited: dict[str, list[dt.datetime]] = defaultdict(list)
+    for customer, offered in SurveyInvitation.objects.filter(
+            interaction__customer_id__in=customers).values_list(
+            "interaction__customer_id", "interaction__offered_at"):
+        invited[customer].append(offered)
+    expires = timezone.now() + dt.timedelta(days=survey.link_valid_days)
+    new = []
+    for pk, _channel, _queue, customer, offered, _bucket in rows:
+        # Contacts are visited in time order, so the first contact of a customer wins.
+        if customer and any(abs(offered - other) < cooldown for other in invited[customer]):
+            continue
+        if customer:
+            invited[customer].append(offered)
+        new.append(SurveyInvitation(survey=survey, interaction_id=pk, token=invitation_token(),
+                                    source="sampling", expires_at=expires))
+    # ignore_conflicts: a concurrent run may have invited the same contact; the constraint wins.
+    made = SurveyInvitation.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    return len(made)
+
+
+def follow_ups_create_missing(*, response_ids: list[int] | None = None,
+                              since: dt.datetime | None = None) -> int:
+    """Open a follow-up for every CSAT 1–2 and NPS 0–6 response that has none (imported or
+    answered through a link), in one statement. Returns how many were opened."""
+    where, params = "", []
+    if response_ids is not None:
+        where += " AND r.id = ANY(%s)"
+        params.append(list(response_ids))
+    if since is not None:
+        where += " AND r.updated_at >= %s"
+        params.append(since)
+    with connection.cursor() as cur:
+        cur.execute(f"""
+            INSERT INTO surveys_followup (response_id, status, note, created_at)
+            SELECT r.id, 'open', '', statement_timestamp() FROM surveys_surveyresponse r
+             WHERE ((r.survey = 'csat' AND r.score <= 2) OR (r.survey = 'nps' AND r.score <= 6)) {where}
+               AND NOT EXISTS (SELECT 1 FROM surveys_followup f WHERE f.response_id = r.id)
+            ON CONFLICT (response_id) DO NOTHING""", params)
+        return cur.rowcount
+
+
+def follow_up_close(*, follow_up: FollowUp, by, note: str) -> FollowUp:
+    follow_up.status = FollowUp.Status.DONE
+    follow_up.note = note
+    follow_up.closed_at = timezone.now()
+    follow_up.closed_by = by
+    follow_up.save(update_fields=["status", "note", "closed_at", "closed_by"])
+    return follow_up
+
+
+def response_submit(*, token: str, score: int, comment: str = "",
+                    language: str = "") -> tuple[SurveyResponse | None, bool]:
+    """Record the one answer of an invitation. Returns (response, created); a second submit
+    (or an imported answer for the same contact and kind) returns (existing, False).
+    The invitation row is locked so two simultaneous submits cannot both write."""
+    with transaction.atomic():
+        invitation = (SurveyInvitation.objects.select_for_update(of=("self",))
+                      .select_related("survey", "interaction").get(token=token))
+        existing = SurveyResponse.objects.filter(invitation=invitation).first()
+        if existing:
+            return existing, False
+        kind = invitation.survey.kind
+        try:
+            with transaction.atomic():
+                response = SurveyResponse.objects.create(
+                    interaction=invitation.interaction, survey=kind, score=score,
+                    responded_at=timezone.now(), comment=comment, source="link",
+                    invitation=invitation, language=language)
+        except IntegrityError:  # this contact already has an answer of this kind (import)
+            return SurveyResponse.objects.filter(interaction=invitation.interaction,
+                                                 survey=kind).first(), False
+        if needs_follow_up(kind, score):
+            follow_ups_create_missing(response_ids=[response.pk])
+        # The answer belongs to the period of the contact it rates (local time).
+        day = timezone.localtime(invitation.interaction.offered_at, current_tenant().tz).date()
+        kpi_recompute_enqueue(since=day, until=day, reason="survey")
+    return response, True

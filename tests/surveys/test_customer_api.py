@@ -1,0 +1,92 @@
+"""POST /api/v1/survey-invitations/: who may call it, what it answers, and isolation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Agent
+from interactions.models import Interaction, Queue
+from surveys.models import Survey, SurveyInvitation
+
+URL = "/api/v1/survey-invitations/"
+
+
+def contact(ext: str, *, agent: str | None = "alice.a", outcome: str = "answered", customer: str | None = None,
+            offered: dt.datetime | None = None, channel: str = "voice", queue: str = "Billing") -> Interaction:
+    """One contact in the current schema (helpers shared by the test_customer_* modules)."""
+    offered = offered or timezone.now() - dt.timedelta(hours=2)
+    answered = offered + dt.timedelta(seconds=20) if outcome == "answered" else None
+    return Interaction.objects.create(
+        external_id=ext, channel=channel, queue=Queue.objects.get_or_create(name=queue)[0],
+        agent=Agent.objects.get(acd_login=agent) if agent else None, customer_id=customer,
+        offered_at=offered, answered_at=answered,
+        ended_at=offered + dt.timedelta(seconds=300), talk_seconds=200 if answered else 0, outcome=outcome)
+
+
+def survey(kind: str = "csat", **fields) -> Survey:
+    fields.setdefault("name", f"{kind} survey")
+    fields.setdefault("question", "How was it?")
+    return Survey.objects.create(kind=kind, **fields)
+
+
+@pytest.fixture
+def alpha_data(tenants, people, in_tenant):
+    in_tenant(tenants.alpha)
+    csat = survey("csat", follow_up_question="What could we do better?")
+    contact("a-1")
+    contact("a-abandoned", agent=None, outcome="abandoned")
+    return csat
+
+
+def test_key_creates_an_invitation_then_returns_the_same_one(tenants, people, api, alpha_data):
+    client = api(tenants.alpha, key=people.alpha_key)
+    first = client.post(URL, {"interaction": "a-1", "survey": "csat"}, format="json")
+    assert first.status_code == 201, first.content
+    body = first.json()
+    assert body["url"] == f"http://alpha.localhost/s/{body['token']}/"
+    assert len(body["token"]) >= 43 and body["expires_at"]
+    again = client.post(URL, {"interaction": "a-1", "survey": str(alpha_data.pk)}, format="json")
+    assert again.status_code == 200 and again.json()["token"] == body["token"]
+    assert SurveyInvitation.objects.get().source == "api"
+
+
+def test_clear_400s(tenants, people, api, alpha_data):
+    client = api(tenants.alpha, key=people.alpha_key)
+    cases = [({"interaction": "nope", "survey": "csat"}, "interaction"),
+             ({"interaction": "a-abandoned", "survey": "csat"}, "interaction"),
+             ({"interaction": "a-1", "survey": "nps"}, "survey"),
+             ({"interaction": "a-1", "survey": "999"}, "survey"),
+             ({"survey": "csat"}, "interaction")]
+    for payload, field in cases:
+        response = client.post(URL, payload, format="json")
+        assert response.status_code == 400 and field in response.json(), (payload, response.content)
+    alpha_data.is_active = False
+    alpha_data.save()
+    assert client.post(URL, {"interaction": "a-1", "survey": "csat"}, format="json").status_code == 400
+    assert not SurveyInvitation.objects.exists()
+
+
+def test_roles_admin_and_keys_only(tenants, people, api, alpha_data):
+    assert api(tenants.alpha, user=people.ada).post(
+        URL, {"interaction": "a-1", "survey": "csat"}, format="json").status_code == 201
+    for user in (people.mona, people.alice):
+        assert api(tenants.alpha, user=user).post(
+            URL, {"interaction": "a-1", "survey": "csat"}, format="json").status_code == 403
+    assert api(tenants.alpha).post(URL, {"interaction": "a-1", "survey": "csat"},
+                                   format="json").status_code in (401, 403)
+
+
+def test_another_tenants_key_cannot_invite_for_alphas_contact(tenants, people, api, alpha_data, in_tenant):
+    assert api(tenants.alpha, key=people.beta_key).post(
+        URL, {"interaction": "a-1", "survey": "csat"}, format="json").status_code in (401, 403)
+    in_tenant(tenants.beta)
+    survey("csat")
+    response = api(tenants.beta, key=people.beta_key).post(
+        URL, {"interaction": "a-1", "survey": "csat"}, format="json")
+    assert response.status_code == 400  # alpha's contact does not exist on beta
+    assert not SurveyInvitation.objects.exists()
+    in_tenant(tenants.alpha)
+    assert not SurveyInvitation.objects.exists()
