@@ -1,0 +1,51 @@
+"""Admin pages that define customer surveys: list, create, edit, deactivate."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from common.access import ADMIN, role_required
+
+from .forms import SurveyForm
+from .models import DEFAULT_QUESTIONS, Survey
+from .selectors import surveys_list
+from .services import survey_deactivate
+
+
+@role_required(ADMIN)
+def survey_list(request):
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        survey = form.save()
+        messages.success(request, f"Survey {survey.name} created.")
+        return redirect("survey_list")
+    return render(request, "surveys/survey_list.html", {
+        "surveys": surveys_list(), "form": form, "default_questions": DEFAULT_QUESTIONS})
+
+
+@role_required(ADMIN)
+def survey_edit(request, pk: int):
+    survey = get_object_or_404(Survey, pk=pk)
+    form = SurveyForm(request.POST or None, instance=survey)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Survey {survey.name} saved.")
+        return redirect("survey_list")
+    return render(request, "surveys/survey_edit.html", {
+        "survey": survey, "form": form, "default_questions": DEFAULT_QUESTIONS})
+
+
+@role_required(ADMIN)
+@require_POST
+def survey_active_toggle(request, pk: int):
+    survey = get_object_or_404(Survey, pk=pk)
+    if survey.is_active:
+        survey_deactivate(survey=survey)
+        messages.success(request, f"Survey {survey.name} deactivated: no new invitations; open links still work.")
+    else:
+        survey.is_active = True
+        survey.save(update_fields=["is_active"])
+        messages.success(request, f"Survey {survey.name} reactivated.")
+    return redirect("survey_list")

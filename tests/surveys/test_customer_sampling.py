@@ -1,0 +1,85 @@
+"""Invitations sampled after an import: the share, the cooldown per customer, idempotency."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from surveys.models import SurveyInvitation
+from surveys.services import invitations_sample
+from surveys.tasks import invitations_sample_task
+
+from .test_customer_api import contact, survey
+
+
+@pytest.fixture
+def alpha(tenants, people, in_tenant):
+    return in_tenant(tenants.alpha)
+
+
+def test_share_is_honoured_approximately_and_deterministically(alpha):
+    since = timezone.now() - dt.timedelta(minutes=1)
+    base = timezone.now() - dt.timedelta(days=1)
+    for i in range(1000):
+        contact(f"s-{i}", offered=base + dt.timedelta(seconds=i))
+    contact("s-abandoned", agent=None, outcome="abandoned")
+    csat = survey("csat", sample_pct=20, cooldown_days=0)
+    created = invitations_sample(since=since)
+    assert 150 <= created <= 250
+    first = set(SurveyInvitation.objects.values_list("interaction__external_id", flat=True))
+    assert "s-abandoned" not in first
+    assert invitations_sample(since=since) == 0  # re-run: nothing new
+    SurveyInvitation.objects.all().delete()
+    assert invitations_sample(since=since) == created  # same contacts chosen again
+    assert set(SurveyInvitation.objects.values_list("interaction__external_id", flat=True)) == first
+    assert {i.source for i in SurveyInvitation.objects.all()} == {"sampling"}
+    assert all(i.survey_id == csat.pk for i in SurveyInvitation.objects.all())
+
+
+def test_overrides_per_queue_beat_channel_beat_overall(alpha):
+    since = timezone.now() - dt.timedelta(minutes=1)
+    for i in range(50):
+        contact(f"chat-{i}", channel="chat", queue="Sales")
+        contact(f"vip-{i}", channel="chat", queue="VIP")
+        contact(f"voice-{i}", channel="voice", queue="Sales")
+    survey("csat", sample_pct=0, cooldown_days=0, sample_pct_by_channel={"chat": 100},
+           sample_pct_by_queue={"VIP": 0})
+    assert invitations_sample(since=since) == 50
+    assert set(SurveyInvitation.objects.values_list("interaction__channel", "interaction__queue__name")) == {
+        ("chat", "Sales")}
+
+
+def test_a_customer_is_invited_once_per_cooldown_and_only_new_contacts_count(alpha):
+    contact("before-since", customer="cust-3")
+    since = timezone.now()
+    start = timezone.now() - dt.timedelta(days=5)
+    contact("c1-day0", customer="cust-1", offered=start)
+    contact("c1-day1", customer="cust-1", offered=start + dt.timedelta(days=1))
+    contact("c1-day4", customer="cust-1", offered=start + dt.timedelta(days=4))
+    contact("c2", customer="cust-2", offered=start)
+    survey("csat", sample_pct=100, cooldown_days=3)
+    invitations_sample(since=since)
+    invited = set(SurveyInvitation.objects.values_list("interaction__external_id", flat=True))
+    # c1-day1 is within 3 days of c1-day0; contacts updated before ``since`` are not sampled.
+    assert invited == {"c1-day0", "c1-day4", "c2"}
+
+
+def test_an_earlier_invitation_counts_against_the_cooldown(alpha):
+    first = contact("first", customer="cust-9")
+    survey_nps = survey("nps", sample_pct=100, cooldown_days=30)
+    SurveyInvitation.objects.create(survey=survey_nps, interaction=first, token="t" * 43,
+                                    expires_at=timezone.now() + dt.timedelta(days=7))
+    since = timezone.now() - dt.timedelta(seconds=1)
+    contact("second", customer="cust-9")
+    assert invitations_sample(since=since) == 0
+
+
+def test_inactive_surveys_do_not_sample_and_the_task_runs_in_the_current_schema(alpha):
+    since = timezone.now() - dt.timedelta(minutes=1)
+    contact("t-1")
+    survey("csat", sample_pct=100, is_active=False)
+    assert invitations_sample_task.run(since.isoformat()) == 0
+    survey("ces", sample_pct=100)
+    assert invitations_sample_task.run(since.isoformat()) == 1
