@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from .models import DEFAULT_QUESTIONS, SCORE_RANGES, Survey, SurveyKind
 
@@ -39,8 +40,7 @@ class SurveyForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["question"].required = False
-        self.fields["sample_pct"].min_value = 0
-        self.fields["sample_pct"].max_value = 100
+        self.fields["sample_pct"].validators += [MinValueValidator(0), MaxValueValidator(100)]
         self.fields["sample_pct_by_channel"].required = False
         self.fields["sample_pct_by_queue"].required = False
         if self.instance.pk:  # the kind decides the scale of every answer already given
