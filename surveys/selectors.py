@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
 from accounts.models import Role
@@ -39,8 +39,14 @@ def survey_for_code(code) -> Survey | None:
 
 
 def invitation_for_token(token: str) -> SurveyInvitation | None:
-    # Tokens are per schema: another tenant's token is simply unknown here.
+    """The invitation with ``answered`` (bool), in one query by the token's unique index.
+    Tokens are per schema: another tenant's token is simply unknown here."""
+    # only(): the public page needs the survey's wording and the contact's time, not the
+    # contact's transcript; it is the busiest page of the product (bench/surveys.py).
     return (SurveyInvitation.objects.select_related("survey", "interaction")
+            .only("token", "expires_at", "interaction__offered_at", "survey__kind", "survey__question",
+                  "survey__follow_up_question", "survey__languages", "survey__link_valid_days")
+            .annotate(answered=Exists(SurveyResponse.objects.filter(invitation=OuterRef("pk"))))
             .filter(token=token).first())
 
 

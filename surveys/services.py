@@ -14,7 +14,7 @@ from common.tenancy import current_tenant
 from interactions.models import Interaction, Outcome
 from scorecards.services import kpi_recompute_enqueue
 
-from .models import FollowUp, Survey, SurveyInvitation, SurveyResponse
+from .models import FollowUp, Survey, SurveyInvitation
 from .scoring import needs_follow_up
 
 
@@ -135,30 +135,41 @@ def follow_up_close(*, follow_up: FollowUp, by, note: str) -> FollowUp:
     return follow_up
 
 
-def response_submit(*, token: str, score: int, comment: str = "",
-                    language: str = "") -> tuple[SurveyResponse | None, bool]:
-    """Record the one answer of an invitation. Returns (response, created); a second submit
-    (or an imported answer for the same contact and kind) returns (existing, False).
-    The invitation row is locked so two simultaneous submits cannot both write."""
-    with transaction.atomic():
-        invitation = (SurveyInvitation.objects.select_for_update(of=("self",))
-                      .select_related("survey", "interaction").get(token=token))
-        existing = SurveyResponse.objects.filter(invitation=invitation).first()
-        if existing:
-            return existing, False
-        kind = invitation.survey.kind
-        try:
-            with transaction.atomic():
-                response = SurveyResponse.objects.create(
-                    interaction=invitation.interaction, survey=kind, score=score,
-                    responded_at=timezone.now(), comment=comment, source="link",
-                    invitation=invitation, language=language)
-        except IntegrityError:  # this contact already has an answer of this kind (import)
-            return SurveyResponse.objects.filter(interaction=invitation.interaction,
-                                                 survey=kind).first(), False
-        if needs_follow_up(kind, score):
-            follow_ups_create_missing(response_ids=[response.pk])
+# One statement: the unique constraints (one response per invitation, one per contact and
+# kind) decide, so two simultaneous submits cannot both write and no row lock is needed; the
+# follow-up of a low score is written by the same statement. At hundreds of answers a second
+# every round trip counts (bench/surveys.py).
+_ANSWER_SQL = """
+    WITH answer AS (
+        INSERT INTO surveys_surveyresponse (interaction_id, survey, score, responded_at, comment, source,
+                                            invitation_id, language, updated_at)
+        VALUES (%(interaction)s, %(kind)s, %(score)s, statement_timestamp(), %(comment)s, 'link',
+                %(invitation)s, %(language)s, statement_timestamp())
+        ON CONFLICT DO NOTHING RETURNING id
+    ), follow_up AS (
+        INSERT INTO surveys_followup (response_id, status, note, created_at)
+        SELECT id, 'open', '', statement_timestamp() FROM answer WHERE %(follow_up)s
+    )
+    SELECT id FROM answer"""
+
+
+def response_submit(*, invitation: SurveyInvitation, score: int, comment: str = "",
+                    language: str = "") -> int | None:
+    """Record the one answer of an invitation (caller checked it is not expired) and return
+    its id, or None when the invitation (or its contact, for this kind) already has an answer:
+    a second submit changes nothing. Then asks for the KPIs of the contact's day.
+    ``response_submit(invitation=inv, score=5, comment="Quick", language="en")``"""
+    kind = invitation.survey.kind
+    # No atomic block: one statement is atomic by itself, and outside a transaction on_commit
+    # runs at once (inside a caller's transaction it still waits for the commit).
+    with connection.cursor() as cur:
+        cur.execute(_ANSWER_SQL, {
+            "interaction": invitation.interaction_id, "kind": kind, "score": score, "comment": comment,
+            "invitation": invitation.pk, "language": language, "follow_up": needs_follow_up(kind, score)})
+        row = cur.fetchone()
+        if row is None:
+            return None
         # The answer belongs to the period of the contact it rates (local time).
         day = timezone.localtime(invitation.interaction.offered_at, current_tenant().tz).date()
         kpi_recompute_enqueue(since=day, until=day, reason="survey")
-    return response, True
+    return row[0]

@@ -15,7 +15,7 @@ from common.access import public_view
 
 from . import views_public_ratelimit as ratelimit
 from .forms import AnswerForm
-from .models import SCORE_RANGES, SurveyResponse
+from .models import SCORE_RANGES
 from .selectors import invitation_for_token
 from .services import response_submit
 
@@ -62,17 +62,17 @@ def survey_respond(request, token: str):
         return _page(request, "public_unknown.html", status=404)
     survey = invitation.survey
     context = {"tenant_name": connection.tenant.name, "survey": survey}
-    if SurveyResponse.objects.filter(invitation=invitation).exists():
+    if invitation.answered:
         return _page(request, "public_already.html", context)
     if invitation.expires_at <= timezone.now():
         ratelimit.allow(request, "miss")
         return _page(request, "public_expired.html", context, status=410)
     form = AnswerForm(request.POST if request.method == "POST" else None, kind=survey.kind)
     if request.method == "POST" and form.is_valid():
-        _, created = response_submit(token=token, score=form.cleaned_data["score"],
-                                     comment=form.cleaned_data["comment"] if survey.follow_up_question else "",
-                                     language=_language(request, survey.languages))
-        return _page(request, "public_thanks.html" if created else "public_already.html", context)
+        created = response_submit(invitation=invitation, score=form.cleaned_data["score"],
+                                  comment=form.cleaned_data["comment"] if survey.follow_up_question else "",
+                                  language=_language(request, survey.languages))
+        return _page(request, "public_already.html" if created is None else "public_thanks.html", context)
     low, high = SCORE_RANGES[survey.kind]
     context.update(form=form, low=low, high=high, end_labels=END_LABELS[survey.kind])
     return _page(request, "public_respond.html", context, status=400 if form.errors else 200)
