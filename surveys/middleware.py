@@ -32,12 +32,20 @@ def wants_html(request) -> bool:
 
 
 class EffortPulseMiddleware:
+    """Runs in process_view, after the URL resolved: only a page the agent may open sends her
+    to the pulse (a page she may not open keeps its 403, never a detour)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        redirect_to = self._pulse_redirect(request)
-        return redirect_to or self.get_response(request)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        allowed = getattr(view_func, "allowed_roles", frozenset())
+        if Role.AGENT not in allowed:
+            return None
+        return self._pulse_redirect(request)
 
     def _pulse_redirect(self, request):
         if request.method != "GET" or connection.schema_name == "public":

@@ -119,7 +119,7 @@ class EffortPulseSettings(models.Model):
 
 class EffortResponse(models.Model):
     """An agent's answer to the effort pulse. Managers only ever see these aggregated over
-    at least ANONYMITY_MIN respondents (see surveys.selectors); agents see their own."""
+    at least ANONYMITY_MIN respondents (see surveys.effort_selectors); agents see their own."""
 
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="effort_responses")
     submitted_at = models.DateTimeField()

@@ -22,6 +22,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _on_the_test_database(django_db_setup):
+    """Autouse fixtures come first: a test's own fixtures (a tenant it creates) then write to
+    the test database even when the module is run alone, never to the development one."""
+
+
 @pytest.fixture(scope="session")
 def live_server_url(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
