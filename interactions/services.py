@@ -8,6 +8,7 @@ memory and a crash leaves a consistent, re-runnable state (imports are idempoten
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -156,10 +157,27 @@ def import_run_execute(*, run: ImportRun, stream: BinaryIO, recompute: str = "as
     run.finished_at = timezone.now()
     run.save()
     if run.status == ImportRun.Status.DONE and (summary.created or summary.updated):
-        from scorecards.services import kpi_recompute_after_import
-
-        kpi_recompute_after_import(started_at=run.started_at, mode=recompute)
+        _after_import(started_at=run.started_at, mode=recompute)
     return run
+
+
+def _after_import(*, started_at, mode: str) -> None:
+    """What new rows set in motion: KPIs of the periods they touched, follow-ups for low
+    survey scores, and survey invitations for newly handled contacts."""
+    from scorecards.services import kpi_recompute_after_import
+    from surveys.services import follow_ups_create_missing, invitations_sample
+    from surveys.tasks import invitations_sample_task
+
+    kpi_recompute_after_import(started_at=started_at, mode=mode)
+    # updated_at comes from the database's clock, started_at from ours: a second of slack
+    since = started_at - dt.timedelta(seconds=1)
+    follow_ups_create_missing(since=since)
+    if mode == "async":
+        schema = connection.schema_name
+        transaction.on_commit(lambda: invitations_sample_task.apply_async(
+            args=[since.isoformat()], headers={"_schema_name": schema}))
+    else:
+        invitations_sample(since=since)
 
 
 def import_upload_store(*, run: ImportRun, upload) -> Path:

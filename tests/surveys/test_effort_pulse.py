@@ -128,7 +128,7 @@ def test_the_pulse_refuses_a_missing_effort_and_foreign_next_urls(tenants, peopl
 
 
 def test_the_middleware_asks_an_agent_once_and_not_after_not_now(tenants, people, web, pulse_middleware):
-    client = web(tenants.alpha, people.alice)
+    client = web(tenants.alpha, people.alice, pulse=True)
     response = client.get("/kpis/me/")
     assert response.status_code == 302 and response["Location"] == f"{PULSE}?next=%2Fkpis%2Fme%2F"
     skipped = client.post(PULSE, {"skip": "1", "next": "/kpis/me/"})
@@ -139,25 +139,25 @@ def test_the_middleware_asks_an_agent_once_and_not_after_not_now(tenants, people
 
 
 def test_the_middleware_asks_once_per_session_even_without_an_answer(tenants, people, web, pulse_middleware):
-    client = web(tenants.alpha, people.alice)
+    client = web(tenants.alpha, people.alice, pulse=True)
     assert client.get("/").status_code == 302
     assert client.get("/").status_code == 200
     # a new login is a new session: asked again
-    assert web(tenants.alpha, people.alice).get("/").status_code == 302
+    assert web(tenants.alpha, people.alice, pulse=True).get("/").status_code == 302
 
 
 def test_the_middleware_does_not_ask_after_an_answer(tenants, people, web, pulse_middleware):
     answer(people.alice.agent, when=NOW - dt.timedelta(days=2))
-    assert web(tenants.alpha, people.alice).get("/").status_code == 200
+    assert web(tenants.alpha, people.alice, pulse=True).get("/").status_code == 200
     EffortResponse.objects.all().delete()
     answer(people.alice.agent, when=NOW - dt.timedelta(days=8))  # last period's answer: due again
-    assert web(tenants.alpha, people.alice).get("/").status_code == 302
+    assert web(tenants.alpha, people.alice, pulse=True).get("/").status_code == 302
 
 
 def test_the_middleware_never_asks_managers_admins_api_calls_or_assets(tenants, people, web, api, pulse_middleware):
     for user in (people.mona, people.ada):
-        assert web(tenants.alpha, user).get("/").status_code == 200
-    client = web(tenants.alpha, people.alice)
+        assert web(tenants.alpha, user, pulse=True).get("/").status_code == 200
+    client = web(tenants.alpha, people.alice, pulse=True)
     assert client.get("/api/v1/kpis/?scope=agent&period=week&start=2026-03-02&end=2026-03-08").status_code == 200
     assert client.get("/", HTTP_ACCEPT="application/json").status_code == 200
     assert client.get(PULSE).status_code == 200

@@ -14,6 +14,7 @@ from interactions.models import Interaction
 from scorecards.models import KpiRecompute
 from surveys.demo import demo_surveys_create
 from surveys.models import SurveyInvitation
+from surveys.services import follow_ups_create_missing
 from tenants.models import Tenant
 from tenants.services import tenant_create
 
@@ -52,6 +53,7 @@ class Command(BaseCommand):
                          "--agents", str(opts["agents"]))
         with tenant_context(tenant):
             token = demo_surveys_create(personas=demo_plan(agents=opts["agents"]).personas)
+            follow_ups_create_missing()
             computed = KpiRecompute.objects.filter(finished_at__isnull=False).exists()
         if not complete or not computed or token:
             self.stdout.write("Computing the KPIs...")
