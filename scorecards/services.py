@@ -4,19 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db import connection, transaction
 
 
 def kpi_recompute_enqueue(*, since: dt.date | None = None, until: dt.date | None = None,
-                          reason: str = "manual") -> None:
+                          reason: str = "manual", debounce_seconds: int = 0) -> None:
     """Ask the worker to recompute this tenant's KPIs for [since, until] (None: everything)
-    once the current transaction commits."""
+    once the current transaction commits.
+
+    With ``debounce_seconds``, requests for the same range within that time share one run,
+    started that much later: a survey answered every few milliseconds must not queue a
+    recompute each (the cache key expires as the run starts, so later changes ask again).
+    """
     from .tasks import kpi_recompute_task
 
     schema = connection.schema_name
     args = [since.isoformat() if since else None, until.isoformat() if until else None, reason]
-    transaction.on_commit(lambda: kpi_recompute_task.apply_async(
-        args=args, headers={"_schema_name": schema}))
+
+    def send() -> None:
+        if debounce_seconds and not cache.add(f"kpi-recompute:{schema}:{args[0]}:{args[1]}", 1,
+                                              timeout=debounce_seconds):
+            return
+        kpi_recompute_task.apply_async(args=args, headers={"_schema_name": schema},
+                                       countdown=debounce_seconds or None)
+
+    transaction.on_commit(send)
 
 
 def kpi_changed_range(*, since: dt.datetime) -> tuple[dt.date, dt.date] | None:

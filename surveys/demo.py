@@ -14,7 +14,7 @@ import secrets
 from django.db.models import Exists, OuterRef
 
 from accounts.models import Agent
-from interactions.models import Interaction
+from interactions.models import Interaction, InteractionType
 from surveys.models import DEFAULT_QUESTIONS, EffortResponse, Survey, SurveyInvitation, SurveyResponse
 
 # agents with these demo personas (interactions/demo.py) find the job harder, and the
@@ -86,4 +86,13 @@ def _effort_answers(rng: random.Random, personas: dict[str, str]) -> None:
                 tools=min(7, max(1, effort + rng.choice([-1, 0, 0, 1]))),
                 knowledge_base=min(7, max(1, effort + rng.choice([-2, -1, 0, 1]))),
                 process=min(7, max(1, effort + rng.choice([-1, 0, 1, 1])))))
-    EffortResponse.objects.bulk_create(answers, batch_size=2000)
+    created = EffortResponse.objects.bulk_create(answers, batch_size=2000)
+    # Most agents find tech support and retention the hardest; some name billing too.
+    types = {t.name: t.pk for t in InteractionType.objects.all()}
+    through = EffortResponse.hardest_types.through
+    links = []
+    for answer in created:
+        for name, chance in (("tech_support", 0.6), ("retention", 0.45), ("billing", 0.2)):
+            if name in types and rng.random() < chance:
+                links.append(through(effortresponse_id=answer.pk, interactiontype_id=types[name]))
+    through.objects.bulk_create(links, batch_size=2000)

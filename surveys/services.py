@@ -171,5 +171,5 @@ def response_submit(*, invitation: SurveyInvitation, score: int, comment: str = 
             return None
         # The answer belongs to the period of the contact it rates (local time).
         day = timezone.localtime(invitation.interaction.offered_at, current_tenant().tz).date()
-        kpi_recompute_enqueue(since=day, until=day, reason="survey")
+        kpi_recompute_enqueue(since=day, until=day, reason="survey", debounce_seconds=60)
     return row[0]

@@ -1,5 +1,6 @@
 """``manage.py kpi_report`` and GET /api/v1/kpis/: the same rows, scoped to who asks."""
 
+import datetime as dt
 import io
 import json
 
@@ -115,3 +116,32 @@ def test_api_explains_bad_parameters(computed, api, tenants):
                                             "end": "2026-03-01", "kpi": "fcr,speed"})
     assert response.status_code == 400
     assert set(response.json()) >= {"scope", "kpi"}
+
+
+def test_recompute_requests_for_one_range_share_a_debounced_run(tenants, in_tenant,
+                                                                django_capture_on_commit_callbacks):
+    """Through the real Redis broker: three requests within the window queue one task."""
+    from django.core.cache import cache
+
+    from config.celery import app
+    from scorecards.services import kpi_recompute_enqueue
+
+    in_tenant(tenants.alpha)
+    cache.clear()
+    with app.connection_for_write() as conn:
+        queue = conn.default_channel.client
+
+        def queued():
+            return queue.llen("celery")
+
+        before = queued()
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                for _ in range(3):
+                    kpi_recompute_enqueue(since=dt.date(2026, 3, 2), until=dt.date(2026, 3, 2),
+                                          reason="survey", debounce_seconds=60)
+                kpi_recompute_enqueue(since=dt.date(2026, 3, 9), until=dt.date(2026, 3, 9),
+                                      reason="survey", debounce_seconds=60)
+            assert queued() - before == 2  # one per range
+        finally:
+            app.control.purge()
