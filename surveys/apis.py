@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from common.access import ADMIN, INTEGRATION
 from common.api import TenantAPIView
 from interactions.models import Interaction, Outcome
 
+from .models import SurveyInvitation
 from .selectors import survey_for_code
 from .services import invitation_get_or_create
 
@@ -26,12 +28,44 @@ InvitationSerializer = inline_serializer("SurveyInvitation", {
     "interaction": serializers.CharField()})
 
 
-class SurveyInvitationCreateApi(TenantAPIView):
-    """Create (or return) the invitation of one handled contact to one survey.
+class InvitationListQuery(serializers.Serializer):
+    since = serializers.DateTimeField(required=False, help_text="Only invitations created at or after this time.")
+    answered = serializers.BooleanField(required=False, allow_null=True, default=None,
+                                        help_text="true: answered only; false: not yet answered.")
 
-    201 when it is new, 200 with the same token when it already existed."""
+
+class SurveyInvitationCreateApi(TenantAPIView):
+    """POST: create (or return) the invitation of one handled contact to one survey; 201 when
+    it is new, 200 with the same token when it already existed.
+
+    GET: the invitations to send, newest first (those the sampling after each import created
+    too): the tenant's own systems know the customer's address, Callwell does not."""
 
     allowed_roles = frozenset({ADMIN, INTEGRATION})
+
+    @extend_schema(parameters=[InvitationListQuery], responses={200: inline_serializer(
+        "SurveyInvitationPage", {"count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
+                                 "previous": serializers.URLField(allow_null=True),
+                                 "results": serializers.ListField(child=serializers.DictField())})})
+    def get(self, request):
+        query = InvitationListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        invitations = (SurveyInvitation.objects.select_related("interaction", "survey")
+                       .order_by("-created_at", "-pk"))
+        if query.validated_data.get("since"):
+            invitations = invitations.filter(created_at__gte=query.validated_data["since"])
+        answered = query.validated_data.get("answered")
+        if answered is not None:
+            invitations = invitations.filter(response__isnull=not answered)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(invitations, request, view=self)
+        return paginator.get_paginated_response([{
+            "url": request.build_absolute_uri(reverse("survey_respond", args=[invitation.token])),
+            "token": invitation.token, "expires_at": invitation.expires_at,
+            "survey": invitation.survey_id, "kind": invitation.survey.kind,
+            "interaction": invitation.interaction.external_id, "created_at": invitation.created_at,
+            "source": invitation.source,
+        } for invitation in page])
 
     @extend_schema(request=InvitationRequestSerializer, responses={200: InvitationSerializer,
                                                                    201: InvitationSerializer})

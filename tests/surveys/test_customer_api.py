@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Agent
 from interactions.models import Interaction, Queue
-from surveys.models import Survey, SurveyInvitation
+from surveys.models import Survey, SurveyInvitation, SurveyResponse
 
 URL = "/api/v1/survey-invitations/"
 
@@ -90,3 +90,32 @@ def test_another_tenants_key_cannot_invite_for_alphas_contact(tenants, people, a
     assert not SurveyInvitation.objects.exists()
     in_tenant(tenants.alpha)
     assert not SurveyInvitation.objects.exists()
+
+
+# --- GET: the links the tenant's systems must send, sampled or not --------------------------
+
+def test_the_tenants_systems_list_unanswered_invitations_since_a_time(tenants, people, api, alpha_data):
+    now = timezone.now()
+    SurveyInvitation.objects.create(survey=alpha_data, interaction=contact("s-1"), token="tok-sampled",
+                                              expires_at=now + dt.timedelta(days=7))
+    answered = SurveyInvitation.objects.create(survey=alpha_data, interaction=contact("s-2"), token="tok-answered",
+                                               expires_at=now + dt.timedelta(days=7))
+    SurveyResponse.objects.create(interaction=answered.interaction, survey="csat", score=5, responded_at=now,
+                                  invitation=answered, source="link")
+    old = SurveyInvitation.objects.create(survey=alpha_data, interaction=contact("s-3"), token="tok-old",
+                                          expires_at=now + dt.timedelta(days=7))
+    SurveyInvitation.objects.filter(pk=old.pk).update(created_at=now - dt.timedelta(days=3))
+    client = api(tenants.alpha, key=people.alpha_key)
+    since = (now - dt.timedelta(hours=1)).isoformat()
+    rows = client.get(URL, {"since": since, "answered": "false"}).json()["results"]
+    assert [r["token"] for r in rows] == ["tok-sampled"]
+    assert rows[0]["url"] == "http://alpha.localhost/s/tok-sampled/" and rows[0]["interaction"] == "s-1"
+    assert {r["token"] for r in client.get(URL).json()["results"]} == {"tok-sampled", "tok-answered", "tok-old"}
+
+
+def test_only_admins_and_keys_list_invitations_and_only_their_own(tenants, people, api, alpha_data):
+    SurveyInvitation.objects.create(survey=alpha_data, interaction=contact("s-9"), token="tok-alpha",
+                                    expires_at=timezone.now() + dt.timedelta(days=7))
+    assert api(tenants.alpha, user=people.mona).get(URL).status_code == 403
+    assert api(tenants.alpha, user=people.alice).get(URL).status_code == 403
+    assert api(tenants.beta, key=people.beta_key).get(URL).json()["results"] == []
