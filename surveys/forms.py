@@ -6,10 +6,30 @@ import re
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import get_language_info
 
 from .models import DEFAULT_QUESTIONS, SCORE_RANGES, Survey, SurveyKind
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+
+
+def language_name(code: str, *, local: bool = False) -> str:
+    """ "German" (or "Deutsch" with local=True) for "de"; the code itself when Django does not know it."""
+    try:
+        info = get_language_info(code.lower())
+    except KeyError:
+        return code
+    return info["name_local" if local else "name"]
+
+
+def _is_english(code: str) -> bool:
+    return code.split("-")[0].lower() == "en"
+
+
+def _codes(value) -> list[str]:
+    """The valid language codes of a comma-separated value, in order, once each ([] if any is invalid)."""
+    codes = list(dict.fromkeys(c.strip() for c in str(value or "").split(",") if c.strip()))
+    return codes if all(LANGUAGE_CODE.match(c) for c in codes) else []
 
 
 def _shares(value, label: str) -> dict:
@@ -22,17 +42,26 @@ def _shares(value, label: str) -> dict:
 
 
 class SurveyForm(forms.ModelForm):
+    """The definition of a survey. The question and follow-up question are the wording in the
+    first language listed; every further language gets a pair of fields of its own
+    (question_<code>, follow_up_question_<code>), built from the languages of the submitted
+    data, so an admin who adds a language and saves sees its fields, marked as missing.
+
+    The page also sends the languages its fields were shown for (shown_languages): wording is
+    matched by language, so reordering the languages (a new first one) moves each wording
+    to its language instead of relabelling it."""
+
     class Meta:
         model = Survey
-        fields = ["kind", "name", "question", "follow_up_question", "languages", "sample_pct",
+        fields = ["kind", "name", "languages", "question", "follow_up_question", "sample_pct",
                   "sample_pct_by_channel", "sample_pct_by_queue", "cooldown_days", "link_valid_days"]
         labels = {"sample_pct": "Share of handled contacts to invite (%)",
                   "sample_pct_by_channel": "Share per channel (%)",
                   "sample_pct_by_queue": "Share per queue (%)",
-                  "follow_up_question": "Follow-up question (free text, optional)",
                   "link_valid_days": "Link valid for (days)"}
         help_texts = {
-            "question": "Leave empty for the kind's standard wording.",
+            "languages": "Comma-separated codes, first the main one, e.g. en, de, fr-CA. After adding one, "
+                         "save: its question fields appear below the follow-up question.",
             "sample_pct_by_channel": 'Overrides the share for a channel, e.g. {"chat": 50, "voice": 10}.',
             "sample_pct_by_queue": 'Overrides channel and overall share for a queue, e.g. {"Billing": 100}.',
         }
@@ -45,11 +74,66 @@ class SurveyForm(forms.ModelForm):
         self.fields["sample_pct_by_queue"].required = False
         if self.instance.pk:  # the kind decides the scale of every answer already given
             self.fields["kind"].disabled = True
+        if self.is_bound:
+            codes = _codes(self.data.get("languages"))
+            if codes:
+                self._match_wording_to_languages(codes)
+        else:
+            codes = _codes(self.initial.get("languages") or self.instance.languages or "en")
+        self.languages_shown = ",".join(codes)
+        first = codes[0] if codes else ""
+        self._add_language_fields(first, codes[1:])
+
+    def _match_wording_to_languages(self, codes: list[str]) -> None:
+        shown = _codes(self.data.get("shown_languages")) or codes
+        if shown == codes:
+            return
+        data = self.data.copy()
+        posted = {shown[0]: (data.get("question", ""), data.get("follow_up_question", ""))}
+        for code in shown[1:]:
+            posted[code] = (data.get(f"question_{code}", ""), data.get(f"follow_up_question_{code}", ""))
+        stored = {}
+        if self.instance.pk:
+            stored = {code: tuple(self.instance.wording(code).values())
+                      for code in self.instance.offered_languages}
+        if codes[0] in posted or codes[0] in stored:
+            main = posted.get(codes[0]) or stored[codes[0]]
+        else:  # a new first language, typed together with its question: the main fields are its wording
+            main = posted[shown[0]] if shown[0] not in codes else ("", "")
+        data["question"], data["follow_up_question"] = main
+        for code in codes[1:]:
+            question, follow_up = posted.get(code) or stored.get(code) or ("", "")
+            data[f"question_{code}"], data[f"follow_up_question_{code}"] = question, follow_up
+        self.data = data
+
+    def _add_language_fields(self, first: str, others: list[str]) -> None:
+        first_name = f"{language_name(first)} ({first})" if first else "first language"
+        self.fields["question"].label = f"Question in {first_name}"
+        self.fields["question"].help_text = (
+            "Leave empty for the kind's standard wording." if _is_english(first or "en") else "")
+        self.fields["follow_up_question"].label = f"Follow-up question in {first_name}, free text (optional)"
+        saved = self.instance.translations or {}
+        names = []
+        for code in others:
+            name = f"{language_name(code)} ({code})"
+            english = _is_english(code)
+            self.fields[f"question_{code}"] = forms.CharField(
+                max_length=300, required=not english, label=f"Question in {name}",
+                initial=(saved.get(code) or {}).get("question", ""),
+                help_text="Leave empty for the kind's standard wording." if english else "",
+                error_messages={"required": f"Enter the question in {language_name(code)}, "
+                                            "or remove the language from the list."})
+            self.fields[f"follow_up_question_{code}"] = forms.CharField(
+                max_length=300, required=False, label=f"Follow-up question in {name}",
+                initial=(saved.get(code) or {}).get("follow_up_question", ""),
+                help_text="Needed when the survey asks a follow-up question.")
+            names += [f"question_{code}", f"follow_up_question_{code}"]
+        self.order_fields(["kind", "name", "languages", "question", "follow_up_question", *names])
+        self._other_languages = others
 
     def clean_languages(self) -> str:
-        codes = [c.strip() for c in self.cleaned_data["languages"].split(",") if c.strip()]
-        bad = [c for c in codes if not LANGUAGE_CODE.match(c)]
-        if not codes or bad:
+        codes = _codes(self.cleaned_data["languages"])
+        if not codes:
             raise forms.ValidationError("Write language codes separated by commas, e.g. en, de, fr-CA.")
         return ",".join(codes)
 
@@ -61,9 +145,36 @@ class SurveyForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("question") and data.get("kind"):
-            data["question"] = DEFAULT_QUESTIONS[data["kind"]]
+        kind = data.get("kind")
+        codes = _codes(data.get("languages"))
+        if not codes or not kind:
+            return data
+        if not data.get("question"):
+            if _is_english(codes[0]):
+                data["question"] = DEFAULT_QUESTIONS[kind]
+            else:
+                self.add_error("question", f"Enter the question in {language_name(codes[0])}.")
+        wording = {}
+        for code in self._other_languages:
+            if f"question_{code}" not in data:  # already refused by the field
+                continue
+            question = data[f"question_{code}"] or (DEFAULT_QUESTIONS[kind] if _is_english(code) else "")
+            wording[code] = {"question": question, "follow_up_question": data.get(f"follow_up_question_{code}", "")}
+        # A follow-up question is asked in every language or in none.
+        if data.get("follow_up_question"):
+            for code, words in wording.items():
+                if not words["follow_up_question"]:
+                    self.add_error(f"follow_up_question_{code}",
+                                   f"Enter the follow-up question in {language_name(code)} too.")
+        elif any(words["follow_up_question"] for words in wording.values()):
+            self.add_error("follow_up_question", f"Enter the follow-up question in {language_name(codes[0])} "
+                                                 "too, or leave it empty in every language.")
+        self._translations = wording
         return data
+
+    def save(self, commit: bool = True):
+        self.instance.translations = getattr(self, "_translations", self.instance.translations)
+        return super().save(commit=commit)
 
 
 class AnswerForm(forms.Form):

@@ -29,6 +29,9 @@ class Survey(models.Model):
     question = models.CharField(max_length=300)
     follow_up_question = models.CharField(max_length=300, blank=True, default="")
     languages = models.CharField(max_length=60, default="en", help_text="Comma-separated language codes.")
+    # question and follow_up_question are the wording in the first of `languages`; the others'
+    # wording is here: {"de": {"question": "...", "follow_up_question": "..."}, ...}
+    translations = models.JSONField(default=dict, blank=True)
     # Share of handled contacts to invite, overall and per channel or queue name (overrides).
     sample_pct = models.DecimalField(max_digits=5, decimal_places=2, default=20)
     sample_pct_by_channel = models.JSONField(default=dict, blank=True)
@@ -44,6 +47,27 @@ class Survey(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [code.strip() for code in self.languages.split(",") if code.strip()]
+
+    def wording(self, language: str) -> dict[str, str]:
+        """{"question", "follow_up_question"} in one language; the first language's (the main
+        fields) for the first one and for any language without a question of its own."""
+        codes = self.language_codes
+        if codes and language != codes[0]:
+            own = (self.translations or {}).get(language) or {}
+            if own.get("question"):
+                return {"question": own["question"], "follow_up_question": own.get("follow_up_question", "")}
+        return {"question": self.question, "follow_up_question": self.follow_up_question}
+
+    @property
+    def offered_languages(self) -> list[str]:
+        """The languages a customer can answer in: the first, and every other with its own question
+        (a language listed before its wording was entered is not offered in the first's words)."""
+        codes = self.language_codes
+        return codes[:1] + [code for code in codes[1:] if ((self.translations or {}).get(code) or {}).get("question")]
 
 
 class SurveyInvitation(models.Model):

@@ -45,7 +45,8 @@ def invitation_for_token(token: str) -> SurveyInvitation | None:
     # contact's transcript; it is the busiest page of the product (bench/surveys.py).
     return (SurveyInvitation.objects.select_related("survey", "interaction")
             .only("token", "expires_at", "interaction__offered_at", "survey__kind", "survey__question",
-                  "survey__follow_up_question", "survey__languages", "survey__link_valid_days")
+                  "survey__follow_up_question", "survey__languages", "survey__translations",
+                  "survey__link_valid_days")
             .annotate(answered=Exists(SurveyResponse.objects.filter(invitation=OuterRef("pk"))))
             .filter(token=token).first())
 

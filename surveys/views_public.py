@@ -9,12 +9,13 @@ from __future__ import annotations
 from django.db import connection
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
 from common.access import public_view
 
 from . import views_public_ratelimit as ratelimit
-from .forms import AnswerForm
+from .forms import AnswerForm, language_name
 from .models import SCORE_RANGES
 from .selectors import invitation_for_token
 from .services import response_submit
@@ -35,12 +36,38 @@ def _page(request, template: str, context: dict | None = None, status: int = 200
     return response
 
 
-def _language(request, languages: str) -> str:
-    offered = [code.strip() for code in languages.split(",") if code.strip()]
-    for part in request.headers.get("Accept-Language", "").split(","):
-        code = part.split(";")[0].strip().lower()
+def _accepted(header: str) -> list[str]:
+    """The codes of an Accept-Language header, most wanted first (q=0 means "not this one")."""
+    ranked = []
+    for position, part in enumerate(header.split(",")[:32]):
+        code, _, params = part.partition(";")
+        weight = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        code = code.strip().lower()
+        if code and code != "*" and weight > 0:
+            ranked.append((-weight, position, code))
+    return [code for _, _, code in sorted(ranked)]
+
+
+def _language(request, offered: list[str]) -> str:
+    """?lang= (or the form's lang on submit) when offered, else the best match of the
+    browser's Accept-Language ("de-AT" takes "de", "fr" takes "fr-CA"), else the first."""
+    by_code = {code.lower(): code for code in offered}
+    asked = (request.POST.get("lang") or request.GET.get("lang") or "").strip().lower()
+    if asked in by_code:
+        return by_code[asked]
+    for code in _accepted(request.headers.get("Accept-Language", "")):
+        if code in by_code:
+            return by_code[code]
+        base = code.split("-")[0]
         for lang in offered:
-            if code == lang.lower() or code.split("-")[0] == lang.lower():
+            if lang.lower().split("-")[0] == base:
                 return lang
     return offered[0] if offered else ""
 
@@ -67,13 +94,24 @@ def survey_respond(request, token: str):
     if invitation.expires_at <= timezone.now():
         ratelimit.allow(request, "miss")
         return _page(request, "public_expired.html", context, status=410)
+    offered = survey.offered_languages
+    language = _language(request, offered)
+    wording = survey.wording(language)
     form = AnswerForm(request.POST if request.method == "POST" else None, kind=survey.kind)
     if request.method == "POST" and form.is_valid():
         created = response_submit(invitation=invitation, score=form.cleaned_data["score"],
-                                  comment=form.cleaned_data["comment"] if survey.follow_up_question else "",
-                                  language=_language(request, survey.languages))
+                                  comment=form.cleaned_data["comment"] if wording["follow_up_question"] else "",
+                                  language=language)
         return _page(request, "public_already.html" if created is None else "public_thanks.html", context)
     low, high = SCORE_RANGES[survey.kind]
-    context.update(form=form, low=low, high=high, end_labels=END_LABELS[survey.kind])
-    return _page(request, "public_respond.html", context, status=400 if form.errors else 200)
+    # Only the question and follow-up question are translated; the page's fixed texts (heading,
+    # scale ends, button, errors, and the thanks/expired pages) stay in English, marked lang="en".
+    context.update(form=form, low=low, high=high, end_labels=END_LABELS[survey.kind],
+                   question=wording["question"], follow_up_question=wording["follow_up_question"],
+                   survey_language=language,
+                   language_links=[(code, language_name(code, local=True)) for code in offered]
+                   if len(offered) > 1 else [])
+    response = _page(request, "public_respond.html", context, status=400 if form.errors else 200)
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
 

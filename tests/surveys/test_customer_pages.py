@@ -17,7 +17,8 @@ def test_admin_defines_a_survey_with_the_default_question_and_deactivates_it(ten
     client = web(tenants.alpha, people.ada)
     response = client.post("/surveys/", {
         "kind": "nps", "name": "After chat", "question": "", "follow_up_question": "Why?",
-        "languages": "en, de", "sample_pct": "25", "sample_pct_by_channel": '{"chat": 50}',
+        "languages": "en, de", "question_de": "Würden Sie uns weiterempfehlen?", "follow_up_question_de": "Warum?",
+        "sample_pct": "25", "sample_pct_by_channel": '{"chat": 50}',
         "sample_pct_by_queue": "{}", "cooldown_days": "30", "link_valid_days": "7"})
     assert response.status_code == 302, response.content.decode()
     nps = Survey.objects.get()

@@ -26,7 +26,8 @@ def _fresh_limits():
 @pytest.fixture
 def invitation(tenants, people, in_tenant):
     in_tenant(tenants.alpha)
-    csat = survey("csat", follow_up_question="What could we do better?", languages="en,de")
+    csat = survey("csat", follow_up_question="What could we do better?", languages="en,de",
+                  translations={"de": {"question": "Wie war es?", "follow_up_question": "Was können wir besser machen?"}})
     return invitation_get_or_create(survey=csat, interaction=contact("p-1"))[0]
 
 
