@@ -121,7 +121,9 @@ def _params(rng: Range, tenant, tz: zoneinfo.ZoneInfo) -> dict:
 
 def _recompute_range(rng: Range, tenant, tz: zoneinfo.ZoneInfo) -> int:
     params = _params(rng, tenant, tz)
-    exclusions = ""
+    # Contacts a manager left out of the KPIs (coaching.InteractionExclusion, still active).
+    exclusions = ("AND NOT EXISTS (SELECT 1 FROM coaching_interactionexclusion x "
+                  "WHERE x.interaction_id = i.id AND x.removed_at IS NULL)")
     statements = [
         queries.EXPECTED,
         queries.FACTS.format(exclusions=exclusions),

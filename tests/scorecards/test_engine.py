@@ -320,3 +320,16 @@ def test_agent_effort_is_written_only_for_groups_of_five_respondents(center):
     assert not KpiSnapshot.objects.filter(kpi="aes", scope="team", key="South").exists()
     assert value("aes") == pytest.approx((20 + 28) / 9)  # the center: nine respondents
     assert not KpiSnapshot.objects.filter(kpi="aes", scope="agent").exists()
+
+
+def test_an_excluded_contact_leaves_the_kpis(center):
+    from coaching.models import InteractionExclusion
+
+    assert value("longest_wait") == 100  # c5, abandoned after 100 s
+    InteractionExclusion.objects.create(interaction=Interaction.objects.get(external_id="c5"), reason="outage")
+    recompute()
+    assert value("longest_wait") == 21
+    assert value("abandonment_rate") == 0
+    InteractionExclusion.objects.update(removed_at=dt.datetime.now(dt.UTC))
+    recompute()
+    assert value("longest_wait") == 100

@@ -1,0 +1,3 @@
+"""See coaching/urls.py."""
+
+urlpatterns: list = []
