@@ -1,0 +1,89 @@
+"""Forms of the coaching session pages; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from django import forms
+
+from scorecards.catalogue import KPIS
+
+from .models import DEFAULT_AGENDA, SessionStatus
+from .selectors import agents_coachable_by, signals_coachable_by
+
+KPI_CHOICES = [(k.code, k.label) for k in KPIS.values() if "agent" in k.scopes]
+
+
+class SessionCreateForm(forms.Form):
+    agent = forms.ModelChoiceField(queryset=None)
+    focus_kpis = forms.MultipleChoiceField(
+        choices=KPI_CHOICES, required=False, label="Focus KPIs",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Their latest weekly values are added as evidence, with n and interval.")
+    focus_behaviours = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), initial=DEFAULT_AGENDA,
+                             required=False)
+    scheduled_for = forms.DateTimeField(required=False, label="Scheduled for",
+                                        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    signal = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = agents_coachable_by(fetched_by=user)
+        self.fields["signal"].queryset = signals_coachable_by(fetched_by=user)
+
+    def clean(self):
+        data = super().clean()
+        signal, agent = data.get("signal"), data.get("agent")
+        if signal and agent and signal.agent_id != agent.pk:
+            self.add_error("signal", "That signal is about another agent.")
+        return data
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("interaction", "Contact"), ("kpi", "KPI value (week)"),
+                                      ("survey_comment", "Survey comment of a contact")])
+    external_id = forms.CharField(required=False, label="Contact ID",
+                                  help_text="For a contact or its survey comment.")
+    kpi = forms.ChoiceField(choices=[("", "—")] + KPI_CHOICES, required=False, label="KPI")
+    week = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                           help_text="Any day of the week for a KPI value.")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind in ("interaction", "survey_comment") and not data.get("external_id"):
+            self.add_error("external_id", "Which contact?")
+        if kind == "kpi" and not (data.get("kpi") and data.get("week")):
+            self.add_error("kpi", "A KPI and a week are needed.")
+        return data
+
+
+class ActionItemForm(forms.Form):
+    description = forms.CharField(max_length=300, label="Action item")
+    owner = forms.ChoiceField(choices=[("agent", "The agent"), ("coach", "The coach")])
+    due_on = forms.DateField(required=False, label="Due on",
+                             widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=SessionStatus.choices)
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    follow_up_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class RequestForm(forms.Form):
+    reason = forms.CharField(label="What would you like to talk about?",
+                             widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class SessionFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=[("", "Any status")] + SessionStatus.choices, required=False)
+    agent = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any agent")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = agents_coachable_by(fetched_by=user)

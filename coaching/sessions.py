@@ -1,0 +1,205 @@
+"""Writes of coaching sessions: create, request, move through the workflow, evidence and
+action items. Every change of status is a SessionEvent.
+
+Workflow (one way, one source per step; ``TRANSITIONS`` is the whole table):
+requested → planned (a coach) → held (a coach) → acknowledged (the agent, optional comment)
+→ follow_up (a coach, with a date) → closed (a coach).
+A coach is an admin or a manager of the agent's team (QA reviewers arrive with issue 6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Agent, Role, User
+from interactions.selectors import interactions_visible_to
+from scorecards.models import KpiSnapshot
+from surveys.models import SurveyResponse
+
+from .models import ActionItem, CoachingSession, Evidence, SessionEvent, SessionStatus, Signal
+
+S = SessionStatus
+COACH, AGENT = "coach", "agent"
+
+
+@dataclass(frozen=True)
+class Step:
+    source: str
+    actor: str  # COACH or AGENT
+    label: str  # the button
+    refused: str  # why it cannot happen from any other status
+
+
+TRANSITIONS: dict[str, Step] = {
+    S.PLANNED: Step(S.REQUESTED, COACH, "Plan it", "Only a requested session can be planned."),
+    S.HELD: Step(S.PLANNED, COACH, "Mark held", "Only a planned session can be marked held."),
+    S.ACKNOWLEDGED: Step(S.HELD, AGENT, "Acknowledge",
+                         "A session must be held before the agent can acknowledge it."),
+    S.FOLLOW_UP: Step(S.ACKNOWLEDGED, COACH, "Plan the follow-up",
+                      "The agent must acknowledge the session before a follow-up is planned."),
+    S.CLOSED: Step(S.FOLLOW_UP, COACH, "Close",
+                   "Only a session with a follow-up can be closed."),
+}
+
+
+def is_coach(*, user: User, agent: Agent) -> bool:
+    """An admin, or a manager of the agent's team."""
+    role = getattr(user, "role", None)
+    if role == Role.ADMIN:
+        return True
+    return (role == Role.MANAGER and agent.team_id is not None
+            and agent.team.managers.filter(pk=user.pk).exists())
+
+
+def is_the_agent(*, user: User, agent: Agent) -> bool:
+    return agent.user_id is not None and agent.user_id == user.pk
+
+
+def next_steps(*, session: CoachingSession, user: User) -> list[tuple[str, Step]]:
+    """The transitions ``user`` may make now (what the page shows as buttons)."""
+    steps = [(to, step) for to, step in TRANSITIONS.items() if step.source == session.status]
+    if not steps:
+        return []
+    coach = is_coach(user=user, agent=session.agent)
+    agent = is_the_agent(user=user, agent=session.agent)
+    return [(to, s) for to, s in steps if (s.actor == COACH and coach) or (s.actor == AGENT and agent)]
+
+
+def _event(session, *, from_status, by, comment="") -> SessionEvent:
+    return SessionEvent.objects.create(session=session, from_status=from_status,
+                                       to_status=session.status, by=by, comment=comment)
+
+
+@transaction.atomic
+def coaching_session_create(*, agent: Agent, by: User, focus_kpis: list[str] = (),
+                            focus_behaviours: str = "", agenda: str | None = None,
+                            scheduled_for: dt.datetime | None = None, signal: Signal | None = None,
+                            evidence: Iterable[dict] = ()) -> CoachingSession:
+    """``coaching_session_create(agent=alice_agent, by=mona, focus_kpis=["fcr"], evidence=[{"kpi_snapshot": s}])``"""
+    if not is_coach(user=by, agent=agent):
+        raise ValidationError("Only a manager of the agent's team or an admin can plan a session.")
+    if signal is not None and signal.agent_id != agent.pk:
+        raise ValidationError("That signal is about another agent.")
+    session = CoachingSession(agent=agent, coach=by, created_by=by, status=S.PLANNED,
+                              focus_kpis=list(focus_kpis), focus_behaviours=focus_behaviours,
+                              scheduled_for=scheduled_for, signal=signal)
+    if agenda is not None:
+        session.agenda = agenda
+    session.save()
+    _event(session, from_status="", by=by)
+    for item in evidence:
+        evidence_add(session=session, by=by, **item)
+    return session
+
+
+@transaction.atomic
+def coaching_session_request(*, agent_user: User, reason: str) -> CoachingSession:
+    """An agent asks for a session; her managers see it as "requested"."""
+    agent = Agent.objects.filter(user=agent_user).first()
+    if agent is None:
+        raise ValidationError("Only an agent can request a coaching session.")
+    session = CoachingSession.objects.create(agent=agent, created_by=agent_user, status=S.REQUESTED,
+                                             focus_behaviours=reason.strip())
+    _event(session, from_status="", by=agent_user, comment=reason.strip())
+    return session
+
+
+@transaction.atomic
+def coaching_session_transition(*, session: CoachingSession, to: str, by: User, comment: str = "",
+                                follow_up_on: dt.date | None = None) -> CoachingSession:
+    """``coaching_session_transition(session=s, to="held", by=mona)``; ValidationError if not allowed."""
+    session = CoachingSession.objects.select_for_update().select_related("agent__team").get(pk=session.pk)
+    step = TRANSITIONS.get(to)
+    if step is None:
+        raise ValidationError(f"“{to}” is not a step of the coaching workflow.")
+    if session.status == to:
+        raise ValidationError(f"The session is already {session.get_status_display().lower()}.")
+    if session.status != step.source:
+        raise ValidationError(step.refused)
+    if step.actor == AGENT and not is_the_agent(user=by, agent=session.agent):
+        raise ValidationError("Only the agent can acknowledge their session.")
+    if step.actor == COACH and not is_coach(user=by, agent=session.agent):
+        raise ValidationError("Only a manager of the agent's team or an admin can do this.")
+    now = timezone.now()
+    from_status, session.status = session.status, to
+    if to == S.PLANNED and session.coach_id is None:
+        session.coach = by
+    elif to == S.HELD:
+        session.held_at = now
+    elif to == S.ACKNOWLEDGED:
+        session.acknowledged_at, session.agent_comment = now, comment.strip()
+    elif to == S.FOLLOW_UP:
+        if follow_up_on is None:
+            raise ValidationError("A follow-up needs a date.")
+        session.follow_up_on = follow_up_on
+    elif to == S.CLOSED:
+        session.closed_at = now
+    session.save()
+    _event(session, from_status=from_status, by=by, comment=comment.strip())
+    return session
+
+
+@transaction.atomic
+def coaching_session_notes_set(*, session: CoachingSession, by: User, notes: str) -> CoachingSession:
+    if not is_coach(user=by, agent=session.agent):
+        raise ValidationError("Only a manager of the agent's team or an admin can edit the notes.")
+    session.notes = notes
+    session.save(update_fields=["notes"])
+    return session
+
+
+@transaction.atomic
+def evidence_add(*, session: CoachingSession, by: User, interaction_external_id: str = "",
+                 kpi_snapshot: KpiSnapshot | None = None, survey_response: SurveyResponse | None = None,
+                 note: str = "", reference: str = "") -> Evidence:
+    """One of: a contact the coach can see (by its external id), a KPI snapshot (copied with its
+    interval and n, so later recomputes do not rewrite the record), or a survey comment."""
+    if not is_coach(user=by, agent=session.agent):
+        raise ValidationError("Only a manager of the agent's team or an admin can add evidence.")
+    evidence = Evidence(session=session, note=note, reference=reference)
+    if interaction_external_id:
+        interaction = interactions_visible_to(fetched_by=by).filter(
+            external_id=interaction_external_id.strip()).first()
+        if interaction is None:
+            raise ValidationError(f"No contact “{interaction_external_id}” that you can see.")
+        evidence.kind, evidence.interaction = Evidence.Kind.INTERACTION, interaction
+    elif kpi_snapshot is not None:
+        evidence.kind = Evidence.Kind.KPI
+        for field in ("kpi", "period", "period_start", "value", "n", "ci_low", "ci_high"):
+            setattr(evidence, field, getattr(kpi_snapshot, field))
+    elif survey_response is not None:
+        evidence.kind, evidence.survey_response = Evidence.Kind.SURVEY_COMMENT, survey_response
+        evidence.interaction = survey_response.interaction
+    elif reference:
+        evidence.kind = Evidence.Kind.QA_EVALUATION
+    else:
+        raise ValidationError("Evidence needs a contact, a KPI value, a survey comment or a reference.")
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def action_item_add(*, session: CoachingSession, by: User, description: str, owner: User,
+                    due_on: dt.date | None = None) -> ActionItem:
+    if not is_coach(user=by, agent=session.agent):
+        raise ValidationError("Only a manager of the agent's team or an admin can add action items.")
+    if owner.pk not in {session.agent.user_id, session.coach_id, by.pk}:
+        raise ValidationError("An action item belongs to the agent or the coach.")
+    return ActionItem.objects.create(session=session, description=description.strip(), owner=owner,
+                                     due_on=due_on)
+
+
+@transaction.atomic
+def action_item_done(*, item: ActionItem, by: User) -> ActionItem:
+    if item.owner_id != by.pk and not is_coach(user=by, agent=item.session.agent):
+        raise ValidationError("Only the owner or the coach can mark this done.")
+    if item.done_at is None:
+        item.done_at = timezone.now()
+        item.save(update_fields=["done_at"])
+    return item
