@@ -1,0 +1,77 @@
+"""Context exclusions: contacts a manager leaves out of the KPIs (an outage, an abusive
+caller), with a reason. Both acts are audited on the row (created_*, removed_*): removing
+an exclusion keeps it. Every change asks the worker to recompute the KPIs around the
+contact's local day once the transaction commits; the engine reads active exclusions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.selectors import agents_visible_to
+from common.tenancy import current_tenant
+from interactions.models import Interaction, Outcome
+from scorecards.services import kpi_recompute_enqueue
+
+from .models import InteractionExclusion
+
+
+def interactions_excludable_by(*, fetched_by) -> QuerySet[Interaction]:
+    """Admins: every contact. Managers: their teams' agents' contacts, and unanswered
+    contacts no agent took (they belong to no team). Others: none."""
+    role = getattr(fetched_by, "role", None)
+    if role == Role.ADMIN:
+        return Interaction.objects.all()
+    if role == Role.MANAGER:
+        return Interaction.objects.filter(
+            Q(agent__in=agents_visible_to(fetched_by=fetched_by))
+            | (Q(agent__isnull=True) & ~Q(outcome=Outcome.ANSWERED)))
+    return Interaction.objects.none()
+
+
+def exclusions_visible_to(*, fetched_by) -> QuerySet[InteractionExclusion]:
+    """The audit: active and removed exclusions of the contacts the user may exclude."""
+    return (InteractionExclusion.objects
+            .filter(interaction__in=interactions_excludable_by(fetched_by=fetched_by))
+            .select_related("interaction", "interaction__agent", "created_by", "removed_by"))
+
+
+def _recompute_around(interaction: Interaction) -> None:
+    # The contact's local day, widened by the repeat window as imports are: leaving a
+    # contact out can make a neighbour of the same customer a repeat, or no longer one.
+    tenant = current_tenant()
+    day = timezone.localtime(interaction.offered_at, tenant.tz).date()
+    window = dt.timedelta(days=tenant.repeat_window_days)
+    kpi_recompute_enqueue(since=day - window, until=day + window, reason="exclusion")
+
+
+def exclusion_add(*, interaction: Interaction, reason: str, note: str = "", by) -> InteractionExclusion:
+    """Leave a contact out of the KPIs: ``exclusion_add(interaction=i, reason="outage", by=mona)``.
+
+    Raises ValidationError when the contact is already left out."""
+    try:
+        with transaction.atomic():
+            exclusion = InteractionExclusion.objects.create(
+                interaction=interaction, reason=reason, note=note.strip(), created_by=by)
+            _recompute_around(interaction)
+    except IntegrityError as error:  # one_active_exclusion_per_interaction
+        raise ValidationError(f"{interaction.external_id} is already left out of the KPIs.") from error
+    return exclusion
+
+
+def exclusion_remove(*, exclusion: InteractionExclusion, by) -> InteractionExclusion:
+    """Count the contact again; the row stays, with who removed it and when."""
+    with transaction.atomic():
+        updated = (InteractionExclusion.objects.filter(pk=exclusion.pk, removed_at__isnull=True)
+                   .update(removed_at=timezone.now(), removed_by=by))
+        if not updated:
+            raise ValidationError("This exclusion was already removed.")
+        exclusion.refresh_from_db()
+        _recompute_around(exclusion.interaction)
+    return exclusion
