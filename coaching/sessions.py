@@ -114,7 +114,7 @@ def coaching_session_request(*, agent_user: User, reason: str) -> CoachingSessio
 def coaching_session_transition(*, session: CoachingSession, to: str, by: User, comment: str = "",
                                 follow_up_on: dt.date | None = None) -> CoachingSession:
     """``coaching_session_transition(session=s, to="held", by=mona)``; ValidationError if not allowed."""
-    session = CoachingSession.objects.select_for_update().select_related("agent__team").get(pk=session.pk)
+    session = CoachingSession.objects.select_for_update(of=("self",)).select_related("agent__team").get(pk=session.pk)
     step = TRANSITIONS.get(to)
     if step is None:
         raise ValidationError(f"“{to}” is not a step of the coaching workflow.")
