@@ -31,16 +31,25 @@ BAND_WORDS = {"green": "on target", "amber": "close to target", "red": "off targ
 NOT_SIGNIFICANT = "not a significant change"
 
 
+def current_tenant():
+    """The Tenant of the connection's schema: schema_context() (commands, tests) sets a
+    stand-in without our fields (timezone, min_sample), a request or a task the real one."""
+    from tenants.models import Tenant
+
+    tenant = connection.tenant
+    return tenant if isinstance(tenant, Tenant) else Tenant.objects.get(schema_name=connection.schema_name)
+
+
 def last_complete_week(tenant=None, now: dt.datetime | None = None) -> dt.date:
     """The Monday of the last week that has ended in the tenant's timezone."""
-    tenant = tenant or connection.tenant
+    tenant = tenant or current_tenant()
     today = timezone.localtime(now or timezone.now(), tenant.tz).date()
     return today - dt.timedelta(days=today.weekday() + 7)
 
 
 def tenant_url(path: str, tenant=None) -> str:
     """An absolute link to the tenant's host (emails have no request to build it from)."""
-    tenant = tenant or connection.tenant
+    tenant = tenant or current_tenant()
     scheme = getattr(settings, "SITE_SCHEME", os.environ.get("SITE_SCHEME", "http"))
     port = str(getattr(settings, "SITE_PORT", os.environ.get("SITE_PORT", "8000")))
     host = tenant.get_primary_domain().domain
@@ -166,7 +175,7 @@ def _signal_reason(signal: Signal) -> str:
 
 
 def team_digest(team: Team, week_start: dt.date, *, today: dt.date, targets: dict) -> dict:
-    tenant = connection.tenant
+    tenant = current_tenant()
     agents = list(team.agents.order_by("display_name", "acd_login"))
     team_week = _Week("team", [team.name], week_start)
     agent_week = _Week("agent", [a.acd_login for a in agents], week_start)
@@ -206,7 +215,7 @@ def team_digest(team: Team, week_start: dt.date, *, today: dt.date, targets: dic
 
 
 def manager_digest(*, manager: User, week_start: dt.date, today: dt.date | None = None) -> dict:
-    tenant = connection.tenant
+    tenant = current_tenant()
     today = today or timezone.localdate(timezone=tenant.tz)
     targets: dict = {}
     return {
@@ -220,7 +229,7 @@ def manager_digest(*, manager: User, week_start: dt.date, today: dt.date | None 
 
 def agent_digest(*, agent: Agent, week_start: dt.date) -> dict:
     """The agent's own week: their values, targets and open action items; no peers, no signals."""
-    tenant = connection.tenant
+    tenant = current_tenant()
     lines = _Week("agent", [agent.acd_login], week_start).lines(agent.acd_login, agent.team, {})
     open_items = ActionItem.objects.filter(owner=agent.user, done_at__isnull=True).order_by("due_on", "pk")
     return {
