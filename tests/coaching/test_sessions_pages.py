@@ -1,0 +1,135 @@
+"""Coaching session pages: who may open them, what they show, and their query counts."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from coaching.models import CoachingSession
+from coaching.sessions import action_item_add, coaching_session_create, coaching_session_transition
+from scorecards.models import KpiSnapshot
+
+def plan(people, agent=None, by=None, **kwargs):
+    return coaching_session_create(agent=agent or people.alice.agent, by=by or people.mona,
+                                   focus_kpis=kwargs.pop("focus_kpis", ["fcr"]), focus_behaviours="",
+                                   agenda=None, scheduled_for=None, **kwargs)
+
+
+def test_a_manager_plans_a_session_with_kpi_evidence(people, web, tenants):
+    KpiSnapshot.objects.create(kpi="fcr", scope="agent", key="alice.a", period="week",
+                               period_start=dt.date(2026, 3, 2), value=72.0, numerator=36, denominator=50,
+                               n=50, ci_low=58.3, ci_high=82.5, insufficient_data=False,
+                               computed_at=timezone.now())
+    client = web(tenants.alpha, people.mona)
+    page = client.get(reverse("coaching_session_create") + f"?agent={people.alice.agent.pk}&kpis=fcr,nope")
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert list(form.fields["agent"].queryset) == [people.alice.agent]  # not bob
+    assert form.initial == {"agent": str(people.alice.agent.pk), "focus_kpis": ["fcr"]}
+    assert "What made these contacts hard?" in page.content.decode()
+
+    answer = client.post(reverse("coaching_session_create"), {
+        "agent": people.alice.agent.pk, "focus_kpis": ["fcr"], "agenda": "Billing calls"})
+    session = CoachingSession.objects.get()
+    assert answer.url == reverse("coaching_session", args=[session.pk])
+    detail = client.get(answer.url).content.decode()
+    assert "72.0" in detail and "58.3 – 82.5" in detail and ">50<" in detail
+    assert "Mark held" in detail and "Acknowledge" not in detail
+
+    refused = client.post(reverse("coaching_session_create"), {"agent": people.bob.agent.pk})
+    assert refused.status_code == 200 and "agent" in refused.context["form"].errors
+
+
+@pytest.mark.parametrize("name", ["alice", "max", "bob"])
+def test_not_yours_is_not_found(people, web, tenants, name):
+    session = plan(people)
+    item = action_item_add(session=session, by=people.mona, description="x", owner=people.alice)
+    client = web(tenants.alpha, getattr(people, name))
+    other = plan(people, agent=people.bob.agent, by=people.max)
+    if name == "alice":
+        session, item = other, action_item_add(session=other, by=people.max, description="y", owner=people.bob)
+    elif name == "bob":
+        pass
+    assert client.get(reverse("coaching_session", args=[session.pk])).status_code == 404
+    assert client.post(reverse("coaching_session_transition", args=[session.pk]),
+                       {"to": "held"}).status_code == 404
+    assert client.post(reverse("coaching_action_item_done", args=[item.pk])).status_code == 404
+    if name == "max":
+        assert client.post(reverse("coaching_action_item_add", args=[session.pk]),
+                           {"description": "z", "owner": "coach"}).status_code == 404
+        assert session.pk not in [s.pk for s in client.get(reverse("coaching_sessions")).context["page"]]
+
+
+def test_another_tenant_cannot_open_a_session(people, web, tenants, in_tenant):
+    session = plan(people)
+    in_tenant(tenants.beta)
+    for user in (people.bea, people.bert):
+        client = web(tenants.beta, user)
+        assert client.get(reverse("coaching_session", args=[session.pk])).status_code == 404
+
+
+def test_agents_may_not_open_manager_pages(people, web, tenants):
+    client = web(tenants.alpha, people.alice)
+    assert client.get(reverse("coaching_sessions")).status_code == 403
+    assert client.get(reverse("coaching_session_create")).status_code == 403
+    assert web(tenants.alpha, people.mona).get(reverse("my_coaching")).status_code == 403
+
+
+def test_the_agent_acknowledges_with_a_comment_from_my_coaching(people, web, tenants):
+    session = plan(people)
+    coaching_session_transition(session=session, to="held", by=people.mona)
+    client = web(tenants.alpha, people.alice)
+    mine = client.get(reverse("my_coaching")).content.decode()
+    assert "Acknowledge" in mine
+    answer = client.post(reverse("coaching_session_transition", args=[session.pk]), {
+        "to": "acknowledged", "comment": "Helpful", "next": reverse("my_coaching")})
+    assert answer.url == reverse("my_coaching")
+    session.refresh_from_db()
+    assert (session.status, session.agent_comment) == ("acknowledged", "Helpful")
+    again = client.post(reverse("coaching_session_transition", args=[session.pk]),
+                        {"to": "acknowledged"}, follow=True)
+    assert "The session is already acknowledged." in again.content.decode()
+
+
+def test_a_refused_step_shows_its_message(people, web, tenants):
+    session = plan(people)
+    client = web(tenants.alpha, people.alice)
+    answer = client.post(reverse("coaching_session_transition", args=[session.pk]),
+                         {"to": "acknowledged"}, follow=True)
+    assert "A session must be held before the agent can acknowledge it." in answer.content.decode()
+
+
+def test_an_agent_requests_a_session(people, web, tenants):
+    client = web(tenants.alpha, people.alice)
+    client.post(reverse("coaching_request"), {"reason": "Escalations"})
+    session = CoachingSession.objects.get()
+    assert (session.status, session.agent, session.focus_behaviours) == (
+        "requested", people.alice.agent, "Escalations")
+    manager = web(tenants.alpha, people.mona)
+    listed = manager.get(reverse("coaching_sessions") + "?status=requested").content.decode()
+    assert "Requested by the agent" in listed
+    manager.post(reverse("coaching_session_transition", args=[session.pk]), {"to": "planned"})
+    session.refresh_from_db()
+    assert session.status == "planned"
+
+
+def test_the_list_highlights_overdue_items_and_its_queries_do_not_grow(people, web, tenants):
+    client = web(tenants.alpha, people.mona)
+    session = plan(people)
+    action_item_add(session=session, by=people.mona, description="Shadow Sam", owner=people.alice,
+                    due_on=timezone.localdate() - dt.timedelta(days=1))
+    client.get(reverse("coaching_sessions"))  # warm the session and the tenant
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(reverse("coaching_sessions"))
+    assert "Shadow Sam" in page.content.decode() and "overdue action items" in page.content.decode()
+    for _ in range(5):
+        s = plan(people)
+        coaching_session_transition(session=s, to="held", by=people.mona)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("coaching_sessions"))
+    assert len(page.context["page"]) == 6 and len(many) == len(few)
+    filtered = client.get(reverse("coaching_sessions"), {"status": "held", "agent": people.alice.agent.pk})
+    assert len(filtered.context["page"]) == 5
