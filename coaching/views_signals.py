@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Value
 from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -53,7 +54,7 @@ def signal_list(request):
     this_week = today - dt.timedelta(days=today.weekday())
     signals = (signals_visible_to(fetched_by=request.user)
                .filter(week_start__gte=this_week - dt.timedelta(weeks=RECENT_WEEKS - 1))
-               .annotate(name=Coalesce(NullIf("agent__display_name", ""), "agent__acd_login"))
+               .annotate(name=Coalesce(NullIf("agent__display_name", Value("")), "agent__acd_login"))
                .order_by("-week_start", "name", "agent_id", "kind"))
     weeks: dict[dt.date, list] = {}
     for row in _rows(signals):

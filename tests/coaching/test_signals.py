@@ -1,0 +1,165 @@
+"""signals_recompute on a fixture of KPI snapshots, contacts and activity (tenant alpha,
+Europe/Berlin), and who may read the signals.
+
+North (mona): alice, carol, dan, erin, fay. South (max): bob. Week of Monday 2026-03-02:
+
+  agent  aht_index/n  repeat_rate/n   expected
+  alice  0.70 / 40    12 / 40         rushing: teammates with n >= 30 are 15, 2, 3 -> p75 9
+  carol  1.00 / 40    15 / 40         long AHT from a complex mix: never rushing
+  dan    0.60 / 10    20 / 10         too few contacts at min_sample 30 (rushing at 5)
+  erin   0.95 / 40     2 / 40
+  fay    0.90 / 40     3 / 40
+  bob    occupancy 90 % on Mon-Wed, 50 % on Thu: burnout risk
+"""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from accounts.models import Agent
+from coaching.models import Signal
+from coaching.signals import signals_recompute
+from interactions.models import AgentActivity, Interaction, InteractionType
+from scorecards.models import KpiSnapshot
+from surveys.models import EffortResponse
+
+WEEK = dt.date(2026, 3, 2)
+NORTH = {"carol.c": (1.0, 15), "dan.d": (0.6, 20), "erin.e": (0.95, 2), "fay.f": (0.9, 3)}
+
+
+def snapshot(kpi, key, value, n=40, period="week", start=WEEK):
+    KpiSnapshot.objects.create(kpi=kpi, scope="agent", key=key, period=period, period_start=start, value=value,
+                               n=n, insufficient_data=n < 30, computed_at=dt.datetime.now(dt.UTC))
+
+
+@pytest.fixture
+def week(people):
+    for login in NORTH:
+        Agent.objects.create(acd_login=login, display_name=login[:-2].title(), team=people.north)
+    for login, (aht_index, repeat) in {"alice.a": (0.7, 12), **NORTH}.items():
+        n = 10 if login == "dan.d" else 40
+        snapshot("aht_index", login, aht_index, n)
+        snapshot("repeat_rate", login, repeat, n)
+    for day, value in ((2, 90), (3, 91), (4, 92), (5, 50)):
+        snapshot("occupancy", "bob.b", value, n=12, period="day", start=dt.date(2026, 3, day))
+    return people
+
+
+def flagged(kind):
+    return {s.agent.acd_login: s.facts for s in Signal.objects.filter(kind=kind, week_start=WEEK)}
+
+
+def test_rushing_and_burnout_from_snapshots(week):
+    assert signals_recompute(since=WEEK, until=WEEK + dt.timedelta(days=6)) == 2
+    rushing = flagged("rushing")
+    assert list(rushing) == ["alice.a"]  # not carol (aht_index 1.0), not dan (n 10)
+    assert rushing["alice.a"]["aht_index"] == 0.7 and rushing["alice.a"]["n"] == 40
+    assert rushing["alice.a"]["rates"]["repeat_rate"]["team_p75"] == pytest.approx(9.0)
+    burnout = flagged("burnout_risk")
+    assert list(burnout) == ["bob.b"]
+    assert [d["day"] for d in burnout["bob.b"]["high_days"]] == ["2026-03-02", "2026-03-03", "2026-03-04"]
+    assert burnout["bob.b"]["working_days"][-1] == "2026-03-05"
+
+
+def test_min_sample_decides(week, tenants, monkeypatch):
+    monkeypatch.setattr(tenants.alpha, "min_sample", 5)
+    signals_recompute(since=WEEK, until=WEEK)
+    # dan counts now, on both sides: his 20 is above the p75 of 12, 15, 2, 3 (12.75), and
+    # among alice's teammates it lifts her p75 to 15.75, above her 12
+    rushing = flagged("rushing")
+    assert list(rushing) == ["dan.d"]
+    assert rushing["dan.d"]["rates"]["repeat_rate"]["team_p75"] == pytest.approx(12.75)
+
+
+def test_signals_that_no_longer_hold_are_removed(week):
+    signals_recompute(since=WEEK, until=WEEK)
+    KpiSnapshot.objects.filter(kpi="aht_index", key="alice.a").update(value=0.98)
+    signals_recompute(since=None, until=None)
+    assert flagged("rushing") == {} and list(flagged("burnout_risk")) == ["bob.b"]
+
+
+def contact(ext, agent, itype, at, handle, **more):
+    return Interaction.objects.create(external_id=ext, agent=agent, interaction_type=itype, offered_at=at,
+                                      answered_at=at, talk_seconds=handle, outcome="answered", **more)
+
+
+def test_complexity_mismatch_from_contacts(week, tenants, monkeypatch):
+    monkeypatch.setattr(tenants.alpha, "min_sample", 3)
+    tech = InteractionType.objects.create(name="tech", expected_handle_seconds=600)
+    billing = InteractionType.objects.create(name="billing", expected_handle_seconds=200)
+    InteractionType.objects.create(name="password", expected_handle_seconds=100)
+    erin, fay = Agent.objects.get(acd_login="erin.e"), Agent.objects.get(acd_login="fay.f")
+    at = dt.datetime(2026, 3, 3, 9, tzinfo=dt.UTC)
+    for k in range(3):
+        contact(f"e{k}", erin, tech, at + dt.timedelta(hours=k), 600)
+        contact(f"f{k}", fay, billing, at + dt.timedelta(hours=k), 200)
+    contact("e3", erin, billing, at + dt.timedelta(hours=5), 200)
+    contact("f3", fay, tech, at + dt.timedelta(hours=5), 600)
+    signals_recompute(since=WEEK, until=WEEK)
+    facts = flagged("complexity_mismatch")
+    assert list(facts) == ["erin.e"]  # 1800/2000 = 90 % of her time on tech, fay 600/1200 = 50 %
+    assert facts["erin.e"]["types"] == ["tech"]
+    assert facts["erin.e"]["agent_share"] == pytest.approx(0.9)
+    assert facts["erin.e"]["team_share"] == pytest.approx(0.5)
+
+
+def test_burnout_from_short_recovery_and_rising_effort(week):
+    bob = Agent.objects.get(acd_login="bob.b")
+    alice = Agent.objects.get(acd_login="alice.a")
+    password = InteractionType.objects.create(name="password", expected_handle_seconds=100)
+    for k in range(3):  # 300 s contacts (> 2 × 100 s), 20 s ready before the next one
+        a = dt.datetime(2026, 3, 6, 9 + k, tzinfo=dt.UTC)
+        contact(f"b{k}", bob, password, a, 280, acw_seconds=20, ended_at=a + dt.timedelta(seconds=280))
+        for state, lo, hi in (("on_contact", 0, 280), ("acw", 280, 300), ("ready", 300, 320), ("on_contact", 320, 400)):
+            AgentActivity.objects.create(agent=bob, state=state, start=a + dt.timedelta(seconds=lo),
+                                         end=a + dt.timedelta(seconds=hi))
+    for effort, monday in ((2, 16), (3, 23), (5, 30)):
+        EffortResponse.objects.create(agent=alice, effort=effort,
+                                      submitted_at=dt.datetime(2026, 2, 1, 12, tzinfo=dt.UTC) + dt.timedelta(days=monday + 2))
+    signals_recompute(since=WEEK, until=WEEK)
+    burnout = flagged("burnout_risk")
+    assert burnout["bob.b"]["recovery_risk"] and burnout["bob.b"]["recovery_median"] == pytest.approx(20)
+    assert burnout["bob.b"]["long_contacts"] == 3
+    assert burnout["alice.a"]["effort_rising"] and not burnout["alice.a"]["occupancy_risk"]
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def computed(week):
+    signals_recompute(since=WEEK, until=WEEK)
+    with time_machine.travel(dt.datetime(2026, 3, 5, 12, tzinfo=dt.UTC), tick=False):
+        yield week
+
+
+def signal_of(login):
+    return Signal.objects.get(agent__acd_login=login)
+
+
+def test_manager_sees_her_teams_signals_with_facts_and_a_session_link(computed, web, tenants):
+    page = web(tenants.alpha, computed.mona).get("/coaching/signals/").content.decode()
+    alice = signal_of("alice.a")
+    assert "Alice" in page and "Bob" not in page
+    assert "AHT index 0.70" in page and "9.0%" in page
+    assert f"?agent={alice.agent_id}&amp;signal={alice.pk}&amp;kpis=aht_index%2Crepeat_rate" in page
+    detail = web(tenants.alpha, computed.mona).get(f"/coaching/signals/{alice.pk}/")
+    assert detail.status_code == 200 and "AHT index 0.70" in detail.content.decode()
+    assert web(tenants.alpha, computed.mona).get(f"/coaching/signals/{signal_of('bob.b').pk}/").status_code == 404
+
+
+def test_other_manager_and_admin(computed, web, tenants):
+    page = web(tenants.alpha, computed.max).get("/coaching/signals/").content.decode()
+    assert "Bob" in page and "Alice" not in page and "2026-03-03 (91%)" in page
+    assert web(tenants.alpha, computed.max).get(f"/coaching/signals/{signal_of('alice.a').pk}/").status_code == 404
+    page = web(tenants.alpha, computed.ada).get("/coaching/signals/").content.decode()
+    assert page.index("Alice") < page.index("Bob")  # by name, never by strength
+
+
+def test_agents_and_other_tenants_see_no_signals(computed, web, tenants):
+    alice = signal_of("alice.a")
+    for url in ("/coaching/signals/", f"/coaching/signals/{alice.pk}/", "/coaching/signals/exclusions/"):
+        assert web(tenants.alpha, computed.alice).get(url).status_code == 403
+    beta = web(tenants.beta, computed.bea)
+    assert "Alice" not in beta.get("/coaching/signals/").content.decode()
+    assert beta.get(f"/coaching/signals/{alice.pk}/").status_code == 404
