@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -253,15 +252,3 @@ def recipients() -> list[tuple[User, str]]:
                   .exclude(email="").order_by("email"))
         people += [(user, "agent") for user in agents]
     return people
-
-
-def digest_render(*, user: User, kind: str, week_start: dt.date) -> tuple[str, str, str]:
-    """(subject, text, html) of one digest."""
-    if kind == "agent":
-        context, name = agent_digest(agent=user.agent, week_start=week_start), "digest-agent"
-    else:
-        context, name = manager_digest(manager=user, week_start=week_start), "digest"
-    return (render_to_string(f"emails/{name}-subject.txt", context).strip(),
-            render_to_string(f"emails/{name}-body.txt", context),
-            render_to_string(f"emails/{name}-body.html", context))
-

@@ -22,15 +22,27 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.db.models import F
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
 
-from .digest import digest_render, recipients
+from .digest import agent_digest, manager_digest, recipients
 from .models import DigestDelivery
 
 log = logging.getLogger(__name__)
 Status = DigestDelivery.Status
+
+
+def digest_render(*, user: User, kind: str, week_start: dt.date) -> tuple[str, str, str]:
+    """(subject, text, html) of one digest."""
+    if kind == "agent":
+        context, name = agent_digest(agent=user.agent, week_start=week_start), "digest-agent"
+    else:
+        context, name = manager_digest(manager=user, week_start=week_start), "digest"
+    return (render_to_string(f"emails/{name}-subject.txt", context).strip(),
+            render_to_string(f"emails/{name}-body.txt", context),
+            render_to_string(f"emails/{name}-body.html", context))
 
 
 def delivery_claim(*, recipient: User, kind: str, week_start: dt.date) -> DigestDelivery | None:

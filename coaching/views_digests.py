@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, render
 from accounts.models import Role, User
 from common.access import ADMIN, role_required
 
-from .digest import digest_render, last_complete_week
+from .digest import last_complete_week
+from .digest_send import digest_render
 from .models import DigestDelivery
 
 

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from accounts.models import Agent
 from coaching import tasks
-from coaching.digest import last_complete_week, manager_digest
-from coaching.models import ActionItem, CoachingSession, DigestDelivery, Signal
+from coaching.digest import last_complete_week, manager_digest, recipients
+from coaching.digest_send import digest_render
+from coaching.models import ActionItem, CoachingSession, DigestDelivery, DigestSettings, Signal
 from coaching.tasks import TenantDigestTime, digest_dispatch, tenants_due
 from scorecards.models import KpiSnapshot
 from scorecards.targets import target_set
@@ -145,3 +146,18 @@ def test_a_dry_run_lists_the_digests_and_claims_nothing(people):
     assert summary["would_send"][0]["subject"] == "Alpha Care: your coaching digest for the week of 9 Mar 2026"
     assert (summary["sent"], summary["skipped"], summary["failed"]) == (0, 0, 0)
     assert not DigestDelivery.objects.exists()
+
+
+def test_agents_get_their_own_week_only_when_the_tenant_says_so(people):
+    seed_week(people.north, people.south)
+    assert [kind for _, kind in recipients()] == ["manager", "manager"]
+    DigestSettings.objects.create(send_to_agents=True)
+    assert sorted(user.email for user, kind in recipients() if kind == "agent") == ["alice@alpha.test",
+                                                                                    "bob@alpha.test"]
+    subject, text, html = digest_render(user=people.alice, kind="agent", week_start=WEEK)
+    assert subject == "Alpha Care: your week of 9 Mar 2026"
+    assert "- First-contact resolution: 85.0% (on target)" in text and "n=40" in text
+    for other in ("Bob", "Carol", "North", "Burnout", "detractor"):
+        assert other not in text and other not in html
+    _, bob_text, _ = digest_render(user=people.bob, kind="agent", week_start=WEEK)
+    assert "55.0%" in bob_text and "Burnout" not in bob_text and "tell your manager" in bob_text
