@@ -12,6 +12,7 @@ from coaching.models import CoachingSession
 from coaching.sessions import action_item_add, coaching_session_create, coaching_session_transition
 from scorecards.models import KpiSnapshot
 
+
 def plan(people, agent=None, by=None, **kwargs):
     return coaching_session_create(agent=agent or people.alice.agent, by=by or people.mona,
                                    focus_kpis=kwargs.pop("focus_kpis", ["fcr"]), focus_behaviours="",
