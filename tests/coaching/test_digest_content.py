@@ -18,8 +18,10 @@ from coaching.digest import last_complete_week, manager_digest, recipients
 from coaching.digest_send import digest_render
 from coaching.models import ActionItem, CoachingSession, DigestDelivery, DigestSettings, Signal
 from coaching.tasks import TenantDigestTime, digest_dispatch, tenants_due
+from interactions.models import Interaction
 from scorecards.models import KpiSnapshot
 from scorecards.targets import target_set
+from surveys.models import SurveyResponse
 
 WEEK = dt.date(2026, 3, 9)
 BEFORE = dt.date(2026, 3, 2)
@@ -161,3 +163,23 @@ def test_agents_get_their_own_week_only_when_the_tenant_says_so(people):
         assert other not in text and other not in html
     _, bob_text, _ = digest_render(user=people.bob, kind="agent", week_start=WEEK)
     assert "55.0%" in bob_text and "Burnout" not in bob_text and "tell your manager" in bob_text
+
+
+def answers(agent, count, detractors, prefix):
+    at = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
+    for i in range(count):
+        contact = Interaction.objects.create(external_id=f"{prefix}{i}", agent=agent, offered_at=at, answered_at=at,
+                                             outcome="answered")
+        SurveyResponse.objects.create(interaction=contact, survey="csat", score=1 if i < detractors else 5,
+                                      responded_at=at)
+
+
+def test_detractors_count_only_with_enough_answers(people):
+    seed_week(people.north, people.south)
+    answers(people.bob.agent, 30, 3, "b")  # min_sample is 30
+    answers(people.alice.agent, 29, 5, "a")
+    today = dt.date(2026, 3, 16)
+    south = texts(manager_digest(manager=people.max, week_start=WEEK, today=today))["South"]
+    assert "3 detractor answers out of 30 survey answers" in south["coaching"][0].reasons
+    north = texts(manager_digest(manager=people.mona, week_start=WEEK, today=today))["North"]
+    assert north["coaching"] == []
