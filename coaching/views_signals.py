@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Value
 from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -36,11 +36,7 @@ def signals_visible_to(*, fetched_by):
 
 def session_url(signal: Signal) -> str:
     """One click from a signal to a new coaching session about it."""
-    try:
-        base = reverse("coaching_session_create")
-    except NoReverseMatch:  # until the sessions pages exist
-        base = "/coaching/new/"
-    return base + "?" + urlencode({"agent": signal.agent_id, "signal": signal.pk,
+    return reverse("coaching_session_create") + "?" + urlencode({"agent": signal.agent_id, "signal": signal.pk,
                                    "kpis": ",".join(signal.facts.get("kpis", []))})
 
 
