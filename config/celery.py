@@ -21,4 +21,10 @@ app.conf.beat_schedule = {
         "task": "scorecards.tasks.kpi_nightly_dispatch",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Hourly on the hour (UTC): the dispatcher sends each tenant's digest in the UTC hour that
+    # is its DigestSettings weekday and hour locally, so every timezone gets it at its own 08:00.
+    "coaching-digest-dispatch": {
+        "task": "coaching.tasks.digest_dispatch",
+        "schedule": crontab(minute=0),
+    },
 }

@@ -125,6 +125,10 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Links in emails point at the tenant's host: in development http and runserver's port,
+# in production SITE_SCHEME=https and SITE_PORT="" (no port in the links).
+SITE_SCHEME = os.environ.get("SITE_SCHEME", "http")
+SITE_PORT = os.environ.get("SITE_PORT", "8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Callwell <no-reply@callwell.localhost>")
 
 # --- Celery (tenant-schemas-celery picks the schema from the task headers) --------------
