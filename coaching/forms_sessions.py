@@ -23,7 +23,7 @@ class SessionCreateForm(forms.Form):
                              required=False)
     scheduled_for = forms.DateTimeField(required=False, label="Scheduled for",
                                         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    signal = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+    signal = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput, label="")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -134,3 +134,18 @@ def test_the_list_highlights_overdue_items_and_its_queries_do_not_grow(people, w
     assert len(page.context["page"]) == 6 and len(many) == len(few)
     filtered = client.get(reverse("coaching_sessions"), {"status": "held", "agent": people.alice.agent.pk})
     assert len(filtered.context["page"]) == 5
+
+
+def test_a_session_started_from_a_signal_keeps_it(people, web, tenants):
+    from coaching.models import Signal
+
+    signal = Signal.objects.create(kind="burnout_risk", agent=people.alice.agent, week_start=dt.date(2026, 3, 2),
+                                   facts={}, computed_at=timezone.now())
+    client = web(tenants.alpha, people.mona)
+    form = client.get(reverse("coaching_session_create") + f"?signal={signal.pk}").context["form"]
+    assert form.initial["agent"] == people.alice.agent.pk and "Burnout risk" in form.initial["focus_behaviours"]
+    client.post(reverse("coaching_session_create"), {"agent": people.alice.agent.pk, "signal": signal.pk})
+    assert CoachingSession.objects.get().signal == signal
+    other = web(tenants.alpha, people.max).post(reverse("coaching_session_create"),
+                                                {"agent": people.bob.agent.pk, "signal": signal.pk})
+    assert "signal" in other.context["form"].errors
