@@ -90,7 +90,13 @@ def recompute(*, since: dt.date | None = None, until: dt.date | None = None,
             since = since or span[0]
             until = until or span[1]
             if since <= until:
-                written = _recompute_range(Range.around(since, until), tenant, tz)
+                rng = Range.around(since, until)
+                written = _recompute_range(rng, tenant, tz)
+                # Inside the transaction: signals read the snapshots just written. Imported
+                # here because coaching builds on scorecards, not the other way round.
+                from coaching.signals import signals_recompute
+
+                signals_recompute(since=rng.lo_day, until=rng.hi_day - dt.timedelta(days=1))
     KpiRecompute.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(), snapshots=written, seconds=time.monotonic() - began)
     return written
