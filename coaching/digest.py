@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Agent, Role, Team, User
@@ -56,12 +56,8 @@ def tenant_url(path: str, tenant=None) -> str:
     return f"{scheme}://{host}{'' if port in ('', default_port) else ':' + port}{path}"
 
 
-def _link(name: str, *args, fallback: str, query: str = "") -> str:
-    try:
-        path = reverse(name, args=args)
-    except NoReverseMatch:  # pages of other parts of coaching may not exist yet
-        path = fallback
-    return tenant_url(path + (f"?{query}" if query else ""))
+def _link(name: str, *args, query: str = "") -> str:
+    return tenant_url(reverse(name, args=args) + (f"?{query}" if query else ""))
 
 
 def format_value(kpi: Kpi, value: float | None) -> str:
@@ -182,7 +178,7 @@ def team_digest(team: Team, week_start: dt.date, *, today: dt.date, targets: dic
     signals = list(Signal.objects.filter(agent__in=agents, week_start=week_start).order_by("agent_id", "kind"))
     recognition, coaching, wellbeing = [], [], []
     for agent in agents:
-        link = _link("agent_scorecard", agent.pk, fallback=f"/kpis/agents/{agent.pk}/")
+        link = _link("agent_scorecard", agent.pk)
         good, needs, risks = Person(str(agent), link), Person(str(agent), link), Person(str(agent), link)
         for line in agent_week.lines(agent.acd_login, team, targets):
             if not line.sufficient:
@@ -205,11 +201,11 @@ def team_digest(team: Team, week_start: dt.date, *, today: dt.date, targets: dic
                .select_related("session__agent", "owner").order_by("due_on", "pk"))
     return {
         "team": team, "kpis": team_week.lines(team.name, team, targets),
-        "link": _link("scorecard", fallback="/kpis/", query=f"team={team.pk}"),
+        "link": _link("scorecard", query=f"team={team.pk}"),
         "recognition": recognition, "coaching": coaching, "wellbeing": wellbeing,
         "overdue": [{"description": item.description, "due_on": item.due_on, "agent": str(item.session.agent),
                      "owner": item.owner.get_full_name() or item.owner.email if item.owner else "",
-                     "link": tenant_url(f"/coaching/{item.session_id}/")} for item in overdue],
+                     "link": _link("coaching_session", item.session_id)} for item in overdue],
     }
 
 
@@ -221,8 +217,8 @@ def manager_digest(*, manager: User, week_start: dt.date, today: dt.date | None 
         "tenant_name": tenant.name, "recipient": manager, "week_start": week_start,
         "week_end": week_start + dt.timedelta(days=6), "min_sample": tenant.min_sample,
         "teams": [team_digest(t, week_start, today=today, targets=targets) for t in manager.managed_teams.all()],
-        "signals_link": _link("signal_list", fallback="/coaching/signals/"),
-        "sessions_link": _link("session_list", fallback="/coaching/"),
+        "signals_link": _link("signals"),
+        "sessions_link": _link("coaching_sessions"),
     }
 
 
@@ -236,7 +232,7 @@ def agent_digest(*, agent: Agent, week_start: dt.date) -> dict:
         "week_end": week_start + dt.timedelta(days=6), "kpis": lines,
         "wins": [line for line in lines if line.sufficient and (line.band == "green" or line.trend > 0)],
         "action_items": list(open_items),
-        "link": _link("my_scorecard", fallback="/kpis/me/"),
+        "link": _link("my_scorecard"),
     }
 
 

@@ -37,7 +37,7 @@ HIGH_OCCUPANCY = 85.0  # percent, as the occupancy snapshot
 OCCUPANCY_DAYS, OCCUPANCY_HIGH_DAYS = 5, 3
 LONG_CONTACT_FACTOR = 2.0
 RECOVERY_SECONDS = 60.0
-RECOVERY_MIN_CONTACTS = 3
+RECOVERY_MIN_CONTACTS = 10  # fewer long contacts make the median a coin toss
 
 KPIS = {"rushing": ["aht_index"], "complexity_mismatch": ["aht", "aht_index"],
         "burnout_risk": ["occupancy"]}

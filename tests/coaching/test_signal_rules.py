@@ -104,10 +104,14 @@ def test_burnout_not_for_a_week_off():
 
 
 def test_burnout_on_short_recovery_with_enough_long_contacts():
-    facts = rules.burnout_risk(occupancy={}, week_end=SUNDAY, recovery_gaps=[10, 30, 300], effort_rising=False)
-    assert facts["recovery_risk"] and facts["recovery_median"] == 30 and facts["long_contacts"] == 3
-    assert rules.burnout_risk(occupancy={}, week_end=SUNDAY, recovery_gaps=[10, 20], effort_rising=False) is None
-    assert rules.burnout_risk(occupancy={}, week_end=SUNDAY, recovery_gaps=[60, 60, 60], effort_rising=False) is None
+    enough = rules.RECOVERY_MIN_CONTACTS
+    gaps = [10] * (enough // 2) + [30] + [300] * (enough // 2)
+    facts = rules.burnout_risk(occupancy={}, week_end=SUNDAY, recovery_gaps=gaps, effort_rising=False)
+    assert facts["recovery_risk"] and facts["recovery_median"] == 30 and facts["long_contacts"] == len(gaps)
+    too_few = [10] * (enough - 1)
+    assert rules.burnout_risk(occupancy={}, week_end=SUNDAY, recovery_gaps=too_few, effort_rising=False) is None
+    assert rules.burnout_risk(occupancy={}, week_end=SUNDAY, recovery_gaps=[60] * enough,
+                              effort_rising=False) is None
 
 
 def test_burnout_on_rising_effort_alone():
@@ -117,7 +121,8 @@ def test_burnout_on_rising_effort_alone():
 
 def test_facts_in_words():
     lines = rules.describe("burnout_risk", rules.burnout_risk(
-        occupancy=days(90, 91, 92), week_end=SUNDAY, recovery_gaps=[10, 20, 30], effort_rising=True))
+        occupancy=days(90, 91, 92), week_end=SUNDAY, recovery_gaps=[20] * rules.RECOVERY_MIN_CONTACTS,
+        effort_rising=True))
     assert "2026-03-06 (90%)" in lines[0] and "20 s" in lines[1] and "rose" in lines[2]
     assert "tech" in rules.describe("complexity_mismatch", mismatch())[0]
     assert "4.2%" in rules.describe("rushing", rushing())[1]

@@ -19,6 +19,7 @@ import time_machine
 
 from accounts.models import Agent
 from coaching.models import Signal
+from coaching.signal_rules import RECOVERY_MIN_CONTACTS
 from coaching.signals import signals_recompute
 from interactions.models import AgentActivity, Interaction, InteractionType
 from scorecards.models import KpiSnapshot
@@ -108,8 +109,8 @@ def test_burnout_from_short_recovery_and_rising_effort(week):
     bob = Agent.objects.get(acd_login="bob.b")
     alice = Agent.objects.get(acd_login="alice.a")
     password = InteractionType.objects.create(name="password", expected_handle_seconds=100)
-    for k in range(3):  # 300 s contacts (> 2 × 100 s), 20 s ready before the next one
-        a = dt.datetime(2026, 3, 6, 9 + k, tzinfo=dt.UTC)
+    for k in range(RECOVERY_MIN_CONTACTS):  # 300 s contacts (> 2 × 100 s), 20 s ready before the next
+        a = dt.datetime(2026, 3, 6, 6, tzinfo=dt.UTC) + dt.timedelta(minutes=30 * k)
         contact(f"b{k}", bob, password, a, 280, acw_seconds=20, ended_at=a + dt.timedelta(seconds=280))
         for state, lo, hi in (("on_contact", 0, 280), ("acw", 280, 300), ("ready", 300, 320), ("on_contact", 320, 400)):
             AgentActivity.objects.create(agent=bob, state=state, start=a + dt.timedelta(seconds=lo),
@@ -120,7 +121,7 @@ def test_burnout_from_short_recovery_and_rising_effort(week):
     signals_recompute(since=WEEK, until=WEEK)
     burnout = flagged("burnout_risk")
     assert burnout["bob.b"]["recovery_risk"] and burnout["bob.b"]["recovery_median"] == pytest.approx(20)
-    assert burnout["bob.b"]["long_contacts"] == 3
+    assert burnout["bob.b"]["long_contacts"] == RECOVERY_MIN_CONTACTS
     assert burnout["alice.a"]["effort_rising"] and not burnout["alice.a"]["occupancy_risk"]
 
 
