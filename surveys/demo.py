@@ -78,7 +78,10 @@ def _effort_answers(rng: random.Random, personas: dict[str, str]) -> None:
             if rng.random() < 0.15:  # not everyone answers every week
                 continue
             drift = 0.08 * week if persona == "overloaded" else 0.0
-            effort = min(7, max(1, round(rng.gauss(base + drift, 0.8))))
+            # Most weeks feel like the last: noise on every answer would make "effort rising
+            # two weeks in a row" (a burnout-risk signal) fire for anyone by chance.
+            wobble = rng.choice([-1, 1]) if rng.random() < 0.2 else 0
+            effort = min(7, max(1, round(base + drift) + wobble))
             when = dt.datetime.combine(monday + dt.timedelta(weeks=week, days=rng.randrange(5)),
                                        dt.time(8, rng.randrange(60)), tzinfo=dt.UTC)
             answers.append(EffortResponse(
