@@ -25,6 +25,7 @@ from scorecards.targets import target_in_force
 from surveys.models import SurveyResponse
 
 from .models import ActionItem, DigestSettings, Signal, SignalKind
+from .signal_rules import describe
 
 BAND_WORDS = {"green": "on target", "amber": "close to target", "red": "off target", None: "no target set"}
 NOT_SIGNIFICANT = "not a significant change"
@@ -163,10 +164,10 @@ def _detractors(agents: list[Agent], week_start: dt.date, tz, min_sample: int) -
 
 
 def _signal_reason(signal: Signal) -> str:
+    """The signal in the same words as its page (coaching.signal_rules.describe)."""
     facts = signal.facts or {}
-    detail = facts.get("summary") or ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in facts.items()
-                                               if isinstance(v, (int, float, str)))
-    return signal.get_kind_display() + (f" ({detail})" if detail else "")
+    lines = describe(signal.kind, facts) or ([facts["summary"]] if facts.get("summary") else [])
+    return signal.get_kind_display() + (f" ({' '.join(lines)})" if lines else "")
 
 
 def team_digest(team: Team, week_start: dt.date, *, today: dt.date, targets: dict) -> dict:

@@ -129,7 +129,7 @@ def test_admins_preview_any_managers_digest_and_see_the_ledger(people, web, tena
     preview = admin.get(f"/coaching/digests/preview/?user={people.mona.pk}&week=2026-03-09")
     assert preview.status_code == 200
     text = preview.context["text"]
-    assert "Team North" in text and "South" not in text and "not a significant change" in text
+    assert "North" in text and "South" not in text and "not a significant change" in text
     assert "http://alpha.localhost:8000/kpis/?team=" in text
     assert "not a significant change" in preview.content.decode()
     for user in (people.mona, people.alice):

@@ -108,16 +108,16 @@ def test_each_manager_gets_one_email_with_only_her_teams_numbers(fresh, smtp):
     assert sorted(by_to) == ["max@one.test", "mona@one.test"]
     mona, max_ = body(by_to["mona@one.test"]), body(by_to["max@one.test"])
     assert by_to["mona@one.test"]["Subject"] == "Digest One: your coaching digest for the week of 9 Mar 2026"
-    assert "== Team North ==" in mona and "South" not in mona and "Bob" not in mona
+    assert "== North ==" in mona and "South" not in mona and "Bob" not in mona
     assert ("- First-contact resolution: 82.0% (95% 74.2%–88.0%), n=120 - on target; "
             "not a significant change (from 78.0%)") in mona
     assert "- CSAT: 90.0% (95% 79.9%–95.3%), n=60 - no target set; up significantly from 70.0%" in mona
     assert "- Alice: First-contact resolution 85.0% on target (n=40)" in mona and "Carol" not in mona
     assert "Shadow a senior on billing calls" in mona
     assert "http://digest-one.localhost:8000/kpis/?team=" in mona
-    assert "== Team South ==" in max_ and "Team North" not in max_ and "Alice" not in max_
+    assert "== South ==" in max_ and "North" not in max_ and "Alice" not in max_
     assert "- Bob: Burnout risk (occupancy above 85% on 4 days)" in max_
-    assert "<h2>Team North</h2>" in body(by_to["mona@one.test"], "html")
+    assert "<h2>North</h2>" in body(by_to["mona@one.test"], "html")
     assert ledger() == [("max@one.test", "sent", 1), ("mona@one.test", "sent", 1)]
 
 
