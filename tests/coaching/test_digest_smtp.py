@@ -115,7 +115,7 @@ def test_each_manager_gets_one_email_with_only_her_teams_numbers(fresh, smtp):
     assert "- Alice: First-contact resolution 85.0% on target (n=40)" in mona and "Carol" not in mona
     assert "Shadow a senior on billing calls" in mona
     assert "http://digest-one.localhost:8000/kpis/?team=" in mona
-    assert "== South ==" in max_ and "North" not in max_ and "Alice" not in max_
+    assert "== South ==" in max_ and "== North ==" not in max_ and "Alice" not in max_
     assert "- Bob: Burnout risk (occupancy above 85% on 4 days)" in max_
     assert "<h2>North</h2>" in body(by_to["mona@one.test"], "html")
     assert ledger() == [("max@one.test", "sent", 1), ("mona@one.test", "sent", 1)]
