@@ -11,7 +11,8 @@ from accounts.models import Agent, Role, Team, User
 from accounts.services import user_create
 from interactions.demo import demo_plan
 from interactions.models import Interaction
-from scorecards.models import KpiRecompute
+from scorecards.models import KpiRecompute, Target
+from scorecards.targets import target_set
 from surveys.demo import demo_surveys_create
 from surveys.models import SurveyInvitation
 from surveys.services import follow_ups_create_missing
@@ -60,6 +61,7 @@ class Command(BaseCommand):
             call_command("recompute_kpis", "--schema", SCHEMA, stdout=self.stdout)
         with tenant_context(tenant):
             self._logins()
+            self._targets(today)
         self.stdout.write("\nDemo logins at http://demo.localhost:8000/")
         for email, password, role in LOGINS:
             self.stdout.write(f"  {role:<8} {email:<26} {password}")
@@ -68,6 +70,17 @@ class Command(BaseCommand):
                 response__isnull=True, expires_at__gt=timezone.now()).order_by("-expires_at").first()
         if open_invitation:
             self.stdout.write(f"A customer survey link to answer: http://{DOMAIN}:8000/s/{open_invitation.token}/")
+
+    @staticmethod
+    def _targets(today) -> None:
+        """A few tenant-wide targets, so the scorecards and digests show bands."""
+        if Target.objects.exists():
+            return
+        admin = User.objects.get(email=LOGINS[0][0])
+        since = today - dt.timedelta(days=120)
+        for kpi, green, amber in (("fcr", 75, 65), ("csat", 80, 70), ("nps", 30, 10),
+                                  ("service_level", 80, 70), ("repeat_rate", 20, 30)):
+            target_set(kpi=kpi, green=green, amber=amber, effective_from=since, by=admin)
 
     @staticmethod
     def _logins() -> None:
