@@ -31,4 +31,6 @@ class Command(BaseCommand):
         week = _monday(opts["week"]) if opts["week"] else last_complete_week(tenant)
         with tenant_context(tenant):
             summary = digest_send_week(week_start=week, dry_run=opts["dry_run"])
-        self.stdout.write(json.dumps({"schema": tenant.schema_name, "week": week.isoformat(), **summary}))
+        # stdout is the JSON summary alone, for scripts; which week it was goes to stderr
+        self.stderr.write(f"{tenant.schema_name}: digests of the week of {week.isoformat()}")
+        self.stdout.write(json.dumps(summary))
