@@ -143,7 +143,7 @@ def _recompute_range(rng: Range, tenant, tz: zoneinfo.ZoneInfo) -> int:
     ]
     upserts = [queries.contacts(), queries.surveys(), queries.peak_hour(), queries.missed(),
                queries.people(), queries.resolution_time(), queries.query_age(), queries.response_rate(),
-               queries.effort()]
+               queries.effort(), queries.qa()]
     with connection.cursor() as cur:
         # Sorting and hashing a million facts wants more than the 4 MB default.
         cur.execute("SET LOCAL work_mem = '256MB'")

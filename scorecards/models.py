@@ -128,3 +128,5 @@ class SettingChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at"]
+
+from .qa_models import *  # noqa: E402,F401,F403 - QA models live in their own module

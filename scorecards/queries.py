@@ -639,3 +639,22 @@ def effort() -> str:
     answers = f"CASE WHEN g.respondents >= {ANONYMITY_MIN} THEN g.answers ELSE 0 END"
     return upsert(groups=groups, values=[ratio("aes", "g.effort", answers, "g.answers", pct=False,
                                                interval="mean", squares="g.effort_sq")])
+
+
+# --- QA ---------------------------------------------------------------------------------
+
+def qa() -> str:
+    """Submitted evaluations (not drafts, not calibration) in the scopes and period of the
+    contact they evaluate, as survey answers are."""
+    evaluations = """(
+        SELECT f.*, e.score_pct, e.compliance_failed
+          FROM scorecards_qaevaluation e JOIN kpi_facts f ON f.id = e.interaction_id
+         WHERE e.status <> 'draft' AND e.calibration_id IS NULL AND e.score_pct IS NOT NULL) f"""
+    sums = {"evaluations": ("count(*)", "sum"), "score": ("sum(score_pct)", "sum"),
+            "score_sq": ("sum(score_pct ^ 2)", "sum"),
+            "compliant": ("count(*) FILTER (WHERE NOT compliance_failed)", "sum")}
+    groups = rolled(by_day(evaluations, CONTACT_SCOPES, sums), sums)
+    return upsert(groups=groups, values=[
+        ratio("qa_score", "g.score", "g.evaluations", pct=False, interval="mean", squares="g.score_sq"),
+        ratio("qa_compliance_rate", "g.compliant", "g.evaluations", interval="wilson"),
+    ])

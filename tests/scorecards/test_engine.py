@@ -333,3 +333,25 @@ def test_an_excluded_contact_leaves_the_kpis(center):
     InteractionExclusion.objects.update(removed_at=dt.datetime.now(dt.UTC))
     recompute()
     assert value("longest_wait") == 100
+
+
+def test_qa_kpis_from_submitted_evaluations_only(center):
+    from scorecards.models import QaCalibration, QaEvaluation, QaForm, QaFormVersion
+
+    version = QaFormVersion.objects.create(form=QaForm.objects.create(name="Calls"), number=1)
+
+    def evaluation(ext, pct, failed=False, status="submitted", **extra):
+        return QaEvaluation.objects.create(interaction=Interaction.objects.get(external_id=ext), version=version,
+                                           status=status, score_pct=pct, compliance_failed=failed, **extra)
+
+    evaluation("c1", 90)
+    evaluation("c2", 60, failed=True)
+    evaluation("c3", 80, status="acknowledged")
+    evaluation("c7", 10, status="draft")  # not submitted: out
+    calibration = QaCalibration.objects.create(interaction=Interaction.objects.get(external_id="c7"), version=version)
+    evaluation("c7", 20, calibration=calibration)  # measures the reviewer, not the agent: out
+    recompute()
+    assert value("qa_score") == pytest.approx((90 + 60 + 80) / 3)
+    compliance = kpi("qa_compliance_rate")
+    assert (compliance.numerator, compliance.denominator) == (2, 3)
+    assert value("qa_score", scope="agent", key="alice.a") == pytest.approx(75)

@@ -1,0 +1,176 @@
+"""Quality assurance: evaluation forms (versioned), evaluations and their answers, disputes,
+calibration, fair sampling plans, and automated checks with their results.
+
+Imported into scorecards.models (the app's model module). A form in use is never edited in
+place: a change makes a new QaFormVersion, so past evaluations keep the questions they were
+scored on. Scores are computed by scorecards.qa_scoring (pure) and stored on the evaluation.
+"""
+
+from django.db import models
+
+from accounts.models import Team, User
+from interactions.models import Interaction
+
+
+class QaForm(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QaFormVersion(models.Model):
+    form = models.ForeignKey(QaForm, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["form", "-number"]
+        constraints = [models.UniqueConstraint(fields=["form", "number"], name="qa_form_version_key")]
+
+
+class QaSection(models.Model):
+    version = models.ForeignKey(QaFormVersion, on_delete=models.CASCADE, related_name="sections")
+    title = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+
+class QaScale(models.TextChoices):
+    YES_NO = "yes_no", "Yes / no"
+    ONE_TO_FIVE = "one_to_five", "1–5"
+    POINTS = "points", "Points (0 to the question's points)"
+
+
+class QaCompliance(models.TextChoices):
+    NONE = "", "Not a compliance item"
+    AUTO_FAIL = "auto_fail", "Fails the whole evaluation"
+    SECTION_FAIL = "section_fail", "Fails its section"
+
+
+class QaQuestion(models.Model):
+    section = models.ForeignKey(QaSection, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(default=0)
+    scale = models.CharField(max_length=12, choices=QaScale.choices, default=QaScale.YES_NO)
+    points = models.PositiveIntegerField(default=1, help_text="The question's weight: points when fully met.")
+    allow_na = models.BooleanField(default=False)
+    compliance = models.CharField(max_length=12, choices=QaCompliance.choices, blank=True, default="")
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+
+class QaCalibration(models.Model):
+    """Several reviewers score the same contact; the agreed answers are the reference."""
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(QaFormVersion, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    agreed = models.OneToOneField("QaEvaluation", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+
+
+class QaEvaluation(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        SUBMITTED = "submitted"
+        ACKNOWLEDGED = "acknowledged"
+        DISPUTED = "disputed"
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="qa_evaluations")
+    version = models.ForeignKey(QaFormVersion, on_delete=models.PROTECT, related_name="evaluations")
+    reviewer = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # Calibration scores stay out of the KPIs: they measure reviewers, not agents.
+    calibration = models.ForeignKey(QaCalibration, null=True, blank=True, on_delete=models.CASCADE,
+                                    related_name="evaluations")
+    score_pct = models.FloatField(null=True, blank=True)
+    compliance_failed = models.BooleanField(default=False)
+    evaluated_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class QaAnswer(models.Model):
+    evaluation = models.ForeignKey(QaEvaluation, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(QaQuestion, on_delete=models.PROTECT, related_name="+")
+    value = models.SmallIntegerField(null=True, blank=True)  # yes_no 1/0, 1–5, or points
+    not_applicable = models.BooleanField(default=False)
+    comment = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["evaluation", "question"], name="qa_answer_key")]
+
+
+class QaDispute(models.Model):
+    """An agent disputes one answer with a reason; another reviewer decides."""
+
+    class Decision(models.TextChoices):
+        PENDING = ""
+        UPHELD = "upheld", "Upheld: the answer is changed"
+        REJECTED = "rejected", "Rejected: the answer stands"
+
+    answer = models.ForeignKey(QaAnswer, on_delete=models.CASCADE, related_name="disputes")
+    raised_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField()
+    raised_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True, default="")
+    new_value = models.SmallIntegerField(null=True, blank=True)
+    decision_note = models.TextField(blank=True, default="")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+
+class QaSamplingPlan(models.Model):
+    """Fair sampling for one team: this many contacts per agent per week, spread over
+    interaction types, picked at random."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="qa_plan")
+    form = models.ForeignKey(QaForm, on_delete=models.PROTECT, related_name="+")
+    per_agent_per_week = models.PositiveIntegerField(default=4)
+    is_active = models.BooleanField(default=True)
+
+
+class QaCheckRule(models.Model):
+    class Kind(models.TextChoices):
+        REQUIRED_PHRASE = "required_phrase", "Required phrase"
+        FORBIDDEN_PHRASE = "forbidden_phrase", "Forbidden phrase"
+        HOLD_WITHOUT_NOTICE = "hold_notice", "Hold longer than N seconds without a hold notice"
+        TRANSFER_WITHOUT_REASON = "transfer_reason", "Transfer without a stated reason"
+
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    phrase = models.CharField(
+        max_length=300, blank=True, default="",
+        help_text="The phrase (case-insensitive); for hold and transfer rules, the notice or reason.")
+    threshold_seconds = models.PositiveIntegerField(null=True, blank=True)
+    channels = models.CharField(max_length=60, blank=True, default="", help_text="Comma-separated; empty: all.")
+    # the human question this rule mirrors, for agreement and Cohen's kappa
+    question = models.ForeignKey(QaQuestion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class QaCheckResult(models.Model):
+    rule = models.ForeignKey(QaCheckRule, on_delete=models.CASCADE, related_name="results")
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="qa_check_results")
+    passed = models.BooleanField()
+    matched = models.CharField(max_length=300, blank=True, default="")
+    position = models.IntegerField(null=True, blank=True)
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["rule", "interaction"], name="qa_check_result_key")]

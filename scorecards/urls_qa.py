@@ -1,0 +1,3 @@
+"""See scorecards/urls.py."""
+
+urlpatterns: list = []
