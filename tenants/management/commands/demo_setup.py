@@ -12,6 +12,7 @@ from accounts.services import user_create
 from interactions.demo import demo_plan
 from interactions.models import Interaction
 from scorecards.models import KpiRecompute, Target
+from scorecards.qa_demo import qa_demo_create
 from scorecards.targets import target_set
 from surveys.demo import demo_surveys_create
 from surveys.models import SurveyInvitation
@@ -53,15 +54,17 @@ class Command(BaseCommand):
             call_command("demo_data", "--schema", SCHEMA, "--days", str(opts["days"]),
                          "--agents", str(opts["agents"]))
         with tenant_context(tenant):
-            token = demo_surveys_create(personas=demo_plan(agents=opts["agents"]).personas)
-            follow_ups_create_missing()
-            computed = KpiRecompute.objects.filter(finished_at__isnull=False).exists()
-        if not complete or not computed or token:
-            self.stdout.write("Computing the KPIs...")
-            call_command("recompute_kpis", "--schema", SCHEMA, stdout=self.stdout)
-        with tenant_context(tenant):
+            # logins and targets first: the demo's QA reviewer is its admin
             self._logins()
             self._targets(today)
+            personas = demo_plan(agents=opts["agents"]).personas
+            token = demo_surveys_create(personas=personas)
+            follow_ups_create_missing()
+            evaluated = qa_demo_create(personas=personas)
+            computed = KpiRecompute.objects.filter(finished_at__isnull=False).exists()
+        if not complete or not computed or token or evaluated:
+            self.stdout.write("Computing the KPIs...")
+            call_command("recompute_kpis", "--schema", SCHEMA, stdout=self.stdout)
         self.stdout.write("\nDemo logins at http://demo.localhost:8000/")
         for email, password, role in LOGINS:
             self.stdout.write(f"  {role:<8} {email:<26} {password}")
