@@ -1,0 +1,210 @@
+"""QA evaluations: a reviewer scores a contact with a form version; the agent acknowledges
+or disputes one answer; another reviewer decides the dispute. Scores come from
+scorecards.qa_scoring (pure) and are stored on the evaluation for the engine's qa_score and
+qa_compliance_rate; every submit and decision asks for a recompute of the contact's day.
+
+    evaluation = evaluation_start(interaction=contact, version=v, by=mona)
+    evaluation_answers_set(evaluation=evaluation, by=mona, answers={q.pk: AnswerInput(1)})
+    evaluation_submit(evaluation=evaluation, by=mona)
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import Role
+from common.tenancy import current_tenant
+from interactions.selectors import interactions_visible_to
+
+from . import qa_scoring
+from .models import QaAnswer, QaDispute, QaEvaluation, QaFormVersion, QaQuestion
+from .services import kpi_recompute_enqueue
+
+Status = QaEvaluation.Status
+REVIEWERS = (Role.ADMIN, Role.MANAGER)
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    value: int | None = None
+    not_applicable: bool = False
+    comment: str = ""
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+def evaluations_visible_to(*, fetched_by) -> QuerySet[QaEvaluation]:
+    """Admins: all; managers: their teams' agents' contacts; agents: their own, once
+    submitted (a draft is the reviewer's). Calibration scores are never listed here."""
+    rows = (QaEvaluation.objects.filter(calibration__isnull=True)
+            .select_related("interaction__agent", "interaction__queue", "version__form", "reviewer"))
+    role = getattr(fetched_by, "role", None)
+    if role == Role.ADMIN:
+        return rows
+    if role == Role.MANAGER:
+        return rows.filter(interaction__agent__team__managers=fetched_by)
+    if role == Role.AGENT:
+        return rows.filter(interaction__agent__user=fetched_by).exclude(status=Status.DRAFT)
+    return rows.none()
+
+
+def disputes_pending_for(*, fetched_by) -> QuerySet[QaDispute]:
+    """Undecided disputes this reviewer may decide: visible to them, not on their own evaluations."""
+    if getattr(fetched_by, "role", None) not in REVIEWERS:
+        return QaDispute.objects.none()
+    return (QaDispute.objects.filter(decision="", answer__evaluation__in=evaluations_visible_to(fetched_by=fetched_by))
+            .exclude(answer__evaluation__reviewer=fetched_by)
+            .select_related("answer__question", "answer__evaluation__interaction__agent", "raised_by")
+            .order_by("raised_at"))
+
+
+def evaluation_questions(evaluation: QaEvaluation) -> list[QaQuestion]:
+    return list(QaQuestion.objects.filter(section__version=evaluation.version)
+                .select_related("section").order_by("section__position", "section__pk", "position", "pk"))
+
+
+# --- writes --------------------------------------------------------------------------------
+
+def _recompute_day(evaluation: QaEvaluation) -> None:
+    day = timezone.localtime(evaluation.interaction.offered_at, zoneinfo.ZoneInfo(current_tenant().timezone)).date()
+    kpi_recompute_enqueue(since=day, until=day, reason="qa")
+
+
+def _require_reviewer(user, interaction) -> None:
+    if getattr(user, "role", None) not in REVIEWERS or not interactions_visible_to(
+            fetched_by=user).filter(pk=interaction.pk).exists():
+        raise ValidationError("You cannot review this contact.")
+
+
+def _rescore(evaluation: QaEvaluation) -> qa_scoring.Score:
+    questions = evaluation_questions(evaluation)
+    answers = {a.question_id: a for a in evaluation.answers.all()}
+    try:
+        result = qa_scoring.score(
+            [qa_scoring.Question(id=q.pk, section=q.section_id, scale=q.scale, points=q.points,
+                                 allow_na=q.allow_na, compliance=q.compliance) for q in questions],
+            [qa_scoring.Answer(question=a.question_id, value=a.value, not_applicable=a.not_applicable)
+             for a in answers.values()])
+    except qa_scoring.ScoringError as error:
+        texts = {q.pk: q.text for q in questions}
+        missing = [texts[q.pk] for q in questions if q.pk not in answers
+                   or (answers[q.pk].value is None and not answers[q.pk].not_applicable)]
+        if missing:
+            raise ValidationError(f"Answer every question first: {'; '.join(missing)}.") from None
+        raise ValidationError(str(error)) from None
+    evaluation.score_pct, evaluation.compliance_failed = result.pct, result.compliance_failed
+    return result
+
+
+@transaction.atomic
+def evaluation_start(*, interaction, version: QaFormVersion, by) -> QaEvaluation:
+    _require_reviewer(by, interaction)
+    if interaction.agent_id is None:
+        raise ValidationError("This contact has no agent to evaluate.")
+    if not version.form.is_active:
+        raise ValidationError("This form is retired.")
+    return QaEvaluation.objects.create(interaction=interaction, version=version, reviewer=by)
+
+
+@transaction.atomic
+def evaluation_answers_set(*, evaluation: QaEvaluation, by, answers: dict[int, AnswerInput]) -> QaEvaluation:
+    """Save answers of a draft (some may still be empty)."""
+    if evaluation.status != Status.DRAFT or evaluation.reviewer_id != by.pk:
+        raise ValidationError("Only the reviewer changes a draft evaluation.")
+    questions = {q.pk: q for q in evaluation_questions(evaluation)}
+    for question_id, given in answers.items():
+        question = questions.get(question_id)
+        if question is None:
+            raise ValidationError("That question is not on this evaluation's form.")
+        if given.not_applicable and not question.allow_na:
+            raise ValidationError(f"“{question.text}” cannot be answered N/A.")
+        QaAnswer.objects.update_or_create(evaluation=evaluation, question=question, defaults={
+            "value": None if given.not_applicable else given.value,
+            "not_applicable": given.not_applicable, "comment": given.comment.strip()})
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_submit(*, evaluation: QaEvaluation, by) -> QaEvaluation:
+    if evaluation.status != Status.DRAFT or evaluation.reviewer_id != by.pk:
+        raise ValidationError("Only the reviewer submits a draft evaluation.")
+    _rescore(evaluation)
+    evaluation.status, evaluation.evaluated_at = Status.SUBMITTED, timezone.now()
+    evaluation.save(update_fields=["score_pct", "compliance_failed", "status", "evaluated_at"])
+    _recompute_day(evaluation)
+    return evaluation
+
+
+def _require_agent(evaluation: QaEvaluation, by) -> None:
+    agent = evaluation.interaction.agent
+    if agent is None or agent.user_id is None or agent.user_id != by.pk:
+        raise ValidationError("Only the agent of this contact can do that.")
+
+
+@transaction.atomic
+def evaluation_acknowledge(*, evaluation: QaEvaluation, by) -> QaEvaluation:
+    _require_agent(evaluation, by)
+    if evaluation.status != Status.SUBMITTED:
+        raise ValidationError("Only a submitted evaluation without open disputes can be acknowledged.")
+    evaluation.status, evaluation.acknowledged_at = Status.ACKNOWLEDGED, timezone.now()
+    evaluation.save(update_fields=["status", "acknowledged_at"])
+    return evaluation
+
+
+@transaction.atomic
+def dispute_raise(*, answer: QaAnswer, by, reason: str) -> QaDispute:
+    evaluation = QaEvaluation.objects.select_for_update().get(pk=answer.evaluation_id)
+    _require_agent(evaluation, by)
+    if evaluation.status == Status.DRAFT:
+        raise ValidationError("A draft evaluation cannot be disputed.")
+    if not reason.strip():
+        raise ValidationError("Say why you dispute this answer.")
+    if answer.disputes.exists():
+        raise ValidationError("This answer has been disputed already.")
+    evaluation.status = Status.DISPUTED
+    evaluation.save(update_fields=["status"])
+    return QaDispute.objects.create(answer=answer, raised_by=by, reason=reason.strip())
+
+
+@transaction.atomic
+def dispute_decide(*, dispute: QaDispute, by, decision: str, new_value: int | None = None,
+                   note: str = "") -> QaDispute:
+    """Another reviewer decides: upheld changes the answer to ``new_value`` and rescores;
+    rejected keeps it. Either way the decision is recorded on the dispute."""
+    dispute = QaDispute.objects.select_for_update().select_related("answer__question").get(pk=dispute.pk)
+    evaluation = QaEvaluation.objects.select_for_update().select_related("interaction").get(
+        pk=dispute.answer.evaluation_id)
+    _require_reviewer(by, evaluation.interaction)
+    if evaluation.reviewer_id == by.pk:
+        raise ValidationError("A dispute goes to another reviewer, not the one who evaluated.")
+    if dispute.decision:
+        raise ValidationError("This dispute has been decided already.")
+    if decision not in (QaDispute.Decision.UPHELD, QaDispute.Decision.REJECTED):
+        raise ValidationError("Decide: upheld or rejected.")
+    answer = dispute.answer
+    if decision == QaDispute.Decision.UPHELD:
+        if new_value is None:
+            raise ValidationError("An upheld dispute needs the new answer.")
+        try:
+            qa_scoring.earned_points(qa_scoring.Question(id=answer.question_id, section=0, scale=answer.question.scale,
+                                                         points=answer.question.points), new_value)
+        except qa_scoring.ScoringError as error:
+            raise ValidationError(str(error)) from None
+        answer.value, answer.not_applicable = new_value, False
+        answer.save(update_fields=["value", "not_applicable"])
+        _rescore(evaluation)
+    dispute.decision, dispute.decided_by, dispute.decided_at = decision, by, timezone.now()
+    dispute.new_value = new_value if decision == QaDispute.Decision.UPHELD else None
+    dispute.decision_note = note.strip()
+    dispute.save(update_fields=["decision", "decided_by", "decided_at", "new_value", "decision_note"])
+    if not QaDispute.objects.filter(answer__evaluation=evaluation, decision="").exists():
+        evaluation.status = Status.ACKNOWLEDGED if evaluation.acknowledged_at else Status.SUBMITTED
+    evaluation.save(update_fields=["score_pct", "compliance_failed", "status"])
+    _recompute_day(evaluation)
+    return dispute
