@@ -1,0 +1,173 @@
+"""QA evaluation pages: the reviewer's list and evaluation (contact and transcript beside
+the form), the agent's "My evaluations" (acknowledge, dispute one answer) and the reviewers'
+disputes. Reads through qa_evaluations' selectors, writes through its services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from common.access import ADMIN, AGENT, MANAGER, role_required
+from interactions.selectors import interactions_visible_to
+
+from . import qa_evaluations as qa
+from .forms_qa import ContactPickForm, DecisionForm, DisputeForm
+from .models import QaAnswer, QaForm
+from .qa_forms import version_current
+
+
+def scale_choices(question) -> list[tuple[int, str]]:
+    if question.scale == "yes_no":
+        return [(1, "Yes"), (0, "No")]
+    if question.scale == "one_to_five":
+        return [(v, str(v)) for v in range(1, 6)]
+    return [(v, str(v)) for v in range(question.points + 1)]
+
+
+def _fail(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _rows(evaluation):
+    """The questions of the evaluation's version with their answer and choices, by section."""
+    answers = {a.question_id: a for a in evaluation.answers.prefetch_related("disputes__decided_by")}
+    sections: dict[int, dict] = {}
+    for q in qa.evaluation_questions(evaluation):
+        q.choices, q.answer = scale_choices(q), answers.get(q.pk)
+        sections.setdefault(q.section_id, {"title": q.section.title, "questions": []})["questions"].append(q)
+    return list(sections.values())
+
+
+@role_required(ADMIN, MANAGER)
+def evaluation_list(request):
+    return render(request, "scorecards/qa_evaluations.html", {
+        "evaluations": qa.evaluations_visible_to(fetched_by=request.user)[:100],
+        "recent": interactions_visible_to(fetched_by=request.user).filter(agent__isnull=False)
+        .order_by("-offered_at")[:20],
+        "pick": ContactPickForm(),
+    })
+
+
+@role_required(ADMIN, MANAGER)
+def evaluate(request):
+    """GET ?contact=<external id>[&form=<id>]: the contact and a start button; POST starts a draft."""
+    data = request.POST if request.method == "POST" else request.GET
+    contact = get_object_or_404(interactions_visible_to(fetched_by=request.user),
+                                external_id=data.get("contact", "").strip())
+    pick = ContactPickForm({"contact": contact.external_id, "form": data.get("form") or
+                            (QaForm.objects.filter(is_active=True, versions__isnull=False).values_list("pk", flat=True)
+                             .first())})
+    if request.method == "POST" and pick.is_valid():
+        try:
+            evaluation = qa.evaluation_start(interaction=contact, by=request.user,
+                                             version=version_current(pick.cleaned_data["form"]))
+        except ValidationError as error:
+            _fail(request, error)
+        else:
+            return redirect("qa_evaluation", evaluation.pk)
+    return render(request, "scorecards/qa_evaluate.html", {"contact": contact, "pick": pick})
+
+
+def _answers_from(request, evaluation) -> dict[int, qa.AnswerInput]:
+    answers = {}
+    for q in qa.evaluation_questions(evaluation):
+        raw, comment = request.POST.get(f"q{q.pk}", ""), request.POST.get(f"c{q.pk}", "")
+        if raw == "na":
+            answers[q.pk] = qa.AnswerInput(not_applicable=True, comment=comment)
+        else:
+            answers[q.pk] = qa.AnswerInput(value=int(raw) if raw.lstrip("-").isdigit() else None, comment=comment)
+    return answers
+
+
+@role_required(ADMIN, MANAGER, AGENT)
+def evaluation_detail(request, pk):
+    evaluation = get_object_or_404(qa.evaluations_visible_to(fetched_by=request.user), pk=pk)
+    editable = evaluation.status == "draft" and evaluation.reviewer_id == request.user.pk
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        try:
+            answers = _answers_from(request, evaluation)
+            qa.evaluation_answers_set(evaluation=evaluation, by=request.user, answers=answers)
+            if request.POST.get("action") == "submit":
+                qa.evaluation_submit(evaluation=evaluation, by=request.user)
+                messages.success(request, f"Evaluation submitted: {evaluation.score_pct:.1f}%."
+                                 if evaluation.score_pct is not None else "Evaluation submitted.")
+            else:
+                messages.success(request, "Draft saved.")
+        except ValidationError as error:
+            _fail(request, error)
+        return redirect("qa_evaluation", evaluation.pk)
+    agent = evaluation.interaction.agent
+    is_agent = agent is not None and agent.user_id == request.user.pk
+    undisputed = QaAnswer.objects.filter(evaluation=evaluation, disputes__isnull=True).select_related("question")
+    return render(request, "scorecards/qa_evaluation.html", {
+        "evaluation": evaluation, "contact": evaluation.interaction, "sections": _rows(evaluation),
+        "editable": editable, "is_agent": is_agent,
+        "dispute_form": DisputeForm(answers=undisputed) if is_agent and undisputed else None,
+    })
+
+
+@role_required(AGENT)
+@require_POST
+def evaluation_acknowledge(request, pk):
+    evaluation = get_object_or_404(qa.evaluations_visible_to(fetched_by=request.user), pk=pk)
+    try:
+        qa.evaluation_acknowledge(evaluation=evaluation, by=request.user)
+        messages.success(request, "Evaluation acknowledged.")
+    except ValidationError as error:
+        _fail(request, error)
+    return redirect("qa_evaluation", evaluation.pk)
+
+
+@role_required(AGENT)
+@require_POST
+def dispute_raise(request, pk):
+    evaluation = get_object_or_404(qa.evaluations_visible_to(fetched_by=request.user), pk=pk)
+    form = DisputeForm(request.POST, answers=evaluation.answers.select_related("question"))
+    if not form.is_valid():
+        messages.error(request, "Choose a question and say why you dispute it.")
+        return redirect("qa_evaluation", evaluation.pk)
+    try:
+        qa.dispute_raise(answer=evaluation.answers.get(pk=form.cleaned_data["answer"]), by=request.user,
+                         reason=form.cleaned_data["reason"])
+        messages.success(request, "Dispute sent: another reviewer will decide.")
+    except ValidationError as error:
+        _fail(request, error)
+    return redirect("qa_evaluation", evaluation.pk)
+
+
+@role_required(AGENT)
+def my_evaluations(request):
+    return render(request, "scorecards/qa_my_evaluations.html", {
+        "evaluations": qa.evaluations_visible_to(fetched_by=request.user)[:100]})
+
+
+@role_required(ADMIN, MANAGER)
+def dispute_list(request):
+    disputes = list(qa.disputes_pending_for(fetched_by=request.user)[:100])
+    for d in disputes:
+        d.choices = scale_choices(d.answer.question)
+    return render(request, "scorecards/qa_disputes.html", {"disputes": disputes})
+
+
+@role_required(ADMIN, MANAGER)
+@require_POST
+def dispute_decide(request, pk):
+    dispute = get_object_or_404(qa.disputes_pending_for(fetched_by=request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose upheld or rejected.")
+        return redirect("qa_disputes")
+    try:
+        qa.dispute_decide(dispute=dispute, by=request.user, decision=form.cleaned_data["decision"],
+                          new_value=form.cleaned_data["new_value"], note=form.cleaned_data["note"])
+        messages.success(request, f"Dispute {form.cleaned_data['decision']}.")
+    except ValidationError as error:
+        _fail(request, error)
+        return redirect("qa_disputes")
+    return redirect("qa_evaluation", dispute.answer.evaluation_id)
