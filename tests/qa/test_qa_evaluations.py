@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from scorecards.models import QaAnswer, QaDispute
+from scorecards.models import QaAnswer, QaDispute, QaQuestion
 from scorecards.qa_evaluations import (
     dispute_decide,
     dispute_raise,
@@ -136,3 +136,26 @@ def test_pages_show_only_what_is_yours(qa, people, web, tenants):
     beta = web(tenants.beta, people.bea)
     assert beta.get(reverse("qa_evaluation", args=[mine.pk])).status_code == 404
     assert "n1" not in beta.get(reverse("qa_evaluations")).content.decode()
+
+
+def test_reviewer_pages_start_save_and_submit(qa, people, web, tenants, django_assert_max_num_queries):
+    form, _, _ = qa
+    [contact] = contacts(("n3", "alice.a"))
+    mona = web(tenants.alpha, people.mona)
+    page = mona.get(reverse("qa_evaluate") + "?contact=n3")
+    assert page.status_code == 200
+    response = mona.post(reverse("qa_evaluate"), {"contact": "n3", "form": form.form_id})
+    evaluation = contact.qa_evaluations.get()
+    assert response.url == reverse("qa_evaluation", args=[evaluation.pk])
+    questions = {q.text: q.pk for q in QaQuestion.objects.filter(section__version=form)}
+    answers = {f"q{questions[t]}": v for t, v in {**ALL_MET, "Offered a callback": "na"}.items()}
+    mona.post(response.url, {**answers, f"q{questions['Greeting']}": "", "action": "submit"})
+    evaluation.refresh_from_db()
+    assert evaluation.status == "draft"  # greeting missing: the rest is saved as a draft
+    mona.post(response.url, {**answers, f"c{questions['Greeting']}": "Warm", "action": "submit"})
+    evaluation.refresh_from_db()
+    assert (evaluation.status, evaluation.score_pct) == ("submitted", 100.0)
+    assert evaluation.answers.get(question_id=questions["Greeting"]).comment == "Warm"
+    with django_assert_max_num_queries(20):
+        assert "n3" in mona.get(reverse("qa_evaluations")).content.decode()
+    assert web(tenants.alpha, people.max).post(response.url, answers).status_code == 404

@@ -150,3 +150,35 @@ def test_form_structure_is_validated(people):
     qa_form_create(name="Good", structure=[])
     with pytest.raises(ValidationError, match="exists already"):
         qa_form_create(name="good", structure=[])
+
+
+# --- the builder page ---------------------------------------------------------------------
+
+def test_builder_page_adds_sections_and_questions_and_copies_a_version_in_use(form, people, web, tenants):
+    from django.urls import reverse
+
+    admin = web(tenants.alpha, people.ada)
+    url = reverse("qa_form", args=[form.form_id])
+    assert web(tenants.alpha, people.mona).get(url).status_code == 403
+    admin.post(url, {"op": "section", "title": "Closing"})
+    closing = form.sections.get(title="Closing")
+    admin.post(url, {"op": "question", "section": closing.pk, "text": "Summarised the call", "scale": "one_to_five",
+                     "points": 3, "allow_na": "on", "compliance": ""})
+    question = QaQuestion.objects.get(section=closing)
+    assert (question.scale, question.points, question.allow_na, form.form.versions.count()) == ("one_to_five", 3, True, 1)
+
+    [contact] = contacts(("q1", "alice.a"))
+    evaluate(form, contact, people.mona, {**ALL_MET, "Summarised the call": "na"})
+    assert "creates version 2" in admin.get(url).content.decode()
+    response = admin.post(url, {"op": "remove", "question": question.pk}, follow=True)
+    assert "this is version 2: past evaluations keep theirs" in response.content.decode()
+    v2 = version_current(form.form)
+    assert v2.number == 2 and not QaQuestion.objects.filter(section__version=v2, text="Summarised the call").exists()
+    assert QaQuestion.objects.filter(pk=question.pk).exists()
+
+
+def test_forms_page_creates_a_form(people, web, tenants):
+    from django.urls import reverse
+
+    response = web(tenants.alpha, people.ada).post(reverse("qa_forms"), {"name": "Chat quality"}, follow=True)
+    assert response.status_code == 200 and "Chat quality" in response.content.decode()
