@@ -66,3 +66,34 @@ def test_saving_again_replaces_the_reviewers_answers_and_stays_out_of_normal_eva
     mona = {r["reviewer"].email: r for r in calibration_report(calibration)["reviewers"]}["mona@alpha.test"]
     assert mona["score_pct"] == pytest.approx(500 / 6)
     assert not calibration.interaction.qa_evaluations.filter(calibration__isnull=True).exists()
+
+
+def test_calibration_pages(calibration, web, tenants, people):
+    mona = web(tenants.alpha, people.mona)
+    listing = mona.get("/kpis/qa/checks/calibrations/")
+    assert listing.status_code == 200 and list(listing.context["calibrations"]) == [calibration]
+    page = mona.get(f"/kpis/qa/checks/calibrations/{calibration.pk}/")
+    assert page.status_code == 200 and "strict" in page.content.decode()
+    assert "agreed" not in page.context["form"].fields  # only the creator or an admin sets the agreed answers
+    q = list(QaQuestion.objects.filter(section__version=calibration.version).order_by("position"))
+    response = mona.post(f"/kpis/qa/checks/calibrations/{calibration.pk}/",
+                         {f"q{q[0].pk}": "1", f"q{q[1].pk}": "4", f"q{q[2].pk}": "na"})
+    assert response.status_code == 302
+    assert calibration.evaluations.get(reviewer=people.mona).answers.get(question=q[2]).not_applicable
+    # create a calibration for another contact of mona's team
+    other = Interaction.objects.create(external_id="cal2", outcome="answered", offered_at=AT, answered_at=AT,
+                                       agent=people.alice.agent)
+    created = mona.post("/kpis/qa/checks/calibrations/", {"contact": "cal2", "version": calibration.version.pk})
+    assert created.status_code == 302 and QaCalibration.objects.filter(interaction=other).exists()
+
+
+def test_calibration_access(calibration, web, tenants, people):
+    url = f"/kpis/qa/checks/calibrations/{calibration.pk}/"
+    assert web(tenants.alpha, people.alice).get(url).status_code == 403
+    assert web(tenants.alpha, people.alice).get("/kpis/qa/checks/calibrations/").status_code == 403
+    max_ = web(tenants.alpha, people.max)  # alice's contact is not in his team
+    assert max_.get(url).status_code == 404
+    assert list(max_.get("/kpis/qa/checks/calibrations/").context["calibrations"]) == []
+    assert max_.post("/kpis/qa/checks/calibrations/", {"contact": "cal1",
+                                                       "version": calibration.version.pk}).status_code == 200
+    assert web(tenants.beta, people.bea).get(url).status_code == 404

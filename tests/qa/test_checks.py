@@ -131,3 +131,47 @@ def test_agreement_and_kappa_against_a_hand_computed_example(linked):
     assert row["n"] == 10
     assert row["agreement_pct"] == pytest.approx(70.0)
     assert row["kappa"] == pytest.approx(0.4)
+
+
+def test_agreement_page_and_a_contacts_results_page(linked, web, tenants, people):
+    page = web(tenants.alpha, people.ada).get("/kpis/qa/checks/")
+    assert page.status_code == 200
+    row = next(r for r in page.context["agreement"] if r["rule"] == linked)
+    assert (row["n"], round(row["agreement_pct"], 1), round(row["kappa"], 2)) == (10, 70.0, 0.4)
+    assert "0.40" in page.content.decode() and "70.0 %" in page.content.decode()
+    results = web(tenants.alpha, people.ada).get("/kpis/qa/checks/results/?contact=k0")
+    assert results.status_code == 200 and "“recorded”" in results.content.decode()
+    failures = web(tenants.alpha, people.ada).get("/kpis/qa/checks/results/")
+    assert {r.interaction.external_id for r in failures.context["results"]} == {"k5", "k6", "k7", "k8", "k9"}
+
+
+def test_an_admin_creates_edits_and_deactivates_a_rule(people, web, tenants):
+    contact("x1", "Calm down, sir")
+    client = web(tenants.alpha, people.ada)
+    response = client.post("/kpis/qa/checks/", {"name": "No calm down", "kind": "forbidden_phrase",
+                                                 "phrase": "calm down", "channels": "", "is_active": "on"})
+    assert response.status_code == 302
+    rule = QaCheckRule.objects.get(name="No calm down")
+    assert (result(rule, Interaction.objects.get(external_id="x1")).matched) == "Calm down"
+    bad = client.post("/kpis/qa/checks/", {"name": "Hold", "kind": "hold_notice", "phrase": "hold"})
+    assert bad.status_code == 200 and "threshold_seconds" in bad.context["form"].errors
+    client.post(f"/kpis/qa/checks/rules/{rule.pk}/", {"name": "No calm down", "kind": "forbidden_phrase",
+                                                      "phrase": "calm down", "channels": ""})
+    rule.refresh_from_db()
+    assert not rule.is_active
+
+
+def test_access(people, web, tenants):
+    contact("north1", "hello", agent=people.alice.agent)
+    contact("south1", "hello", agent=people.bob.agent)
+    rule = QaCheckRule.objects.create(name="r", kind="required_phrase", phrase="hello")
+    for url in ("/kpis/qa/checks/", f"/kpis/qa/checks/rules/{rule.pk}/", "/kpis/qa/checks/results/"):
+        assert web(tenants.alpha, people.alice).get(url).status_code == 403
+    mona = web(tenants.alpha, people.mona)
+    assert mona.get("/kpis/qa/checks/").status_code == 200
+    assert mona.get(f"/kpis/qa/checks/rules/{rule.pk}/").status_code == 403  # admins write rules
+    assert mona.get("/kpis/qa/checks/results/?contact=north1").status_code == 200
+    assert mona.get("/kpis/qa/checks/results/?contact=south1").status_code == 404
+    beta = web(tenants.beta, people.bea)
+    assert beta.get(f"/kpis/qa/checks/rules/{rule.pk}/").status_code == 404
+    assert beta.get("/kpis/qa/checks/results/?contact=north1").status_code == 404

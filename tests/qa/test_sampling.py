@@ -110,3 +110,31 @@ def test_no_plan_or_inactive_plan_samples_nothing(month):
     QaSamplingPlan.objects.update(is_active=False)
     assert qa_sample_week(team=month["north"], week_start=WEEKS[0]) == []
     assert qa_sample_week(team=month["north"].__class__.objects.get(name="South"), week_start=WEEKS[0]) == []
+
+
+def test_sampling_page_plans_and_the_weeks_sample(month, web, tenants, people):
+    mona = web(tenants.alpha, people.mona)
+    url = f"/kpis/qa/checks/sampling/?team={people.north.pk}&week=2026-03-04"  # a Wednesday: its Monday
+    assert mona.post(url, {"sample": "1"}).status_code == 302
+    page = mona.get(url)
+    assert page.status_code == 200 and page.context["week"] == WEEKS[0]
+    assert len(page.context["sample"]) == 14
+    form = QaForm.objects.get()
+    assert mona.post(url, {"form": form.pk, "per_agent_per_week": 6, "is_active": "on"}).status_code == 302
+    assert QaSamplingPlan.objects.get(team=people.north).per_agent_per_week == 6
+    # max manages South only; he may set its plan
+    max_ = web(tenants.alpha, people.max)
+    assert max_.get(url).status_code == 404
+    assert [t.name for t, _ in max_.get("/kpis/qa/checks/sampling/").context["teams"]] == ["South"]
+    south = f"/kpis/qa/checks/sampling/?team={people.south.pk}"
+    assert max_.post(south, {"form": form.pk, "per_agent_per_week": 2, "is_active": "on"}).status_code == 302
+    assert QaSamplingPlan.objects.get(team=people.south).per_agent_per_week == 2
+
+
+def test_sampling_page_access(month, web, tenants, people):
+    assert web(tenants.alpha, people.alice).get("/kpis/qa/checks/sampling/").status_code == 403
+    assert web(tenants.alpha, people.ada).get("/kpis/qa/checks/sampling/").status_code == 200
+    beta = web(tenants.beta, people.bea).get(f"/kpis/qa/checks/sampling/?team={people.north.pk}")
+    assert beta.status_code in (200, 404)
+    if beta.status_code == 200:  # beta's own team with the same pk, never alpha's sample
+        assert list(beta.context["sample"]) == []

@@ -1,0 +1,199 @@
+"""QA pages: automated check rules with their agreement with reviewers, a contact's check
+results, fair-sampling plans and samples, calibrations. Thin: forms validate, the qa_*
+modules compute. Managers see their own teams only; "not yours" is a 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.db import connection
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.models import Team
+from common.access import ADMIN, MANAGER, role_required
+from interactions.models import Interaction
+
+from .qa_calibration import calibration_evaluation_save, calibration_report, version_questions
+from .qa_checks import agreement_table, qa_checks_run
+from .qa_models import QaCalibration, QaCheckResult, QaCheckRule, QaFormVersion, QaQuestion, QaSamplingPlan
+from .qa_sampling import qa_sample_week, week_sample
+
+
+def visible_teams(user):
+    return Team.objects.all() if user.role == ADMIN else user.managed_teams.all()
+
+
+def visible_contacts(user):
+    return Interaction.objects.all() if user.role == ADMIN else Interaction.objects.filter(
+        agent__team__in=visible_teams(user))
+
+
+class RuleForm(forms.ModelForm):
+    class Meta:
+        model = QaCheckRule
+        fields = ["name", "kind", "phrase", "threshold_seconds", "channels", "question", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].queryset = (QaQuestion.objects.filter(scale="yes_no")
+                                            .select_related("section__version__form"))
+        self.fields["question"].label_from_instance = (
+            lambda q: f"{q.section.version.form.name} v{q.section.version.number}: {q.text}")
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == QaCheckRule.Kind.HOLD_WITHOUT_NOTICE and data.get("threshold_seconds") is None:
+            self.add_error("threshold_seconds", "A hold rule needs the number of seconds.")
+        if kind and not (data.get("phrase") or "").strip():
+            self.add_error("phrase", "Every rule needs its phrase (the notice or reason for hold and transfer).")
+        return data
+
+
+@role_required(ADMIN, MANAGER)
+def check_rules(request):
+    form = RuleForm(request.POST or None) if request.user.role == ADMIN else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        rule = form.save()
+        totals = qa_checks_run(rules=[rule])
+        messages.success(request, f"Rule “{rule.name}” created and run on {totals['checked']} contacts.")
+        return redirect("qa_checks")
+    rules = QaCheckRule.objects.select_related("question").order_by("-is_active", "name", "pk")
+    return render(request, "scorecards/qa_checks.html", {
+        "rules": rules, "form": form, "agreement": agreement_table()})
+
+
+@role_required(ADMIN)
+def check_rule(request, pk: int):
+    rule = get_object_or_404(QaCheckRule, pk=pk)
+    form = RuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        rule = form.save()
+        if rule.is_active:
+            qa_checks_run(rules=[rule])
+        messages.success(request, f"Rule “{rule.name}” saved.")
+        return redirect("qa_checks")
+    return render(request, "scorecards/qa_check_rule.html", {"rule": rule, "form": form})
+
+
+@role_required(ADMIN, MANAGER)
+def check_results(request):
+    """One contact's results (?contact=<external id>), or the latest failures."""
+    contacts = visible_contacts(request.user)
+    external_id = request.GET.get("contact", "").strip()
+    contact = get_object_or_404(contacts, external_id=external_id) if external_id else None
+    results = QaCheckResult.objects.filter(interaction__in=contacts).select_related("rule", "interaction__agent")
+    if contact is not None:
+        results = results.filter(interaction=contact).order_by("rule__name")
+    else:
+        results = results.filter(passed=False).order_by("-interaction__offered_at", "rule__name")[:200]
+    return render(request, "scorecards/qa_check_results.html", {"contact": contact, "results": results})
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = QaSamplingPlan
+        fields = ["form", "per_agent_per_week", "is_active"]
+
+
+def _monday(value: str | None) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        day = None
+    day = day or dt.datetime.now(connection.tenant.tz).date()
+    return day - dt.timedelta(days=day.weekday())
+
+
+@role_required(ADMIN, MANAGER)
+def sampling(request):
+    teams = visible_teams(request.user).order_by("name")
+    team = get_object_or_404(teams, pk=request.GET["team"]) if request.GET.get("team") else teams.first()
+    week = _monday(request.GET.get("week"))
+    plan = QaSamplingPlan.objects.filter(team=team).first() if team else None
+    form = PlanForm(request.POST or None, instance=plan) if team else None
+    if request.method == "POST" and team is not None:
+        back = f"{request.path}?team={team.pk}&week={week}"
+        if "sample" in request.POST:
+            picked = qa_sample_week(team=team, week_start=week)
+            messages.success(request, f"{len(picked)} contacts newly sampled for the week of {week}.")
+            return redirect(back)
+        if form.is_valid():
+            form.instance.team = team
+            form.save()
+            messages.success(request, f"Sampling plan of {team} saved.")
+            return redirect(back)
+    plans = {p.team_id: p for p in QaSamplingPlan.objects.filter(team__in=teams).select_related("form")}
+    return render(request, "scorecards/qa_sampling.html", {
+        "teams": [(t, plans.get(t.pk)) for t in teams], "team": team, "week": week, "form": form,
+        "previous_week": week - dt.timedelta(days=7), "next_week": week + dt.timedelta(days=7),
+        "sample": week_sample(team=team, week_start=week) if team else []})
+
+
+class CalibrationForm(forms.Form):
+    contact = forms.CharField(label="Contact (external id)")
+    version = forms.ModelChoiceField(QaFormVersion.objects.select_related("form").order_by("form__name", "-number"))
+
+    def __init__(self, *args, contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contacts = contacts
+        self.fields["version"].label_from_instance = lambda v: f"{v.form.name} v{v.number}"
+
+    def clean_contact(self):
+        contact = self.contacts.filter(external_id=self.cleaned_data["contact"].strip()).first()
+        if contact is None:
+            raise forms.ValidationError("No contact of yours has this id.")
+        return contact
+
+
+@role_required(ADMIN, MANAGER)
+def calibrations(request):
+    contacts = visible_contacts(request.user)
+    form = CalibrationForm(request.POST or None, contacts=contacts)
+    if request.method == "POST" and form.is_valid():
+        cal = QaCalibration.objects.create(interaction=form.cleaned_data["contact"],
+                                           version=form.cleaned_data["version"], created_by=request.user)
+        return redirect("qa_calibration", pk=cal.pk)
+    rows = (QaCalibration.objects.filter(interaction__in=contacts)
+            .select_related("interaction__agent", "version__form", "created_by").order_by("-created_at"))
+    return render(request, "scorecards/qa_calibrations.html", {"calibrations": rows, "form": form})
+
+
+def answers_form(questions, data=None, *, may_agree: bool):
+    """A form with one choice per question (value, or "na" where N/A is allowed)."""
+    form = forms.Form(data)
+    for q in questions:
+        if q.scale == "yes_no":
+            choices = [("1", "Yes"), ("0", "No")]
+        elif q.scale == "one_to_five":
+            choices = [(str(v), str(v)) for v in range(1, 6)]
+        else:
+            choices = [(str(v), str(v)) for v in range(q.points + 1)]
+        if q.allow_na:
+            choices.append(("na", "N/A"))
+        form.fields[f"q{q.pk}"] = forms.ChoiceField(label=q.text, choices=choices, widget=forms.RadioSelect)
+    if may_agree:
+        form.fields["agreed"] = forms.BooleanField(required=False, label="These are the agreed answers")
+    return form
+
+
+@role_required(ADMIN, MANAGER)
+def calibration(request, pk: int):
+    cal = get_object_or_404(QaCalibration.objects.select_related("interaction__agent", "version__form", "agreed"),
+                            pk=pk, interaction__in=visible_contacts(request.user))
+    questions = version_questions(cal.version)
+    may_agree = request.user.role == ADMIN or cal.created_by_id == request.user.pk
+    form = answers_form(questions, request.POST or None, may_agree=may_agree)
+    if request.method == "POST" and form.is_valid():
+        answers = {}
+        for q in questions:
+            raw = form.cleaned_data[f"q{q.pk}"]
+            answers[q.pk] = (None, True, "") if raw == "na" else (int(raw), False, "")
+        calibration_evaluation_save(calibration=cal, reviewer=request.user, answers=answers,
+                                    agreed=bool(form.cleaned_data.get("agreed")))
+        messages.success(request, "Your answers are saved.")
+        return redirect("qa_calibration", pk=cal.pk)
+    return render(request, "scorecards/qa_calibration.html", {
+        "report": calibration_report(cal), "calibration": cal, "form": form})
