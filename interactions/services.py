@@ -163,8 +163,10 @@ def import_run_execute(*, run: ImportRun, stream: BinaryIO, recompute: str = "as
 
 def _after_import(*, started_at, mode: str) -> None:
     """What new rows set in motion: KPIs of the periods they touched, follow-ups for low
-    survey scores, and survey invitations for newly handled contacts."""
+    survey scores, survey invitations for newly handled contacts, automated QA checks."""
+    from scorecards.qa_checks import qa_checks_run
     from scorecards.services import kpi_recompute_after_import
+    from scorecards.tasks_qa import qa_checks_task
     from surveys.services import follow_ups_create_missing, invitations_sample
     from surveys.tasks import invitations_sample_task
 
@@ -174,10 +176,15 @@ def _after_import(*, started_at, mode: str) -> None:
     follow_ups_create_missing(since=since)
     if mode == "async":
         schema = connection.schema_name
-        transaction.on_commit(lambda: invitations_sample_task.apply_async(
-            args=[since.isoformat()], headers={"_schema_name": schema}))
+
+        def enqueue() -> None:
+            for task in (invitations_sample_task, qa_checks_task):
+                task.apply_async(args=[since.isoformat()], headers={"_schema_name": schema})
+
+        transaction.on_commit(enqueue)
     else:
         invitations_sample(since=since)
+        qa_checks_run(since=since)
 
 
 def import_upload_store(*, run: ImportRun, upload) -> Path:

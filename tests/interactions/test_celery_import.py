@@ -6,6 +6,7 @@ committed: this module creates two tenants of its own and drops their schemas af
 
 import threading
 import time
+import uuid
 
 import pytest
 from celery.signals import task_postrun
@@ -82,14 +83,18 @@ def test_a_task_sent_for_one_tenant_cannot_touch_another(two_tenants, worker, dj
             ImportRun.objects.filter(pk=blue_run.pk).delete()
     done = threading.Event()
     states = {}
+    expected = {}
 
     def finished(task_id=None, state=None, **kwargs):
         states[task_id] = state
-        done.set()
+        if task_id == expected.get("id"):  # other tests' tasks may run on this worker too
+            done.set()
 
     task_postrun.connect(finished, weak=False)
     try:
-        result = import_run_task.apply_async(args=[blue_run.pk],
+        task_id = f"red-reads-blue-{uuid.uuid4()}"
+        expected["id"] = task_id
+        result = import_run_task.apply_async(args=[blue_run.pk], task_id=task_id,
                                              headers={"_schema_name": "celery_red"})
         assert done.wait(30), "the worker never ran the task"
     finally:

@@ -12,6 +12,7 @@ from accounts.services import user_create
 from interactions.demo import demo_plan
 from interactions.models import Interaction
 from scorecards.models import KpiRecompute, Target
+from scorecards.qa_checks import qa_checks_run
 from scorecards.qa_demo import qa_demo_create
 from scorecards.targets import target_set
 from surveys.demo import demo_surveys_create
@@ -61,6 +62,8 @@ class Command(BaseCommand):
             token = demo_surveys_create(personas=personas)
             follow_ups_create_missing()
             evaluated = qa_demo_create(personas=personas)
+            if evaluated:
+                qa_checks_run()
             computed = KpiRecompute.objects.filter(finished_at__isnull=False).exists()
         if not complete or not computed or token or evaluated:
             self.stdout.write("Computing the KPIs...")
