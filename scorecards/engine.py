@@ -96,7 +96,9 @@ def recompute(*, since: dt.date | None = None, until: dt.date | None = None,
                 # here because coaching builds on scorecards, not the other way round.
                 from coaching.signals import signals_recompute
 
+                began_signals = time.monotonic()
                 signals_recompute(since=rng.lo_day, until=rng.hi_day - dt.timedelta(days=1))
+                logger.info("kpi engine: %.2fs signals", time.monotonic() - began_signals)
     KpiRecompute.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(), snapshots=written, seconds=time.monotonic() - began)
     return written
