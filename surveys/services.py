@@ -77,9 +77,14 @@ def _sample_one(survey: Survey, since: dt.datetime) -> int:
             SELECT i.id, i.channel, q.name, i.customer_id, i.offered_at, {_BUCKET_SQL}
               FROM interactions_interaction i LEFT JOIN interactions_queue q ON q.id = i.queue_id
              WHERE i.updated_at >= %s AND i.outcome = %s
+               -- only contacts recent enough to ask about: a back-fill of last year's
+               -- contacts must not survey their customers now
+               AND i.offered_at >= %s
                AND NOT EXISTS (SELECT 1 FROM surveys_surveyinvitation v
                                 WHERE v.interaction_id = i.id AND v.survey_id = %s)
-             ORDER BY i.offered_at, i.id""", [survey.pk, since, Outcome.ANSWERED, survey.pk])
+             ORDER BY i.offered_at, i.id""",
+                    [survey.pk, since, Outcome.ANSWERED, timezone.now() - dt.timedelta(days=survey.link_valid_days),
+                     survey.pk])
         rows = [r for r in cur.fetchall() if r[5] < _sample_pct(survey, r[1], r[2]) * 100]
     if not rows:
         return 0

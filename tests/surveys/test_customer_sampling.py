@@ -83,3 +83,12 @@ def test_inactive_surveys_do_not_sample_and_the_task_runs_in_the_current_schema(
     assert invitations_sample_task.run(since.isoformat()) == 0
     survey("ces", sample_pct=100)
     assert invitations_sample_task.run(since.isoformat()) == 1
+
+
+def test_a_back_fill_of_old_contacts_invites_nobody(alpha):
+    since = timezone.now() - dt.timedelta(minutes=1)
+    survey("csat", sample_pct=100, cooldown_days=0, link_valid_days=7)
+    contact("old", offered=timezone.now() - dt.timedelta(days=30))  # imported now, offered a month ago
+    contact("recent", offered=timezone.now() - dt.timedelta(days=2))
+    assert invitations_sample(since=since) == 1
+    assert SurveyInvitation.objects.get().interaction.external_id == "recent"
