@@ -13,6 +13,7 @@ from collections import defaultdict
 from django.db import connection, transaction
 
 from accounts.models import Team
+from common.tenancy import current_tenant
 from interactions.models import Interaction, Outcome
 
 from .qa_models import QaEvaluation, QaFormVersion, QaSamplingPlan
@@ -20,7 +21,7 @@ from .qa_models import QaEvaluation, QaFormVersion, QaSamplingPlan
 
 def week_bounds(week_start: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The tenant-local week [Monday 00:00, next Monday 00:00) as aware datetimes."""
-    tz = connection.tenant.tz
+    tz = current_tenant().tz
     start = dt.datetime.combine(week_start, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(week_start + dt.timedelta(days=7), dt.time.min, tzinfo=tz)
     return start, end

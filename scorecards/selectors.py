@@ -3,7 +3,7 @@
 Admins and API keys read every snapshot. Managers read their teams and their teams'
 agents, plus the groups that describe no person (queue, interaction type, channel, tenant).
 Agents read their own agent rows only; their pages show teammates as an unnamed distribution
-through ``team_distribution``.
+(selectors_scorecards.team_distributions).
 """
 
 from __future__ import annotations
@@ -62,11 +62,3 @@ def report_row(snapshot: KpiSnapshot) -> dict:
     row = {field: getattr(snapshot, field) for field in REPORT_FIELDS}
     row["period_start"] = snapshot.period_start.isoformat()
     return row
-
-
-def team_distribution(*, kpi: str, team: Team, period: str, period_start: dt.date) -> list[float]:
-    """The values of one team's agents with enough data, sorted, without names (agent pages)."""
-    logins = Agent.objects.filter(team=team).values("acd_login")
-    return sorted(KpiSnapshot.objects.filter(
-        kpi=kpi, scope="agent", key__in=logins, period=period, period_start=period_start,
-        insufficient_data=False, value__isnull=False).values_list("value", flat=True))

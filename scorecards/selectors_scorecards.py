@@ -94,8 +94,8 @@ def weekly_trend(*, fetched_by, scope: str, key: str, kpi: str, last_week: dt.da
 
 def team_distributions(*, team: Team, kpis: list[str], period: str,
                        start: dt.date) -> dict[str, list[float]]:
-    """``selectors.team_distribution`` for many KPIs in one query: per KPI, the sorted values
-    of the team's agents with enough data, without names."""
+    """For many KPIs in one query: per KPI, the sorted values of the team's agents with
+    enough data, without names (agent pages)."""
     logins = Agent.objects.filter(team=team).values("acd_login")
     values: dict[str, list[float]] = defaultdict(list)
     rows = KpiSnapshot.objects.filter(

@@ -11,11 +11,12 @@ import math
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Agent, Team, User
+from common.tenancy import current_tenant
 from interactions.models import InteractionType, Queue
 from tenants.models import Tenant
 
@@ -226,7 +227,7 @@ def target_changes_list(*, target: Target | None = None) -> QuerySet[TargetChang
 
 
 def tenant_today(tenant: Tenant | None = None) -> dt.date:
-    tenant = tenant or connection.tenant
+    tenant = tenant or current_tenant()
     return timezone.localdate(timezone=tenant.tz)
 
 
@@ -235,7 +236,7 @@ def realism_check(*, kpi: str, green: float, amber: float, direction: str, team:
     """Share of agents (n ≥ min_sample) whose weekly value was green, in each of the last
     ``weeks`` complete weeks (Monday starts, tenant time), oldest first. ``amber`` does not
     change "met": it is accepted so callers pass a whole target."""
-    tenant = connection.tenant
+    tenant = current_tenant()
     today = today or tenant_today(tenant)
     this_monday = today - dt.timedelta(days=today.weekday())
     starts = [this_monday - dt.timedelta(weeks=back) for back in range(weeks, 0, -1)]

@@ -23,7 +23,6 @@ from interactions.services import import_stream
 from scorecards.engine import recompute
 from scorecards.formatting import format_interval, format_value
 from scorecards.models import KpiSnapshot, Target
-from scorecards.selectors import team_distribution
 from scorecards.selectors_scorecards import team_distributions
 from scorecards.targets import target_set
 
@@ -273,11 +272,15 @@ def test_a_distribution_of_fewer_than_three_agents_is_not_shown(tenants, people,
     assert "Too few teammates with enough data" in card(html, "fcr") and "60.0" not in html
 
 
-def test_the_batched_distribution_matches_team_distribution(tenants, people):
+def test_the_team_distribution_is_sorted_values_of_agents_with_enough_data(tenants, people):
     snapshot("fcr", 72.0, scope="agent", key="alice.a")
-    teammates(people.north, 60.0, 90.0)
+    snapshot("fcr", 10.0, scope="agent", key="bob.b")  # South: not in North's distribution
+    teammates(people.north, 90.0, 60.0)
+    snapshot("fcr", 5.0, scope="agent", key="alice.a", start=WEEK - dt.timedelta(weeks=1))  # another week
+    Agent.objects.create(acd_login="newbie", team=people.north)
+    snapshot("fcr", 1.0, scope="agent", key="newbie", insufficient=True)  # too few contacts
     batched = team_distributions(team=people.north, kpis=["fcr", "csat"], period="week", start=WEEK)
-    assert batched == {"fcr": team_distribution(kpi="fcr", team=people.north, period="week", period_start=WEEK)}
+    assert batched == {"fcr": [60.0, 72.0, 90.0]}
 
 
 def test_agent_pages_are_only_for_oneself_and_ones_managers(tenants, people, web):
