@@ -36,18 +36,29 @@ NOT_EXCLUDED = ("NOT EXISTS (SELECT 1 FROM coaching_interactionexclusion x "
 WEEK = "date_trunc('week', i.offered_at AT TIME ZONE %(tz)s)::date"
 QUARTER = "date_trunc('quarter', i.offered_at AT TIME ZONE %(tz)s)::date"
 
-# Expected handle seconds per type and quarter: configured, else the quarter's median.
-EXPECTED = f"""
-expected AS (
-    SELECT it.id AS itype_id, it.name, {QUARTER} AS quarter,
-           coalesce(it.expected_handle_seconds,
-                    percentile_cont(0.5) WITHIN GROUP (ORDER BY i.handle_seconds)) AS seconds
-      FROM interactions_interaction i
-      JOIN interactions_interactiontype it ON it.id = i.interaction_type_id
-     WHERE i.outcome = 'answered' AND i.offered_at >= %(quarter_lo)s AND i.offered_at < %(quarter_hi)s
-     GROUP BY it.id, it.name, it.expected_handle_seconds, 3)"""
-
-EXPECTED_SQL = f"WITH {EXPECTED} SELECT name, quarter, seconds FROM expected"
+# Expected handle seconds per type and quarter (of the types with answered contacts in it):
+# configured, else the quarter's median. Only unconfigured types need the median's sort.
+EXPECTED_SQL = f"""
+SELECT it.id, it.name, q::date, it.expected_handle_seconds::float8
+  FROM interactions_interactiontype it
+ CROSS JOIN generate_series((%(quarter_lo)s AT TIME ZONE %(tz)s)::date::timestamp,
+                            (%(quarter_hi)s AT TIME ZONE %(tz)s)::date::timestamp - interval '1 day',
+                            interval '3 months') q
+ -- LIMIT 1 keeps this a probe of the offered_at index (an EXISTS becomes a hash semi join
+ -- over every interaction)
+ CROSS JOIN LATERAL (
+       SELECT 1 FROM interactions_interaction i
+        WHERE i.interaction_type_id = it.id AND i.outcome = 'answered'
+          AND i.offered_at >= q AT TIME ZONE %(tz)s AND i.offered_at < (q + interval '3 months') AT TIME ZONE %(tz)s
+        LIMIT 1) used
+ WHERE it.expected_handle_seconds IS NOT NULL
+UNION ALL
+SELECT it.id, it.name, {QUARTER}, percentile_cont(0.5) WITHIN GROUP (ORDER BY i.handle_seconds)
+  FROM interactions_interaction i
+  JOIN interactions_interactiontype it ON it.id = i.interaction_type_id
+ WHERE it.expected_handle_seconds IS NULL AND i.outcome = 'answered'
+   AND i.offered_at >= %(quarter_lo)s AND i.offered_at < %(quarter_hi)s
+ GROUP BY it.id, it.name, 3"""
 
 HANDLE_BY_TYPE_SQL = f"""
 SELECT i.agent_id, {WEEK} AS week, it.name, sum(i.handle_seconds), count(*)
@@ -58,8 +69,10 @@ SELECT i.agent_id, {WEEK} AS week, it.name, sum(i.handle_seconds), count(*)
  GROUP BY 1, 2, 3"""
 
 RECOVERY_SQL = f"""
-WITH {EXPECTED},
-long AS (
+WITH expected AS (
+    SELECT * FROM unnest(%(expected_ids)s::int[], %(expected_quarters)s::date[], %(expected_seconds)s::float8[])
+        AS e(itype_id, quarter, seconds)
+), long AS (
     SELECT i.agent_id, {WEEK} AS week,
            coalesce(i.ended_at, i.answered_at + make_interval(secs => i.talk_seconds + i.hold_seconds))
              + make_interval(secs => i.acw_seconds) AS done
@@ -126,9 +139,12 @@ def signals_recompute(*, since: dt.date | None, until: dt.date | None) -> int:
     }
     agents = {a.acd_login: a for a in Agent.objects.only("id", "acd_login", "team_id")}
     by_id = {a.id: a for a in agents.values()}
+    expected = _sql(EXPECTED_SQL, params)  # (type id, name, quarter, seconds)
+    params.update(expected_ids=[e[0] for e in expected], expected_quarters=[e[2] for e in expected],
+                  expected_seconds=[e[3] for e in expected])
     found: dict[tuple[str, int, dt.date], dict] = {}
     for (kind, agent_id, week), facts in [*_rushing(weeks, agents, tenant.min_sample),
-                                          *_complexity(params, by_id, tenant.min_sample),
+                                          *_complexity(params, expected, by_id, tenant.min_sample),
                                           *_burnout(weeks, params, agents, tz)]:
         if week in weeks:
             found[(kind, agent_id, week)] = facts
@@ -169,9 +185,9 @@ def _rushing(weeks, agents, min_sample):
                 yield (SignalKind.RUSHING, agents[key].id, week), facts
 
 
-def _complexity(params, by_id, min_sample):
+def _complexity(params, expected_rows, by_id, min_sample):
     expected: dict[dt.date, dict[str, float]] = defaultdict(dict)
-    for name, quarter, seconds in _sql(EXPECTED_SQL, params):
+    for _id, name, quarter, seconds in expected_rows:
         expected[quarter][name] = seconds
     handle: dict[tuple[int, dt.date], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     contacts: dict[tuple[int, dt.date], int] = defaultdict(int)

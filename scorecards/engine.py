@@ -5,14 +5,18 @@ transaction-scoped advisory lock for the tenant, so two recomputes of one tenant
 import's and the nightly one, or two workers) run one after the other and never write
 half-results or duplicates; snapshots are upserted on their unique key anyway.
 
-The range [since, until] is widened to whole weeks and months, every snapshot of the
-periods it covers is replaced, and the SQL in scorecards/queries.py does the work.
+The engine keeps day-level sums between runs (scorecards.families, models_daysums). A run
+recomputes the days [since, until] from the interactions, replaces their stored sums, and
+rolls every week and month that overlaps them up again from the stored days; it writes
+those days, weeks and months. A full run (no dates, or no full run recorded yet) rebuilds
+every stored sum. The SQL is in scorecards/queries.py and queries_cases.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import time
 import zoneinfo
 from dataclasses import dataclass
@@ -22,7 +26,7 @@ from django.utils import timezone
 
 from common.tenancy import current_tenant
 
-from . import queries
+from . import queries, queries_cases
 from .models import KpiRecompute
 
 logger = logging.getLogger(__name__)
@@ -72,51 +76,61 @@ def _lock(cur) -> None:
 
 
 def recompute(*, since: dt.date | None = None, until: dt.date | None = None,
-              reason: str = "manual") -> int:
-    """Recompute every KPI of the current tenant for the periods around [since, until].
+              reason: str = "manual", changed_since: dt.datetime | None = None) -> int:
+    """Recompute every KPI of the current tenant for the days [since, until] and the weeks and
+    months around them. With no dates, everything the tenant has (a full run).
 
-    With no dates, everything the tenant has. Returns the number of snapshots written.
-    """
+    ``changed_since``: every contact changed since then lies in [since, until] (an import's
+    start), so only their cases need rebuilding, not every case of those days.
+    Returns the number of snapshots written."""
     tenant = current_tenant()
     tz = zoneinfo.ZoneInfo(tenant.timezone)
     began = time.monotonic()
-    run = KpiRecompute.objects.create(reason=reason, since=since, until=until)
+    # Until a full run has built the stored sums, a partial run would roll up missing days.
+    full = (since is None and until is None) or not KpiRecompute.objects.filter(
+        full=True, finished_at__isnull=False).exists()
+    run = KpiRecompute.objects.create(reason=reason, since=since, until=until, full=full)
     written = 0
     with transaction.atomic():
         with connection.cursor() as cur:
             _lock(cur)
-        span = _data_span(tz)
+        # A partial run with both dates needs no data span (a scan of every activity row).
+        span = _data_span(tz) if full or since is None or until is None else (since, until)
         if span is not None:
-            since = since or span[0]
-            until = until or span[1]
+            since, until = (span if full else (since or span[0], until or span[1]))
             if since <= until:
-                rng = Range.around(since, until)
-                written = _recompute_range(rng, tenant, tz)
+                written = _recompute_range(since, until, tenant, tz, full=full, changed_since=changed_since)
                 # Inside the transaction: signals read the snapshots just written. Imported
                 # here because coaching builds on scorecards, not the other way round.
                 from coaching.signals import signals_recompute
 
                 began_signals = time.monotonic()
-                signals_recompute(since=rng.lo_day, until=rng.hi_day - dt.timedelta(days=1))
+                signals_recompute(since=since, until=until)
                 logger.info("kpi engine: %.2fs signals", time.monotonic() - began_signals)
     KpiRecompute.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(), snapshots=written, seconds=time.monotonic() - began)
     return written
 
 
-def _params(rng: Range, tenant, tz: zoneinfo.ZoneInfo) -> dict:
-    quarter_hi = _quarter_start(rng.hi_day - dt.timedelta(days=1))
-    quarter_hi = (quarter_hi + dt.timedelta(days=95)).replace(day=1)
+def _params(since: dt.date, until: dt.date, tenant, tz: zoneinfo.ZoneInfo) -> dict:
+    rng = Range.around(since, until)
+    quarter_hi = (_quarter_start(until) + dt.timedelta(days=95)).replace(day=1)
     return {
         "tz": tz.key,
-        "lo": _local_midnight(rng.lo_day, tz),
-        "hi": _local_midnight(rng.hi_day, tz),
+        # the changed days
+        "ch_lo": since,
+        "ch_hi": until + dt.timedelta(days=1),
+        "lo": _local_midnight(since, tz),
+        "hi": _local_midnight(until + dt.timedelta(days=1), tz),
+        # the weeks and months around them
         "lo_day": rng.lo_day,
         "hi_day": rng.hi_day,
-        "quarter_lo": _local_midnight(_quarter_start(rng.lo_day), tz),
+        "roll_lo": _local_midnight(rng.lo_day, tz),
+        "roll_hi": _local_midnight(rng.hi_day, tz),
+        "quarter_lo": _local_midnight(_quarter_start(since), tz),
         "quarter_hi": _local_midnight(quarter_hi, tz),
         "window_days": tenant.repeat_window_days,
-        "lookback_days": queries.QUERY_AGE_LOOKBACK_DAYS,
+        "lookback_days": queries_cases.QUERY_AGE_LOOKBACK_DAYS,
         "short_abandon": tenant.short_abandon_seconds,
         "sl_seconds": tenant.service_level_seconds,
         "sl_inclusive": tenant.service_level_inclusive,
@@ -127,32 +141,45 @@ def _params(rng: Range, tenant, tz: zoneinfo.ZoneInfo) -> dict:
     }
 
 
-def _recompute_range(rng: Range, tenant, tz: zoneinfo.ZoneInfo) -> int:
-    params = _params(rng, tenant, tz)
-    # Contacts a manager left out of the KPIs (coaching.InteractionExclusion, still active).
-    exclusions = ("AND NOT EXISTS (SELECT 1 FROM coaching_interactionexclusion x "
-                  "WHERE x.interaction_id = i.id AND x.removed_at IS NULL)")
+# Contacts a manager left out of the KPIs (coaching.InteractionExclusion, still active).
+EXCLUSIONS = ("AND NOT EXISTS (SELECT 1 FROM coaching_interactionexclusion x "
+              "WHERE x.interaction_id = i.id AND x.removed_at IS NULL)")
+
+
+def _recompute_range(since: dt.date, until: dt.date, tenant, tz: zoneinfo.ZoneInfo, *, full: bool,
+                     changed_since: dt.datetime | None) -> int:
+    params = {**_params(since, until, tenant, tz), "changed_since": changed_since}
     statements = [
+        queries.NEW,
         queries.EXPECTED,
-        queries.FACTS.format(exclusions=exclusions),
-        queries.DAILY,
+        queries.FACTS.format(exclusions=EXCLUSIONS),
+        *queries.store_contacts(full),
+        *queries.store_surveys(full),
+        *queries.store_peak_hour(full),
+        *queries.store_missed(full),
+        *queries.store_responses(full),
+        *queries.store_qa(full),
         queries.ACTIVITY_PIECES,
         queries.SCHEDULE_PIECES,
         queries.PEOPLE_GRAIN,
-        queries.CASES.format(exclusions=exclusions),
-        queries.CASE_DAYS,
-        queries.CASE_DAYS_INDEX,
+        *queries.store_people(full),
+        *queries_cases.case_statements(everything=full, exclusions=EXCLUSIONS,
+                                       by_update=changed_since is not None),
+        queries_cases.CASE_DAYS,
+        queries_cases.CASE_DAYS_INDEX,
     ]
     upserts = [queries.contacts(), queries.surveys(), queries.peak_hour(), queries.missed(),
-               queries.people(), queries.resolution_time(), queries.query_age(), queries.response_rate(),
-               queries.effort(), queries.qa()]
+               queries.people(), queries_cases.resolution_time(), queries_cases.query_age(),
+               queries.response_rate(), queries.effort(), queries.qa()]
     with connection.cursor() as cur:
         # Sorting and hashing a million facts wants more than the 4 MB default.
         cur.execute("SET LOCAL work_mem = '256MB'")
-        for sql in [queries.NEW, *statements]:
+        for sql in statements:
             _timed(cur, sql, params)
-            if sql.lstrip().startswith("CREATE TEMP TABLE"):
-                cur.execute(f"ANALYZE {sql.split()[3]}")
+            created = re.match(r"\s*CREATE TEMP TABLE (\w+)", sql)
+            if created:
+                # autovacuum never analyses temp tables: without this the planner guesses
+                _timed(cur, f"ANALYZE {created.group(1)}", params)
         written = 0
         for sql in upserts:
             _timed(cur, sql, params)
@@ -160,8 +187,8 @@ def _recompute_range(rng: Range, tenant, tz: zoneinfo.ZoneInfo) -> int:
         cur.execute("ANALYZE kpi_new")
         for sql in queries.SNAPSHOTS_WRITE:
             _timed(cur, sql, params)
-        for table in ("kpi_expected", "kpi_facts", "kpi_daily", "kpi_activity", "kpi_schedule",
-                      "kpi_people", "kpi_cases", "kpi_case_days", "kpi_new"):
+        for table in ("kpi_expected", "kpi_facts", "kpi_activity", "kpi_schedule", "kpi_people",
+                      "kpi_touched", "kpi_case_new", "kpi_case_old", "kpi_case_days", "kpi_new"):
             cur.execute(f"DROP TABLE IF EXISTS {table}")
     return written
 

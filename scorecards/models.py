@@ -64,6 +64,8 @@ class KpiRecompute(models.Model):
     finished_at = models.DateTimeField(null=True)
     snapshots = models.IntegerField(default=0)
     seconds = models.FloatField(null=True)
+    # a full run rebuilds the engine's stored sums; until one has finished, every run is full
+    full = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-started_at"]
@@ -129,4 +131,5 @@ class SettingChange(models.Model):
     class Meta:
         ordering = ["-changed_at"]
 
+from .models_daysums import *  # noqa: E402,F401,F403 - the engine's stored sums
 from .qa_models import *  # noqa: E402,F401,F403 - QA models live in their own module

@@ -1,33 +1,37 @@
 """Set-based SQL of the KPI engine: a few statements per KPI family, over all groups at once.
 
-The engine (scorecards/engine.py) runs these inside one transaction, in this order:
+The engine (scorecards/engine.py) runs these inside one transaction. Parameters are named
+(``%(tz)s``...; see engine._params): ``lo``/``hi`` (and the dates ``ch_lo``/``ch_hi``)
+bound the local days that changed; ``lo_day``/``hi_day`` are those days widened to whole
+weeks and months.
 
-1. ``FACTS``: one row per interaction offered in the range, with its local day/week/month
-   and hour, its scope keys and the per-interaction derivations of kpis.md (handled, offered,
-   short abandon, wait, repeat, first contact, FCR...). Repeat and FCR look
-   ``repeat_window_days`` beyond both ends of the range, so a contact imported today can
-   flip an earlier contact's FCR.
-2. ``DAILY``: GROUPING SETS over every scope, one row per (scope, key, local day) with the
-   sums behind each KPI. Every contact KPI is a ratio of sums (or a max), so weeks and
-   months are roll-ups of these few rows (``rolled``), not more passes over the facts.
-3. ``contacts()``: those rows unpivoted into one snapshot per KPI and upserted. Sibling
-   statements do the same for surveys, people (activity and schedule), missed contacts,
-   peak hour and cases.
+1. ``FACTS``: one row per interaction offered on a changed day, with its local day and hour,
+   its scope keys and the per-interaction derivations of kpis.md (handled, offered, short
+   abandon, wait, repeat, first contact, FCR...). Repeat and FCR look ``repeat_window_days``
+   beyond both ends, so a contact imported today can flip an earlier contact's FCR.
+2. ``store()``: per family (scorecards.families) the changed days' sums per (scope, key,
+   day), GROUPING SETS over every scope, replace the stored ones. Every KPI of these
+   families is a ratio of sums (or a max), so weeks and months are roll-ups of the stored
+   day rows (``rolled``), never a second pass over interactions.
+3. ``contacts()`` and its siblings: those rows unpivoted into one snapshot per KPI, into the
+   temp table ``kpi_new``; ``SNAPSHOTS_WRITE`` then writes what changed. Cases (resolution
+   time, query age) are in scorecards/queries_cases.py.
 
-Parameters are named (``%(tz)s``...); see engine.RangeParams. Scope keys are names (the
-ACD login, the team's name...), as the report and API show them.
+Scope keys are names (the ACD login, the team's name...), as the report and API show them.
 """
 
 from __future__ import annotations
 
 import re
 
+from .families import CONTACTS, MISSED, PEAK_HOUR, PEOPLE, QA, RESPONSES, SURVEYS, DayFamily
+
 SCOPE_COLUMNS = {"agent": "agent", "team": "team", "queue": "queue",
                  "interaction_type": "itype", "channel": "channel"}
 
 
 def by_day(source: str, scopes: tuple[str, ...], aggregates: dict[str, tuple[str, str]],
-           extra: tuple[str, ...] = ()) -> str:
+           extra: tuple[str, ...] = (), cast: str = "float8") -> str:
     """One row per (scope, key, local day[, extra]) with ``aggregates`` ({name: (SQL over the
     source's rows, how it rolls up: "sum" or "max")}). Every aggregate rolls up, so weeks and
     months come from these rows (``rolled``) instead of a second pass over the facts."""
@@ -39,7 +43,7 @@ def by_day(source: str, scopes: tuple[str, ...], aggregates: dict[str, tuple[str
     key_case = " ".join(f"WHEN GROUPING({c}) = 0 THEN {c}::text" for c in columns)
     # float8 throughout: sums of integers are numeric, and numeric arithmetic in the
     # unpivot (a dozen expressions per group and KPI) costs several times float8's
-    aggs = ", ".join(f"({expr})::float8 AS {name}" for name, (expr, _) in aggregates.items())
+    aggs = ", ".join(f"({expr})::{cast} AS {name}" for name, (expr, _) in aggregates.items())
     return f"""
         SELECT CASE {scope_case} ELSE 'tenant' END AS scope, CASE {key_case} ELSE 'all' END AS key,
                day{tail}, {aggs}
@@ -47,25 +51,43 @@ def by_day(source: str, scopes: tuple[str, ...], aggregates: dict[str, tuple[str
          GROUP BY GROUPING SETS ({", ".join(sets)})"""
 
 
-def rolled(daily: str, aggregates: dict[str, tuple[str, str]], extra: tuple[str, ...] = ()) -> str:
-    """Day rows as they are, plus their roll-up into weeks (Monday) and months."""
-    tail = "".join(f", {e}" for e in extra)
-    plain = ", ".join(aggregates)
-    rolls = ", ".join(f"{how}({name}) AS {name}" for name, (_, how) in aggregates.items())
-    parts = [f"SELECT scope, key, 'day' AS period, day AS period_start{tail}, {plain} FROM d"]
+def rolled(family: DayFamily, *, every_day: bool = False, stored: str | None = None) -> str:
+    """The family's stored day rows (``stored``: other rows of that shape) of the changed days
+    (or all, ``every_day``), plus their roll-up into the weeks (Monday) and months around them."""
+    tail = "".join(f", {e}" for e in family.extra)
+    plain = ", ".join(family.aggregates)
+    rolls = ", ".join(f"{how}({name}) AS {name}" for name, (_, how) in family.aggregates.items())
+    days = "" if every_day else "WHERE day >= %(ch_lo)s AND day < %(ch_hi)s"
+    parts = [f"SELECT scope, key, 'day' AS period, day AS period_start{tail}, {plain} FROM d {days}"]
     for period in ("week", "month"):
         start = f"date_trunc('{period}', day::timestamp)::date"
         parts.append(f"SELECT scope, key, '{period}', {start}{tail}, {rolls} FROM d GROUP BY scope, key, {start}{tail}")
-    return f"WITH d AS (SELECT * FROM ({daily}) x WHERE key IS NOT NULL)\n" + "\nUNION ALL\n".join(parts)
+    stored = stored or f"SELECT * FROM {family.table}"
+    if not every_day:
+        stored += " WHERE day >= %(lo_day)s AND day < %(hi_day)s"
+    return f"WITH d AS ({stored})\n" + "\nUNION ALL\n".join(parts)
 
 
-# Only periods wholly inside the range are written: a partial week at the edge would be
-# wrong, and it is not affected by the change that triggered this recompute anyway.
+def store(family: DayFamily, source: str, *, everything: bool = False) -> list[str]:
+    """Replace the family's stored day rows of the changed days (every row: ``everything``)
+    with the sums of ``source`` (rows of those days only)."""
+    columns = ", ".join(("scope", "key", "day", *family.extra, *family.aggregates))
+    where = "" if everything else " WHERE day >= %(ch_lo)s AND day < %(ch_hi)s"
+    return [f"DELETE FROM {family.table}{where}",
+            f"INSERT INTO {family.table} ({columns}) SELECT * FROM "
+            f"({by_day(source, family.scopes, family.aggregates, family.extra)}) x WHERE key IS NOT NULL"]
+
+
+# The periods a run writes: the changed days and every week and month that overlaps them.
 CONTAINED = """
-    ((g.period = 'day' AND g.period_start >= %(lo_day)s AND g.period_start < %(hi_day)s)
-     OR (g.period = 'week' AND g.period_start >= %(lo_day)s AND g.period_start + 7 <= %(hi_day)s)
-     OR (g.period = 'month' AND g.period_start >= %(lo_day)s
-         AND (g.period_start + interval '1 month')::date <= %(hi_day)s))"""
+    ((g.period = 'day' AND g.period_start >= %(ch_lo)s AND g.period_start < %(ch_hi)s)
+     OR (g.period = 'week' AND g.period_start > %(ch_lo)s - 7 AND g.period_start < %(ch_hi)s)
+     OR (g.period = 'month' AND g.period_start >= date_trunc('month', %(ch_lo)s::timestamp)::date
+         AND g.period_start < %(ch_hi)s))"""
+
+# KPIs written for every period at each run (cheap: a few groups, from stored case sums),
+# because a contact today can change a case opened months ago.
+EVERY_PERIOD_KPIS = ("avg_resolution_time", "avg_query_age")
 
 # Every family adds its rows to kpi_new; ``SNAPSHOTS_WRITE`` then writes them in one go.
 NEW = """
@@ -81,7 +103,7 @@ SELECT v.kpi, g.scope, g.key, g.period, g.period_start, v.value, v.num, v.den, v
        v.n < %(min_sample)s
 FROM ({groups}) g
 CROSS JOIN LATERAL (VALUES {values}) AS v(kpi, value, num, den, n, lo, hi)
-WHERE g.key IS NOT NULL AND v.n > 0 AND {contained} {scopes} {extra}
+WHERE g.key IS NOT NULL AND v.n > 0 AND ({contained}) {scopes} {extra}
 """
 
 _KEY = ("kpi", "scope", "key", "period", "period_start")
@@ -93,7 +115,8 @@ _VALUES = ("value", "numerator", "denominator", "n", "ci_low", "ci_high", "insuf
 _STORED = ", ".join(f"t.{c}" for c in _VALUES)
 _INCOMING = ", ".join(f"EXCLUDED.{c}" for c in _VALUES)
 SNAPSHOTS_WRITE = [
-    f"""DELETE FROM scorecards_kpisnapshot g WHERE {CONTAINED}
+    f"""DELETE FROM scorecards_kpisnapshot g
+         WHERE (g.kpi IN {EVERY_PERIOD_KPIS} OR {CONTAINED})
           AND NOT EXISTS (SELECT 1 FROM kpi_new n WHERE {" AND ".join(f"n.{c} = g.{c}" for c in _KEY)})""",
     f"""INSERT INTO scorecards_kpisnapshot AS t ({", ".join(_KEY + _VALUES)}, computed_at)
         SELECT {", ".join(_KEY + _VALUES)}, %(now)s FROM kpi_new
@@ -103,8 +126,9 @@ SNAPSHOTS_WRITE = [
 ]
 
 
-def upsert(*, groups: str, values: list[str], extra: str = "") -> str:
-    return UPSERT.format(groups=groups, values=",\n    ".join(values), contained=CONTAINED,
+def upsert(*, groups: str, values: list[str], extra: str = "", every_period: bool = False) -> str:
+    return UPSERT.format(groups=groups, values=",\n    ".join(values),
+                         contained="true" if every_period else CONTAINED,
                          scopes=_scope_guard(values), extra=extra)
 
 
@@ -162,7 +186,7 @@ WITH base AS (
     -- Handled contacts of the same customer in [t - w, t) and in (t, t + w], counted in the
     -- one sort by (customer, time) over the range widened by the window on both sides.
     -- EXCLUDE GROUP leaves out the contact itself and any other at the very same instant.
-    SELECT i.id, i.case_id, i.missed_by, i.offered_at, i.initiated_at, i.answered_at, i.agent_id,
+    SELECT i.id, i.case_id, i.missed_by, i.offered_at, i.initiated_at, i.answered_at, i.ended_at, i.agent_id,
            i.queue_id, i.interaction_type_id, i.channel, i.outcome, i.callback_requested,
            i.wait_seconds, i.handle_seconds, i.talk_seconds, i.hold_seconds, i.acw_seconds,
            i.transferred, i.resolved, i.cost, i.customer_id,
@@ -181,8 +205,6 @@ WITH base AS (
 )
 SELECT b.id, b.case_id, b.missed_by, b.offered_at,
        (b.offered_at AT TIME ZONE %(tz)s)::date AS day,
-       date_trunc('week', b.offered_at AT TIME ZONE %(tz)s)::date AS week,
-       date_trunc('month', b.offered_at AT TIME ZONE %(tz)s)::date AS month,
        extract(hour FROM b.offered_at AT TIME ZONE %(tz)s)::int AS hour,
        a.acd_login AS agent, tm.name AS team, q.name AS queue, it.name AS itype, b.channel,
        b.outcome = 'answered' AS handled,
@@ -206,7 +228,10 @@ SELECT b.id, b.case_id, b.missed_by, b.offered_at,
        b.outcome = 'answered' AND b.customer_id IS NOT NULL AND b.before_n = 0
            AND b.resolved IS DISTINCT FROM false AND NOT b.transferred AND b.after_n = 0 AS fcr,
        CASE WHEN b.outcome = 'answered' THEN COALESCE(it.expected_handle_seconds, e.median) END AS expected,
-       b.cost
+       b.cost,
+       -- for cases (queries_cases.py): when the contact opened it, and when it resolved it
+       COALESCE(b.initiated_at, b.offered_at) AS opened_at,
+       CASE WHEN b.resolved THEN COALESCE(b.ended_at, b.answered_at, b.offered_at) END AS resolved_at
   FROM base b
   LEFT JOIN accounts_agent a ON a.id = b.agent_id
   LEFT JOIN accounts_team tm ON tm.id = a.team_id
@@ -219,59 +244,12 @@ SELECT b.id, b.case_id, b.missed_by, b.offered_at,
 
 # --- 2. contacts per scope and day -------------------------------------------------------
 
-def _count(condition: str) -> tuple[str, str]:
-    return f"count(*) FILTER (WHERE {condition})", "sum"
-
-
-def _sum(expr: str, condition: str) -> tuple[str, str]:
-    return f"sum({expr}) FILTER (WHERE {condition})", "sum"
-
-
-CONTACT_AGGREGATES: dict[str, tuple[str, str]] = {
-    "contacts": ("count(*)", "sum"),
-    "handled": _count("handled"),
-    "offered": _count("offered"),
-    "short_abandons": _count("short_abandon"),
-    "blocked": _count("blocked"),
-    "callbacks": _count("callback"),
-    "callback_requested": _count("callback_requested"),
-    "within_sl": _count("within_sl"),
-    "with_customer": _count("has_customer"),
-    "repeats": _count("is_repeat"),
-    "first_contacts": _count("first_contact"),
-    "fcr": _count("fcr"),
-    "transferred": _count("handled AND transferred"),
-    "held": _count("handled AND hold > 0"),
-    "handle": _sum("handle", "handled"),
-    "handle_sq": _sum("handle::float8 ^ 2", "handled"),
-    "talk": _sum("talk", "handled"),
-    "talk_sq": _sum("talk::float8 ^ 2", "handled"),
-    "acw": _sum("acw", "handled"),
-    "acw_sq": _sum("acw::float8 ^ 2", "handled"),
-    "hold": _sum("hold", "handled"),
-    "hold_sq": _sum("hold::float8 ^ 2", "handled"),
-    "held_sq": _sum("hold::float8 ^ 2", "handled AND hold > 0"),
-    "frt": ("sum(frt)", "sum"),
-    "frt_sq": ("sum(frt ^ 2)", "sum"),
-    "wait": _sum("wait", "handled"),
-    "wait_sq": _sum("wait ^ 2", "handled"),
-    "longest_wait": ("max(wait) FILTER (WHERE handled OR abandoned)", "max"),
-    "waits": ("count(wait) FILTER (WHERE handled OR abandoned)", "sum"),
-    "indexed_handle": _sum("handle", "expected > 0"),
-    "expected": _sum("expected", "expected > 0"),
-    "indexed": _count("expected > 0"),
-    "cost": ("sum(cost)", "sum"),
-    "costed": ("count(cost)", "sum"),
-}
-
-CONTACT_SCOPES = ("agent", "team", "queue", "interaction_type", "channel", "tenant")
-
-DAILY = ("CREATE TEMP TABLE kpi_daily ON COMMIT DROP AS "
-         + by_day("kpi_facts", CONTACT_SCOPES, CONTACT_AGGREGATES))
+def store_contacts(everything: bool) -> list[str]:
+    return store(CONTACTS, "kpi_facts", everything=everything)
 
 
 def contacts() -> str:
-    groups = rolled("SELECT * FROM kpi_daily", CONTACT_AGGREGATES)
+    groups = rolled(CONTACTS)
     arrivals = "(g.offered + g.short_abandons + g.blocked)"
     # Cost per contact outside the people scopes: explicit costs, else handle minutes at the
     # contact-minute rate (paid hours belong to people; see the people family).
@@ -308,23 +286,13 @@ def contacts() -> str:
 
 # --- surveys ----------------------------------------------------------------------------
 
-SURVEY_AGGREGATES = {
-    "csat_n": ("count(*) FILTER (WHERE r.survey = 'csat')", "sum"),
-    "csat_pos": ("count(*) FILTER (WHERE r.survey = 'csat' AND r.score >= 4)", "sum"),
-    "nps_n": ("count(*) FILTER (WHERE r.survey = 'nps')", "sum"),
-    "nps_pos": ("count(*) FILTER (WHERE r.survey = 'nps' AND r.score >= 9)", "sum"),
-    "nps_neg": ("count(*) FILTER (WHERE r.survey = 'nps' AND r.score <= 6)", "sum"),
-    "ces_n": ("count(*) FILTER (WHERE r.survey = 'ces')", "sum"),
-    "ces_pos": ("count(*) FILTER (WHERE r.survey = 'ces' AND r.score >= 5)", "sum"),
-    "ces_neg": ("count(*) FILTER (WHERE r.survey = 'ces' AND r.score <= 3)", "sum"),
-    "ces_sum": ("sum(r.score) FILTER (WHERE r.survey = 'ces')", "sum"),
-    "ces_sq": ("sum(r.score::float8 ^ 2) FILTER (WHERE r.survey = 'ces')", "sum"),
-}
+def store_surveys(everything: bool) -> list[str]:
+    return store(SURVEYS, "surveys_surveyresponse r JOIN kpi_facts f ON f.id = r.interaction_id",
+                 everything=everything)
 
 
 def surveys() -> str:
-    groups = rolled(by_day("surveys_surveyresponse r JOIN kpi_facts f ON f.id = r.interaction_id",
-                           CONTACT_SCOPES, SURVEY_AGGREGATES), SURVEY_AGGREGATES)
+    groups = rolled(SURVEYS)
     values = [
         ratio("csat", "g.csat_pos", "g.csat_n", interval="wilson"),
         "('nps', (g.nps_pos - g.nps_neg)::float8 / NULLIF(g.nps_n, 0) * 100, (g.nps_pos - g.nps_neg)::float8, "
@@ -340,24 +308,24 @@ def surveys() -> str:
 
 # --- peak hour and missed contacts -------------------------------------------------------
 
+def store_peak_hour(everything: bool) -> list[str]:
+    return store(PEAK_HOUR, "(SELECT * FROM kpi_facts WHERE offered OR short_abandon OR blocked) f",
+                 everything=everything)
+
+
 def peak_hour() -> str:
-    scopes = ("team", "queue", "interaction_type", "channel", "tenant")
-    counts = {"arrivals": ("count(*)", "sum")}
-    daily = by_day("(SELECT * FROM kpi_facts WHERE offered OR short_abandon OR blocked) f", scopes, counts,
-                   extra=("hour",))
-    hours = rolled(daily, counts, extra=("hour",))
     # Ties go to the earliest hour (kpis.md).
     groups = f"""
         SELECT DISTINCT ON (scope, key, period, period_start) scope, key, period, period_start, hour,
                arrivals, sum(arrivals) OVER (PARTITION BY scope, key, period, period_start) AS total
-          FROM ({hours}) h
+          FROM ({rolled(PEAK_HOUR)}) h
          ORDER BY scope, key, period, period_start, arrivals DESC, hour"""
     values = ["('peak_hour', g.hour::float8, g.arrivals::float8, NULL::float8, g.total::int, "
               "NULL::float8, NULL::float8)"]
     return upsert(groups=groups, values=values)
 
 
-def missed() -> str:
+def store_missed(everything: bool) -> list[str]:
     # Agents who handled contacts but missed none get a 0, not a gap.
     offers = """(
         SELECT m.login AS agent, tm.name AS team, f.day, 1 AS missed
@@ -366,11 +334,13 @@ def missed() -> str:
           LEFT JOIN accounts_team tm ON tm.id = a.team_id
         UNION ALL
         SELECT agent, team, day, 0 FROM kpi_facts WHERE handled) x"""
-    counts = {"missed": ("sum(missed)", "sum"), "offered_to": ("count(*)", "sum")}
-    groups = rolled(by_day(offers, ("agent", "team", "tenant"), counts), counts)
+    return store(MISSED, offers, everything=everything)
+
+
+def missed() -> str:
     values = ["('missed_calls', g.missed::float8, g.missed::float8, NULL::float8, g.offered_to::int, "
               "NULL::float8, NULL::float8)"]
-    return upsert(groups=groups, values=values)
+    return upsert(groups=rolled(MISSED), values=values)
 
 
 # --- people: activity and schedule --------------------------------------------------------
@@ -428,10 +398,10 @@ WITH activity AS (
     SELECT p.*, m.adherent FROM planned p
       LEFT JOIN matched m ON m.agent_id = p.agent_id AND m.day = p.day
 ), contacts AS (
-    SELECT key AS agent, day, handled, handle, cost, costed FROM kpi_daily WHERE scope = 'agent'
+    SELECT key AS agent, day, handled, handle, cost, costed FROM scorecards_kpiday_contacts
+     WHERE scope = 'agent' AND day >= %(ch_lo)s AND day < %(ch_hi)s
 )
 SELECT ag.acd_login AS agent, tm.name AS team, k.day,
-       date_trunc('week', k.day)::date AS week, date_trunc('month', k.day)::date AS month,
        COALESCE(ac.busy, 0) AS busy, COALESCE(ac.ready, 0) AS ready,
        COALESCE(ac.logged_in, 0) AS logged_in, COALESCE(ac.activity_pieces, 0) AS activity_pieces,
        COALESCE(sc.scheduled, 0) AS scheduled, COALESCE(sc.paid, 0) AS paid,
@@ -448,10 +418,12 @@ SELECT ag.acd_login AS agent, tm.name AS team, k.day,
 """
 
 
+def store_people(everything: bool) -> list[str]:
+    return store(PEOPLE, "kpi_people", everything=everything)
+
+
 def people() -> str:
-    columns = "busy ready logged_in activity_pieces scheduled paid adherent schedule_pieces handled handle cost costed"
-    sums = {c: (f"sum({c})", "sum") for c in columns.split()}
-    groups = rolled(by_day("kpi_people", ("agent", "team", "tenant"), sums), sums)
+    groups = rolled(PEOPLE)
     cost = ("CASE WHEN g.costed > 0 THEN g.cost ELSE g.paid / 3600.0 * %(cost_per_paid_hour)s "
             "+ g.handle / 60.0 * %(cost_per_contact_minute)s END")
     has_cost = "(g.costed > 0 OR %(cost_per_paid_hour)s > 0 OR %(cost_per_contact_minute)s > 0)"
@@ -469,147 +441,20 @@ def people() -> str:
     return upsert(groups=groups, values=values)
 
 
-# --- cases: resolution time and query age -------------------------------------------------
-
-# A case whose first contact is more than this long before a period's end is left out of
-# that period's query age: without a "closed" event, a case nobody resolved would stay
-# open forever and every later period's age would grow with the history (a choice of ours;
-# the spec is silent, see docs/kpis.md).
-QUERY_AGE_LOOKBACK_DAYS = 90
-
-# Cases with a contact in [lo - lookback, hi): their first contact (query age, scopes; the
-# true first contact even when it is older, by an index probe), their last contact before
-# hi, and whether that contact resolved the case.
-CASES = """
-CREATE TEMP TABLE kpi_cases ON COMMIT DROP AS
-WITH touched AS (
-    SELECT i.case_id,
-           min(COALESCE(i.initiated_at, i.offered_at)) AS opened_at,
-           (array_agg(i.id ORDER BY i.offered_at, i.id))[1] AS first_id,
-           (array_agg(i.id ORDER BY i.offered_at DESC, i.id DESC))[1] AS last_id
-      FROM interactions_interaction i
-     WHERE i.case_id IS NOT NULL {exclusions}
-       AND i.offered_at >= %(lo)s - make_interval(days => %(lookback_days)s) AND i.offered_at < %(hi)s
-     GROUP BY i.case_id
-)
-SELECT t.case_id, least(t.opened_at, early.opened_at) AS opened_at, early.opened_at IS NOT NULL AS older,
-       CASE WHEN l.resolved THEN COALESCE(l.ended_at, l.answered_at, l.offered_at) END AS resolved_at,
-       ft.name AS first_team, fq.name AS first_queue, fit.name AS first_itype, f.channel AS first_channel,
-       lt.name AS last_team, lq.name AS last_queue, lit.name AS last_itype, l.channel AS last_channel
-  FROM touched t
-  LEFT JOIN LATERAL (
-      SELECT min(COALESCE(e.initiated_at, e.offered_at)) AS opened_at FROM interactions_interaction e
-       WHERE e.case_id = t.case_id AND e.offered_at < %(lo)s - make_interval(days => %(lookback_days)s)
-  ) early ON true
-  JOIN interactions_interaction f ON f.id = t.first_id
-  JOIN interactions_interaction l ON l.id = t.last_id
-  LEFT JOIN accounts_agent fa ON fa.id = f.agent_id LEFT JOIN accounts_team ft ON ft.id = fa.team_id
-  LEFT JOIN interactions_queue fq ON fq.id = f.queue_id
-  LEFT JOIN interactions_interactiontype fit ON fit.id = f.interaction_type_id
-  LEFT JOIN accounts_agent la ON la.id = l.agent_id LEFT JOIN accounts_team lt ON lt.id = la.team_id
-  LEFT JOIN interactions_queue lq ON lq.id = l.queue_id
-  LEFT JOIN interactions_interactiontype lit ON lit.id = l.interaction_type_id
-"""
-
-CASE_SCOPES = ("team", "queue", "interaction_type", "channel", "tenant")
-
-
-def resolution_time() -> str:
-    resolved = """(
-        SELECT last_team AS team, last_queue AS queue, last_itype AS itype, last_channel AS channel,
-               (resolved_at AT TIME ZONE %(tz)s)::date AS day,
-               extract(epoch FROM resolved_at - opened_at)::float8 AS seconds
-          FROM kpi_cases WHERE resolved_at >= %(lo)s AND resolved_at < %(hi)s) c"""
-    sums = {"cases": ("count(*)", "sum"), "seconds": ("sum(seconds)", "sum"),
-            "seconds_sq": ("sum(seconds ^ 2)", "sum")}
-    groups = rolled(by_day(resolved, CASE_SCOPES, sums), sums)
-    values = [ratio("avg_resolution_time", "g.seconds", "g.cases", pct=False, interval="mean",
-                    squares="g.seconds_sq")]
-    return upsert(groups=groups, values=values)
-
-
-# Query age: at each period's end E (midnight, or now for a period not over yet) the open
-# cases are those opened in [E - lookback, E) and not resolved by then. Per group and local
-# day, a case adds +1 (and its opening time) on the day it opened and -1 on the day it was
-# resolved or fell out of the lookback; a running sum over days then gives the count and
-# the summed opening times of the open cases at any midnight, one index probe per period.
-CASE_DAYS = """
-CREATE TEMP TABLE kpi_case_days ON COMMIT DROP AS
-WITH cases AS (
-    SELECT first_team AS team, first_queue AS queue, first_itype AS itype, first_channel AS channel,
-           (opened_at AT TIME ZONE %(tz)s)::date AS opened_day, extract(epoch FROM opened_at)::float8 AS opened,
-           least((resolved_at AT TIME ZONE %(tz)s)::date,
-                 (opened_at AT TIME ZONE %(tz)s)::date + %(lookback_days)s) AS closed_day
-      FROM kpi_cases WHERE NOT older
-), events AS (
-    SELECT team, queue, itype, channel, opened_day AS day, 1 AS delta, opened FROM cases
-    UNION ALL
-    SELECT team, queue, itype, channel, closed_day, -1, -opened FROM cases
-), days AS (
-    SELECT CASE WHEN GROUPING(team) = 0 THEN 'team' WHEN GROUPING(queue) = 0 THEN 'queue'
-                WHEN GROUPING(itype) = 0 THEN 'interaction_type' WHEN GROUPING(channel) = 0 THEN 'channel'
-                ELSE 'tenant' END AS scope,
-           COALESCE(CASE WHEN GROUPING(team) = 0 THEN team WHEN GROUPING(queue) = 0 THEN queue
-                         WHEN GROUPING(itype) = 0 THEN itype WHEN GROUPING(channel) = 0 THEN channel
-                         ELSE 'all' END, '') AS key,
-           day, sum(delta) AS delta, sum(opened) AS opened
-      FROM events
-     GROUP BY GROUPING SETS ((team, day), (queue, day), (itype, day), (channel, day), (day))
-)
-SELECT scope, key, day,
-       sum(delta) OVER w AS open_cases, sum(opened) OVER w AS opened_sum
-  FROM days WHERE key <> ''
-WINDOW w AS (PARTITION BY scope, key ORDER BY day)
-"""
-
-CASE_DAYS_INDEX = "CREATE INDEX ON kpi_case_days (scope, key, day)"
-
-
-def query_age() -> str:
-    groups = """
-        SELECT k.scope, k.key, p.period, p.period_start, e.open_cases,
-               extract(epoch FROM p.period_end)::float8 * e.open_cases - e.opened_sum AS age_sum
-          FROM (SELECT DISTINCT scope, key FROM kpi_case_days) k
-          CROSS JOIN (
-              SELECT period, period_start,
-                     least(%(now)s, ((period_start + step)::timestamp AT TIME ZONE %(tz)s)) AS period_end,
-                     least((%(now)s AT TIME ZONE %(tz)s)::date + 1, (period_start + step)::date) AS end_day
-                FROM (SELECT 'day' AS period, d::date AS period_start, interval '1 day' AS step
-                        FROM generate_series(%(lo_day)s::timestamp, %(hi_day)s::timestamp - interval '1 day',
-                                             interval '1 day') d
-                      UNION ALL
-                      SELECT 'week', d::date, interval '1 week'
-                        FROM generate_series(date_trunc('week', %(lo_day)s::timestamp),
-                                             %(hi_day)s::timestamp - interval '1 day', interval '1 week') d
-                      UNION ALL
-                      SELECT 'month', d::date, interval '1 month'
-                        FROM generate_series(date_trunc('month', %(lo_day)s::timestamp),
-                                             %(hi_day)s::timestamp - interval '1 day', interval '1 month') d) ps
-               WHERE (period_start::timestamp AT TIME ZONE %(tz)s) < %(now)s
-          ) p
-          CROSS JOIN LATERAL (
-              SELECT open_cases, opened_sum FROM kpi_case_days e
-               WHERE e.scope = k.scope AND e.key = k.key AND e.day < p.end_day
-               ORDER BY e.day DESC LIMIT 1
-          ) e
-         WHERE e.open_cases > 0"""
-    values = ["('avg_query_age', g.age_sum / g.open_cases, g.age_sum, g.open_cases::float8, "
-              "g.open_cases::int, NULL::float8, NULL::float8)"]
-    return upsert(groups=groups, values=values)
-
-
 # --- survey response rate and agent effort ------------------------------------------------
 
-def response_rate() -> str:
+def store_responses(everything: bool) -> list[str]:
     """Invitations answered / invitations sent, in the scopes and period of the contact."""
     invitations = """(
         SELECT f.*, r.id IS NOT NULL AS answered
           FROM surveys_surveyinvitation v JOIN kpi_facts f ON f.id = v.interaction_id
           LEFT JOIN surveys_surveyresponse r ON r.invitation_id = v.id) f"""
-    sums = {"invited": ("count(*)", "sum"), "answered": ("count(*) FILTER (WHERE answered)", "sum")}
-    groups = rolled(by_day(invitations, CONTACT_SCOPES, sums), sums)
-    return upsert(groups=groups, values=[ratio("survey_response_rate", "g.answered", "g.invited",
-                                               interval="wilson")])
+    return store(RESPONSES, invitations, everything=everything)
+
+
+def response_rate() -> str:
+    return upsert(groups=rolled(RESPONSES), values=[ratio("survey_response_rate", "g.answered", "g.invited",
+                                                          interval="wilson")])
 
 
 # Agent effort is shown only for groups of at least ANONYMITY_MIN agents who answered in the
@@ -634,7 +479,7 @@ def effort() -> str:
                   FROM surveys_effortresponse e
                   JOIN accounts_agent a ON a.id = e.agent_id
                   LEFT JOIN accounts_team tm ON tm.id = a.team_id
-                 WHERE e.submitted_at >= %(lo)s AND e.submitted_at < %(hi)s) x
+                 WHERE e.submitted_at >= %(roll_lo)s AND e.submitted_at < %(roll_hi)s) x
          GROUP BY GROUPING SETS ((team, day), (team, week), (team, month), (day), (week), (month))"""
     answers = f"CASE WHEN g.respondents >= {ANONYMITY_MIN} THEN g.answers ELSE 0 END"
     return upsert(groups=groups, values=[ratio("aes", "g.effort", answers, "g.answers", pct=False,
@@ -643,18 +488,18 @@ def effort() -> str:
 
 # --- QA ---------------------------------------------------------------------------------
 
-def qa() -> str:
+def store_qa(everything: bool) -> list[str]:
     """Submitted evaluations (not drafts, not calibration) in the scopes and period of the
     contact they evaluate, as survey answers are."""
     evaluations = """(
         SELECT f.*, e.score_pct, e.compliance_failed
           FROM scorecards_qaevaluation e JOIN kpi_facts f ON f.id = e.interaction_id
          WHERE e.status <> 'draft' AND e.calibration_id IS NULL AND e.score_pct IS NOT NULL) f"""
-    sums = {"evaluations": ("count(*)", "sum"), "score": ("sum(score_pct)", "sum"),
-            "score_sq": ("sum(score_pct ^ 2)", "sum"),
-            "compliant": ("count(*) FILTER (WHERE NOT compliance_failed)", "sum")}
-    groups = rolled(by_day(evaluations, CONTACT_SCOPES, sums), sums)
-    return upsert(groups=groups, values=[
+    return store(QA, evaluations, everything=everything)
+
+
+def qa() -> str:
+    return upsert(groups=rolled(QA), values=[
         ratio("qa_score", "g.score", "g.evaluations", pct=False, interval="mean", squares="g.score_sq"),
         ratio("qa_compliance_rate", "g.compliant", "g.evaluations", interval="wilson"),
     ])

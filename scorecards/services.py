@@ -9,7 +9,8 @@ from django.db import connection, transaction
 
 
 def kpi_recompute_enqueue(*, since: dt.date | None = None, until: dt.date | None = None,
-                          reason: str = "manual", debounce_seconds: int = 0) -> None:
+                          reason: str = "manual", debounce_seconds: int = 0,
+                          changed_since: dt.datetime | None = None) -> None:
     """Ask the worker to recompute this tenant's KPIs for [since, until] (None: everything)
     once the current transaction commits.
 
@@ -20,7 +21,8 @@ def kpi_recompute_enqueue(*, since: dt.date | None = None, until: dt.date | None
     from .tasks import kpi_recompute_task
 
     schema = connection.schema_name
-    args = [since.isoformat() if since else None, until.isoformat() if until else None, reason]
+    args = [since.isoformat() if since else None, until.isoformat() if until else None, reason,
+            changed_since.isoformat() if changed_since else None]
 
     def send() -> None:
         if debounce_seconds and not cache.add(f"kpi-recompute:{schema}:{args[0]}:{args[1]}", 1,
@@ -64,13 +66,14 @@ def kpi_recompute_after_import(*, started_at: dt.datetime, mode: str) -> tuple[d
     """Recompute the periods an import touched: now ("sync": CLI, worker) or through the
     worker once the transaction commits ("async": web and API)."""
     # A second of slack: updated_at comes from the database's clock, started_at from ours.
-    changed = kpi_changed_range(since=started_at - dt.timedelta(seconds=1))
+    changed_since = started_at - dt.timedelta(seconds=1)
+    changed = kpi_changed_range(since=changed_since)
     if changed is None or mode == "none":
         return changed
     if mode == "sync":
         from .engine import recompute
 
-        recompute(since=changed[0], until=changed[1], reason="import")
+        recompute(since=changed[0], until=changed[1], reason="import", changed_since=changed_since)
     else:
-        kpi_recompute_enqueue(since=changed[0], until=changed[1], reason="import")
+        kpi_recompute_enqueue(since=changed[0], until=changed[1], reason="import", changed_since=changed_since)
     return changed

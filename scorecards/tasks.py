@@ -10,12 +10,14 @@ from . import tasks_qa  # noqa: F401 - the worker registers only modules named t
 
 
 @shared_task(acks_late=True)
-def kpi_recompute_task(since: str | None, until: str | None, reason: str = "manual") -> int:
+def kpi_recompute_task(since: str | None, until: str | None, reason: str = "manual",
+                       changed_since: str | None = None) -> int:
     """Recompute the current tenant's KPIs (the schema comes from the task's headers)."""
     from .engine import recompute
 
     return recompute(since=dt.date.fromisoformat(since) if since else None,
-                     until=dt.date.fromisoformat(until) if until else None, reason=reason)
+                     until=dt.date.fromisoformat(until) if until else None, reason=reason,
+                     changed_since=dt.datetime.fromisoformat(changed_since) if changed_since else None)
 
 
 NIGHTLY_DAYS = 35

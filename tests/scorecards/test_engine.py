@@ -355,3 +355,50 @@ def test_qa_kpis_from_submitted_evaluations_only(center):
     compliance = kpi("qa_compliance_rate")
     assert (compliance.numerator, compliance.denominator) == (2, 3)
     assert value("qa_score", scope="agent", key="alice.a") == pytest.approx(75)
+
+
+def _everything_stored():
+    """Every snapshot and every stored sum, as comparable tuples (computed_at left out)."""
+    from scorecards.models import DAY_MODELS, KpiCase, KpiCaseDay
+
+    snapshots = {(s.kpi, s.scope, s.key, s.period, s.period_start):
+                 (s.value, s.numerator, s.denominator, s.n, s.ci_low, s.ci_high, s.insufficient_data)
+                 for s in KpiSnapshot.objects.all()}
+    stored = {name: sorted(model.objects.values_list()) for name, model in DAY_MODELS.items()}
+    cases = sorted(KpiCase.objects.values_list())
+    case_days = sorted(KpiCaseDay.objects.exclude(open_delta=0, opened_sum=0, resolved=0).values_list())
+    return snapshots, stored, cases, case_days
+
+
+def test_partial_recomputes_leave_what_a_full_one_would(center):
+    """A run redoes only the changed days and rolls the rest up from the stored sums; after
+    imports (through the import hook), an exclusion and a day recompute, a full recompute
+    from scratch finds nothing to change."""
+    from coaching.models import InteractionExclusion
+
+    started = dt.datetime.now(dt.UTC)
+    load("interactions", "external_id,agent,queue,interaction_type,channel,customer_id,case_id,offered_at,"
+                         "answered_at,ended_at,talk_seconds,outcome,resolved\n"
+                         # c7's customer again (its FCR flips), case A resolved two weeks later
+                         "c12,bob.b,Tech,tech_support,voice,K4,D,2026-03-10T08:00:00,2026-03-10T08:00:05,"
+                         "2026-03-10T08:01:05,60,answered,\n"
+                         "c13,alice.a,Billing,billing,chat,K1,A,2026-03-20T15:00:00,2026-03-20T15:00:09,"
+                         "2026-03-20T15:10:09,600,answered,true\n")
+    load("activity", "agent,state,start,end\nbob.b,ready,2026-03-10T07:30:00,2026-03-10T08:00:00\n"
+                     "bob.b,on_contact,2026-03-10T08:00:00,2026-03-10T08:01:00\n")
+    kpi_recompute_after_import(started_at=started, mode="sync")
+    assert kpi("fcr").numerator == 0
+    assert value("avg_resolution_time", start=dt.date(2026, 3, 16)) == pytest.approx(
+        18 * 86400 + 6 * 3600 + 10 * 60 + 9)  # case A: Mon 2 Mar 09:00 to Fri 20 Mar 15:10:09
+
+    InteractionExclusion.objects.create(interaction=Interaction.objects.get(external_id="c2"), reason="test call")
+    recompute(since=dt.date(2026, 3, 2), until=dt.date(2026, 3, 2), reason="exclusion")
+    assert kpi("calls_handled", scope="agent", key="alice.a").value == 1
+
+    partial = _everything_stored()
+    recompute()
+    full = _everything_stored()
+    assert partial[1:] == full[1:]
+    assert partial[0].keys() == full[0].keys()
+    for key, numbers in full[0].items():
+        assert partial[0][key] == pytest.approx(numbers, rel=1e-12), key

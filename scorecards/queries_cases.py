@@ -1,0 +1,196 @@
+"""SQL of the case KPIs: avg_resolution_time and avg_query_age (see queries.py for the rest).
+
+A case is as old as its first contact and as resolved as its last one, however long ago
+they were, so the engine keeps one row per case (scorecards_kpicase) and, per group and
+local day, what each case adds (scorecards_kpicaseday): +1 open case (and its opening time)
+on the day it opened, -1 on the day it was resolved or left the query-age lookback, and a
+resolved case with its duration on the day it was resolved. A run rebuilds only the cases
+with a contact on a changed day, takes their old contribution away and adds the new one;
+the KPIs of every period are then a running sum over a few thousand day rows.
+"""
+
+from __future__ import annotations
+
+from .families import DayFamily
+from .queries import by_day, ratio, rolled, upsert
+
+# A case whose first contact is more than this long before a period's end is left out of
+# that period's query age: without a "closed" event, a case nobody resolved would stay
+# open forever and every later period's age would grow with the history (a choice of ours;
+# the spec is silent, see docs/kpis.md).
+QUERY_AGE_LOOKBACK_DAYS = 90
+
+CASE_SCOPES = ("team", "queue", "interaction_type", "channel", "tenant")
+CASE_COLUMNS = ("case_id, opened_at, opened_day, closed_day, resolved_at, resolved_day, first_team, "
+                "first_queue, first_itype, first_channel, last_team, last_queue, last_itype, last_channel")
+
+# The contacts of the cases touched by the changed days, whenever they were, with what the
+# case summary needs (the names as kpi_facts has them).
+TOUCHED_CONTACTS = """(
+    SELECT i.id, i.case_id, i.offered_at, COALESCE(i.initiated_at, i.offered_at) AS opened_at,
+           CASE WHEN i.resolved THEN COALESCE(i.ended_at, i.answered_at, i.offered_at) END AS resolved_at,
+           tm.name AS team, q.name AS queue, it.name AS itype, i.channel
+      FROM interactions_interaction i
+      LEFT JOIN accounts_agent a ON a.id = i.agent_id
+      LEFT JOIN accounts_team tm ON tm.id = a.team_id
+      LEFT JOIN interactions_queue q ON q.id = i.queue_id
+      LEFT JOIN interactions_interactiontype it ON it.id = i.interaction_type_id
+     WHERE i.case_id IN (SELECT case_id FROM kpi_touched) {exclusions})"""
+
+# The cases of every contact of the changed days (excluded ones too: their case must be
+# rebuilt without them), or, when the caller knows (an import), of the contacts written
+# since it began: the only cases that can have changed.
+TOUCHED = """
+CREATE TEMP TABLE kpi_touched ON COMMIT DROP AS
+SELECT DISTINCT case_id FROM interactions_interaction
+ WHERE case_id IS NOT NULL AND {changed}
+"""
+CHANGED_DAYS = "offered_at >= %(lo)s AND offered_at < %(hi)s"
+CHANGED_ROWS = "updated_at >= %(changed_since)s"
+
+# One sort by (case, time): the first contact gives the scopes of query age, the last one
+# those of resolution time and whether (and when) the case was resolved.
+CASE_NEW = """
+CREATE TEMP TABLE kpi_case_new ON COMMIT DROP AS
+WITH ordered AS (
+    SELECT c.*, row_number() OVER (PARTITION BY case_id ORDER BY offered_at, id) AS nth,
+           count(*) OVER (PARTITION BY case_id) AS contacts
+      FROM {source} c
+), cases AS (
+    SELECT case_id, min(opened_at) AS opened_at,
+           max(resolved_at) FILTER (WHERE nth = contacts) AS resolved_at,
+           max(team) FILTER (WHERE nth = 1) AS first_team, max(queue) FILTER (WHERE nth = 1) AS first_queue,
+           max(itype) FILTER (WHERE nth = 1) AS first_itype, max(channel) FILTER (WHERE nth = 1) AS first_channel,
+           max(team) FILTER (WHERE nth = contacts) AS last_team,
+           max(queue) FILTER (WHERE nth = contacts) AS last_queue,
+           max(itype) FILTER (WHERE nth = contacts) AS last_itype,
+           max(channel) FILTER (WHERE nth = contacts) AS last_channel
+      FROM ordered GROUP BY case_id
+)
+SELECT case_id, opened_at, (opened_at AT TIME ZONE %(tz)s)::date AS opened_day,
+       least((resolved_at AT TIME ZONE %(tz)s)::date,
+             (opened_at AT TIME ZONE %(tz)s)::date + %(lookback_days)s) AS closed_day,
+       resolved_at, (resolved_at AT TIME ZONE %(tz)s)::date AS resolved_day,
+       first_team, first_queue, first_itype, first_channel, last_team, last_queue, last_itype, last_channel
+  FROM cases
+"""
+
+CASE_OLD = f"""
+CREATE TEMP TABLE kpi_case_old ON COMMIT DROP AS
+WITH gone AS (DELETE FROM scorecards_kpicase c USING kpi_touched t WHERE c.case_id = t.case_id RETURNING c.*)
+SELECT {CASE_COLUMNS} FROM gone
+"""
+
+CASE_STORE = f"INSERT INTO scorecards_kpicase ({CASE_COLUMNS}) SELECT {CASE_COLUMNS} FROM kpi_case_new"
+
+_DAY_SUMS = {name: (f"sum({name})", "sum") for name in
+             ("open_delta", "opened_sum", "resolved", "seconds", "seconds_sq")}
+
+# The new rows count +1, the rows they replace -1 (numeric: exact however often it runs).
+_EVENTS = """(
+    WITH c AS (SELECT 1 AS sign, * FROM kpi_case_new UNION ALL SELECT -1, * FROM kpi_case_old)
+    SELECT first_team AS team, first_queue AS queue, first_itype AS itype, first_channel AS channel,
+           opened_day AS day, sign AS open_delta, sign * extract(epoch FROM opened_at) AS opened_sum,
+           0 AS resolved, 0 AS seconds, 0 AS seconds_sq FROM c
+    UNION ALL
+    SELECT first_team, first_queue, first_itype, first_channel, closed_day, -sign,
+           -sign * extract(epoch FROM opened_at), 0, 0, 0 FROM c
+    UNION ALL
+    SELECT last_team, last_queue, last_itype, last_channel, resolved_day, 0, 0, sign,
+           sign * extract(epoch FROM resolved_at - opened_at),
+           sign * extract(epoch FROM resolved_at - opened_at) ^ 2 FROM c WHERE resolved_at IS NOT NULL
+) e"""
+
+CASE_DAYS_ADD = f"""
+INSERT INTO scorecards_kpicaseday AS t (scope, key, day, open_delta, opened_sum, resolved, seconds, seconds_sq)
+SELECT * FROM ({by_day(_EVENTS, CASE_SCOPES, _DAY_SUMS, cast="numeric")}) x WHERE key IS NOT NULL
+ON CONFLICT (scope, key, day) DO UPDATE SET
+    open_delta = t.open_delta + EXCLUDED.open_delta, opened_sum = t.opened_sum + EXCLUDED.opened_sum,
+    resolved = t.resolved + EXCLUDED.resolved, seconds = t.seconds + EXCLUDED.seconds,
+    seconds_sq = t.seconds_sq + EXCLUDED.seconds_sq
+"""
+
+CASE_DAYS_TIDY = """DELETE FROM scorecards_kpicaseday
+ WHERE open_delta = 0 AND opened_sum = 0 AND resolved = 0 AND seconds = 0 AND seconds_sq = 0"""
+
+
+def case_statements(*, everything: bool, exclusions: str, by_update: bool = False) -> list[str]:
+    """Bring the stored cases and their day sums up to date with the changed days: every case
+    from kpi_facts (``everything``: kpi_facts then holds every contact), else the cases
+    touched by the changed days (``by_update``: by contacts written since ``changed_since``),
+    from their contacts."""
+    if everything:
+        source = "(SELECT id, case_id, offered_at, opened_at, resolved_at, team, queue, itype, channel " \
+                 "FROM kpi_facts WHERE case_id IS NOT NULL)"
+        return ["DELETE FROM scorecards_kpicase", "DELETE FROM scorecards_kpicaseday",
+                CASE_NEW.format(source=source),
+                f"CREATE TEMP TABLE kpi_case_old ON COMMIT DROP AS SELECT {CASE_COLUMNS} FROM kpi_case_new LIMIT 0",
+                CASE_STORE, CASE_DAYS_ADD, CASE_DAYS_TIDY]
+    touched = TOUCHED.format(changed=CHANGED_ROWS if by_update else CHANGED_DAYS)
+    return [touched, CASE_NEW.format(source=TOUCHED_CONTACTS.format(exclusions=exclusions)), CASE_OLD,
+            CASE_STORE, CASE_DAYS_ADD, CASE_DAYS_TIDY]
+
+
+# The resolved cases' sums, shaped as a day family to roll up like the others.
+RESOLVED = DayFamily("resolved", CASE_SCOPES, {"cases": ("", "sum"), "seconds": ("", "sum"),
+                                                "seconds_sq": ("", "sum")})
+
+
+def resolution_time() -> str:
+    groups = rolled(RESOLVED, every_day=True, stored=(
+        "SELECT scope, key, day, resolved::float8 AS cases, seconds::float8 AS seconds, "
+        "seconds_sq::float8 AS seconds_sq FROM scorecards_kpicaseday WHERE resolved <> 0"))
+    values = [ratio("avg_resolution_time", "g.seconds", "g.cases", pct=False, interval="mean",
+                    squares="g.seconds_sq")]
+    return upsert(groups=groups, values=values, every_period=True)
+
+
+# Open cases and the sum of their opening times at every local midnight, per group.
+CASE_DAYS = """
+CREATE TEMP TABLE kpi_case_days ON COMMIT DROP AS
+SELECT scope, key, day, sum(open_delta) OVER w AS open_cases, sum(opened_sum) OVER w AS opened_sum
+  FROM scorecards_kpicaseday
+WINDOW w AS (PARTITION BY scope, key ORDER BY day)
+"""
+
+CASE_DAYS_INDEX = "CREATE INDEX ON kpi_case_days (scope, key, day)"
+
+
+def query_age() -> str:
+    """At each period's end E (midnight, or now for a period not over yet) the open cases are
+    those opened in [E - lookback, E) and not resolved by then: the running sums of the last
+    day before E, for every period from the first case to the last day a case is open
+    (the lookback after the last contact at the latest) or today."""
+    groups = """
+        SELECT k.scope, k.key, p.period, p.period_start, e.open_cases,
+               (extract(epoch FROM p.period_end) * e.open_cases - e.opened_sum)::float8 AS age_sum
+          FROM (SELECT DISTINCT scope, key FROM kpi_case_days) k
+          CROSS JOIN (
+              SELECT period, period_start,
+                     least(%(now)s, ((period_start + step)::timestamp AT TIME ZONE %(tz)s)) AS period_end,
+                     least((%(now)s AT TIME ZONE %(tz)s)::date + 1, (period_start + step)::date) AS end_day
+                FROM (SELECT min(day)::timestamp AS first,
+                             least(max(day), (%(now)s AT TIME ZONE %(tz)s)::date)::timestamp AS last
+                        FROM kpi_case_days) f
+               CROSS JOIN LATERAL (
+                      SELECT 'day' AS period, d::date AS period_start, interval '1 day' AS step
+                        FROM generate_series(f.first, f.last, interval '1 day') d
+                      UNION ALL
+                      SELECT 'week', d::date, interval '1 week'
+                        FROM generate_series(date_trunc('week', f.first), f.last,
+                                             interval '1 week') d
+                      UNION ALL
+                      SELECT 'month', d::date, interval '1 month'
+                        FROM generate_series(date_trunc('month', f.first), f.last,
+                                             interval '1 month') d) ps
+               WHERE (period_start::timestamp AT TIME ZONE %(tz)s) < %(now)s
+          ) p
+          CROSS JOIN LATERAL (
+              SELECT open_cases, opened_sum FROM kpi_case_days e
+               WHERE e.scope = k.scope AND e.key = k.key AND e.day < p.end_day
+               ORDER BY e.day DESC LIMIT 1
+          ) e
+         WHERE e.open_cases > 0"""
+    values = ["('avg_query_age', g.age_sum / g.open_cases, g.age_sum, g.open_cases::float8, "
+              "g.open_cases::int, NULL::float8, NULL::float8)"]
+    return upsert(groups=groups, values=values, every_period=True)
