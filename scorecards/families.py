@@ -108,4 +108,9 @@ QA = DayFamily("qa", CONTACT_SCOPES, {
     "compliant": _count("NOT compliance_failed"),
 })
 
-DAY_FAMILIES = (CONTACTS, SURVEYS, PEAK_HOUR, MISSED, PEOPLE, RESPONSES, QA)
+# Handle seconds of each agent per interaction type, for the complexity-mismatch signal
+# (coaching/signals.py).
+AGENT_TYPES = DayFamily("agent_types", ("agent",), {"handled": ("count(*)", "sum"), "handle": ("sum(handle)", "sum")},
+                        extra=("itype",))
+
+DAY_FAMILIES = (CONTACTS, SURVEYS, PEAK_HOUR, MISSED, PEOPLE, RESPONSES, QA, AGENT_TYPES)

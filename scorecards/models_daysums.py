@@ -7,13 +7,15 @@
   case's whole history without reading it again.
 
 The day tables' columns come from scorecards.families: change an aggregate there, run
-``makemigrations`` (a test fails while the two disagree), and the next recompute after the
-migration is a full one (the migration clears KpiRecompute's record of full runs).
+``makemigrations`` (a test fails while the two disagree) and add ``DELETE FROM
+scorecards_kpistoredstate`` to the migration, so that the next recompute is a full one.
 """
 
 from django.db import models
 
 from .families import DAY_FAMILIES, DayFamily
+
+EXTRA_COLUMNS = {"hour": models.SmallIntegerField, "itype": lambda: models.CharField(max_length=200)}
 
 
 def _day_model(family: DayFamily) -> type[models.Model]:
@@ -25,7 +27,7 @@ def _day_model(family: DayFamily) -> type[models.Model]:
         "scope": models.CharField(max_length=16),
         "key": models.CharField(max_length=200),
         "day": models.DateField(),
-        **{column: models.SmallIntegerField() for column in family.extra},
+        **{column: EXTRA_COLUMNS[column]() for column in family.extra},
         **{column: models.FloatField(null=True) for column in family.aggregates},
         "Meta": type("Meta", (), {
             "db_table": family.table,
@@ -43,7 +45,8 @@ globals().update({model.__name__: model for model in DAY_MODELS.values()})
 class KpiCase(models.Model):
     """A case as the KPIs see it: opened by its first contact, resolved (or not) by its last."""
 
-    case_id = models.CharField(max_length=200, primary_key=True)
+    # "C": the engine compares case ids bytewise, and its index is built and probed faster
+    case_id = models.CharField(max_length=200, primary_key=True, db_collation="C")
     opened_at = models.DateTimeField()
     opened_day = models.DateField()
     # the day it stops counting as open: resolved, or out of the query-age lookback
@@ -74,3 +77,15 @@ class KpiCaseDay(models.Model):
     resolved = models.BigIntegerField()
     seconds = models.DecimalField(max_digits=40, decimal_places=6)
     seconds_sq = models.DecimalField(max_digits=60, decimal_places=12)
+
+
+class KpiStoredState(models.Model):
+    """One row once a full run has built the stored sums. Every table of this module is
+    UNLOGGED (no WAL: they are rebuilt from the interactions at will), which PostgreSQL empties
+    after a crash; this row lives in one too, so that then the next run is a full one."""
+
+    built_at = models.DateTimeField()
+
+
+# ALTER TABLE ... SET UNLOGGED for the tables above, run by the migration that creates them.
+UNLOGGED_TABLES = [model._meta.db_table for model in (*DAY_MODELS.values(), KpiCase, KpiCaseDay, KpiStoredState)]

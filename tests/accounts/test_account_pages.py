@@ -95,3 +95,24 @@ def test_times_are_shown_in_the_contact_centers_timezone(tenants, people, web):
         b"tz1,alice.a,2026-03-02T08:00:00+00:00,2026-03-02T08:00:10+00:00,60\n"), tz=tenants.alpha.tz)
     page = web(tenants.alpha, people.ada).get("/").content.decode()
     assert "2026-03-02 09:00" in page  # 08:00 UTC is 09:00 in Berlin
+
+
+def test_moving_an_agent_or_renaming_a_team_recomputes_the_kpis_once(tenants, people, web,
+                                                                      django_capture_on_commit_callbacks):
+    """History follows an agent's current team and the team's current name, and the KPI
+    engine keeps day sums by team: such edits ask for a full recompute; other edits do not."""
+    from tests.scorecards.test_targets import recompute_reasons
+
+    client = web(tenants.alpha, people.ada)
+    agent = people.alice.agent
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(f"/agents/{agent.pk}/", {"display_name": "Alice A.", "team": people.north.pk})
+    assert recompute_reasons(callbacks) == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(f"/agents/{agent.pk}/", {"display_name": "Alice A.", "team": people.south.pk})
+    assert recompute_reasons(callbacks) == ["agent moved"]
+    agent.refresh_from_db()
+    assert agent.team == people.south
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(f"/settings/teams/{people.north.pk}/", {"name": "North-East", "managers": [people.mona.pk]})
+    assert recompute_reasons(callbacks) == ["team renamed"]
