@@ -100,9 +100,6 @@ def recompute(*, since: dt.date | None = None, until: dt.date | None = None,
             since, until = (span if full else (since or span[0], until or span[1]))
             if since <= until:
                 written = _recompute_range(since, until, tenant, tz, full=full, changed_since=changed_since)
-            if full:
-                KpiStoredState.objects.all().delete()
-                KpiStoredState.objects.create(built_at=timezone.now())
                 # Inside the transaction: signals read the snapshots just written. Imported
                 # here because coaching builds on scorecards, not the other way round.
                 from coaching.signals import signals_recompute
@@ -110,6 +107,9 @@ def recompute(*, since: dt.date | None = None, until: dt.date | None = None,
                 began_signals = time.monotonic()
                 signals_recompute(since=since, until=until)
                 logger.info("kpi engine: %.2fs signals", time.monotonic() - began_signals)
+        if full:
+            KpiStoredState.objects.all().delete()
+            KpiStoredState.objects.create(built_at=timezone.now())
     KpiRecompute.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(), snapshots=written, seconds=time.monotonic() - began)
     return written
@@ -151,7 +151,7 @@ EXCLUSIONS = ("AND NOT EXISTS (SELECT 1 FROM coaching_interactionexclusion x "
 
 def _recompute_range(since: dt.date, until: dt.date, tenant, tz: zoneinfo.ZoneInfo, *, full: bool,
                      changed_since: dt.datetime | None) -> int:
-    params = {**_params(since, until, tenant, tz), "changed_since": changed_since}
+    params = {**_params(since, until, tenant, tz), "changed_since": changed_since, "full": full}
     statements = [
         queries.NEW,
         queries.EXPECTED,

@@ -144,7 +144,8 @@ WHERE g.key IS NOT NULL AND g.scope IN ({scopes}) AND v.n > 0 AND ({contained}) 
 _KEY = ("kpi", "scope", "key", "period", "period_start")
 _VALUES = ("value", "numerator", "denominator", "n", "ci_low", "ci_high", "insufficient_data")
 
-# Rows of the range that this run did not produce (a group that lost its data) go; rows
+# Rows of the range (of any period, in a full run) that this run did not produce (a group
+# that lost its data, days whose contacts were deleted) go; rows
 # whose numbers did not change are left alone, so a nightly recompute of unchanged data
 # writes (and bloats) next to nothing. The difference is found first by one hash join of
 # the new rows with the stored ones of the same periods (probing the unique index once per
@@ -155,7 +156,8 @@ SNAPSHOTS_WRITE = [
     f"""CREATE TEMP TABLE kpi_diff ON COMMIT DROP AS
         SELECT s.id AS old_id, n.*
           FROM kpi_new n
-          FULL JOIN (SELECT * FROM scorecards_kpisnapshot g WHERE g.kpi IN {EVERY_PERIOD_KPIS} OR {CONTAINED}) s
+          FULL JOIN (SELECT * FROM scorecards_kpisnapshot g
+                      WHERE %(full)s OR g.kpi IN {EVERY_PERIOD_KPIS} OR {CONTAINED}) s
             ON {_SAME_KEY}
          WHERE s.id IS NULL OR n.kpi IS NULL
             OR ({", ".join(f"s.{c}" for c in _VALUES)}) IS DISTINCT FROM ({", ".join(f"n.{c}" for c in _VALUES)})""",
