@@ -30,12 +30,18 @@ TOUCHED_CONTACTS = """(
     SELECT i.id, i.case_id, i.offered_at, COALESCE(i.initiated_at, i.offered_at) AS opened_at,
            CASE WHEN i.resolved THEN COALESCE(i.ended_at, i.answered_at, i.offered_at) END AS resolved_at,
            tm.name AS team, q.name AS queue, it.name AS itype, i.channel
-      FROM interactions_interaction i
+      FROM {contacts} i
       LEFT JOIN accounts_agent a ON a.id = i.agent_id
       LEFT JOIN accounts_team tm ON tm.id = a.team_id
       LEFT JOIN interactions_queue q ON q.id = i.queue_id
-      LEFT JOIN interactions_interactiontype it ON it.id = i.interaction_type_id
-     WHERE i.case_id IN (SELECT case_id FROM kpi_touched) {exclusions})"""
+      LEFT JOIN interactions_interactiontype it ON it.id = i.interaction_type_id)"""
+# A few thousand cases (after an import): one probe of the case index each (LATERAL keeps
+# the planner to it); more (a month of days): one pass over the contacts.
+FEW_CASES = 20_000
+_PROBED = ("(SELECT i.* FROM kpi_touched t CROSS JOIN LATERAL (SELECT * FROM interactions_interaction i "
+           "WHERE i.case_id = t.case_id {exclusions}) i)")
+_SCANNED = ("(SELECT * FROM interactions_interaction i "
+            "WHERE i.case_id IN (SELECT case_id FROM kpi_touched) {exclusions})")
 
 # The cases of every contact of the changed days (excluded ones too: their case must be
 # rebuilt without them), or, when the caller knows (an import), of the contacts written
@@ -83,7 +89,8 @@ _SECONDS = "extract(epoch FROM opened_at) AS opened, extract(epoch FROM resolved
 
 CASE_OLD = f"""
 CREATE TEMP TABLE kpi_case_old ON COMMIT DROP AS
-WITH gone AS (DELETE FROM scorecards_kpicase c USING kpi_touched t WHERE c.case_id = t.case_id RETURNING c.*)
+WITH gone AS (DELETE FROM scorecards_kpicase c WHERE c.case_id = ANY (ARRAY(SELECT case_id FROM kpi_touched))
+              RETURNING c.*)
 SELECT {CASE_COLUMNS}, {_SECONDS} FROM gone
 """
 
@@ -127,11 +134,16 @@ CASE_DAYS_TIDY = """DELETE FROM scorecards_kpicaseday
  WHERE open_delta = 0 AND opened_sum = 0 AND resolved = 0 AND seconds = 0 AND seconds_sq = 0"""
 
 
-def case_statements(*, everything: bool, exclusions: str, by_update: bool = False) -> list[str]:
-    """Bring the stored cases and their day sums up to date with the changed days: every case
-    from kpi_facts (``everything``: kpi_facts then holds every contact), else the cases
-    touched by the changed days (``by_update``: by contacts written since ``changed_since``),
-    from their contacts."""
+def touched(*, by_update: bool) -> str:
+    """The cases touched by the changed days (``by_update``: by the contacts written since
+    ``changed_since``), into kpi_touched."""
+    return TOUCHED.format(changed=CHANGED_ROWS if by_update else CHANGED_DAYS)
+
+
+def case_statements(*, everything: bool, exclusions: str, touched: int = 0) -> list[str]:
+    """Bring the stored cases and their day sums up to date: every case from kpi_facts
+    (``everything``: kpi_facts then holds every contact), else the ``touched`` cases in
+    kpi_touched, from all their contacts."""
     if everything:
         source = "(SELECT id, case_id, offered_at, opened_at, resolved_at, team, queue, itype, channel " \
                  "FROM kpi_facts WHERE case_id IS NOT NULL)"
@@ -139,10 +151,9 @@ def case_statements(*, everything: bool, exclusions: str, by_update: bool = Fals
                 CASE_NEW.format(source=source, seconds=_SECONDS),
                 "CREATE TEMP TABLE kpi_case_old ON COMMIT DROP AS SELECT * FROM kpi_case_new LIMIT 0",
                 CASE_STORE, CASE_DAYS_ADD, CASE_DAYS_TIDY]
-    touched = TOUCHED.format(changed=CHANGED_ROWS if by_update else CHANGED_DAYS)
-    return [touched, CASE_NEW.format(source=TOUCHED_CONTACTS.format(exclusions=exclusions), seconds=_SECONDS),
-            CASE_OLD,
-            CASE_STORE, CASE_DAYS_ADD, CASE_DAYS_TIDY]
+    contacts = (_PROBED if touched <= FEW_CASES else _SCANNED).format(exclusions=exclusions)
+    return [CASE_NEW.format(source=TOUCHED_CONTACTS.format(contacts=contacts), seconds=_SECONDS),
+            CASE_OLD, CASE_STORE, CASE_DAYS_ADD, CASE_DAYS_TIDY]
 
 
 # The resolved cases' sums, shaped as a day family to roll up like the others.
