@@ -86,9 +86,10 @@ SELECT l.agent_id, l.week,
        (SELECT coalesce(sum(extract(epoch FROM least(a."end", nx.start) - greatest(a.start, l.done))), 0)
           FROM interactions_agentactivity a
          WHERE a.agent_id = l.agent_id AND a.state = 'ready' AND a.start < nx.start AND a."end" > l.done
-           -- a lower bound for the (agent, start) index: without it every earlier interval
-           -- of the agent is read per long contact (seconds at 1M contacts)
-           AND a.start > l.done - interval '1 day')
+           -- a lower bound for the (agent, start) index: an agent's intervals never overlap
+           -- (imports refuse it), so none before the last one started by l.done reaches it
+           AND a.start >= COALESCE((SELECT max(p.start) FROM interactions_agentactivity p
+                                     WHERE p.agent_id = l.agent_id AND p.start <= l.done), l.done))
   FROM long l
  CROSS JOIN LATERAL (
     SELECT min(a.start) AS start FROM interactions_agentactivity a

@@ -406,9 +406,11 @@ def missed() -> str:
 # Intervals overlapping the range, split at local midnight (kpis.md: an interval crossing a
 # period boundary is split at it; days are the smallest period, so days suffice).
 _SPLIT = """
-SELECT agent_id, {plain}, day,
-       CASE WHEN day = d0 THEN s ELSE day::timestamp AT TIME ZONE %(tz)s END AS ps,
-       CASE WHEN day = d1 THEN e ELSE (day + 1)::timestamp AT TIME ZONE %(tz)s END AS pe
+SELECT agent_id, {plain}, day, ps, pe, date_part('epoch', pe - ps) AS secs
+  FROM (
+  SELECT agent_id, {plain}, day,
+         CASE WHEN day = d0 THEN s ELSE day::timestamp AT TIME ZONE %(tz)s END AS ps,
+         CASE WHEN day = d1 THEN e ELSE (day + 1)::timestamp AT TIME ZONE %(tz)s END AS pe
   FROM (
     -- one row per local day the interval touches (nearly always one)
     SELECT agent_id, {plain}, s, e, d0, d1, generate_series(d0::timestamp, d1::timestamp, interval '1 day')::date AS day
@@ -419,6 +421,7 @@ SELECT agent_id, {plain}, day,
              WHERE {overlap}
             OFFSET 0) b  -- OFFSET 0: compute d0 and d1 once per row, not once per use
   ) p
+  ) q
 """
 
 # A few changed days find their intervals through the GiST index on the range; every day
@@ -448,15 +451,15 @@ PEOPLE_GRAIN = """
 CREATE TEMP TABLE kpi_people ON COMMIT DROP AS
 WITH activity AS (
     SELECT agent_id, day,
-           sum(date_part('epoch', pe - ps)) FILTER (WHERE state IN ('on_contact', 'acw')) AS busy,
-           sum(date_part('epoch', pe - ps)) FILTER (WHERE state = 'ready') AS ready,
-           sum(date_part('epoch', pe - ps)) FILTER (WHERE state <> 'offline') AS logged_in,
+           sum(secs) FILTER (WHERE state IN ('on_contact', 'acw')) AS busy,
+           sum(secs) FILTER (WHERE state = 'ready') AS ready,
+           sum(secs) FILTER (WHERE state <> 'offline') AS logged_in,
            count(*) FILTER (WHERE state <> 'offline') AS activity_pieces
       FROM kpi_activity GROUP BY agent_id, day
 ), planned AS (
     SELECT agent_id, day,
-           sum(date_part('epoch', pe - ps)) FILTER (WHERE activity <> 'off') AS scheduled,
-           sum(date_part('epoch', pe - ps)) FILTER (WHERE activity NOT IN ('lunch', 'off')) AS paid,
+           sum(secs) FILTER (WHERE activity <> 'off') AS scheduled,
+           sum(secs) FILTER (WHERE activity NOT IN ('lunch', 'off')) AS paid,
            count(*) FILTER (WHERE activity <> 'off') AS schedule_pieces
       FROM kpi_schedule GROUP BY agent_id, day
 ), matched AS (

@@ -75,13 +75,13 @@ WITH ordered AS (
            max(channel) FILTER (WHERE last) AS last_channel
       FROM ordered GROUP BY case_id COLLATE "C"
 )
-SELECT case_id, opened_at, (opened_at AT TIME ZONE %(tz)s)::date AS opened_day,
-       least((resolved_at AT TIME ZONE %(tz)s)::date,
-             (opened_at AT TIME ZONE %(tz)s)::date + %(lookback_days)s) AS closed_day,
-       resolved_at, (resolved_at AT TIME ZONE %(tz)s)::date AS resolved_day,
+SELECT case_id, opened_at, opened_day, least(resolved_day, opened_day + %(lookback_days)s) AS closed_day,
+       resolved_at, resolved_day,
        first_team, first_queue, first_itype, first_channel, last_team, last_queue, last_itype, last_channel,
        {seconds}
-  FROM cases
+  FROM (SELECT *, (opened_at AT TIME ZONE %(tz)s)::date AS opened_day,
+               (resolved_at AT TIME ZONE %(tz)s)::date AS resolved_day
+          FROM cases OFFSET 0) c  -- OFFSET 0: each time-zone conversion once per case
 """
 
 # Seconds (numeric, exact) for the day sums: the opening time, and how long it took to resolve.
