@@ -10,6 +10,7 @@ import threading
 import time
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import override_settings
 from django_tenants.utils import schema_context
@@ -79,17 +80,24 @@ def test_the_task_recomputes_only_the_tenant_named_in_its_headers(two_tenants, w
 
 
 @override_settings(KPI_NIGHTLY_STAGGER_SECONDS=0)
-def test_the_nightly_dispatcher_sends_one_task_per_tenant(two_tenants, worker, django_db_blocker):
+@pytest.mark.parametrize("night, days", [("2026-03-11T12:00:00+00:00", 35), ("2026-03-15T12:00:00+00:00", None)],
+                         ids=["wednesday-35-days", "sunday-everything"])  # Sunday in Berlin and New York
+def test_the_nightly_dispatcher_sends_one_task_per_tenant(two_tenants, worker, django_db_blocker, night, days):
     with django_db_blocker.unblock():
         for schema in ("kpi_green", "kpi_grey"):
             with schema_context(schema):
                 KpiRecompute.objects.all().delete()
-        assert kpi_nightly_dispatch.apply().get() >= 2
+        with time_machine.travel(night, tick=True):
+            assert kpi_nightly_dispatch.apply().get() >= 2
         for schema in ("kpi_green", "kpi_grey"):
             wait_for_recomputes(schema, 1)
             with schema_context(schema):
                 run = KpiRecompute.objects.get()
-                assert run.reason == "nightly" and (run.until - run.since).days == 35
+                assert run.reason == "nightly"
+                if days is None:  # Sundays: a full run
+                    assert (run.since, run.until, run.full) == (None, None, True)
+                else:
+                    assert (run.until - run.since).days == days
 
 
 def test_two_recomputes_of_one_tenant_at_once_write_each_snapshot_once(two_tenants, django_db_blocker):
