@@ -8,8 +8,8 @@ half-results or duplicates; snapshots are upserted on their unique key anyway.
 The engine keeps day-level sums between runs (scorecards.families, models_daysums). A run
 recomputes the days [since, until] from the interactions, replaces their stored sums, and
 rolls every week and month that overlaps them up again from the stored days; it writes
-those days, weeks and months. A full run (no dates, or no full run recorded yet) rebuilds
-every stored sum. The SQL is in scorecards/queries.py and queries_cases.py.
+those days, weeks and months. A full run (no dates, or no stored sums yet: KpiStoredState)
+rebuilds every stored sum. The SQL is in scorecards/queries.py and queries_cases.py.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from . import queries, queries_cases
 from .models import KpiRecompute, KpiStoredState
 
 logger = logging.getLogger(__name__)
-
 
 
 @dataclass(frozen=True)
