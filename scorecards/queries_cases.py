@@ -184,8 +184,8 @@ CASE_DAYS_INDEX = "CREATE INDEX ON kpi_case_days (scope, key, day)"
 def query_age() -> str:
     """At each period's end E (midnight, or now for a period not over yet) the open cases are
     those opened in [E - lookback, E) and not resolved by then: the running sums of the last
-    day before E, for every period from the first case to the last day a case is open
-    (the lookback after the last contact at the latest) or today."""
+    day before E, for every period from the first case to the last day a case is open (at
+    most the lookback after the last case was opened) or today, whichever is earlier."""
     groups = """
         SELECT k.scope, k.key, p.period, p.period_start, e.open_cases,
                (extract(epoch FROM p.period_end) * e.open_cases - e.opened_sum)::float8 AS age_sum
