@@ -37,6 +37,40 @@ def team_create(*, name: str) -> Team:
     return Team.objects.create(name=name)
 
 
+def team_update(*, team: Team, name: str, managers) -> Team:
+    """Rename a team and set its managers. A rename recomputes the KPI history (_history_moved)."""
+    # compared with the stored row: a bound ModelForm has already changed the instance
+    renamed = name != Team.objects.values_list("name", flat=True).get(pk=team.pk)
+    team.name = name
+    team.full_clean()
+    team.save()
+    team.managers.set(managers)
+    if renamed:
+        _history_moved("team renamed")
+    return team
+
+
+def agent_update(*, agent: Agent, display_name: str, team: Team | None) -> Agent:
+    """Name an agent and put her in a team. A move recomputes the KPI history (_history_moved)."""
+    moved = (team.pk if team else None) != Agent.objects.values_list("team_id", flat=True).get(pk=agent.pk)
+    agent.display_name = display_name
+    agent.team = team
+    agent.full_clean()
+    agent.save()
+    if moved:
+        _history_moved("agent moved")
+    return agent
+
+
+def _history_moved(reason: str) -> None:
+    """A contact counts for its agent's current team, under the team's current name, and the
+    KPI engine keeps day sums by team name: so the whole history is recomputed once this
+    commits (debounced, so that moving several agents one after the other asks for one run)."""
+    from scorecards.services import kpi_recompute_enqueue
+
+    kpi_recompute_enqueue(reason=reason, debounce_seconds=60)
+
+
 @transaction.atomic
 def agent_invite(*, agent: Agent, email: str) -> User:
     """Give an agent seen in data a login. The user sets a password via the reset email."""

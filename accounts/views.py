@@ -60,15 +60,6 @@ def user_list(request):
                   {"users": selectors.users_list(), "form": form})
 
 
-def _recompute_history(reason: str) -> None:
-    """A contact counts for its agent's current team, under the team's current name, and the
-    engine keeps day sums by team name: so the whole history is recomputed (debounced, so
-    that moving several agents one after the other asks for one run)."""
-    from scorecards.services import kpi_recompute_enqueue
-
-    kpi_recompute_enqueue(reason=reason[:32], debounce_seconds=60)
-
-
 @role_required(ADMIN)
 def team_list(request):
     form = TeamForm(request.POST or None)
@@ -85,9 +76,7 @@ def team_edit(request, pk):
     team = get_object_or_404(selectors.teams_visible_to(fetched_by=request.user), pk=pk)
     form = TeamForm(request.POST or None, instance=team)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        if "name" in form.changed_data:
-            _recompute_history("team renamed")
+        services.team_update(team=team, **form.cleaned_data)
         messages.success(request, f"Team {team.name} saved.")
         return redirect("team_list")
     return render(request, "accounts/team_edit.html", {"team": team, "form": form})
@@ -110,9 +99,7 @@ def agent_edit(request, pk):
     form = AgentForm(request.POST or None, instance=agent)
     invite = AgentInviteForm(prefix="invite")
     if request.method == "POST" and form.is_valid():
-        form.save()
-        if "team" in form.changed_data:
-            _recompute_history("agent moved")
+        services.agent_update(agent=agent, **form.cleaned_data)
         messages.success(request, f"Agent {agent.acd_login} saved.")
         return redirect("agent_list")
     return render(request, "accounts/agent_edit.html",

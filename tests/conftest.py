@@ -140,3 +140,10 @@ def _no_stray_sessions(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), connection.cursor() as cur:
         cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
+def recompute_reasons(callbacks) -> list[str]:
+    """The reason of each KPI recompute requested on commit (kpi_recompute_enqueue's callback
+    closes over the task's args: since, until, reason, ...). The broker is never called."""
+    return [cell.cell_contents[2] for callback in callbacks for cell in callback.__closure__ or ()
+            if isinstance(cell.cell_contents, list)]

@@ -5,7 +5,7 @@ import re
 from django.core import mail
 
 from accounts.models import Agent, ApiKey, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, recompute_reasons
 
 
 def test_login_with_email_lands_on_the_role_home(tenants, people, web):
@@ -101,8 +101,6 @@ def test_moving_an_agent_or_renaming_a_team_recomputes_the_kpis_once(tenants, pe
                                                                       django_capture_on_commit_callbacks):
     """History follows an agent's current team and the team's current name, and the KPI
     engine keeps day sums by team: such edits ask for a full recompute; other edits do not."""
-    from tests.scorecards.test_targets import recompute_reasons
-
     client = web(tenants.alpha, people.ada)
     agent = people.alice.agent
     with django_capture_on_commit_callbacks() as callbacks:

@@ -24,6 +24,7 @@ from scorecards.targets import (
     target_set,
 )
 from tenants.models import Tenant
+from tests.conftest import recompute_reasons
 
 MARCH_2 = dt.date(2026, 3, 2)  # a Monday
 PAIRING_REASON = ("AHT is a diagnostic: a target on it is accepted only per interaction type, next to "
@@ -247,13 +248,6 @@ def test_realism_for_a_team_and_a_lower_is_better_direction(people, fcr_weeks):
 
 
 # --- settings ----------------------------------------------------------------------------
-
-def recompute_reasons(callbacks) -> list[str]:
-    """The reason of each recompute requested on commit (kpi_recompute_enqueue's callback
-    closes over the task's args: since, until, reason). The broker is never called."""
-    return [cell.cell_contents[2] for callback in callbacks for cell in callback.__closure__ or ()
-            if isinstance(cell.cell_contents, list)]
-
 
 @pytest.fixture
 def alpha(tenants, people):
