@@ -11,6 +11,10 @@ from common import devservers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = BASE_DIR / ".data"
+# Real records from real systems, used by tests only. Their licences forbid copying them into
+# the repository, so they are read in place: ../shared/data/external beside the checkout on
+# our machines and CI, anywhere else with CALLWELL_SAMPLES_DIR (tests/samples.py).
+SAMPLES_DIR = Path(os.environ.get("CALLWELL_SAMPLES_DIR", BASE_DIR.parent / "shared" / "data" / "external"))
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
 DEBUG = os.environ.get("DEBUG", "0") == "1"

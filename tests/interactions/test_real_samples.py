@@ -1,4 +1,4 @@
-"""The importers on real records from real systems (../shared/data/external)."""
+"""The importers on real records from real systems (settings.SAMPLES_DIR, see tests/samples.py)."""
 
 import io
 
@@ -6,7 +6,7 @@ import pytest
 
 from interactions.models import Interaction
 from interactions.services import import_stream
-from tests.paths import EXTERNAL
+from tests.samples import sample
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def import_file(kind, path, tz):
 
 def test_amazon_connect_three_versions_import_as_the_latest_one(alpha):
     summary = import_file("amazon_connect_ctr",
-                          EXTERNAL / "amazon_connect_ctr_same_contact_3_versions.jsonl", alpha.tz)
+                          sample("amazon_connect_ctr_same_contact_3_versions.jsonl"), alpha.tz)
     assert (summary["created"], summary["rejected"]) == (1, 0)
     contact = Interaction.objects.get()
     assert (contact.talk_seconds, contact.hold_seconds, contact.acw_seconds) == (239, 221, 5)
@@ -30,12 +30,12 @@ def test_amazon_connect_three_versions_import_as_the_latest_one(alpha):
     assert contact.agent.acd_login == "Steve.Lusk"
     # importing it again changes nothing
     again = import_file("amazon_connect_ctr",
-                        EXTERNAL / "amazon_connect_ctr_same_contact_3_versions.jsonl", alpha.tz)
+                        sample("amazon_connect_ctr_same_contact_3_versions.jsonl"), alpha.tz)
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 1)
 
 
 def test_amazon_connect_older_version_never_replaces_a_newer_one(alpha):
-    lines = (EXTERNAL / "amazon_connect_ctr_same_contact_3_versions.jsonl").read_bytes().splitlines()
+    lines = sample("amazon_connect_ctr_same_contact_3_versions.jsonl").read_bytes().splitlines()
     import json
 
     latest = max(lines, key=lambda raw: json.loads(raw)["LastUpdateTimestamp"])
@@ -49,14 +49,14 @@ def test_amazon_connect_older_version_never_replaces_a_newer_one(alpha):
 
 def test_amazon_connect_single_inbound_record(alpha):
     summary = import_file("amazon_connect_ctr",
-                          EXTERNAL / "amazon_connect_ctr_single_inbound.json", alpha.tz)
+                          sample("amazon_connect_ctr_single_inbound.json"), alpha.tz)
     assert (summary["created"], summary["rejected"]) == (1, 0)
     assert Interaction.objects.get().outcome == "answered"
 
 
 def test_wazo_queue_log_is_one_answered_call_of_agent_448(alpha):
     summary = import_file("asterisk_queue_log",
-                          EXTERNAL / "wazo_xivo_dao_answered_call_queue_log.psv", alpha.tz)
+                          sample("wazo_xivo_dao_answered_call_queue_log.psv"), alpha.tz)
     assert summary["rejected"] == 0
     call = Interaction.objects.get()
     assert (call.outcome, call.agent.acd_login) == ("answered", "Agent/448")
@@ -67,7 +67,7 @@ def test_wazo_queue_log_is_one_answered_call_of_agent_448(alpha):
 def test_technion_day_imports_all_2375_contacts(alpha):
     from tests.interactions.technion import technion_to_canonical_csv
 
-    data = technion_to_canonical_csv(EXTERNAL / "technion_calls_one_day.csv")
+    data = technion_to_canonical_csv(sample("technion_calls_one_day.csv"))
     summary = import_stream(kind="interactions", stream=io.BytesIO(data), tz=alpha.tz).as_dict()
     assert (summary["created"], summary["rejected"]) == (2375, 0)
     assert Interaction.objects.count() == 2375

@@ -16,9 +16,9 @@ from interactions.services import import_stream
 from scorecards.engine import recompute
 from scorecards.models import KpiSnapshot
 from tests.interactions.technion import technion_to_canonical_csv
-from tests.paths import EXTERNAL
+from tests.samples import sample
 
-RAW = EXTERNAL / "technion_calls_one_day.csv"
+RAW = "technion_calls_one_day.csv"
 DAY = "2024-03-04"
 
 
@@ -29,7 +29,7 @@ def _seconds(clock: str) -> int:
 
 def expected_from_raw(*, threshold=20, short_abandon=5):
     answered_waits, abandoned_waits = [], []
-    with RAW.open(newline="") as fh:
+    with sample(RAW).open(newline="") as fh:
         for row in csv.DictReader(fh):
             queued = row["q_start"] != "0:00:00"
             if row["outcome"] == "AGENT":
@@ -52,7 +52,7 @@ def expected_from_raw(*, threshold=20, short_abandon=5):
 @pytest.fixture
 def bank_day(tenants, in_tenant):
     tenant = in_tenant(tenants.alpha)
-    summary = import_stream(kind="interactions", stream=io.BytesIO(technion_to_canonical_csv(RAW, DAY)),
+    summary = import_stream(kind="interactions", stream=io.BytesIO(technion_to_canonical_csv(sample(RAW), DAY)),
                             tz=tenant.tz).as_dict()
     assert (summary["created"], summary["rejected"]) == (2375, 0)
     recompute()
