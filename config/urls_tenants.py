@@ -6,6 +6,9 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("imports/", include("interactions.urls")),
     path("kpis/", include("scorecards.urls")),
+    # QA kept the URLs it had under the scorecards
+    path("kpis/qa/", include("qa.urls")),
+    path("kpis/qa/checks/", include("qa.urls_checks")),
     path("surveys/", include("surveys.urls")),
     path("coaching/", include("coaching.urls")),
     path("s/", include("surveys.urls_public")),

@@ -164,9 +164,9 @@ def import_run_execute(*, run: ImportRun, stream: BinaryIO, recompute: str = "as
 def _after_import(*, started_at, mode: str) -> None:
     """What new rows set in motion: KPIs of the periods they touched, follow-ups for low
     survey scores, survey invitations for newly handled contacts, automated QA checks."""
-    from scorecards.qa_checks import qa_checks_run
+    from qa.checks import qa_checks_run
+    from qa.tasks import qa_checks_task
     from scorecards.services import kpi_recompute_after_import
-    from scorecards.tasks_qa import qa_checks_task
     from surveys.services import follow_ups_create_missing, invitations_sample
     from surveys.tasks import invitations_sample_task
 

@@ -132,4 +132,3 @@ class SettingChange(models.Model):
         ordering = ["-changed_at"]
 
 from .models_daysums import *  # noqa: E402,F401,F403 - the engine's stored sums
-from .qa_models import *  # noqa: E402,F401,F403 - QA models live in their own module

@@ -6,8 +6,6 @@ import datetime as dt
 
 from celery import shared_task
 
-from . import tasks_qa  # noqa: F401 - the worker registers only modules named tasks
-
 
 @shared_task(acks_late=True)
 def kpi_recompute_task(since: str | None, until: str | None, reason: str = "manual",

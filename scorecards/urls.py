@@ -6,6 +6,4 @@ urlpatterns = [
     path("", include("scorecards.urls_scorecards")),
     path("", include("scorecards.urls_operations")),
     path("", include("scorecards.urls_targets")),
-    path("qa/", include("scorecards.urls_qa")),
-    path("qa/checks/", include("scorecards.urls_qa_checks")),
 ]

@@ -12,8 +12,8 @@ from accounts.models import Agent, Team
 from accounts.services import user_create
 from interactions.models import Interaction
 from interactions.services import import_stream
-from scorecards.models import QaDispute, QaEvaluation
-from scorecards.qa_forms import qa_form_create
+from qa.form_versions import qa_form_create
+from qa.models import QaDispute, QaEvaluation
 from tenants.services import tenant_create, tenant_drop
 from tests.e2e.test_coaching_loop import log_in
 

@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 
 from interactions.models import Interaction
-from scorecards.models import QaCalibration, QaForm, QaFormVersion, QaQuestion, QaSection
-from scorecards.qa_calibration import calibration_evaluation_save, calibration_report
+from qa.calibration import calibration_evaluation_save, calibration_report
+from qa.models import QaCalibration, QaForm, QaFormVersion, QaQuestion, QaSection
 
 AT = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
 

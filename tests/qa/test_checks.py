@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 
 from interactions.models import Interaction
-from scorecards.models import (
+from qa.checks import agreement, qa_checks_run
+from qa.models import (
     QaAnswer,
     QaCheckResult,
     QaCheckRule,
@@ -16,8 +17,7 @@ from scorecards.models import (
     QaQuestion,
     QaSection,
 )
-from scorecards.qa_checks import agreement, qa_checks_run
-from scorecards.tasks_qa import qa_checks_task
+from qa.tasks import qa_checks_task
 
 AT = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
 

@@ -6,8 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from scorecards.models import QaAnswer, QaDispute, QaQuestion
-from scorecards.qa_evaluations import (
+from qa.evaluations import (
     dispute_decide,
     dispute_raise,
     disputes_pending_for,
@@ -15,7 +14,8 @@ from scorecards.qa_evaluations import (
     evaluation_start,
     evaluations_visible_to,
 )
-from scorecards.qa_forms import qa_form_create
+from qa.form_versions import qa_form_create
+from qa.models import QaAnswer, QaDispute, QaQuestion
 from tests.qa.test_qa_forms import ALL_MET, STRUCTURE, contacts, evaluate
 
 

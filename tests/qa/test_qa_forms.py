@@ -10,9 +10,8 @@ from django.core.exceptions import ValidationError
 
 from interactions.models import Interaction
 from interactions.services import import_stream
-from scorecards.models import QaEvaluation, QaQuestion
-from scorecards.qa_evaluations import AnswerInput, evaluation_answers_set, evaluation_start, evaluation_submit
-from scorecards.qa_forms import (
+from qa.evaluations import AnswerInput, evaluation_answers_set, evaluation_start, evaluation_submit
+from qa.form_versions import (
     qa_form_create,
     qa_form_edit,
     qa_item_move,
@@ -22,6 +21,7 @@ from scorecards.qa_forms import (
     version_current,
     version_structure,
 )
+from qa.models import QaEvaluation, QaQuestion
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 HEADER = ("external_id,agent,queue,interaction_type,channel,customer_id,case_id,initiated_at,offered_at,"

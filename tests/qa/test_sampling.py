@@ -11,8 +11,8 @@ import pytest
 
 from accounts.models import Agent
 from interactions.models import Interaction, InteractionType
-from scorecards.models import QaEvaluation, QaForm, QaFormVersion, QaSamplingPlan
-from scorecards.qa_sampling import qa_sample_week, round_robin_pick
+from qa.models import QaEvaluation, QaForm, QaFormVersion, QaSamplingPlan
+from qa.sampling import qa_sample_week, round_robin_pick
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 WEEKS = [dt.date(2026, 3, 2) + dt.timedelta(weeks=n) for n in range(4)]

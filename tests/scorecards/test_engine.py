@@ -336,7 +336,7 @@ def test_an_excluded_contact_leaves_the_kpis(center):
 
 
 def test_qa_kpis_from_submitted_evaluations_only(center):
-    from scorecards.models import QaCalibration, QaEvaluation, QaForm, QaFormVersion
+    from qa.models import QaCalibration, QaEvaluation, QaForm, QaFormVersion
 
     version = QaFormVersion.objects.create(form=QaForm.objects.create(name="Calls"), number=1)
 

@@ -11,9 +11,9 @@ from accounts.models import Agent, Role, Team, User
 from accounts.services import user_create
 from interactions.demo import demo_plan
 from interactions.models import Interaction
+from qa.checks import qa_checks_run
+from qa.demo import qa_demo_create
 from scorecards.models import KpiRecompute, Target
-from scorecards.qa_checks import qa_checks_run
-from scorecards.qa_demo import qa_demo_create
 from scorecards.targets import target_set
 from surveys.demo import demo_surveys_create
 from surveys.models import SurveyInvitation

@@ -16,7 +16,7 @@ from accounts.models import Team
 from common.tenancy import current_tenant
 from interactions.models import Interaction, Outcome
 
-from .qa_models import QaEvaluation, QaFormVersion, QaSamplingPlan
+from .models import QaEvaluation, QaFormVersion, QaSamplingPlan
 
 
 def week_bounds(week_start: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -11,6 +11,6 @@ from celery import shared_task
 def qa_checks_task(since_iso: str | None = None) -> dict:
     """Run the active QA check rules on contacts updated since ``since_iso`` (all when None).
     Safe to run twice: the upsert writes only what changed."""
-    from .qa_checks import qa_checks_run
+    from .checks import qa_checks_run
 
     return qa_checks_run(since=dt.datetime.fromisoformat(since_iso) if since_iso else None)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from . import qa_scoring
-from .qa_models import QaAnswer, QaCalibration, QaEvaluation, QaQuestion
+from . import scoring as qa_scoring
+from .models import QaAnswer, QaCalibration, QaEvaluation, QaQuestion
 
 # Score differences within this many percentage points read as "in line".
 IN_LINE_POINTS = 2.0

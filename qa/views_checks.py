@@ -15,10 +15,10 @@ from accounts.models import Team
 from common.access import ADMIN, MANAGER, role_required
 from interactions.models import Interaction
 
-from .qa_calibration import calibration_evaluation_save, calibration_report, version_questions
-from .qa_checks import agreement_table, qa_checks_run
-from .qa_models import QaCalibration, QaCheckResult, QaCheckRule, QaFormVersion, QaQuestion, QaSamplingPlan
-from .qa_sampling import qa_sample_week, week_sample
+from .calibration import calibration_evaluation_save, calibration_report, version_questions
+from .checks import agreement_table, qa_checks_run
+from .models import QaCalibration, QaCheckResult, QaCheckRule, QaFormVersion, QaQuestion, QaSamplingPlan
+from .sampling import qa_sample_week, week_sample
 
 
 def visible_teams(user):
@@ -61,7 +61,7 @@ def check_rules(request):
         messages.success(request, f"Rule “{rule.name}” created and run on {totals['checked']} contacts.")
         return redirect("qa_checks")
     rules = QaCheckRule.objects.select_related("question").order_by("-is_active", "name", "pk")
-    return render(request, "scorecards/qa_checks.html", {
+    return render(request, "qa/checks.html", {
         "rules": rules, "form": form, "agreement": agreement_table()})
 
 
@@ -75,7 +75,7 @@ def check_rule(request, pk: int):
             qa_checks_run(rules=[rule])
         messages.success(request, f"Rule “{rule.name}” saved.")
         return redirect("qa_checks")
-    return render(request, "scorecards/qa_check_rule.html", {"rule": rule, "form": form})
+    return render(request, "qa/check_rule.html", {"rule": rule, "form": form})
 
 
 @role_required(ADMIN, MANAGER)
@@ -89,7 +89,7 @@ def check_results(request):
         results = results.filter(interaction=contact).order_by("rule__name")
     else:
         results = results.filter(passed=False).order_by("-interaction__offered_at", "rule__name")[:200]
-    return render(request, "scorecards/qa_check_results.html", {"contact": contact, "results": results})
+    return render(request, "qa/check_results.html", {"contact": contact, "results": results})
 
 
 class PlanForm(forms.ModelForm):
@@ -126,7 +126,7 @@ def sampling(request):
             messages.success(request, f"Sampling plan of {team} saved.")
             return redirect(back)
     plans = {p.team_id: p for p in QaSamplingPlan.objects.filter(team__in=teams).select_related("form")}
-    return render(request, "scorecards/qa_sampling.html", {
+    return render(request, "qa/sampling.html", {
         "teams": [(t, plans.get(t.pk)) for t in teams], "team": team, "week": week, "form": form,
         "previous_week": week - dt.timedelta(days=7), "next_week": week + dt.timedelta(days=7),
         "sample": week_sample(team=team, week_start=week) if team else []})
@@ -158,7 +158,7 @@ def calibrations(request):
         return redirect("qa_calibration", pk=cal.pk)
     rows = (QaCalibration.objects.filter(interaction__in=contacts)
             .select_related("interaction__agent", "version__form", "created_by").order_by("-created_at"))
-    return render(request, "scorecards/qa_calibrations.html", {"calibrations": rows, "form": form})
+    return render(request, "qa/calibrations.html", {"calibrations": rows, "form": form})
 
 
 def answers_form(questions, data=None, *, may_agree: bool):
@@ -195,5 +195,5 @@ def calibration(request, pk: int):
                                     agreed=bool(form.cleaned_data.get("agreed")))
         messages.success(request, "Your answers are saved.")
         return redirect("qa_calibration", pk=cal.pk)
-    return render(request, "scorecards/qa_calibration.html", {
+    return render(request, "qa/calibration.html", {
         "report": calibration_report(cal), "calibration": cal, "form": form})

@@ -1,9 +1,10 @@
 """Quality assurance: evaluation forms (versioned), evaluations and their answers, disputes,
 calibration, fair sampling plans, and automated checks with their results.
 
-Imported into scorecards.models (the app's model module). A form in use is never edited in
+Their tables keep the names they had when QA lived in scorecards (``Meta.db_table``): the
+move to this app was a state-only migration, so no data moved. A form in use is never edited in
 place: a change makes a new QaFormVersion, so past evaluations keep the questions they were
-scored on. Scores are computed by scorecards.qa_scoring (pure) and stored on the evaluation.
+scored on. Scores are computed by qa.scoring (pure) and stored on the evaluation.
 """
 
 from django.db import models
@@ -18,6 +19,7 @@ class QaForm(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "scorecards_qaform"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -31,6 +33,7 @@ class QaFormVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "scorecards_qaformversion"
         ordering = ["form", "-number"]
         constraints = [models.UniqueConstraint(fields=["form", "number"], name="qa_form_version_key")]
 
@@ -41,6 +44,7 @@ class QaSection(models.Model):
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
+        db_table = "scorecards_qasection"
         ordering = ["position", "pk"]
 
 
@@ -66,6 +70,7 @@ class QaQuestion(models.Model):
     compliance = models.CharField(max_length=12, choices=QaCompliance.choices, blank=True, default="")
 
     class Meta:
+        db_table = "scorecards_qaquestion"
         ordering = ["position", "pk"]
 
 
@@ -78,6 +83,9 @@ class QaCalibration(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     agreed = models.OneToOneField("QaEvaluation", null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
+
+    class Meta:
+        db_table = "scorecards_qacalibration"
 
 
 class QaEvaluation(models.Model):
@@ -101,6 +109,7 @@ class QaEvaluation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "scorecards_qaevaluation"
         ordering = ["-created_at"]
 
 
@@ -112,6 +121,7 @@ class QaAnswer(models.Model):
     comment = models.TextField(blank=True, default="")
 
     class Meta:
+        db_table = "scorecards_qaanswer"
         constraints = [models.UniqueConstraint(fields=["evaluation", "question"], name="qa_answer_key")]
 
 
@@ -133,6 +143,9 @@ class QaDispute(models.Model):
     decision_note = models.TextField(blank=True, default="")
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        db_table = "scorecards_qadispute"
+
 
 class QaSamplingPlan(models.Model):
     """Fair sampling for one team: this many contacts per agent per week, spread over
@@ -142,6 +155,9 @@ class QaSamplingPlan(models.Model):
     form = models.ForeignKey(QaForm, on_delete=models.PROTECT, related_name="+")
     per_agent_per_week = models.PositiveIntegerField(default=4)
     is_active = models.BooleanField(default=True)
+
+    class Meta:
+        db_table = "scorecards_qasamplingplan"
 
 
 class QaCheckRule(models.Model):
@@ -163,6 +179,9 @@ class QaCheckRule(models.Model):
     is_active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        db_table = "scorecards_qacheckrule"
+
 
 class QaCheckResult(models.Model):
     rule = models.ForeignKey(QaCheckRule, on_delete=models.CASCADE, related_name="results")
@@ -173,4 +192,5 @@ class QaCheckResult(models.Model):
     checked_at = models.DateTimeField()
 
     class Meta:
+        db_table = "scorecards_qacheckresult"
         constraints = [models.UniqueConstraint(fields=["rule", "interaction"], name="qa_check_result_key")]

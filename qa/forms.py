@@ -1,5 +1,5 @@
 """Forms of the QA pages: the form builder, picking a contact, disputes and decisions.
-The evaluation's answers are radio buttons per question, read in views_qa."""
+The evaluation's answers are radio buttons per question, read in views."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """QA evaluations: a reviewer scores a contact with a form version; the agent acknowledges
 or disputes one answer; another reviewer decides the dispute. Scores come from
-scorecards.qa_scoring (pure) and are stored on the evaluation for the engine's qa_score and
+qa.scoring (pure) and are stored on the evaluation for the engine's qa_score and
 qa_compliance_rate; every submit and decision asks for a recompute of the contact's day.
 
     evaluation = evaluation_start(interaction=contact, version=v, by=mona)
@@ -21,10 +21,10 @@ from django.utils import timezone
 from accounts.models import Role
 from common.tenancy import current_tenant
 from interactions.selectors import interactions_visible_to
+from scorecards.services import kpi_recompute_enqueue
 
-from . import qa_scoring
+from . import scoring as qa_scoring
 from .models import QaAnswer, QaDispute, QaEvaluation, QaFormVersion, QaQuestion
-from .services import kpi_recompute_enqueue
 
 Status = QaEvaluation.Status
 REVIEWERS = (Role.ADMIN, Role.MANAGER)

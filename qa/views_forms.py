@@ -1,5 +1,5 @@
 """The admin's QA form builder: forms, then sections and questions of a form's current
-version. Every step goes through scorecards.qa_forms, which copies a version in use into a
+version. Every step goes through qa.form_versions, which copies a version in use into a
 new one first, so past evaluations keep theirs."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from common.access import ADMIN, role_required
 
-from . import qa_forms
-from .forms_qa import QaFormCreateForm, QuestionForm, SectionForm
+from . import form_versions as qa_forms
+from .forms import QaFormCreateForm, QuestionForm, SectionForm
 from .models import QaForm
 
 
@@ -25,7 +25,7 @@ def form_list(request):
             create.add_error(None, error)
         else:
             return redirect("qa_form", version.form_id)
-    return render(request, "scorecards/qa_forms.html", {
+    return render(request, "qa/forms.html", {
         "forms": QaForm.objects.prefetch_related("versions"), "create": create})
 
 
@@ -68,7 +68,7 @@ def form_detail(request, pk):
                 messages.info(request, f"Version {before} is in use, so this is version {version.number}: "
                                        "past evaluations keep theirs.")
             return redirect("qa_form", form.pk)
-    return render(request, "scorecards/qa_form.html", {
+    return render(request, "qa/form.html", {
         "form_obj": form, "version": version, "structure": structure,
         "in_use": version is not None and qa_forms.version_in_use(version),
         "section_form": section_form, "question_form": question_form,

@@ -13,7 +13,7 @@ from accounts.models import User
 from interactions.demo import DISCLOSURE
 from interactions.models import Interaction
 
-from .qa_models import (
+from .models import (
     QaAnswer,
     QaCheckRule,
     QaEvaluation,
@@ -22,7 +22,7 @@ from .qa_models import (
     QaQuestion,
     QaSection,
 )
-from .qa_scoring import Answer, Question, score
+from .scoring import Answer, Question, score
 
 # (section, question, scale, points, allow N/A, compliance)
 FORM = [

@@ -17,8 +17,8 @@ import datetime as dt
 from django.db import connection
 from django.db.models import Count, Q
 
-from .qa_models import QaCheckResult, QaCheckRule, QaEvaluation
-from .qa_scoring import cohen_kappa
+from .models import QaCheckResult, QaCheckRule, QaEvaluation
+from .scoring import cohen_kappa
 
 Kind = QaCheckRule.Kind
 
@@ -99,7 +99,7 @@ def rule_pairs(rule: QaCheckRule) -> list[tuple[bool, bool]]:
     submitted, non-calibration human answer to the rule's question (the latest evaluation)."""
     if rule.question_id is None:
         return []
-    from .qa_models import QaAnswer
+    from .models import QaAnswer
 
     results = dict(QaCheckResult.objects.filter(rule=rule).values_list("interaction_id", "passed"))
     answers = (QaAnswer.objects.filter(question_id=rule.question_id, not_applicable=False, value__isnull=False,

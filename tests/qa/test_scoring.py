@@ -2,7 +2,7 @@
 
 import pytest
 
-from scorecards.qa_scoring import Answer, Question, ScoringError, cohen_kappa, score
+from qa.scoring import Answer, Question, ScoringError, cohen_kappa, score
 
 # section 1: greeting (yes/no, 2 points), empathy (1–5, 4 points, N/A allowed)
 # section 2: disclosure (yes/no, 1 point, fails the section), resolution (points, 0–3)

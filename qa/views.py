@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 from common.access import ADMIN, AGENT, MANAGER, role_required
 from interactions.selectors import interactions_visible_to
 
-from . import qa_evaluations as qa
-from .forms_qa import ContactPickForm, DecisionForm, DisputeForm
+from . import evaluations as qa
+from .form_versions import version_current
+from .forms import ContactPickForm, DecisionForm, DisputeForm
 from .models import QaAnswer, QaForm
-from .qa_forms import version_current
 
 
 def scale_choices(question) -> list[tuple[int, str]]:
@@ -44,7 +44,7 @@ def _rows(evaluation):
 
 @role_required(ADMIN, MANAGER)
 def evaluation_list(request):
-    return render(request, "scorecards/qa_evaluations.html", {
+    return render(request, "qa/evaluations.html", {
         "evaluations": qa.evaluations_visible_to(fetched_by=request.user)[:100],
         "recent": interactions_visible_to(fetched_by=request.user).filter(agent__isnull=False)
         .order_by("-offered_at")[:20],
@@ -69,7 +69,7 @@ def evaluate(request):
             _fail(request, error)
         else:
             return redirect("qa_evaluation", evaluation.pk)
-    return render(request, "scorecards/qa_evaluate.html", {"contact": contact, "pick": pick})
+    return render(request, "qa/evaluate.html", {"contact": contact, "pick": pick})
 
 
 def _answers_from(request, evaluation) -> dict[int, qa.AnswerInput]:
@@ -105,7 +105,7 @@ def evaluation_detail(request, pk):
     agent = evaluation.interaction.agent
     is_agent = agent is not None and agent.user_id == request.user.pk
     undisputed = QaAnswer.objects.filter(evaluation=evaluation, disputes__isnull=True).select_related("question")
-    return render(request, "scorecards/qa_evaluation.html", {
+    return render(request, "qa/evaluation.html", {
         "evaluation": evaluation, "contact": evaluation.interaction, "sections": _rows(evaluation),
         "editable": editable, "is_agent": is_agent,
         "dispute_form": DisputeForm(answers=undisputed) if is_agent and undisputed else None,
@@ -143,7 +143,7 @@ def dispute_raise(request, pk):
 
 @role_required(AGENT)
 def my_evaluations(request):
-    return render(request, "scorecards/qa_my_evaluations.html", {
+    return render(request, "qa/my_evaluations.html", {
         "evaluations": qa.evaluations_visible_to(fetched_by=request.user)[:100]})
 
 
@@ -152,7 +152,7 @@ def dispute_list(request):
     disputes = list(qa.disputes_pending_for(fetched_by=request.user)[:100])
     for d in disputes:
         d.choices = scale_choices(d.answer.question)
-    return render(request, "scorecards/qa_disputes.html", {"disputes": disputes})
+    return render(request, "qa/disputes.html", {"disputes": disputes})
 
 
 @role_required(ADMIN, MANAGER)

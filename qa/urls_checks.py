@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_qa_checks as views
+from . import views_checks as views
 
 urlpatterns = [
     path("", views.check_rules, name="qa_checks"),
