@@ -7,6 +7,11 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from common.followups import Event, announce
+from tenants.models import Tenant
+from tenants.services import tenant_create
 
 from .models import Agent, ApiKey, Role, Team, User
 
@@ -63,12 +68,8 @@ def agent_update(*, agent: Agent, display_name: str, team: Team | None) -> Agent
 
 
 def _history_moved(reason: str) -> None:
-    """A contact counts for its agent's current team, under the team's current name, and the
-    KPI engine keeps day sums by team name: so the whole history is recomputed once this
-    commits (debounced, so that moving several agents one after the other asks for one run)."""
-    from scorecards.services import kpi_recompute_enqueue
-
-    kpi_recompute_enqueue(reason=reason, debounce_seconds=60)
+    # The KPI history follows (pipeline/followups.py): accounts sits below the KPI engine.
+    announce(Event.TEAM_HISTORY_CHANGED, reason=reason)
 
 
 @transaction.atomic
@@ -115,3 +116,13 @@ def apikey_authenticate(raw_key: str) -> ApiKey | None:
         return None
     ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
     return key
+
+
+def tenant_with_admin_create(*, schema: str, domain: str, name: str, timezone: str = "UTC",
+                             admin_email: str | None = None, admin_password: str | None = None) -> Tenant:
+    """A new contact center (tenants.services.tenant_create) and, optionally, its first admin."""
+    tenant = tenant_create(schema=schema, domain=domain, name=name, timezone=timezone)
+    if admin_email:
+        with schema_context(schema):
+            user_create(email=admin_email, password=admin_password, role=Role.ADMIN)
+    return tenant

@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from common.access import ADMIN, AGENT, MANAGER, public_view, role_required
-from interactions.selectors import interactions_visible_to
 
 from . import selectors, services
 from .emails import invitation_send
@@ -31,15 +30,6 @@ password_reset_complete = public_view(auth_views.PasswordResetCompleteView.as_vi
 password_change = role_required(ADMIN, MANAGER, AGENT)(auth_views.PasswordChangeView.as_view())
 password_change_done = role_required(ADMIN, MANAGER, AGENT)(
     auth_views.PasswordChangeDoneView.as_view())
-
-
-@role_required(ADMIN, MANAGER, AGENT)
-def home(request):
-    recent = interactions_visible_to(fetched_by=request.user).order_by("-offered_at")[:10]
-    return render(request, "accounts/home.html", {
-        "recent_interactions": recent,
-        "teams": selectors.teams_visible_to(fetched_by=request.user),
-    })
 
 
 @role_required(ADMIN)

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("home.urls")),
     path("", include("accounts.urls")),
     path("imports/", include("interactions.urls")),
     path("kpis/", include("scorecards.urls")),

@@ -8,7 +8,6 @@ memory and a crash leaves a consistent, re-runnable state (imports are idempoten
 
 from __future__ import annotations
 
-import datetime as dt
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,9 +15,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.followups import Event, announce
 from common.tenancy import current_tenant
 
 from .ingestion import PARSERS
@@ -98,7 +99,9 @@ def import_rows(items: Iterable, *, summary: ImportSummary | None = None,
         elif isinstance(item, FileWarning):
             summary.warnings.append(item.message)
         else:
-            batch = batches[type(item)]
+            batch = batches.get(type(item))
+            if batch is None:
+                raise ImproperlyConfigured(f"no upsert for {type(item).__name__}: is the app it lands in installed?")
             batch.append(item)
             if len(batch) >= BATCH_SIZE:
                 flush(type(item))
@@ -157,34 +160,9 @@ def import_run_execute(*, run: ImportRun, stream: BinaryIO, recompute: str = "as
     run.finished_at = timezone.now()
     run.save()
     if run.status == ImportRun.Status.DONE and (summary.created or summary.updated):
-        _after_import(started_at=run.started_at, mode=recompute)
+        # KPIs, survey follow-ups and invitations, QA checks: pipeline/followups.py
+        announce(Event.IMPORT_COMMITTED, started_at=run.started_at, mode=recompute)
     return run
-
-
-def _after_import(*, started_at, mode: str) -> None:
-    """What new rows set in motion: KPIs of the periods they touched, follow-ups for low
-    survey scores, survey invitations for newly handled contacts, automated QA checks."""
-    from qa.checks import qa_checks_run
-    from qa.tasks import qa_checks_task
-    from scorecards.services import kpi_recompute_after_import
-    from surveys.services import follow_ups_create_missing, invitations_sample
-    from surveys.tasks import invitations_sample_task
-
-    kpi_recompute_after_import(started_at=started_at, mode=mode)
-    # updated_at comes from the database's clock, started_at from ours: a second of slack
-    since = started_at - dt.timedelta(seconds=1)
-    follow_ups_create_missing(since=since)
-    if mode == "async":
-        schema = connection.schema_name
-
-        def enqueue() -> None:
-            for task in (invitations_sample_task, qa_checks_task):
-                task.apply_async(args=[since.isoformat()], headers={"_schema_name": schema})
-
-        transaction.on_commit(enqueue)
-    else:
-        invitations_sample(since=since)
-        qa_checks_run(since=since)
 
 
 def import_upload_store(*, run: ImportRun, upload) -> Path:

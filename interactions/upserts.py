@@ -9,12 +9,13 @@ still look newer than the moment it began.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import connection
 
 from accounts.models import Agent
-from surveys.models import SurveyResponse
 
-from .ingestion.rows import ActivityRow, InteractionRow, RowError, ScheduleRow, SurveyResponseRow
+from .ingestion.rows import ActivityRow, InteractionRow, RowError, ScheduleRow
 from .models import AgentActivity, Interaction, InteractionType, Queue, ScheduleEntry
 
 AGENT = Agent._meta.db_table
@@ -23,7 +24,6 @@ ITYPE = InteractionType._meta.db_table
 INTERACTION = Interaction._meta.db_table
 ACTIVITY = AgentActivity._meta.db_table
 SCHEDULE = ScheduleEntry._meta.db_table
-RESPONSE = SurveyResponse._meta.db_table
 
 _STAGES = {
     "interaction": """
@@ -40,7 +40,7 @@ _STAGES = {
 }
 
 
-def _stage(cur, name: str, rows: list[tuple]) -> str:
+def stage_rows(cur, name: str, rows: list[tuple]) -> str:
     table = f"_stage_{name}"
     # ON COMMIT DELETE ROWS: the table survives for the connection, its rows do not, so
     # every batch (one transaction) starts empty without re-creating the table.
@@ -57,7 +57,7 @@ def _stage(cur, name: str, rows: list[tuple]) -> str:
     return table
 
 
-def _counts(cur, total: int) -> tuple[int, int]:
+def created_updated(cur, total: int) -> tuple[int, int]:
     flags = [inserted for (inserted,) in cur.fetchall()]
     created = sum(1 for f in flags if f)
     return created, len(flags) - created
@@ -73,7 +73,7 @@ def _ensure_agents(cur, sql_logins: str) -> None:
 
 def upsert_interactions(rows: list[InteractionRow]) -> tuple[int, int, list[RowError]]:
     with connection.cursor() as cur:
-        stage = _stage(cur, "interaction", [
+        stage = stage_rows(cur, "interaction", [
             (r.line, r.external_id, r.channel, r.queue, r.interaction_type, r.agent,
              r.customer_id, r.case_id, r.initiated_at, r.offered_at, r.answered_at, r.ended_at,
              r.talk_seconds, r.hold_seconds, r.acw_seconds, r.hold_count, r.outcome,
@@ -116,13 +116,13 @@ def upsert_interactions(rows: list[InteractionRow]) -> tuple[int, int, list[RowE
             RETURNING (xmax = 0)
             """
         )
-        created, updated = _counts(cur, len(rows))
+        created, updated = created_updated(cur, len(rows))
     return created, updated, []
 
 
 def upsert_activity(rows: list[ActivityRow]) -> tuple[int, int, list[RowError]]:
     with connection.cursor() as cur:
-        stage = _stage(cur, "activity", [
+        stage = stage_rows(cur, "activity", [
             (r.line, r.agent, r.state, r.start, r.end, r.reason) for r in rows
         ])
         _ensure_agents(cur, f"SELECT agent FROM {stage}")
@@ -174,13 +174,13 @@ def upsert_activity(rows: list[ActivityRow]) -> tuple[int, int, list[RowError]]:
             RETURNING (xmax = 0)
             """
         )
-        created, updated = _counts(cur, len(rows))
+        created, updated = created_updated(cur, len(rows))
     return created, updated, _dedupe_lines(errors)
 
 
 def upsert_schedule(rows: list[ScheduleRow]) -> tuple[int, int, list[RowError]]:
     with connection.cursor() as cur:
-        stage = _stage(cur, "schedule", [
+        stage = stage_rows(cur, "schedule", [
             (r.line, r.agent, r.activity, r.start, r.end) for r in rows
         ])
         _ensure_agents(cur, f"SELECT agent FROM {stage}")
@@ -195,44 +195,8 @@ def upsert_schedule(rows: list[ScheduleRow]) -> tuple[int, int, list[RowError]]:
             RETURNING (xmax = 0)
             """
         )
-        created, updated = _counts(cur, len(rows))
+        created, updated = created_updated(cur, len(rows))
     return created, updated, []
-
-
-def upsert_survey_responses(rows: list[SurveyResponseRow]) -> tuple[int, int, list[RowError]]:
-    with connection.cursor() as cur:
-        stage = _stage(cur, "response", [
-            (r.line, r.interaction_external_id, r.survey, r.score, r.responded_at, r.comment)
-            for r in rows
-        ])
-        cur.execute(
-            f"""
-            DELETE FROM {stage} s
-             WHERE NOT EXISTS (SELECT 1 FROM {INTERACTION} i WHERE i.external_id = s.external_id)
-            RETURNING s.line, s.external_id
-            """
-        )
-        errors = [
-            RowError(line, "interaction_external_id",
-                     f"no interaction with external_id {ext!r}; import the interactions first")
-            for line, ext in sorted(cur.fetchall())
-        ]
-        cur.execute(
-            f"""
-            INSERT INTO {RESPONSE} AS t (interaction_id, survey, score, responded_at, comment,
-                                         source, updated_at)
-            SELECT i.id, s.survey, s.score, s.responded_at, s.comment, 'import', statement_timestamp()
-              FROM {stage} s JOIN {INTERACTION} i ON i.external_id = s.external_id
-            ON CONFLICT (interaction_id, survey) DO UPDATE
-               SET (score, responded_at, comment, updated_at) =
-                   (EXCLUDED.score, EXCLUDED.responded_at, EXCLUDED.comment, statement_timestamp())
-             WHERE (t.score, t.responded_at, t.comment) IS DISTINCT FROM
-                   (EXCLUDED.score, EXCLUDED.responded_at, EXCLUDED.comment)
-            RETURNING (xmax = 0)
-            """
-        )
-        created, updated = _counts(cur, len(rows))
-    return created, updated, errors
 
 
 def _dedupe_lines(errors: list[RowError]) -> list[RowError]:
@@ -246,9 +210,17 @@ def _dedupe_lines(errors: list[RowError]) -> list[RowError]:
     return unique
 
 
-UPSERTS = {
+Upsert = Callable[[list], tuple[int, int, list[RowError]]]
+
+# The upsert of every row type a parser yields. Rows that land in a higher app's tables
+# (survey responses) are registered by that app when Django starts (register_upsert in its
+# AppConfig.ready): interactions sits below surveys and never imports it.
+UPSERTS: dict[type, Upsert] = {
     InteractionRow: upsert_interactions,
     ActivityRow: upsert_activity,
     ScheduleRow: upsert_schedule,
-    SurveyResponseRow: upsert_survey_responses,
 }
+
+
+def register_upsert(row_type: type, upsert: Upsert) -> None:
+    UPSERTS[row_type] = upsert

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.followups import Event, announce
 from common.tenancy import current_tenant
 
 from . import queries, queries_cases
@@ -99,13 +100,9 @@ def recompute(*, since: dt.date | None = None, until: dt.date | None = None,
             since, until = (span if full else (since or span[0], until or span[1]))
             if since <= until:
                 written = _recompute_range(since, until, tenant, tz, full=full, changed_since=changed_since)
-                # Inside the transaction: signals read the snapshots just written. Imported
-                # here because coaching builds on scorecards, not the other way round.
-                from coaching.signals import signals_recompute
-
-                began_signals = time.monotonic()
-                signals_recompute(since=since, until=until)
-                logger.info("kpi engine: %.2fs signals", time.monotonic() - began_signals)
+                # Inside the transaction: the coaching signals read the snapshots just written
+                # (pipeline/followups.py; coaching builds on scorecards, not the other way round).
+                announce(Event.KPIS_RECOMPUTED, since=since, until=until)
         if full:
             KpiStoredState.objects.all().delete()
             KpiStoredState.objects.create(built_at=timezone.now())

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 
+from common.privacy import ANONYMITY_MIN
+
 from .families import AGENT_TYPES, CONTACTS, MISSED, PEAK_HOUR, PEOPLE, QA, RESPONSES, SURVEYS, DayFamily
 
 SCOPE_COLUMNS = {"agent": "agent", "team": "team", "queue": "queue",
@@ -536,8 +538,6 @@ def response_rate() -> str:
 # row is never written and no page, API or export can show it. Distinct respondents do not
 # add up over days, so each period is counted from the answers themselves.
 def effort() -> str:
-    from surveys.models import ANONYMITY_MIN
-
     groups = """
         SELECT CASE WHEN GROUPING(team) = 0 THEN 'team' ELSE 'tenant' END AS scope,
                CASE WHEN GROUPING(team) = 0 THEN team ELSE 'all' END AS key,

@@ -4,6 +4,7 @@ agent effort surveys (AES), in the tenant's schema."""
 from django.db import models
 
 from accounts.models import Agent, User
+from common.privacy import ANONYMITY_MIN  # noqa: F401 - surveys' pages and selectors read it here
 from interactions.models import Interaction, InteractionType
 
 
@@ -167,5 +168,3 @@ class EffortResponse(models.Model):
                 name="effort_response_scales"),
         ]
 
-
-ANONYMITY_MIN = 5

@@ -6,7 +6,6 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django_tenants.utils import schema_context
 
 from .models import Domain, Tenant, validate_timezone
 
@@ -19,11 +18,11 @@ class TenantExists(Exception):
     pass
 
 
-def tenant_create(*, schema: str, domain: str, name: str, timezone: str = "UTC",
-                  admin_email: str | None = None, admin_password: str | None = None) -> Tenant:
+def tenant_create(*, schema: str, domain: str, name: str, timezone: str = "UTC") -> Tenant:
     """``tenant_create(schema="acme", domain="acme.localhost", name="Acme", timezone="UTC")``.
 
-    Creates the schema (with every tenant migration) and, optionally, the first admin.
+    Creates the schema (with every tenant migration). Its first admin is a user, made one
+    layer up: accounts.services.tenant_with_admin_create.
     """
     if not SCHEMA_RE.match(schema) or schema == "public" or schema.startswith("pg_"):
         raise ValidationError(f"schema {schema!r}: use lowercase letters, digits and _, "
@@ -42,11 +41,6 @@ def tenant_create(*, schema: str, domain: str, name: str, timezone: str = "UTC",
     tenant.save(verbosity=0)  # creates the schema and runs the tenant migrations
     with transaction.atomic():
         Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
-    if admin_email:
-        from accounts.services import user_create
-
-        with schema_context(schema):
-            user_create(email=admin_email, password=admin_password, role="admin")
     return tenant
 
 

@@ -51,6 +51,9 @@ TENANT_APPS = [
     "surveys",
     "qa",
     "coaching",
+    "home",
+    # the top layer: what follows what (pipeline/followups.py), the demo; no models
+    "pipeline",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 TENANT_MODEL = "tenants.Tenant"

@@ -3,7 +3,8 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.services import TenantExists, tenant_create
+from accounts.services import tenant_with_admin_create
+from tenants.services import TenantExists
 
 
 class Command(BaseCommand):
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         if opts["admin_password"] and not opts["admin_email"]:
             raise CommandError("--admin-password needs --admin-email")
         try:
-            tenant = tenant_create(
+            tenant = tenant_with_admin_create(
                 schema=opts["schema"], domain=opts["domain"], name=opts["name"],
                 timezone=opts["timezone"], admin_email=opts["admin_email"],
                 admin_password=opts["admin_password"],

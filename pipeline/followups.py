@@ -1,0 +1,62 @@
+"""The one place that knows what follows what (the events are in common/followups.py).
+
+The top of the app layers: it may import every app, and none imports it. Each handler runs
+in the announcing transaction, so work queued with ``transaction.on_commit`` starts only once
+what set it in motion is committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+from django.db import connection, transaction
+
+from coaching.signals import signals_recompute
+from common.followups import Event, handles
+from qa.checks import qa_checks_run
+from qa.tasks import qa_checks_task
+from scorecards.services import kpi_recompute_after_import, kpi_recompute_enqueue
+from surveys.services import follow_ups_create_missing, invitations_sample
+from surveys.tasks import invitations_sample_task
+
+logger = logging.getLogger("scorecards.engine")
+
+
+@handles(Event.IMPORT_COMMITTED)
+def after_import(*, started_at: dt.datetime, mode: str) -> None:
+    """What new rows set in motion, in this order: KPIs of the periods they touched, follow-ups
+    for low survey scores (they read the responses just imported), survey invitations for newly
+    handled contacts, automated QA checks."""
+    kpi_recompute_after_import(started_at=started_at, mode=mode)
+    # updated_at comes from the database's clock, started_at from ours: a second of slack
+    since = started_at - dt.timedelta(seconds=1)
+    follow_ups_create_missing(since=since)
+    if mode == "async":
+        schema = connection.schema_name
+
+        def enqueue() -> None:
+            for task in (invitations_sample_task, qa_checks_task):
+                task.apply_async(args=[since.isoformat()], headers={"_schema_name": schema})
+
+        transaction.on_commit(enqueue)
+    else:
+        invitations_sample(since=since)
+        qa_checks_run(since=since)
+
+
+@handles(Event.KPIS_RECOMPUTED)
+def after_recompute(*, since: dt.date, until: dt.date) -> None:
+    """Coaching signals read the snapshots just written (the engine's transaction is still open)."""
+    began = time.monotonic()
+    signals_recompute(since=since, until=until)
+    logger.info("kpi engine: %.2fs signals", time.monotonic() - began)
+
+
+@handles(Event.TEAM_HISTORY_CHANGED)
+def after_team_history_changed(*, reason: str) -> None:
+    """A contact counts for its agent's current team, under the team's current name, and the KPI
+    engine keeps day sums by team name: the whole history is recomputed once this commits
+    (debounced, so that moving several agents one after the other asks for one run)."""
+    kpi_recompute_enqueue(reason=reason, debounce_seconds=60)
