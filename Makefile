@@ -32,8 +32,11 @@ run: demo
 test: setup browser
 	$(PY) -m pytest
 
+# ruff (rules and formatting) and mypy with the Django and DRF plugins (mypy.ini); CI runs it.
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 bench: setup
 	$(PIP) install --quiet -r bench/requirements.txt
