@@ -13,6 +13,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from accounts.models import Agent, Role, Team
+from common.access import INTEGRATION
 
 from .models import KpiSnapshot
 
@@ -24,7 +25,7 @@ IMPERSONAL_SCOPES = ("queue", "interaction_type", "channel", "tenant")
 def snapshots_visible_to(*, fetched_by) -> QuerySet[KpiSnapshot]:
     rows = KpiSnapshot.objects.all()
     role = getattr(fetched_by, "role", None)
-    if role in (Role.ADMIN, "integration"):
+    if role in (Role.ADMIN, INTEGRATION):
         return rows
     if role == Role.MANAGER:
         teams = Team.objects.filter(managers=fetched_by).values("name")

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
 from accounts.models import Role
+from common.access import INTEGRATION
 
 from . import scoring
 from .models import FollowUp, Survey, SurveyInvitation, SurveyResponse
@@ -54,7 +55,7 @@ def invitation_for_token(token: str) -> SurveyInvitation | None:
 def _own_teams(fetched_by) -> Q | None:
     """None: everything; else the filter on a response's interaction's agent's team."""
     role = getattr(fetched_by, "role", None)
-    if role in (Role.ADMIN, "integration"):
+    if role in (Role.ADMIN, INTEGRATION):
         return None
     if role == Role.MANAGER:
         return Q(interaction__agent__team__managers=fetched_by)
