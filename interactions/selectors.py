@@ -22,6 +22,11 @@ def interactions_visible_to(*, fetched_by) -> QuerySet[Interaction]:
     return rows.none()
 
 
+def interaction_by_external_id(*, fetched_by, external_id: str) -> Interaction | None:
+    """The contact with this external id, or None when there is none or it is not the caller's."""
+    return interactions_visible_to(fetched_by=fetched_by).filter(external_id=external_id).first()
+
+
 def import_runs_visible_to(*, fetched_by) -> QuerySet[ImportRun]:
     runs = ImportRun.objects.select_related("created_by")
     if getattr(fetched_by, "role", None) in (Role.ADMIN, INTEGRATION):

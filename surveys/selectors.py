@@ -86,6 +86,19 @@ def invitations_visible_to(*, fetched_by) -> QuerySet[SurveyInvitation]:
     return rows if scope is None else rows.filter(scope)
 
 
+def invitations_to_send(*, fetched_by, since: dt.datetime | None = None,
+                        answered: bool | None = None) -> QuerySet[SurveyInvitation]:
+    """Newest first, with their survey and contact: the links the tenant's own systems send.
+    ``since``: created at or after; ``answered``: True answered only, False not yet answered."""
+    rows = (invitations_visible_to(fetched_by=fetched_by).select_related("interaction", "survey")
+            .order_by("-created_at", "-pk"))
+    if since is not None:
+        rows = rows.filter(created_at__gte=since)
+    if answered is not None:
+        rows = rows.filter(response__isnull=not answered)
+    return rows
+
+
 @dataclass
 class ResponseFilter:
     kind: str
