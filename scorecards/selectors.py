@@ -37,6 +37,13 @@ def snapshots_visible_to(*, fetched_by) -> QuerySet[KpiSnapshot]:
     return rows.none()
 
 
+def agent_week_snapshot(*, fetched_by, kpi: str, agent: Agent, week_start: dt.date) -> KpiSnapshot | None:
+    """One KPI's value for one agent in the week starting on ``week_start`` (a Monday), or None
+    when there is none or the caller may not read it."""
+    return snapshots_visible_to(fetched_by=fetched_by).filter(
+        kpi=kpi, scope="agent", key=agent.acd_login, period="week", period_start=week_start).first()
+
+
 def first_period_start(period: str, day: dt.date) -> dt.date:
     """The start of the period of ``period`` kind that contains ``day``."""
     if period == "week":

@@ -69,6 +69,13 @@ def responses_visible_to(*, fetched_by) -> QuerySet[SurveyResponse]:
     return rows if scope is None else rows.filter(scope)
 
 
+def survey_comment_of_contact(*, fetched_by, external_id: str) -> SurveyResponse | None:
+    """A response with a comment about the contact with this external id, or None when there is
+    none or the caller may not read it."""
+    return (responses_visible_to(fetched_by=fetched_by)
+            .filter(interaction__external_id=external_id).exclude(comment="").first())
+
+
 def follow_ups_visible_to(*, fetched_by) -> QuerySet[FollowUp]:
     rows = FollowUp.objects.select_related(
         "response__interaction__agent__team", "response__interaction__queue", "closed_by")
