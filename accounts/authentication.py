@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from rest_framework import authentication, exceptions
 
+from common.access import INTEGRATION
+
 from .services import apikey_authenticate
 
 
 class ApiKeyPrincipal:
     """Stands in for request.user when an integration calls with an API key."""
 
-    role = "integration"
+    role = INTEGRATION
     is_authenticated = True
     is_anonymous = False
     is_active = True

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from common.access import INTEGRATION
+
 from .models import Agent, ApiKey, Role, Team, User
 
 
@@ -11,7 +13,7 @@ def agents_visible_to(*, fetched_by) -> QuerySet[Agent]:
     """Admins see every agent, managers the agents of their teams, agents themselves."""
     agents = Agent.objects.select_related("team", "user")
     role = getattr(fetched_by, "role", None)
-    if role in (Role.ADMIN, "integration"):
+    if role in (Role.ADMIN, INTEGRATION):
         return agents
     if role == Role.MANAGER:
         return agents.filter(team__managers=fetched_by)
@@ -23,7 +25,7 @@ def agents_visible_to(*, fetched_by) -> QuerySet[Agent]:
 def teams_visible_to(*, fetched_by) -> QuerySet[Team]:
     role = getattr(fetched_by, "role", None)
     teams = Team.objects.prefetch_related("managers")
-    if role in (Role.ADMIN, "integration"):
+    if role in (Role.ADMIN, INTEGRATION):
         return teams
     if role == Role.MANAGER:
         return teams.filter(managers=fetched_by)

@@ -12,10 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from common.access import ADMIN, AGENT, MANAGER, role_required
-from interactions.selectors import interactions_visible_to
 from scorecards.catalogue import KPIS
-from scorecards.models import KpiSnapshot
-from surveys.models import SurveyResponse
+from scorecards.selectors import agent_week_snapshot
+from surveys.selectors import survey_comment_of_contact
 
 from . import selectors, sessions
 from .effectiveness import effectiveness_for, week_start
@@ -162,16 +161,14 @@ def evidence_add(request, pk):
     if data["kind"] == "interaction":
         kwargs["interaction_external_id"] = data["external_id"]
     elif data["kind"] == "kpi":
-        kwargs["kpi_snapshot"] = KpiSnapshot.objects.filter(
-            kpi=data["kpi"], scope="agent", key=session.agent.acd_login, period="week",
-            period_start=week_start(data["week"])).first()
+        kwargs["kpi_snapshot"] = agent_week_snapshot(fetched_by=request.user, kpi=data["kpi"], agent=session.agent,
+                                                     week_start=week_start(data["week"]))
         if kwargs["kpi_snapshot"] is None:
             messages.error(request, "No weekly value of that KPI for this agent in that week.")
             return redirect("coaching_session", session.pk)
     else:
-        kwargs["survey_response"] = SurveyResponse.objects.filter(
-            interaction__in=interactions_visible_to(fetched_by=request.user),
-            interaction__external_id=data["external_id"].strip()).exclude(comment="").first()
+        kwargs["survey_response"] = survey_comment_of_contact(fetched_by=request.user,
+                                                              external_id=data["external_id"].strip())
         if kwargs["survey_response"] is None:
             messages.error(request, "That contact has no survey comment that you can see.")
             return redirect("coaching_session", session.pk)

@@ -15,7 +15,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 
 PUBLIC = "__public__"
-ADMIN, MANAGER, AGENT, INTEGRATION = "admin", "manager", "agent", "integration"
+ADMIN, MANAGER, AGENT = "admin", "manager", "agent"
+# The role of a request made with an API key (accounts.authentication.ApiKeyPrincipal). Not a
+# member of accounts.models.Role: Role's values are the choices of User.role, and no user is an
+# integration.
+INTEGRATION = "integration"
 
 
 def role_required(*roles: str):

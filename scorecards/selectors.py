@@ -13,6 +13,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from accounts.models import Agent, Role, Team
+from common.access import INTEGRATION
 
 from .models import KpiSnapshot
 
@@ -24,7 +25,7 @@ IMPERSONAL_SCOPES = ("queue", "interaction_type", "channel", "tenant")
 def snapshots_visible_to(*, fetched_by) -> QuerySet[KpiSnapshot]:
     rows = KpiSnapshot.objects.all()
     role = getattr(fetched_by, "role", None)
-    if role in (Role.ADMIN, "integration"):
+    if role in (Role.ADMIN, INTEGRATION):
         return rows
     if role == Role.MANAGER:
         teams = Team.objects.filter(managers=fetched_by).values("name")
@@ -34,6 +35,13 @@ def snapshots_visible_to(*, fetched_by) -> QuerySet[KpiSnapshot]:
     if role == Role.AGENT:
         return rows.filter(scope="agent", key__in=Agent.objects.filter(user=fetched_by).values("acd_login"))
     return rows.none()
+
+
+def agent_week_snapshot(*, fetched_by, kpi: str, agent: Agent, week_start: dt.date) -> KpiSnapshot | None:
+    """One KPI's value for one agent in the week starting on ``week_start`` (a Monday), or None
+    when there is none or the caller may not read it."""
+    return snapshots_visible_to(fetched_by=fetched_by).filter(
+        kpi=kpi, scope="agent", key=agent.acd_login, period="week", period_start=week_start).first()
 
 
 def first_period_start(period: str, day: dt.date) -> dt.date:

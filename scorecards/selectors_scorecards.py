@@ -17,6 +17,7 @@ from django.http import Http404
 
 from accounts.models import Agent, Role, Team
 from accounts.selectors import agents_visible_to, teams_visible_to
+from common.access import INTEGRATION
 from interactions.models import Interaction, Outcome
 from interactions.selectors import interactions_visible_to
 
@@ -203,7 +204,7 @@ def group_visible(*, fetched_by, scope: str, key: str) -> bool:
     """Admins see every group; managers their teams, their teams' agents and the groups that
     describe no person; agents only themselves."""
     role = getattr(fetched_by, "role", None)
-    if role in (Role.ADMIN, "integration"):
+    if role in (Role.ADMIN, INTEGRATION):
         return True
     if role == Role.MANAGER:
         if scope == "agent":
@@ -269,7 +270,7 @@ def drilldown(*, fetched_by, kpi: str, scope: str, key: str, period: str, start:
                 .order_by("offered_at", "pk"))
     role = getattr(fetched_by, "role", None)
     named = None
-    if role not in (Role.ADMIN, "integration"):
+    if role not in (Role.ADMIN, INTEGRATION):
         named = set(agents_visible_to(fetched_by=fetched_by).values_list("pk", flat=True))
     return Drilldown(kpi=kpi, scope=scope, key=key, period=period, start=start, end=end,
                      population=population, note=NOTES.get(kpi, ""), contacts=contacts,

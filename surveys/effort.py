@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import Agent
 from interactions.models import InteractionType
 
-from .effort_selectors import effort_next_due, effort_pulse_settings
+from .effort_selectors import SETTINGS_PK, effort_next_due, effort_pulse_settings
 from .models import EffortPulseSettings, EffortResponse
 
 SCALE_MIN, SCALE_MAX = 1, 7
@@ -75,8 +75,5 @@ def effort_response_submit(*, agent: Agent, effort, tools, knowledge_base, proce
 def effort_settings_update(*, every_days: int, is_active: bool) -> EffortPulseSettings:
     if not 1 <= int(every_days) <= EVERY_DAYS_MAX:
         raise ValidationError({"every_days": f"Ask every 1 to {EVERY_DAYS_MAX} days."})
-    settings = effort_pulse_settings()
-    settings.every_days = int(every_days)
-    settings.is_active = bool(is_active)
-    settings.save(update_fields=["every_days", "is_active"])
-    return settings
+    return EffortPulseSettings.objects.update_or_create(
+        pk=SETTINGS_PK, defaults={"every_days": int(every_days), "is_active": bool(is_active)})[0]

@@ -45,9 +45,13 @@ def local_midnight(day: dt.date) -> dt.datetime:
 
 # --- the pulse itself ----------------------------------------------------------------------
 
+SETTINGS_PK = 1  # the one settings row of a tenant
+
+
 def effort_pulse_settings() -> EffortPulseSettings:
-    """The one settings row, created with its defaults (weekly, on) the first time it is read."""
-    return EffortPulseSettings.objects.get_or_create(pk=1)[0]
+    """The settings; until an admin first saves them (effort_settings_update writes the row), the
+    defaults: weekly, on. Unsaved, so that reading them never writes."""
+    return EffortPulseSettings.objects.filter(pk=SETTINGS_PK).first() or EffortPulseSettings()
 
 
 def effort_next_due(*, agent: Agent, settings: EffortPulseSettings | None = None) -> dt.datetime | None:

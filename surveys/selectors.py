@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
 from accounts.models import Role
+from common.access import INTEGRATION
 
 from . import scoring
 from .models import FollowUp, Survey, SurveyInvitation, SurveyResponse
@@ -54,7 +55,7 @@ def invitation_for_token(token: str) -> SurveyInvitation | None:
 def _own_teams(fetched_by) -> Q | None:
     """None: everything; else the filter on a response's interaction's agent's team."""
     role = getattr(fetched_by, "role", None)
-    if role in (Role.ADMIN, "integration"):
+    if role in (Role.ADMIN, INTEGRATION):
         return None
     if role == Role.MANAGER:
         return Q(interaction__agent__team__managers=fetched_by)
@@ -66,6 +67,13 @@ def responses_visible_to(*, fetched_by) -> QuerySet[SurveyResponse]:
         "interaction__agent__team", "interaction__queue", "interaction__interaction_type")
     scope = _own_teams(fetched_by)
     return rows if scope is None else rows.filter(scope)
+
+
+def survey_comment_of_contact(*, fetched_by, external_id: str) -> SurveyResponse | None:
+    """A response with a comment about the contact with this external id, or None when there is
+    none or the caller may not read it."""
+    return (responses_visible_to(fetched_by=fetched_by)
+            .filter(interaction__external_id=external_id).exclude(comment="").first())
 
 
 def follow_ups_visible_to(*, fetched_by) -> QuerySet[FollowUp]:
@@ -83,6 +91,19 @@ def invitations_visible_to(*, fetched_by) -> QuerySet[SurveyInvitation]:
     scope = _own_teams(fetched_by)
     rows = SurveyInvitation.objects.all()
     return rows if scope is None else rows.filter(scope)
+
+
+def invitations_to_send(*, fetched_by, since: dt.datetime | None = None,
+                        answered: bool | None = None) -> QuerySet[SurveyInvitation]:
+    """Newest first, with their survey and contact: the links the tenant's own systems send.
+    ``since``: created at or after; ``answered``: True answered only, False not yet answered."""
+    rows = (invitations_visible_to(fetched_by=fetched_by).select_related("interaction", "survey")
+            .order_by("-created_at", "-pk"))
+    if since is not None:
+        rows = rows.filter(created_at__gte=since)
+    if answered is not None:
+        rows = rows.filter(response__isnull=not answered)
+    return rows
 
 
 @dataclass

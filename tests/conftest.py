@@ -15,9 +15,10 @@ from django_tenants.test.client import TenantClient
 from django_tenants.utils import get_public_schema_name
 from rest_framework.test import APIClient
 
-from accounts.models import Agent, Role, Team
-from accounts.services import apikey_create, user_create
+from accounts.models import Role
+from accounts.services import apikey_create
 from tenants.services import tenant_create
+from tests.factories import AgentFactory, TeamFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"
 
@@ -45,10 +46,9 @@ def in_tenant(db, tenants):
 
 
 def _user(role, email, agent_login=None, team=None):
-    user = user_create(email=email, password=PASSWORD, role=role, first_name=email.split("@")[0])
+    user = UserFactory(email=email, password=PASSWORD, role=role)
     if agent_login:
-        Agent.objects.create(acd_login=agent_login, display_name=email.split("@")[0].title(),
-                             team=team, user=user)
+        AgentFactory(acd_login=agent_login, display_name=email.split("@")[0].title(), team=team, user=user)
     return user
 
 
@@ -57,13 +57,13 @@ def people(tenants, in_tenant):
     """Personas of both tenants. The connection is left on alpha."""
     in_tenant(tenants.beta)
     bea = _user(Role.ADMIN, "bea@beta.test")
-    beta_team = Team.objects.create(name="North")  # same name as alpha's, on purpose
+    beta_team = TeamFactory(name="North")  # same name as alpha's, on purpose
     bert = _user(Role.AGENT, "bert@beta.test", agent_login="bert.b", team=beta_team)
     _, beta_key = apikey_create(name="beta crm")
 
     in_tenant(tenants.alpha)
-    north = Team.objects.create(name="North")
-    south = Team.objects.create(name="South")
+    north = TeamFactory(name="North")
+    south = TeamFactory(name="South")
     ada = _user(Role.ADMIN, "ada@alpha.test")
     mona = _user(Role.MANAGER, "mona@alpha.test")
     max_ = _user(Role.MANAGER, "max@alpha.test")

@@ -18,10 +18,9 @@ from coaching.digest import last_complete_week, manager_digest, recipients
 from coaching.digest_send import digest_render
 from coaching.models import ActionItem, CoachingSession, DigestDelivery, DigestSettings, Signal
 from coaching.tasks import TenantDigestTime, digest_dispatch, tenants_due
-from interactions.models import Interaction
 from scorecards.models import KpiSnapshot
 from scorecards.targets import target_set
-from surveys.models import SurveyResponse
+from tests.factories import SurveyResponseFactory
 
 WEEK = dt.date(2026, 3, 9)
 BEFORE = dt.date(2026, 3, 2)
@@ -168,10 +167,8 @@ def test_agents_get_their_own_week_only_when_the_tenant_says_so(people):
 def answers(agent, count, detractors, prefix):
     at = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
     for i in range(count):
-        contact = Interaction.objects.create(external_id=f"{prefix}{i}", agent=agent, offered_at=at, answered_at=at,
-                                             outcome="answered")
-        SurveyResponse.objects.create(interaction=contact, survey="csat", score=1 if i < detractors else 5,
-                                      responded_at=at)
+        SurveyResponseFactory(survey="csat", score=1 if i < detractors else 5, interaction__external_id=f"{prefix}{i}",
+                              interaction__agent=agent, interaction__offered_at=at)
 
 
 def test_detractors_count_only_with_enough_answers(people):

@@ -17,8 +17,8 @@ from coaching.sessions import (
     evidence_add,
     next_steps,
 )
-from interactions.models import Interaction
 from scorecards.models import KpiSnapshot
+from tests.factories import InteractionFactory
 
 
 def plan(people, **kwargs):
@@ -125,9 +125,7 @@ def test_evidence_copies_a_kpi_value_and_needs_a_visible_contact(people):
     evidence.refresh_from_db()
     assert (evidence.kind, evidence.value, evidence.n, evidence.ci_low) == ("kpi", 72.0, 50, 58.3)
 
-    now = timezone.now()
-    Interaction.objects.create(external_id="c-bob", channel="voice", agent=people.bob.agent,
-                               offered_at=now, answered_at=now, ended_at=now, outcome="answered")
+    InteractionFactory(external_id="c-bob", agent=people.bob.agent)
     with pytest.raises(ValidationError, match="No contact “c-bob” that you can see."):
         evidence_add(session=session, by=people.mona, interaction_external_id="c-bob")
     assert evidence_add(session=session, by=people.ada, interaction_external_id="c-bob").interaction

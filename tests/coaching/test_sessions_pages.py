@@ -11,6 +11,7 @@ from django.utils import timezone
 from coaching.models import CoachingSession
 from coaching.sessions import action_item_add, coaching_session_create, coaching_session_transition
 from scorecards.models import KpiSnapshot
+from tests.factories import SurveyResponseFactory
 
 
 def plan(people, agent=None, by=None, **kwargs):
@@ -149,3 +150,24 @@ def test_a_session_started_from_a_signal_keeps_it(people, web, tenants):
     other = web(tenants.alpha, people.max).post(reverse("coaching_session_create"),
                                                 {"agent": people.bob.agent.pk, "signal": signal.pk})
     assert "signal" in other.context["form"].errors
+
+
+def test_a_coach_adds_a_weeks_kpi_value_and_a_survey_comment_she_can_see(people, web, tenants):
+    session = plan(people)
+    KpiSnapshot.objects.create(kpi="aht", scope="agent", key="alice.a", period="week", period_start=dt.date(2026, 3, 2),
+                               value=321.0, n=40, insufficient_data=False, computed_at=timezone.now())
+    SurveyResponseFactory(score=2, comment="Rushed me", interaction__external_id="c-alice",
+                          interaction__agent=people.alice.agent)
+    SurveyResponseFactory(score=2, comment="Bob was rude", interaction__external_id="c-bob",
+                          interaction__agent=people.bob.agent)
+    client = web(tenants.alpha, people.mona)
+    url = reverse("coaching_evidence_add", args=[session.pk])
+    client.post(url, {"kind": "kpi", "kpi": "aht", "week": "2026-03-04"})  # a Wednesday: that week's value
+    client.post(url, {"kind": "survey_comment", "external_id": " c-alice "})
+    no_value = client.post(url, {"kind": "kpi", "kpi": "aht", "week": "2026-03-09"}, follow=True)
+    assert "No weekly value of that KPI for this agent in that week." in no_value.content.decode()
+    not_hers = client.post(url, {"kind": "survey_comment", "external_id": "c-bob"}, follow=True)
+    assert "That contact has no survey comment that you can see." in not_hers.content.decode()
+    assert [(e.kind, e.kpi, e.period_start, e.value, e.survey_response and e.survey_response.comment)
+            for e in session.evidence.order_by("pk")] == [
+        ("kpi", "aht", dt.date(2026, 3, 2), 321.0, None), ("survey_comment", "", None, None, "Rushed me")]

@@ -21,10 +21,11 @@ from accounts.models import Agent
 from coaching.models import Signal
 from coaching.signal_rules import RECOVERY_MIN_CONTACTS
 from coaching.signals import signals_recompute
-from interactions.models import AgentActivity, Interaction, InteractionType
+from interactions.models import AgentActivity, InteractionType
 from scorecards.engine import recompute
 from scorecards.models import KpiRecompute, KpiSnapshot
 from surveys.models import EffortResponse
+from tests.factories import InteractionFactory
 
 WEEK = dt.date(2026, 3, 2)
 NORTH = {"carol.c": (1.0, 15), "dan.d": (0.6, 20), "erin.e": (0.95, 2), "fay.f": (0.9, 3)}
@@ -81,11 +82,6 @@ def test_signals_that_no_longer_hold_are_removed(week):
     assert flagged("rushing") == {} and list(flagged("burnout_risk")) == ["bob.b"]
 
 
-def contact(ext, agent, itype, at, handle, **more):
-    return Interaction.objects.create(external_id=ext, agent=agent, interaction_type=itype, offered_at=at,
-                                      answered_at=at, talk_seconds=handle, outcome="answered", **more)
-
-
 def test_complexity_mismatch_from_contacts(week, tenants, monkeypatch):
     monkeypatch.setattr(tenants.alpha, "min_sample", 3)
     tech = InteractionType.objects.create(name="tech", expected_handle_seconds=600)
@@ -95,10 +91,14 @@ def test_complexity_mismatch_from_contacts(week, tenants, monkeypatch):
     recompute()  # a full run first: the one below is a partial run, as after an import
     at = dt.datetime(2026, 3, 3, 9, tzinfo=dt.UTC)
     for k in range(3):
-        contact(f"e{k}", erin, tech, at + dt.timedelta(hours=k), 600)
-        contact(f"f{k}", fay, billing, at + dt.timedelta(hours=k), 200)
-    contact("e3", erin, billing, at + dt.timedelta(hours=5), 200)
-    contact("f3", fay, tech, at + dt.timedelta(hours=5), 600)
+        InteractionFactory(external_id=f"e{k}", agent=erin, interaction_type=tech,
+                           offered_at=at + dt.timedelta(hours=k), talk_seconds=600)
+        InteractionFactory(external_id=f"f{k}", agent=fay, interaction_type=billing,
+                           offered_at=at + dt.timedelta(hours=k), talk_seconds=200)
+    InteractionFactory(external_id="e3", agent=erin, interaction_type=billing,
+                       offered_at=at + dt.timedelta(hours=5), talk_seconds=200)
+    InteractionFactory(external_id="f3", agent=fay, interaction_type=tech,
+                       offered_at=at + dt.timedelta(hours=5), talk_seconds=600)
     # through the KPI engine: the signal reads its day sums of handle time per type
     recompute(since=WEEK + dt.timedelta(days=1), until=WEEK + dt.timedelta(days=1))
     assert not KpiRecompute.objects.latest("started_at").full
@@ -115,7 +115,8 @@ def test_burnout_from_short_recovery_and_rising_effort(week):
     password = InteractionType.objects.create(name="password", expected_handle_seconds=100)
     for k in range(RECOVERY_MIN_CONTACTS):  # 300 s contacts (> 2 × 100 s), 20 s ready before the next
         a = dt.datetime(2026, 3, 6, 6, tzinfo=dt.UTC) + dt.timedelta(minutes=30 * k)
-        contact(f"b{k}", bob, password, a, 280, acw_seconds=20, ended_at=a + dt.timedelta(seconds=280))
+        InteractionFactory(external_id=f"b{k}", agent=bob, interaction_type=password, offered_at=a, talk_seconds=280,
+                           acw_seconds=20, ended_at=a + dt.timedelta(seconds=280))
         for state, lo, hi in (("on_contact", 0, 280), ("acw", 280, 300), ("ready", 300, 320), ("on_contact", 320, 400)):
             AgentActivity.objects.create(agent=bob, state=state, start=a + dt.timedelta(seconds=lo),
                                          end=a + dt.timedelta(seconds=hi))

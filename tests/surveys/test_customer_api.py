@@ -7,23 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accounts.models import Agent
-from interactions.models import Interaction, Queue
 from surveys.models import Survey, SurveyInvitation, SurveyResponse
+from tests.factories import InteractionFactory
 
 URL = "/api/v1/survey-invitations/"
-
-
-def contact(ext: str, *, agent: str | None = "alice.a", outcome: str = "answered", customer: str | None = None,
-            offered: dt.datetime | None = None, channel: str = "voice", queue: str = "Billing") -> Interaction:
-    """One contact in the current schema (helpers shared by the test_customer_* modules)."""
-    offered = offered or timezone.now() - dt.timedelta(hours=2)
-    answered = offered + dt.timedelta(seconds=20) if outcome == "answered" else None
-    return Interaction.objects.create(
-        external_id=ext, channel=channel, queue=Queue.objects.get_or_create(name=queue)[0],
-        agent=Agent.objects.get(acd_login=agent) if agent else None, customer_id=customer,
-        offered_at=offered, answered_at=answered,
-        ended_at=offered + dt.timedelta(seconds=300), talk_seconds=200 if answered else 0, outcome=outcome)
 
 
 def survey(kind: str = "csat", **fields) -> Survey:
@@ -36,8 +23,8 @@ def survey(kind: str = "csat", **fields) -> Survey:
 def alpha_data(tenants, people, in_tenant):
     in_tenant(tenants.alpha)
     csat = survey("csat", follow_up_question="What could we do better?")
-    contact("a-1")
-    contact("a-abandoned", agent=None, outcome="abandoned")
+    InteractionFactory(external_id="a-1", agent=people.alice.agent)
+    InteractionFactory(external_id="a-abandoned", outcome="abandoned")
     return csat
 
 
@@ -96,14 +83,14 @@ def test_another_tenants_key_cannot_invite_for_alphas_contact(tenants, people, a
 
 def test_the_tenants_systems_list_unanswered_invitations_since_a_time(tenants, people, api, alpha_data):
     now = timezone.now()
-    SurveyInvitation.objects.create(survey=alpha_data, interaction=contact("s-1"), token="tok-sampled",
-                                              expires_at=now + dt.timedelta(days=7))
-    answered = SurveyInvitation.objects.create(survey=alpha_data, interaction=contact("s-2"), token="tok-answered",
-                                               expires_at=now + dt.timedelta(days=7))
+    SurveyInvitation.objects.create(survey=alpha_data, interaction=InteractionFactory(external_id="s-1"),
+                                    token="tok-sampled", expires_at=now + dt.timedelta(days=7))
+    answered = SurveyInvitation.objects.create(survey=alpha_data, interaction=InteractionFactory(external_id="s-2"),
+                                               token="tok-answered", expires_at=now + dt.timedelta(days=7))
     SurveyResponse.objects.create(interaction=answered.interaction, survey="csat", score=5, responded_at=now,
                                   invitation=answered, source="link")
-    old = SurveyInvitation.objects.create(survey=alpha_data, interaction=contact("s-3"), token="tok-old",
-                                          expires_at=now + dt.timedelta(days=7))
+    old = SurveyInvitation.objects.create(survey=alpha_data, interaction=InteractionFactory(external_id="s-3"),
+                                          token="tok-old", expires_at=now + dt.timedelta(days=7))
     SurveyInvitation.objects.filter(pk=old.pk).update(created_at=now - dt.timedelta(days=3))
     client = api(tenants.alpha, key=people.alpha_key)
     since = (now - dt.timedelta(hours=1)).isoformat()
@@ -114,8 +101,8 @@ def test_the_tenants_systems_list_unanswered_invitations_since_a_time(tenants, p
 
 
 def test_only_admins_and_keys_list_invitations_and_only_their_own(tenants, people, api, alpha_data):
-    SurveyInvitation.objects.create(survey=alpha_data, interaction=contact("s-9"), token="tok-alpha",
-                                    expires_at=timezone.now() + dt.timedelta(days=7))
+    SurveyInvitation.objects.create(survey=alpha_data, interaction=InteractionFactory(external_id="s-9"),
+                                    token="tok-alpha", expires_at=timezone.now() + dt.timedelta(days=7))
     assert api(tenants.alpha, user=people.mona).get(URL).status_code == 403
     assert api(tenants.alpha, user=people.alice).get(URL).status_code == 403
     assert api(tenants.beta, key=people.beta_key).get(URL).json()["results"] == []

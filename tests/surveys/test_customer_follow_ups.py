@@ -7,13 +7,12 @@ from django.utils import timezone
 
 from surveys.models import FollowUp, SurveyResponse
 from surveys.services import follow_ups_create_missing
-
-from .test_customer_api import contact
+from tests.factories import AgentFactory, SurveyResponseFactory
 
 
 def answer(ext: str, kind: str, score: int, *, agent="alice.a", comment="") -> SurveyResponse:
-    return SurveyResponse.objects.create(interaction=contact(ext, agent=agent), survey=kind, score=score,
-                                         responded_at=timezone.now(), comment=comment, source="import")
+    return SurveyResponseFactory(survey=kind, score=score, comment=comment, responded_at=timezone.now(),
+                                 interaction__external_id=ext, interaction__agent=AgentFactory(acd_login=agent))
 
 
 @pytest.fixture

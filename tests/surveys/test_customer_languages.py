@@ -8,8 +8,9 @@ from django.core.cache import cache
 
 from surveys.models import DEFAULT_QUESTIONS, Survey, SurveyResponse
 from surveys.services import invitation_get_or_create
+from tests.factories import InteractionFactory
 
-from .test_customer_api import contact, survey
+from .test_customer_api import survey
 
 GERMAN = {"question": "Wie zufrieden waren Sie?", "follow_up_question": "Was können wir besser machen?"}
 
@@ -113,7 +114,7 @@ def invitation(tenants, people, in_tenant):
     in_tenant(tenants.alpha)
     csat = survey("csat", question="How satisfied were you?", follow_up_question="What could we do better?",
                   languages="en,de", translations={"de": GERMAN})
-    return invitation_get_or_create(survey=csat, interaction=contact("l-1"))[0]
+    return invitation_get_or_create(survey=csat, interaction=InteractionFactory(external_id="l-1"))[0]
 
 
 def test_the_page_speaks_german_for_an_accept_language_of_de(tenants, web, invitation):
@@ -160,7 +161,7 @@ def test_the_response_records_the_language_it_was_given_in(tenants, web, invitat
 def test_a_language_without_its_wording_is_not_offered(tenants, people, web, in_tenant):
     in_tenant(tenants.alpha)
     csat = survey("csat", question="How satisfied were you?", languages="en,de")  # listed before this feature
-    invitation = invitation_get_or_create(survey=csat, interaction=contact("l-2"))[0]
+    invitation = invitation_get_or_create(survey=csat, interaction=InteractionFactory(external_id="l-2"))[0]
     client = web(tenants.alpha)
     html = client.get(f"/s/{invitation.token}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert '<html lang="en">' in html and "How satisfied were you?" in html

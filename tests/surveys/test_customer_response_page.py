@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from surveys.models import FollowUp, SurveyInvitation, SurveyResponse
 from surveys.services import invitation_get_or_create, invitation_token
+from tests.factories import InteractionFactory
 
-from .test_customer_api import contact, survey
+from .test_customer_api import survey
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +29,7 @@ def invitation(tenants, people, in_tenant):
     in_tenant(tenants.alpha)
     csat = survey("csat", follow_up_question="What could we do better?", languages="en,de",
                   translations={"de": {"question": "Wie war es?", "follow_up_question": "Was können wir besser machen?"}})
-    return invitation_get_or_create(survey=csat, interaction=contact("p-1"))[0]
+    return invitation_get_or_create(survey=csat, interaction=InteractionFactory(external_id="p-1"))[0]
 
 
 def test_tokens_are_long_random_and_distinct():

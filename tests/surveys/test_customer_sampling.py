@@ -10,8 +10,9 @@ from django.utils import timezone
 from surveys.models import SurveyInvitation
 from surveys.services import invitations_sample
 from surveys.tasks import invitations_sample_task
+from tests.factories import InteractionFactory, QueueFactory
 
-from .test_customer_api import contact, survey
+from .test_customer_api import survey
 
 
 @pytest.fixture
@@ -23,8 +24,8 @@ def test_share_is_honoured_approximately_and_deterministically(alpha):
     since = timezone.now() - dt.timedelta(minutes=1)
     base = timezone.now() - dt.timedelta(days=1)
     for i in range(1000):
-        contact(f"s-{i}", offered=base + dt.timedelta(seconds=i))
-    contact("s-abandoned", agent=None, outcome="abandoned")
+        InteractionFactory(external_id=f"s-{i}", offered_at=base + dt.timedelta(seconds=i))
+    InteractionFactory(external_id="s-abandoned", outcome="abandoned")
     csat = survey("csat", sample_pct=20, cooldown_days=0)
     created = invitations_sample(since=since)
     assert 150 <= created <= 250
@@ -40,10 +41,11 @@ def test_share_is_honoured_approximately_and_deterministically(alpha):
 
 def test_overrides_per_queue_beat_channel_beat_overall(alpha):
     since = timezone.now() - dt.timedelta(minutes=1)
+    sales, vip = QueueFactory(name="Sales"), QueueFactory(name="VIP")
     for i in range(50):
-        contact(f"chat-{i}", channel="chat", queue="Sales")
-        contact(f"vip-{i}", channel="chat", queue="VIP")
-        contact(f"voice-{i}", channel="voice", queue="Sales")
+        InteractionFactory(external_id=f"chat-{i}", channel="chat", queue=sales)
+        InteractionFactory(external_id=f"vip-{i}", channel="chat", queue=vip)
+        InteractionFactory(external_id=f"voice-{i}", channel="voice", queue=sales)
     survey("csat", sample_pct=0, cooldown_days=0, sample_pct_by_channel={"chat": 100},
            sample_pct_by_queue={"VIP": 0})
     assert invitations_sample(since=since) == 50
@@ -52,13 +54,13 @@ def test_overrides_per_queue_beat_channel_beat_overall(alpha):
 
 
 def test_a_customer_is_invited_once_per_cooldown_and_only_new_contacts_count(alpha):
-    contact("before-since", customer="cust-3")
+    InteractionFactory(external_id="before-since", customer_id="cust-3")
     since = timezone.now()
     start = timezone.now() - dt.timedelta(days=5)
-    contact("c1-day0", customer="cust-1", offered=start)
-    contact("c1-day1", customer="cust-1", offered=start + dt.timedelta(days=1))
-    contact("c1-day4", customer="cust-1", offered=start + dt.timedelta(days=4))
-    contact("c2", customer="cust-2", offered=start)
+    InteractionFactory(external_id="c1-day0", customer_id="cust-1", offered_at=start)
+    InteractionFactory(external_id="c1-day1", customer_id="cust-1", offered_at=start + dt.timedelta(days=1))
+    InteractionFactory(external_id="c1-day4", customer_id="cust-1", offered_at=start + dt.timedelta(days=4))
+    InteractionFactory(external_id="c2", customer_id="cust-2", offered_at=start)
     survey("csat", sample_pct=100, cooldown_days=3)
     invitations_sample(since=since)
     invited = set(SurveyInvitation.objects.values_list("interaction__external_id", flat=True))
@@ -67,18 +69,18 @@ def test_a_customer_is_invited_once_per_cooldown_and_only_new_contacts_count(alp
 
 
 def test_an_earlier_invitation_counts_against_the_cooldown(alpha):
-    first = contact("first", customer="cust-9")
+    first = InteractionFactory(external_id="first", customer_id="cust-9")
     survey_nps = survey("nps", sample_pct=100, cooldown_days=30)
     SurveyInvitation.objects.create(survey=survey_nps, interaction=first, token="t" * 43,
                                     expires_at=timezone.now() + dt.timedelta(days=7))
     since = timezone.now() - dt.timedelta(seconds=1)
-    contact("second", customer="cust-9")
+    InteractionFactory(external_id="second", customer_id="cust-9")
     assert invitations_sample(since=since) == 0
 
 
 def test_inactive_surveys_do_not_sample_and_the_task_runs_in_the_current_schema(alpha):
     since = timezone.now() - dt.timedelta(minutes=1)
-    contact("t-1")
+    InteractionFactory(external_id="t-1")
     survey("csat", sample_pct=100, is_active=False)
     assert invitations_sample_task.run(since.isoformat()) == 0
     survey("ces", sample_pct=100)
@@ -88,7 +90,8 @@ def test_inactive_surveys_do_not_sample_and_the_task_runs_in_the_current_schema(
 def test_a_back_fill_of_old_contacts_invites_nobody(alpha):
     since = timezone.now() - dt.timedelta(minutes=1)
     survey("csat", sample_pct=100, cooldown_days=0, link_valid_days=7)
-    contact("old", offered=timezone.now() - dt.timedelta(days=30))  # imported now, offered a month ago
-    contact("recent", offered=timezone.now() - dt.timedelta(days=2))
+    # imported now, offered a month ago
+    InteractionFactory(external_id="old", offered_at=timezone.now() - dt.timedelta(days=30))
+    InteractionFactory(external_id="recent", offered_at=timezone.now() - dt.timedelta(days=2))
     assert invitations_sample(since=since) == 1
     assert SurveyInvitation.objects.get().interaction.external_id == "recent"

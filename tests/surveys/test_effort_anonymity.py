@@ -13,9 +13,10 @@ import pytest
 import time_machine
 
 from accounts.models import Agent
-from interactions.models import Interaction, InteractionType
+from interactions.models import InteractionType
 from surveys.effort_selectors import effort_by_team, effort_gap, effort_gap_block
-from surveys.models import EffortResponse, SurveyResponse
+from surveys.models import EffortResponse
+from tests.factories import SurveyResponseFactory
 
 NOW = dt.datetime(2026, 3, 11, 9, 0, tzinfo=dt.UTC)
 WEEK = dt.date(2026, 2, 16)
@@ -51,11 +52,10 @@ def team_answers(team, count, hardest=(), prefix="member", tools=True):
 def ces(interaction_type, scores, agent=None):
     """Customers' CES about contacts of a type offered in the week under test."""
     for i, score in enumerate(scores):
-        interaction = Interaction.objects.create(
-            external_id=f"ces-{interaction_type.pk}-{i}", interaction_type=interaction_type, agent=agent,
-            outcome="abandoned" if agent is None else "answered", offered_at=ANSWERED,
-            answered_at=None if agent is None else ANSWERED)
-        SurveyResponse.objects.create(interaction=interaction, survey="ces", score=score, responded_at=ANSWERED)
+        SurveyResponseFactory(survey="ces", score=score, interaction__external_id=f"ces-{interaction_type.pk}-{i}",
+                              interaction__interaction_type=interaction_type, interaction__agent=agent,
+                              interaction__outcome="abandoned" if agent is None else "answered",
+                              interaction__offered_at=ANSWERED)
 
 
 def html_of(client, url):

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 
 from interactions.models import InteractionType
 from surveys.effort import effort_response_submit, effort_settings_update
-from surveys.effort_selectors import effort_pulse_due, effort_rising, strictly_rising
-from surveys.models import EffortResponse
+from surveys.effort_selectors import effort_pulse_due, effort_pulse_settings, effort_rising, strictly_rising
+from surveys.models import EffortPulseSettings, EffortResponse
 
 NOW = dt.datetime(2026, 3, 11, 9, 0, tzinfo=dt.UTC)  # a Wednesday
 PULSE, HISTORY = "/surveys/effort/", "/surveys/effort/history/"
@@ -72,6 +72,14 @@ def test_a_switched_off_pulse_is_not_due_and_refuses_answers(people):
     assert not effort_pulse_due(agent=people.alice.agent)
     with pytest.raises(ValidationError, match="switched off"):
         answer(people.alice.agent)
+
+
+def test_reading_the_settings_writes_nothing_until_an_admin_saves_them(people):
+    assert (effort_pulse_settings().every_days, effort_pulse_settings().is_active) == (7, True)
+    assert effort_pulse_due(agent=people.alice.agent) and not EffortPulseSettings.objects.exists()
+    effort_settings_update(every_days=14, is_active=True)
+    effort_settings_update(every_days=21, is_active=False)
+    assert list(EffortPulseSettings.objects.values_list("every_days", "is_active")) == [(21, False)]
 
 
 def test_the_period_follows_the_settings(people):
