@@ -9,9 +9,9 @@ import datetime as dt
 
 import pytest
 
-from interactions.models import Interaction
 from qa.calibration import calibration_evaluation_save, calibration_report
 from qa.models import QaCalibration, QaForm, QaFormVersion, QaQuestion, QaSection
+from tests.factories import InteractionFactory
 
 AT = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
 
@@ -24,8 +24,7 @@ def calibration(people):
     q2 = QaQuestion.objects.create(section=section, text="Empathy", scale="one_to_five", points=4, position=2)
     q3 = QaQuestion.objects.create(section=section, text="Disclosure", scale="yes_no", points=1, allow_na=True,
                                    position=3)
-    contact = Interaction.objects.create(external_id="cal1", outcome="answered", offered_at=AT, answered_at=AT,
-                                         agent=people.alice.agent, transcript="hello")
+    contact = InteractionFactory(external_id="cal1", offered_at=AT, agent=people.alice.agent, transcript="hello")
     cal = QaCalibration.objects.create(interaction=contact, version=version, created_by=people.ada)
 
     def save(user, values, agreed=False):
@@ -81,8 +80,7 @@ def test_calibration_pages(calibration, web, tenants, people):
     assert response.status_code == 302
     assert calibration.evaluations.get(reviewer=people.mona).answers.get(question=q[2]).not_applicable
     # create a calibration for another contact of mona's team
-    other = Interaction.objects.create(external_id="cal2", outcome="answered", offered_at=AT, answered_at=AT,
-                                       agent=people.alice.agent)
+    other = InteractionFactory(external_id="cal2", offered_at=AT, agent=people.alice.agent)
     created = mona.post("/kpis/qa/checks/calibrations/", {"contact": "cal2", "version": calibration.version.pk})
     assert created.status_code == 302 and QaCalibration.objects.filter(interaction=other).exists()
 

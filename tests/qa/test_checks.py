@@ -18,14 +18,15 @@ from qa.models import (
     QaSection,
 )
 from qa.tasks import qa_checks_task
+from tests.factories import InteractionFactory
 
 AT = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
 
 
 def contact(ext, transcript="", *, channel="voice", hold=0, transferred=False, agent=None):
-    return Interaction.objects.create(external_id=ext, transcript=transcript, channel=channel, hold_seconds=hold,
-                                      transferred=transferred, outcome="answered", offered_at=AT,
-                                      answered_at=AT + dt.timedelta(seconds=5), agent=agent)
+    return InteractionFactory(external_id=ext, transcript=transcript, channel=channel, hold_seconds=hold,
+                              transferred=transferred, offered_at=AT, answered_at=AT + dt.timedelta(seconds=5),
+                              agent=agent)
 
 
 def result(rule, interaction):

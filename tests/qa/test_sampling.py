@@ -10,9 +10,10 @@ from collections import Counter
 import pytest
 
 from accounts.models import Agent
-from interactions.models import Interaction, InteractionType
+from interactions.models import InteractionType
 from qa.models import QaEvaluation, QaForm, QaFormVersion, QaSamplingPlan
 from qa.sampling import qa_sample_week, round_robin_pick
+from tests.factories import InteractionFactory
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 WEEKS = [dt.date(2026, 3, 2) + dt.timedelta(weeks=n) for n in range(4)]
@@ -28,8 +29,8 @@ def make_contacts(agent, week, counts: dict):
         for k in range(n):
             SERIAL[0] += 1
             at = dt.datetime.combine(week + dt.timedelta(days=k % 7), dt.time(9 + k % 8), tzinfo=BERLIN)
-            Interaction.objects.create(external_id=f"s{SERIAL[0]}", agent=agent, interaction_type=itype,
-                                       outcome="answered", offered_at=at, answered_at=at + dt.timedelta(seconds=9))
+            InteractionFactory(external_id=f"s{SERIAL[0]}", agent=agent, interaction_type=itype, offered_at=at,
+                               answered_at=at + dt.timedelta(seconds=9))
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def month(people):
         for agent, mix in mixes.items():
             make_contacts(agent, week, mix)
     # an abandoned contact and another team's contact are never sampled
-    Interaction.objects.create(external_id="ab", outcome="abandoned", offered_at=dt.datetime(2026, 3, 3, 9, tzinfo=BERLIN))
+    InteractionFactory(external_id="ab", outcome="abandoned", offered_at=dt.datetime(2026, 3, 3, 9, tzinfo=BERLIN))
     make_contacts(Agent.objects.get(acd_login="bob.b"), WEEKS[0], {billing: 5})
     form = QaForm.objects.create(name="Voice")
     QaFormVersion.objects.create(form=form, number=1)
