@@ -14,7 +14,6 @@ import os
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,21 +22,13 @@ from scorecards.catalogue import NORTH_STAR, Kpi, band
 from scorecards.models import KpiSnapshot
 from scorecards.targets import target_in_force
 from surveys.models import SurveyResponse
+from tenants.current import current_tenant
 
 from .models import ActionItem, DigestSettings, Signal, SignalKind
 from .signal_rules import describe
 
 BAND_WORDS = {"green": "on target", "amber": "close to target", "red": "off target", None: "no target set"}
 NOT_SIGNIFICANT = "not a significant change"
-
-
-def current_tenant():
-    """The Tenant of the connection's schema: schema_context() (commands, tests) sets a
-    stand-in without our fields (timezone, min_sample), a request or a task the real one."""
-    from tenants.models import Tenant
-
-    tenant = connection.tenant
-    return tenant if isinstance(tenant, Tenant) else Tenant.objects.get(schema_name=connection.schema_name)
 
 
 def last_complete_week(tenant=None, now: dt.datetime | None = None) -> dt.date:

@@ -22,10 +22,10 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from accounts.models import Agent
-from common.tenancy import current_tenant
 from scorecards.models import KpiSnapshot
 from surveys.effort_selectors import strictly_rising
 from surveys.models import EffortResponse
+from tenants.current import current_tenant
 
 from . import signal_rules as rules
 from .models import Signal, SignalKind

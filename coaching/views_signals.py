@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import agents_visible_to
 from common.access import ADMIN, MANAGER, role_required
-from common.tenancy import current_tenant
+from tenants.current import current_tenant
 
 from .exclusions import exclusion_add, exclusion_remove, exclusions_visible_to, interactions_excludable_by
 from .forms_signals import ExclusionAddForm

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from common.tenancy import current_tenant
+from tenants.current import current_tenant
 
 from .ingestion import PARSERS
 from .ingestion.rows import FileUnreadable, FileWarning, InteractionRow, RowError

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from common.tenancy import current_tenant
+from tenants.current import current_tenant
 
 from . import queries, queries_cases
 from .models import KpiRecompute, KpiStoredState

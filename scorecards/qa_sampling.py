@@ -13,8 +13,8 @@ from collections import defaultdict
 from django.db import connection, transaction
 
 from accounts.models import Team
-from common.tenancy import current_tenant
 from interactions.models import Interaction, Outcome
+from tenants.current import current_tenant
 
 from .qa_models import QaEvaluation, QaFormVersion, QaSamplingPlan
 

@@ -16,8 +16,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Agent, Team, User
-from common.tenancy import current_tenant
 from interactions.models import InteractionType, Queue
+from tenants.current import current_tenant
 from tenants.models import Tenant
 
 from .catalogue import KPIS, Kpi

@@ -6,12 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 from django import forms
-from django.db import connection
 from django.shortcuts import render
 from django.utils import timezone
 
 from common.access import ADMIN, MANAGER, role_required
 from interactions.models import Queue
+from tenants.current import current_tenant
 
 from . import selectors_operations as selectors
 from .calculators import staffing_required
@@ -108,7 +108,7 @@ def kpi_tiles(snapshots: dict) -> list[dict]:
 
 
 def _tenant_settings():
-    tenant = connection.tenant
+    tenant = current_tenant()
     return tenant, tenant.tz, float(tenant.service_level_target_pct), tenant.service_level_seconds
 
 

@@ -8,12 +8,12 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.db import connection
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import Team
 from common.access import ADMIN, MANAGER, role_required
 from interactions.models import Interaction
+from tenants.current import current_tenant
 
 from .qa_calibration import calibration_evaluation_save, calibration_report, version_questions
 from .qa_checks import agreement_table, qa_checks_run
@@ -103,7 +103,7 @@ def _monday(value: str | None) -> dt.date:
         day = dt.date.fromisoformat(value) if value else None
     except ValueError:
         day = None
-    day = day or dt.datetime.now(connection.tenant.tz).date()
+    day = day or dt.datetime.now(current_tenant().tz).date()
     return day - dt.timedelta(days=day.weekday())
 
 

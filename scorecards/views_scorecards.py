@@ -9,7 +9,6 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django import forms
-from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from accounts.models import Agent
 from accounts.selectors import agents_visible_to, teams_visible_to
 from common.access import ADMIN, AGENT, MANAGER, role_required
 from interactions.models import Channel, InteractionType, Queue
+from tenants.current import current_tenant
 
 from . import selectors_scorecards as selectors
 from .catalogue import KPIS
@@ -146,7 +146,7 @@ def _chosen_team(raw: str | None, teams: list):
 
 @role_required(ADMIN, MANAGER)
 def scorecard(request):
-    tenant = connection.tenant
+    tenant = current_tenant()
     today = timezone.localdate(timezone=tenant.tz)
     teams = list(teams_visible_to(fetched_by=request.user).prefetch_related(None))
     team = _chosen_team(request.GET.get("team"), teams)
@@ -218,7 +218,7 @@ def my_scorecard(request):
 
 
 def _agent_page(request, agent: Agent):
-    tenant = connection.tenant
+    tenant = current_tenant()
     today = timezone.localdate(timezone=tenant.tz)
     form = PeriodForm(request.GET or None, scope="agent")
     period, start, trend_kpi = form.resolve(today)

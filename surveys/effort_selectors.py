@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.models import Agent, Role, Team
 from interactions.models import Interaction, InteractionType
+from tenants.current import current_tenant
 
 from .models import ANONYMITY_MIN, EffortPulseSettings, EffortResponse, SurveyResponse
 
@@ -31,7 +32,7 @@ QUESTIONS = ("effort", "tools", "knowledge_base", "process")
 
 
 def tenant_tz() -> ZoneInfo:
-    return ZoneInfo(getattr(getattr(connection, "tenant", None), "timezone", None) or "UTC")
+    return current_tenant().tz
 
 
 def this_monday(now: dt.datetime | None = None) -> dt.date:

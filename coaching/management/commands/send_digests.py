@@ -6,7 +6,7 @@ from django_tenants.utils import tenant_context
 
 from coaching.digest import last_complete_week
 from coaching.digest_send import digest_send_week
-from common.commands import tenant_for_schema
+from tenants.commands import tenant_for_schema
 
 
 def _monday(value: str) -> dt.date:
