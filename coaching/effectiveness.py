@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from common.periods import local_date, week_start
 from scorecards.catalogue import KPIS
 from scorecards.models import KpiSnapshot
 from tenants.current import current_tenant
@@ -65,10 +66,6 @@ class KpiChange:
         return self.change - self.team_change
 
 
-def week_start(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
 def windows(held_week: dt.date) -> tuple[list[dt.date], list[dt.date]]:
     """The Mondays of the 4 weeks before and of the 4 weeks after the held week."""
     before = [held_week - dt.timedelta(weeks=k) for k in range(WEEKS, 0, -1)]
@@ -105,7 +102,7 @@ def effectiveness_for(sessions: Iterable, *, min_sample: int | None = None) -> d
     if min_sample is None:
         min_sample = tenant.min_sample
     # The held week is the session's Monday in the tenant's timezone, as the snapshots' weeks.
-    weeks = {s.pk: windows(week_start(s.held_at.astimezone(tenant.tz).date())) for s in sessions}
+    weeks = {s.pk: windows(week_start(local_date(s.held_at, tenant.tz))) for s in sessions}
     first = min(b[0] for b, _ in weeks.values())
     last = max(a[-1] for _, a in weeks.values())
     logins = {s.agent.acd_login for s in sessions}

@@ -12,13 +12,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from common.access import ADMIN, AGENT, MANAGER, role_required
+from common.periods import week_start
 from interactions.selectors import interactions_visible_to
 from scorecards.catalogue import KPIS
 from scorecards.models import KpiSnapshot
 from surveys.models import SurveyResponse
 
 from . import selectors, sessions
-from .effectiveness import effectiveness_for, week_start
+from .effectiveness import effectiveness_for
 from .forms_sessions import (
     KPI_CHOICES,
     ActionItemForm,
