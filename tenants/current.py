@@ -9,6 +9,8 @@ center's settings. Code that needs a setting (timezone, min_sample, ...) asks
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
@@ -25,11 +27,13 @@ def current_tenant() -> Tenant:
 
     Raises NoTenantError on the public schema (run the code inside ``schema_context`` or
     ``tenant_context``) or when no Tenant row has the connection's schema."""
-    schema = connection.schema_name
+    # django-tenants adds schema_name and tenant to the connection; Django's stubs know neither.
+    tenant_connection: Any = connection
+    schema = tenant_connection.schema_name
     if schema == get_public_schema_name():
         raise NoTenantError("no tenant: the connection is on the public schema "
                             "(tenant settings are read inside schema_context or tenant_context)")
-    tenant = getattr(connection, "tenant", None)
+    tenant = getattr(tenant_connection, "tenant", None)
     if isinstance(tenant, Tenant):
         return tenant
     try:
