@@ -1,10 +1,11 @@
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
-from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from tenants.current import current_tenant
 
 
 def invitation_send(*, request, user) -> None:
@@ -17,7 +18,7 @@ def invitation_send(*, request, user) -> None:
         "token": default_token_generator.make_token(user),
     })
     context = {"user": user, "link": request.build_absolute_uri(path),
-               "tenant_name": connection.tenant.name}
+               "tenant_name": current_tenant().name}
     send_mail(
         subject=render_to_string("emails/invitation-subject.txt", context).strip(),
         message=render_to_string("emails/invitation-body.txt", context),

@@ -61,6 +61,7 @@ from django_tenants.utils import tenant_context  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts.services import user_create  # noqa: E402
+from common import periods  # noqa: E402
 from interactions.demo import _works, demo_plan, generate  # noqa: E402
 from interactions.ingestion.rows import InteractionRow  # noqa: E402
 from interactions.management.commands.demo_data import Command as DemoData  # noqa: E402
@@ -251,7 +252,7 @@ def plan_days(n: int, agents: int, today: dt.date) -> tuple[dt.date, int]:
         expected += sum(_works(i, day) for i in range(agents)) * CONTACTS_PER_AGENT_DAY
         days += 1
     start = today - dt.timedelta(days=days + 7)
-    start -= dt.timedelta(days=start.weekday())
+    start = periods.week_start(start)
     # generous: the loop stops at n interactions, not at the last day
     return start, int(days * 1.3) + 14
 
@@ -309,8 +310,7 @@ def generate_data(tenant: Tenant, args, sampler: PgSampler) -> dict:
 def forget_day(tenant: Tenant, day: dt.date) -> int:
     """Delete what an earlier run imported for the incremental day, so every run imports it."""
     tz = zoneinfo.ZoneInfo(TZ_NAME)
-    lo = dt.datetime(day.year, day.month, day.day, tzinfo=tz)
-    hi = lo + dt.timedelta(days=1)
+    lo, hi = periods.local_period_range(periods.DAY, day, tz)
     prefix = f"D{day:%Y%m%d}-%"
     with tenant_context(tenant), transaction.atomic(), connection.cursor() as cur:
         # answered e-mails may have been offered days before they were answered
@@ -846,7 +846,7 @@ def latency(tenant: Tenant, week: dt.date, requests: int) -> dict:
             email=ADMIN_EMAIL, password=secrets.token_urlsafe(16), role="admin")
         client = Client(HTTP_HOST=tenant.domains.first().domain)
         client.force_login(user)
-    end = week + dt.timedelta(days=6)
+    end = periods.period_last_day(periods.WEEK, week)
     urls = {
         "API agent×week": f"/api/v1/kpis/?scope=agent&period=week&start={week}&end={end}",
         "API team×week": f"/api/v1/kpis/?scope=team&period=week&start={week}&end={end}",
@@ -976,7 +976,7 @@ def main() -> None:
     # 5. latency
     start = dt.date.fromisoformat(meta["start"])
     middle = start + dt.timedelta(days=(day - start).days // 2)
-    week = middle - dt.timedelta(days=middle.weekday())
+    week = periods.week_start(middle)
     http = latency(tenant, week, args.requests)
     for name, r in http.items():
         if r["status"] != 200:

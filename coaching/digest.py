@@ -14,15 +14,23 @@ import os
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Agent, Role, Team, User
+from common.periods import (
+    WEEK,
+    last_complete_period_start,
+    local_date,
+    local_period_range,
+    period_last_day,
+    previous_period_start,
+)
 from scorecards.catalogue import NORTH_STAR, Kpi, band
 from scorecards.models import KpiSnapshot
 from scorecards.targets import target_in_force
 from surveys.models import SurveyResponse
+from tenants.current import current_tenant
 
 from .models import ActionItem, DigestSettings, Signal, SignalKind
 from .signal_rules import describe
@@ -31,20 +39,10 @@ BAND_WORDS = {"green": "on target", "amber": "close to target", "red": "off targ
 NOT_SIGNIFICANT = "not a significant change"
 
 
-def current_tenant():
-    """The Tenant of the connection's schema: schema_context() (commands, tests) sets a
-    stand-in without our fields (timezone, min_sample), a request or a task the real one."""
-    from tenants.models import Tenant
-
-    tenant = connection.tenant
-    return tenant if isinstance(tenant, Tenant) else Tenant.objects.get(schema_name=connection.schema_name)
-
-
 def last_complete_week(tenant=None, now: dt.datetime | None = None) -> dt.date:
     """The Monday of the last week that has ended in the tenant's timezone."""
     tenant = tenant or current_tenant()
-    today = timezone.localtime(now or timezone.now(), tenant.tz).date()
-    return today - dt.timedelta(days=today.weekday() + 7)
+    return last_complete_period_start(WEEK, local_date(now or timezone.now(), tenant.tz))
 
 
 def tenant_url(path: str, tenant=None) -> str:
@@ -111,16 +109,11 @@ class Person:
     reasons: list[str] = field(default_factory=list)
 
 
-def _week_bounds(week_start: dt.date, tz) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(week_start, dt.time(), tz)
-    return start, dt.datetime.combine(week_start + dt.timedelta(days=7), dt.time(), tz)
-
-
 class _Week:
     """Snapshots of one scope for a week and the week before, looked up by (kpi, key, week)."""
 
     def __init__(self, scope: str, keys: list[str], week_start: dt.date):
-        self.week, self.before = week_start, week_start - dt.timedelta(days=7)
+        self.week, self.before = week_start, previous_period_start(WEEK, week_start)
         rows = KpiSnapshot.objects.filter(scope=scope, period="week", key__in=keys,
                                           period_start__in=[self.week, self.before],
                                           kpi__in=[k.code for k in NORTH_STAR])
@@ -150,7 +143,7 @@ class _Week:
 
 def _detractors(agents: list[Agent], week_start: dt.date, tz, min_sample: int) -> dict[int, str]:
     """Per agent: detractor answers of the week, only when the agent had min_sample answers."""
-    start, end = _week_bounds(week_start, tz)
+    start, end = local_period_range(WEEK, week_start, tz)
     answers = (SurveyResponse.objects.filter(interaction__agent__in=agents, survey__in=["csat", "nps"],
                                              interaction__offered_at__gte=start, interaction__offered_at__lt=end)
                .values_list("interaction__agent_id", "survey", "score"))
@@ -216,7 +209,7 @@ def manager_digest(*, manager: User, week_start: dt.date, today: dt.date | None 
     targets: dict = {}
     return {
         "tenant_name": tenant.name, "recipient": manager, "week_start": week_start,
-        "week_end": week_start + dt.timedelta(days=6), "min_sample": tenant.min_sample,
+        "week_end": period_last_day(WEEK, week_start), "min_sample": tenant.min_sample,
         "teams": [team_digest(t, week_start, today=today, targets=targets) for t in manager.managed_teams.all()],
         "signals_link": _link("signals"),
         "sessions_link": _link("coaching_sessions"),
@@ -230,7 +223,7 @@ def agent_digest(*, agent: Agent, week_start: dt.date) -> dict:
     open_items = ActionItem.objects.filter(owner=agent.user, done_at__isnull=True).order_by("due_on", "pk")
     return {
         "tenant_name": tenant.name, "recipient": agent.user, "week_start": week_start,
-        "week_end": week_start + dt.timedelta(days=6), "kpis": lines,
+        "week_end": period_last_day(WEEK, week_start), "kpis": lines,
         "wins": [line for line in lines if line.sufficient and (line.band == "green" or line.trend > 0)],
         "action_items": list(open_items),
         "link": _link("my_scorecard"),

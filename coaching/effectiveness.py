@@ -14,13 +14,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from django.db import connection
 from django.db.models import Q
 
+from common.periods import local_date, week_start
 from scorecards.catalogue import KPIS
 from scorecards.models import KpiSnapshot
+from tenants.current import current_tenant
 
 WEEKS = 4
 
@@ -66,10 +66,6 @@ class KpiChange:
         return self.change - self.team_change
 
 
-def week_start(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
 def windows(held_week: dt.date) -> tuple[list[dt.date], list[dt.date]]:
     """The Mondays of the 4 weeks before and of the 4 weeks after the held week."""
     before = [held_week - dt.timedelta(weeks=k) for k in range(WEEKS, 0, -1)]
@@ -97,19 +93,16 @@ def pool(rows: Iterable[tuple[float | None, float | None, float | None, int]]) -
     return Pooled(sum(v * w for v, w in weighted) / total, n)
 
 
-def _held_week(session) -> dt.date:
-    tz = ZoneInfo(getattr(connection.tenant, "timezone", "UTC") or "UTC")
-    return week_start(session.held_at.astimezone(tz).date())
-
-
 def effectiveness_for(sessions: Iterable, *, min_sample: int | None = None) -> dict[int, list[KpiChange]]:
     """{session pk: [KpiChange per focus KPI]} for the closed, held sessions given, in one query."""
     sessions = [s for s in sessions if s.held_at is not None and s.focus_kpis and s.closed_at is not None]
     if not sessions:
         return {}
+    tenant = current_tenant()
     if min_sample is None:
-        min_sample = getattr(connection.tenant, "min_sample", 30)
-    weeks = {s.pk: windows(_held_week(s)) for s in sessions}
+        min_sample = tenant.min_sample
+    # The held week is the session's Monday in the tenant's timezone, as the snapshots' weeks.
+    weeks = {s.pk: windows(week_start(local_date(s.held_at, tenant.tz))) for s in sessions}
     first = min(b[0] for b, _ in weeks.values())
     last = max(a[-1] for _, a in weeks.values())
     logins = {s.agent.acd_login for s in sessions}

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.selectors import agents_visible_to
-from common.tenancy import current_tenant
 from interactions.models import Interaction, Outcome
 from scorecards.services import kpi_recompute_enqueue
+from tenants.current import current_tenant
 
 from .models import InteractionExclusion
 

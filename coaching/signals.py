@@ -22,10 +22,11 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from accounts.models import Agent
-from common.tenancy import current_tenant
+from common import periods
 from scorecards.models import KpiSnapshot
 from surveys.effort_selectors import strictly_rising
 from surveys.models import EffortResponse
+from tenants.current import current_tenant
 
 from . import signal_rules as rules
 from .models import Signal, SignalKind
@@ -98,10 +99,6 @@ SELECT l.agent_id, l.week,
  WHERE nx.start IS NOT NULL"""
 
 
-def _quarter_start(day: dt.date) -> dt.date:
-    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
 def _weeks(since: dt.date | None, until: dt.date | None) -> list[dt.date]:
     if since is None or until is None:
         weeks = KpiSnapshot.objects.filter(scope="agent", period="week").values_list("period_start", flat=True)
@@ -109,8 +106,7 @@ def _weeks(since: dt.date | None, until: dt.date | None) -> list[dt.date]:
         since, until = since or bounds[0], until or bounds[1]
         if since is None or until is None:
             return []
-    monday = since - dt.timedelta(days=since.weekday())
-    return [monday + dt.timedelta(weeks=k) for k in range((until - monday).days // 7 + 1)]
+    return periods.week_starts(since, until)
 
 
 def _sql(sql: str, params: dict) -> list[tuple]:
@@ -130,15 +126,15 @@ def signals_recompute(*, since: dt.date | None, until: dt.date | None) -> int:
         return 0
     tenant = current_tenant()
     tz = tenant.tz
-    last_day = weeks[-1] + dt.timedelta(days=6)
-    next_quarter = (_quarter_start(last_day) + dt.timedelta(days=95)).replace(day=1)
+    last_day = periods.period_last_day(periods.WEEK, weeks[-1])
+    lo, hi = periods.local_days_range(weeks[0], last_day, tz)
     params = {
         "tz": tz.key, "factor": rules.LONG_CONTACT_FACTOR,
-        "lo": dt.datetime.combine(weeks[0], dt.time.min, tzinfo=tz),
-        "hi": dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
-        "lo_day": weeks[0], "hi_day": last_day + dt.timedelta(days=1),
-        "quarter_lo": dt.datetime.combine(_quarter_start(weeks[0]), dt.time.min, tzinfo=tz),
-        "quarter_hi": dt.datetime.combine(next_quarter, dt.time.min, tzinfo=tz),
+        "lo": lo, "hi": hi,
+        "lo_day": weeks[0], "hi_day": periods.next_period_start(periods.WEEK, last_day),
+        # every quarter the weeks touch: the last week may end in the next quarter
+        "quarter_lo": periods.local_midnight(periods.quarter_start(weeks[0]), tz),
+        "quarter_hi": periods.local_midnight(periods.next_period_start(periods.QUARTER, last_day), tz),
     }
     agents = {a.acd_login: a for a in Agent.objects.only("id", "acd_login", "team_id")}
     by_id = {a.id: a for a in agents.values()}
@@ -202,7 +198,7 @@ def _complexity(params, expected_rows, by_id, min_sample):
     for agent_id, week in handle:
         teams[(by_id[agent_id].team_id, week)].append(agent_id)
     for (_team, week), members in teams.items():
-        complex_ = rules.complex_types(expected.get(_quarter_start(week), {}))
+        complex_ = rules.complex_types(expected.get(periods.quarter_start(week), {}))
         for agent_id in members:
             rest: dict[str, float] = defaultdict(float)
             for other in members:
@@ -222,7 +218,7 @@ def _burnout(weeks, params, agents, tz):
     rows = KpiSnapshot.objects.filter(
         kpi="occupancy", scope="agent", period="day",
         period_start__gte=weeks[0] - dt.timedelta(days=OCCUPANCY_LOOKBACK_DAYS),
-        period_start__lte=weeks[-1] + dt.timedelta(days=6)).values_list("key", "period_start", "value")
+        period_start__lte=periods.period_last_day(periods.WEEK, weeks[-1])).values_list("key", "period_start", "value")
     for key, day, value in rows:
         if key in agents:
             occupancy[agents[key].id][day] = value
@@ -235,12 +231,12 @@ def _burnout(weeks, params, agents, tz):
                 .annotate(mean=Avg("effort")).order_by("agent_id", "week")):
         means[row["agent_id"]].append((row["week"].date(), float(row["mean"])))
     for week in weeks:
-        week_end = week + dt.timedelta(days=6)
+        week_end = periods.period_last_day(periods.WEEK, week)
         for agent_id in set(occupancy) | {a for a, w in gaps if w == week} | set(means):
             days = {d: v for d, v in occupancy.get(agent_id, {}).items()
                     if week_end - dt.timedelta(days=OCCUPANCY_LOOKBACK_DAYS) < d <= week_end}
             recent = [(w, m) for w, m in means.get(agent_id, []) if w <= week][-3:]
-            rising = (len(recent) == 3 and recent[-1][0] >= week - dt.timedelta(days=7)
+            rising = (len(recent) == 3 and recent[-1][0] >= periods.previous_period_start(periods.WEEK, week)
                       and strictly_rising([m for _, m in recent]))
             facts = rules.burnout_risk(occupancy=days, week_end=week_end,
                                        recovery_gaps=gaps.get((agent_id, week), []), effort_rising=rising)

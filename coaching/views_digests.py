@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from accounts.models import Role, User
 from common.access import ADMIN, role_required
+from common.periods import week_start
 
 from .digest import last_complete_week
 from .digest_send import digest_render
@@ -22,7 +23,7 @@ def _week(raw: str | None) -> dt.date:
         day = dt.date.fromisoformat(raw)
     except ValueError:
         raise Http404("Not a date.") from None
-    return day - dt.timedelta(days=day.weekday())
+    return week_start(day)
 
 
 @role_required(ADMIN)

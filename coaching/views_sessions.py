@@ -12,12 +12,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from common.access import ADMIN, AGENT, MANAGER, role_required
+from common.periods import week_start
 from scorecards.catalogue import KPIS
 from scorecards.selectors import agent_week_snapshot
 from surveys.selectors import survey_comment_of_contact
 
 from . import selectors, sessions
-from .effectiveness import effectiveness_for, week_start
+from .effectiveness import effectiveness_for
 from .forms_sessions import (
     KPI_CHOICES,
     ActionItemForm,

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import agents_visible_to
 from common.access import ADMIN, MANAGER, role_required
-from common.tenancy import current_tenant
+from common.periods import WEEK, period_last_day, week_start
+from tenants.current import current_tenant
 
 from .exclusions import exclusion_add, exclusion_remove, exclusions_visible_to, interactions_excludable_by
 from .forms_signals import ExclusionAddForm
@@ -46,8 +47,7 @@ def _rows(signals):
 
 @role_required(ADMIN, MANAGER)
 def signal_list(request):
-    today = timezone.localdate(timezone=current_tenant().tz)
-    this_week = today - dt.timedelta(days=today.weekday())
+    this_week = week_start(timezone.localdate(timezone=current_tenant().tz))
     signals = (signals_visible_to(fetched_by=request.user)
                .filter(week_start__gte=this_week - dt.timedelta(weeks=RECENT_WEEKS - 1))
                .annotate(name=Coalesce(NullIf("agent__display_name", Value("")), "agent__acd_login"))
@@ -64,7 +64,7 @@ def signal_detail(request, pk: int):
     signal = get_object_or_404(signals_visible_to(fetched_by=request.user), pk=pk)
     return render(request, "coaching/signal_detail.html", {
         "signal": signal, "lines": describe(signal.kind, signal.facts), "session_url": session_url(signal),
-        "week_end": signal.week_start + dt.timedelta(days=6)})
+        "week_end": period_last_day(WEEK, signal.week_start)})
 
 
 @role_required(ADMIN, MANAGER)

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from common.followups import Event, announce
-from common.tenancy import current_tenant
+from tenants.current import current_tenant
 
 from .ingestion import PARSERS
 from .ingestion.rows import FileUnreadable, FileWarning, InteractionRow, RowError

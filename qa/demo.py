@@ -10,6 +10,7 @@ import random
 from django.db.models import Q
 
 from accounts.models import User
+from common.periods import week_start
 from interactions.demo import DISCLOSURE
 from interactions.models import Interaction
 
@@ -82,7 +83,7 @@ def _sample(rng: random.Random, per_agent_week: int) -> list[Interaction]:
     buckets: dict[tuple[int, dt.date], list[Interaction]] = {}
     seen: dict[tuple[int, dt.date], int] = {}
     for contact in contacts.iterator(chunk_size=5000):
-        key = (contact.agent_id, contact.offered_at.date() - dt.timedelta(days=contact.offered_at.weekday()))
+        key = (contact.agent_id, week_start(contact.offered_at.date()))
         seen[key] = seen.get(key, 0) + 1
         bucket = buckets.setdefault(key, [])
         if len(bucket) < per_agent_week:

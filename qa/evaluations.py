@@ -19,9 +19,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Role
-from common.tenancy import current_tenant
 from interactions.selectors import interactions_visible_to
 from scorecards.services import kpi_recompute_enqueue
+from tenants.current import current_tenant
 
 from . import scoring as qa_scoring
 from .models import QaAnswer, QaDispute, QaEvaluation, QaFormVersion, QaQuestion

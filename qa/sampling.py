@@ -13,18 +13,16 @@ from collections import defaultdict
 from django.db import connection, transaction
 
 from accounts.models import Team
-from common.tenancy import current_tenant
+from common.periods import WEEK, local_period_range
 from interactions.models import Interaction, Outcome
+from tenants.current import current_tenant
 
 from .models import QaEvaluation, QaFormVersion, QaSamplingPlan
 
 
 def week_bounds(week_start: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The tenant-local week [Monday 00:00, next Monday 00:00) as aware datetimes."""
-    tz = current_tenant().tz
-    start = dt.datetime.combine(week_start, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(week_start + dt.timedelta(days=7), dt.time.min, tzinfo=tz)
-    return start, end
+    return local_period_range(WEEK, week_start, current_tenant().tz)
 
 
 def round_robin_pick(by_type: dict, count: int, rng: random.Random) -> list:

@@ -8,12 +8,13 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.db import connection
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import Team
 from common.access import ADMIN, MANAGER, role_required
+from common.periods import WEEK, next_period_start, previous_period_start, week_start
 from interactions.models import Interaction
+from tenants.current import current_tenant
 
 from .calibration import calibration_evaluation_save, calibration_report, version_questions
 from .checks import agreement_table, qa_checks_run
@@ -103,8 +104,8 @@ def _monday(value: str | None) -> dt.date:
         day = dt.date.fromisoformat(value) if value else None
     except ValueError:
         day = None
-    day = day or dt.datetime.now(connection.tenant.tz).date()
-    return day - dt.timedelta(days=day.weekday())
+    day = day or dt.datetime.now(current_tenant().tz).date()
+    return week_start(day)
 
 
 @role_required(ADMIN, MANAGER)
@@ -128,7 +129,7 @@ def sampling(request):
     plans = {p.team_id: p for p in QaSamplingPlan.objects.filter(team__in=teams).select_related("form")}
     return render(request, "qa/sampling.html", {
         "teams": [(t, plans.get(t.pk)) for t in teams], "team": team, "week": week, "form": form,
-        "previous_week": week - dt.timedelta(days=7), "next_week": week + dt.timedelta(days=7),
+        "previous_week": previous_period_start(WEEK, week), "next_week": next_period_start(WEEK, week),
         "sample": week_sample(team=team, week_start=week) if team else []})
 
 

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common import periods
 from common.followups import Event, announce
-from common.tenancy import current_tenant
+from tenants.current import current_tenant
 
 from . import queries, queries_cases
 from .models import KpiRecompute, KpiStoredState
@@ -42,19 +43,9 @@ class Range:
 
     @classmethod
     def around(cls, since: dt.date, until: dt.date) -> Range:
-        monday = since - dt.timedelta(days=since.weekday())
-        lo = min(monday, since.replace(day=1))
-        sunday = until + dt.timedelta(days=6 - until.weekday())
-        next_month = (until.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-        return cls(lo, max(sunday + dt.timedelta(days=1), next_month))
-
-
-def _local_midnight(day: dt.date, tz: zoneinfo.ZoneInfo) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, tzinfo=tz)
-
-
-def _quarter_start(day: dt.date) -> dt.date:
-    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        lo = min(periods.week_start(since), periods.month_start(since))
+        hi = max(periods.next_period_start(periods.WEEK, until), periods.next_period_start(periods.MONTH, until))
+        return cls(lo, hi)
 
 
 def _data_span(tz: zoneinfo.ZoneInfo) -> tuple[dt.date, dt.date] | None:
@@ -113,21 +104,21 @@ def recompute(*, since: dt.date | None = None, until: dt.date | None = None,
 
 def _params(since: dt.date, until: dt.date, tenant, tz: zoneinfo.ZoneInfo) -> dict:
     rng = Range.around(since, until)
-    quarter_hi = (_quarter_start(until) + dt.timedelta(days=95)).replace(day=1)
+    lo, hi = periods.local_days_range(since, until, tz)
     return {
         "tz": tz.key,
         # the changed days
         "ch_lo": since,
         "ch_hi": until + dt.timedelta(days=1),
-        "lo": _local_midnight(since, tz),
-        "hi": _local_midnight(until + dt.timedelta(days=1), tz),
+        "lo": lo,
+        "hi": hi,
         # the weeks and months around them
         "lo_day": rng.lo_day,
         "hi_day": rng.hi_day,
-        "roll_lo": _local_midnight(rng.lo_day, tz),
-        "roll_hi": _local_midnight(rng.hi_day, tz),
-        "quarter_lo": _local_midnight(_quarter_start(since), tz),
-        "quarter_hi": _local_midnight(quarter_hi, tz),
+        "roll_lo": periods.local_midnight(rng.lo_day, tz),
+        "roll_hi": periods.local_midnight(rng.hi_day, tz),
+        "quarter_lo": periods.local_midnight(periods.quarter_start(since), tz),
+        "quarter_hi": periods.local_midnight(periods.next_period_start(periods.QUARTER, until), tz),
         "window_days": tenant.repeat_window_days,
         "lookback_days": queries_cases.QUERY_AGE_LOOKBACK_DAYS,
         "short_abandon": tenant.short_abandon_seconds,

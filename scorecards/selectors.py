@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Agent, Role, Team
 from common.access import INTEGRATION
+from common.periods import period_start
 
 from .models import KpiSnapshot
 
@@ -44,20 +45,11 @@ def agent_week_snapshot(*, fetched_by, kpi: str, agent: Agent, week_start: dt.da
         kpi=kpi, scope="agent", key=agent.acd_login, period="week", period_start=week_start).first()
 
 
-def first_period_start(period: str, day: dt.date) -> dt.date:
-    """The start of the period of ``period`` kind that contains ``day``."""
-    if period == "week":
-        return day - dt.timedelta(days=day.weekday())
-    if period == "month":
-        return day.replace(day=1)
-    return day
-
-
 def kpi_report(*, fetched_by, scope: str, period: str, start: dt.date, end: dt.date,
                kpis: list[str] | None = None, key: str | None = None) -> QuerySet[KpiSnapshot]:
     """Snapshots of every period that overlaps [start, end], ordered for reading."""
     rows = snapshots_visible_to(fetched_by=fetched_by).filter(
-        scope=scope, period=period, period_start__gte=first_period_start(period, start),
+        scope=scope, period=period, period_start__gte=period_start(period, start),
         period_start__lte=end)
     if kpis:
         rows = rows.filter(kpi__in=kpis)

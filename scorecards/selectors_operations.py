@@ -16,34 +16,17 @@ from django.db import connection
 from django.db.models import Avg, Count
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 
+from common.periods import local_midnight, week_start
 from interactions.models import Interaction, Outcome, ScheduleActivity, ScheduleEntry
 
 from .calculators import StaffingResult, staffing_required
-from .models import KpiSnapshot, Period, Scope
+from .models import KpiSnapshot, Scope
 
 OPERATIONS_KPIS = ("service_level", "asa", "abandonment_rate", "longest_wait", "arrivals", "peak_hour")
 # kpis.md: arrivals = offered + short abandons + blocked, i.e. every answered, abandoned
 # (whatever the wait) or blocked contact; callbacks and deflections never reached a queue.
 ARRIVAL_OUTCOMES = (Outcome.ANSWERED, Outcome.ABANDONED, Outcome.BLOCKED)
 STAFFING_WEEKS = 4
-
-
-def local_midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-
-
-def period_start_for(*, period: str, day: dt.date) -> dt.date:
-    """The day itself, or the Monday of its week (weeks start on Monday, kpis.md)."""
-    return day - dt.timedelta(days=day.weekday()) if period == Period.WEEK else day
-
-
-def period_length(period: str) -> dt.timedelta:
-    return dt.timedelta(days=7 if period == Period.WEEK else 1)
-
-
-def default_period_start(*, period: str, today: dt.date) -> dt.date:
-    """Yesterday, or last week: the latest period that is complete."""
-    return period_start_for(period=period, day=today - period_length(period))
 
 
 def operations_snapshots(*, period: str, period_start: dt.date,
@@ -161,7 +144,7 @@ class StaffingPlan:
 def staffing_plan(*, today: dt.date, tz: ZoneInfo, target_pct: float, target_seconds: float,
                   weeks: int = STAFFING_WEEKS) -> StaffingPlan:
     """Erlang C per hour of the week from the last ``weeks`` complete local weeks."""
-    until_day = period_start_for(period=Period.WEEK, day=today)
+    until_day = week_start(today)
     since_day = until_day - dt.timedelta(weeks=weeks)
     since, until = local_midnight(since_day, tz), local_midnight(until_day, tz)
     arrivals = arrivals_by_hour_of_week(since=since, until=until, tz=tz)

@@ -1,5 +1,5 @@
-"""Reads of the scorecard pages: periods in local time, snapshots of one group, weekly trends,
-an agent's team distribution, and the drill-down from a KPI value to its contacts.
+"""Reads of the scorecard pages: snapshots of one group, weekly trends, an agent's team
+distribution, and the drill-down from a KPI value to its contacts (periods: common.periods).
 
 Snapshot reads go through ``snapshots_visible_to``; a group the caller may not see raises
 Http404 (not yours looks like not there). Every read is one query whatever the team's size.
@@ -18,6 +18,7 @@ from django.http import Http404
 from accounts.models import Agent, Role, Team
 from accounts.selectors import agents_visible_to, teams_visible_to
 from common.access import INTEGRATION
+from common.periods import local_period_range, next_period_start, period_start
 from interactions.models import Interaction, Outcome
 from interactions.selectors import interactions_visible_to
 
@@ -26,37 +27,6 @@ from .models import KpiSnapshot, Period
 from .selectors import IMPERSONAL_SCOPES, snapshots_visible_to
 
 TREND_WEEKS = 12
-
-
-# --- periods (local dates; weeks start on Monday) ------------------------------------------
-
-def period_start_for(period: str, day: dt.date) -> dt.date:
-    if period == Period.WEEK:
-        return day - dt.timedelta(days=day.weekday())
-    if period == Period.MONTH:
-        return day.replace(day=1)
-    return day
-
-
-def next_period_start(period: str, start: dt.date) -> dt.date:
-    if period == Period.WEEK:
-        return start + dt.timedelta(days=7)
-    if period == Period.MONTH:
-        return (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    return start + dt.timedelta(days=1)
-
-
-def previous_period_start(period: str, start: dt.date) -> dt.date:
-    return period_start_for(period, start - dt.timedelta(days=1))
-
-
-def last_complete_start(period: str, today: dt.date) -> dt.date:
-    """Yesterday, last week or last month: the latest period that is over."""
-    return previous_period_start(period, period_start_for(period, today))
-
-
-def local_midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=tz)
 
 
 # --- snapshots -----------------------------------------------------------------------------
@@ -254,7 +224,7 @@ def drilldown(*, fetched_by, kpi: str, scope: str, key: str, period: str, start:
         raise Http404("No contacts behind this KPI.")
     if not group_visible(fetched_by=fetched_by, scope=scope, key=key):
         raise Http404("No such group.")
-    start = period_start_for(period, start)
+    start = period_start(period, start)
     end = next_period_start(period, start)
     population = POPULATION[kpi]
     missed = population == "missed"
@@ -263,8 +233,8 @@ def drilldown(*, fetched_by, kpi: str, scope: str, key: str, period: str, start:
     personal = scope in ("agent", "team") and not missed
     base = (interactions_visible_to(fetched_by=fetched_by) if personal
             else Interaction.objects.select_related("queue", "interaction_type", "agent"))
-    contacts = (base.filter(offered_at__gte=local_midnight(start, tenant.tz),
-                            offered_at__lt=local_midnight(end, tenant.tz))
+    lo, hi = local_period_range(period, start, tenant.tz)
+    contacts = (base.filter(offered_at__gte=lo, offered_at__lt=hi)
                 .filter(_group(scope, key, missed=missed))
                 .filter(_population(population, tenant.short_abandon_seconds))
                 .order_by("offered_at", "pk"))

@@ -40,7 +40,7 @@ def kpi_changed_range(*, since: dt.datetime) -> tuple[dt.date, dt.date] | None:
     Widened by the repeat window on both sides: a new contact can make earlier contacts of
     the same customer lose their FCR, and later ones become repeats.
     """
-    from common.tenancy import current_tenant
+    from tenants.current import current_tenant
 
     tenant = current_tenant()
     with connection.cursor() as cur:

@@ -16,8 +16,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Agent, Team, User
-from common.tenancy import current_tenant
+from common.periods import week_start
 from interactions.models import InteractionType, Queue
+from tenants.current import current_tenant
 from tenants.models import Tenant
 
 from .catalogue import KPIS, Kpi
@@ -238,7 +239,7 @@ def realism_check(*, kpi: str, green: float, amber: float, direction: str, team:
     change "met": it is accepted so callers pass a whole target."""
     tenant = current_tenant()
     today = today or tenant_today(tenant)
-    this_monday = today - dt.timedelta(days=today.weekday())
+    this_monday = week_start(today)
     starts = [this_monday - dt.timedelta(weeks=back) for back in range(weeks, 0, -1)]
     met = Q(value__gte=green) if direction == Direction.HIGHER else Q(value__lte=green)
     snapshots = KpiSnapshot.objects.filter(

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django import forms
-from django.db import connection
 from django.shortcuts import render
 from django.utils import timezone
 
+from common import periods
 from common.access import ADMIN, MANAGER, role_required
 from interactions.models import Queue
+from tenants.current import current_tenant
 
 from . import selectors_operations as selectors
 from .calculators import staffing_required
@@ -108,7 +108,7 @@ def kpi_tiles(snapshots: dict) -> list[dict]:
 
 
 def _tenant_settings():
-    tenant = connection.tenant
+    tenant = current_tenant()
     return tenant, tenant.tz, float(tenant.service_level_target_pct), tenant.service_level_seconds
 
 
@@ -120,24 +120,21 @@ def operations(request):
     period, day, queue = Period.DAY, None, None
     if form.is_bound and form.is_valid():
         period, day, queue = form.cleaned_data["period"], form.cleaned_data["date"], form.cleaned_data["queue"]
-    start = (selectors.period_start_for(period=period, day=day) if day
-             else selectors.default_period_start(period=period, today=today))
+    start = periods.period_start(period, day) if day else periods.last_complete_period_start(period, today)
     queue_name = queue.name if queue else None
     if not form.errors:  # show what the page shows: the resolved period, a week by its Monday
         form = OperationsPeriodForm(initial={"period": period, "date": start, "queue": queue_name})
-    length = selectors.period_length(period)
-    arrivals = selectors.arrivals_by_hour(since=selectors.local_midnight(start, tz),
-                                          until=selectors.local_midnight(start + length, tz),
-                                          tz=tz, queue=queue_name)
+    since, until = periods.local_period_range(period, start, tz)
+    arrivals = selectors.arrivals_by_hour(since=since, until=until, tz=tz, queue=queue_name)
     snapshots = selectors.operations_snapshots(period=period, period_start=start, queue=queue_name)
-    next_start = start + length
+    next_start = periods.next_period_start(period, start)
     return render(request, "scorecards/operations.html", {
-        "form": form, "period": period, "start": start, "end": next_start - dt.timedelta(days=1),
+        "form": form, "period": period, "start": start, "end": periods.period_last_day(period, start),
         "queue": queue_name, "tiles": kpi_tiles(snapshots), "has_snapshots": bool(snapshots),
         "arrivals": [{"hour": h, "label": f"{h:02d}", "count": n} for h, n in enumerate(arrivals)],
         "arrivals_total": sum(arrivals),
         "chart": {"labels": [f"{h:02d}" for h in range(24)], "counts": arrivals},
-        "previous_start": start - length,
+        "previous_start": periods.previous_period_start(period, start),
         "next_start": next_start if next_start <= today else None,
         "target_pct": target_pct, "target_seconds": target_seconds, "timezone": tenant.timezone,
         "min_sample": tenant.min_sample,

@@ -9,7 +9,6 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django import forms
-from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,8 +16,10 @@ from django.utils import timezone
 
 from accounts.models import Agent
 from accounts.selectors import agents_visible_to, teams_visible_to
+from common import periods
 from common.access import ADMIN, AGENT, MANAGER, role_required
 from interactions.models import Channel, InteractionType, Queue
+from tenants.current import current_tenant
 
 from . import selectors_scorecards as selectors
 from .catalogue import KPIS
@@ -51,8 +52,7 @@ class PeriodForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         period = data.get("period") or Period.WEEK
         day = data.get("date")
-        start = (selectors.period_start_for(period, day) if day
-                 else selectors.last_complete_start(period, today))
+        start = periods.period_start(period, day) if day else periods.last_complete_period_start(period, today)
         return period, start, data.get("kpi") or DEFAULT_TREND
 
 
@@ -109,7 +109,7 @@ def _trend(*, fetched_by, scope: str, key: str, kpi: str, end: dt.date) -> dict:
     trend = {"kpi": kpi, "label": entry.label, "measured": scope in entry.scopes, "rows": [], "chart": None}
     if not trend["measured"]:
         return trend
-    last_week = selectors.period_start_for(Period.WEEK, end - dt.timedelta(days=1))
+    last_week = periods.week_start(end - dt.timedelta(days=1))
     points = selectors.weekly_trend(fetched_by=fetched_by, scope=scope, key=key, kpi=kpi, last_week=last_week)
     for point in points:
         trend["rows"].append({"week_start": point.week_start, **kpi_card(
@@ -127,7 +127,7 @@ def _trend(*, fetched_by, scope: str, key: str, kpi: str, end: dt.date) -> dict:
 
 def _neighbours(period: str, start: dt.date, end: dt.date, today: dt.date) -> dict:
     """Dates for the previous / next period links (no next period that has not begun)."""
-    return {"previous_date": selectors.previous_period_start(period, start).isoformat(),
+    return {"previous_date": periods.previous_period_start(period, start).isoformat(),
             "next_date": end.isoformat() if end <= today else None}
 
 
@@ -146,7 +146,7 @@ def _chosen_team(raw: str | None, teams: list):
 
 @role_required(ADMIN, MANAGER)
 def scorecard(request):
-    tenant = connection.tenant
+    tenant = current_tenant()
     today = timezone.localdate(timezone=tenant.tz)
     teams = list(teams_visible_to(fetched_by=request.user).prefetch_related(None))
     team = _chosen_team(request.GET.get("team"), teams)
@@ -169,7 +169,7 @@ def scorecard(request):
         form = ScorecardForm(teams=teams, initial={
             "team": str(team.pk) if team else "all", "queue": queue, "interaction_type": itype,
             "channel": channel or "", "period": period, "date": start, "kpi": trend_kpi})
-    end = selectors.next_period_start(period, start)
+    end = periods.next_period_start(period, start)
     snapshots = selectors.group_snapshots(fetched_by=request.user, scope=scope, key=key, period=period,
                                           start=start)
     # The most specific target of the group shown; a channel has no target of its own.
@@ -218,13 +218,13 @@ def my_scorecard(request):
 
 
 def _agent_page(request, agent: Agent):
-    tenant = connection.tenant
+    tenant = current_tenant()
     today = timezone.localdate(timezone=tenant.tz)
     form = PeriodForm(request.GET or None, scope="agent")
     period, start, trend_kpi = form.resolve(today)
     if not form.errors:
         form = PeriodForm(scope="agent", initial={"period": period, "date": start, "kpi": trend_kpi})
-    end = selectors.next_period_start(period, start)
+    end = periods.next_period_start(period, start)
     snapshots = selectors.group_snapshots(fetched_by=request.user, scope="agent", key=agent.acd_login,
                                           period=period, start=start)
     codes = [k.code for k in KPIS.values() if "agent" in k.scopes]

@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils.text import slugify
 
 from accounts.models import Agent, Team
 from common.access import ADMIN, AGENT, MANAGER, role_required
+from tenants.current import current_tenant
 
 from . import selectors_scorecards as selectors
 from .catalogue import ALL_SCOPES, KPIS
@@ -94,7 +94,7 @@ def kpi_drilldown(request):
     form = DrilldownForm(request.GET)
     if not form.is_valid():
         raise Http404("Not a KPI value.")
-    tenant = connection.tenant
+    tenant = current_tenant()
     params = form.cleaned_data
     drill = selectors.drilldown(fetched_by=request.user, kpi=params["kpi"], scope=params["scope"],
                                 key=params["key"], period=params["period"], start=params["start"], tenant=tenant)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from common.access import ADMIN, role_required
+from tenants.current import current_tenant
 
 from . import targets
 from .catalogue import KPIS
@@ -28,7 +28,7 @@ def _realism(*, kpi: str | None, green, amber=None, direction: str | None = None
                                   team=team) if per_agent else []
     return {"kpi": entry.code, "label": entry.label, "unit": entry.unit, "direction": direction,
             "green": green, "team": team.name if team else None, "per_agent": per_agent,
-            "min_sample": connection.tenant.min_sample, "weeks": weeks}
+            "min_sample": current_tenant().min_sample, "weeks": weeks}
 
 
 def _realism_of(form) -> dict | None:
@@ -132,7 +132,7 @@ def target_realism(request):
 
 @role_required(ADMIN)
 def kpi_settings(request):
-    tenant = request.tenant
+    tenant = current_tenant()
     form = KpiSettingsForm.for_tenant(tenant, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -14,6 +14,7 @@ import secrets
 from django.db.models import Exists, OuterRef
 
 from accounts.models import Agent
+from common.periods import week_start
 from interactions.models import Interaction, InteractionType
 from surveys.models import DEFAULT_QUESTIONS, EffortResponse, Survey, SurveyInvitation, SurveyResponse
 
@@ -68,7 +69,7 @@ def _effort_answers(rng: random.Random, personas: dict[str, str]) -> None:
     first = Interaction.objects.order_by("offered_at").values_list("offered_at", flat=True).first()
     if first is None:
         return
-    monday = first.date() - dt.timedelta(days=first.weekday())
+    monday = week_start(first.date())
     weeks = max(1, (dt.datetime.now(dt.UTC).date() - monday).days // 7)
     answers = []
     for agent in Agent.objects.filter(acd_login__in=personas):

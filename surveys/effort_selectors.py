@@ -23,7 +23,9 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from accounts.models import Agent, Role, Team
+from common.periods import local_date, local_midnight, week_start
 from interactions.models import Interaction, InteractionType
+from tenants.current import current_tenant
 
 from .models import ANONYMITY_MIN, EffortPulseSettings, EffortResponse, SurveyResponse
 
@@ -31,16 +33,12 @@ QUESTIONS = ("effort", "tools", "knowledge_base", "process")
 
 
 def tenant_tz() -> ZoneInfo:
-    return ZoneInfo(getattr(getattr(connection, "tenant", None), "timezone", None) or "UTC")
+    return current_tenant().tz
 
 
 def this_monday(now: dt.datetime | None = None) -> dt.date:
-    today = timezone.localtime(now or timezone.now(), tenant_tz()).date()
-    return today - dt.timedelta(days=today.weekday())
-
-
-def local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=tenant_tz())
+    """The Monday of the current week, tenant time: figures stop before it (complete weeks only)."""
+    return week_start(local_date(now or timezone.now(), tenant_tz()))
 
 
 # --- the pulse itself ----------------------------------------------------------------------
@@ -166,9 +164,10 @@ def effort_by_team(*, fetched_by, weeks: int = 12, now: dt.datetime | None = Non
     teams = {team.pk: team for team in effort_teams_visible_to(fetched_by=fetched_by)}
     if not teams:
         return []
+    tz = tenant_tz()
     until = this_monday(now)
-    params = {"tz": str(tenant_tz()), "teams": list(teams), "until": local_midnight(until),
-              "since": local_midnight(until - dt.timedelta(weeks=weeks))}
+    params = {"tz": str(tz), "teams": list(teams), "until": local_midnight(until, tz),
+              "since": local_midnight(until - dt.timedelta(weeks=weeks), tz)}
     with connection.cursor() as cur:
         cur.execute(TEAM_WEEKS_SQL.format(**_tables()), params)
         week_rows = cur.fetchall()
@@ -258,7 +257,8 @@ def effort_gap(*, fetched_by, now: dt.datetime | None = None) -> EffortGap | Non
     if not teams:
         return None
     start, end = effort_gap_block(now)
-    params = {"teams": teams, "since": local_midnight(start), "until": local_midnight(end),
+    tz = tenant_tz()
+    params = {"teams": teams, "since": local_midnight(start, tz), "until": local_midnight(end, tz),
               "everyone": getattr(fetched_by, "role", None) == Role.ADMIN}
     tables = {**_tables(), "survey": SurveyResponse._meta.db_table, "interaction": Interaction._meta.db_table}
     with connection.cursor() as cur:

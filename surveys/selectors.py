@@ -15,6 +15,7 @@ from django.db.models.functions import TruncWeek
 
 from accounts.models import Role
 from common.access import INTEGRATION
+from common.periods import local_days_range
 
 from . import scoring
 from .models import FollowUp, Survey, SurveyInvitation, SurveyResponse
@@ -119,8 +120,7 @@ class ResponseFilter:
     comments_only: bool = False
 
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
-        lo = dt.datetime.combine(self.start, dt.time(), self.tz)
-        return lo, dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), self.tz)
+        return local_days_range(self.start, self.end, self.tz)
 
 
 def responses_filtered(*, fetched_by, f: ResponseFilter) -> QuerySet[SurveyResponse]:

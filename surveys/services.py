@@ -10,9 +10,9 @@ from collections import defaultdict
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from common.tenancy import current_tenant
 from interactions.models import Interaction, Outcome
 from scorecards.services import kpi_recompute_enqueue
+from tenants.current import current_tenant
 
 from .models import FollowUp, Survey, SurveyInvitation
 from .scoring import needs_follow_up

@@ -6,13 +6,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import connection
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from common.access import ADMIN, MANAGER, role_required
+from tenants.current import current_tenant
 
 from .forms import FollowUpCloseForm
 from .models import FollowUp
@@ -36,7 +36,7 @@ def follow_up_list(request):
     status = "done" if request.GET.get("status") == "done" else "open"
     rows = follow_ups_visible_to(fetched_by=request.user).filter(status=status)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    tz = connection.tenant.tz
+    tz = current_tenant().tz
     items = [(f, drilldown_url(f, tz)) for f in page.object_list]
     return render(request, "surveys/follow_ups.html", {
         "page": page, "items": items, "status": status, "close_form": FollowUpCloseForm()})

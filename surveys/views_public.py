@@ -6,13 +6,13 @@ token is unknown here because invitations live in the tenant's schema.
 
 from __future__ import annotations
 
-from django.db import connection
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
 from common.access import public_view
+from tenants.current import current_tenant
 
 from . import views_public_ratelimit as ratelimit
 from .forms import AnswerForm, language_name
@@ -88,7 +88,7 @@ def survey_respond(request, token: str):
         ratelimit.allow(request, "miss")
         return _page(request, "public_unknown.html", status=404)
     survey = invitation.survey
-    context = {"tenant_name": connection.tenant.name, "survey": survey}
+    context = {"tenant_name": current_tenant().name, "survey": survey}
     if invitation.answered:
         return _page(request, "public_already.html", context)
     if invitation.expires_at <= timezone.now():

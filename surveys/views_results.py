@@ -10,13 +10,13 @@ import csv
 import datetime as dt
 
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.selectors import agents_visible_to, teams_visible_to
 from common.access import ADMIN, MANAGER, role_required
+from tenants.current import current_tenant
 
 from . import scoring
 from .forms import ResultsForm
@@ -32,7 +32,7 @@ def _filters(request) -> tuple[ResultsForm, ResponseFilter, str]:
     form = ResultsForm(request.GET or None, teams=teams_visible_to(fetched_by=request.user),
                        agents=agents_visible_to(fetched_by=request.user))
     data = form.cleaned_data if form.is_valid() else {}
-    tz = connection.tenant.tz
+    tz = current_tenant().tz
     end = data.get("end") or timezone.localdate(timezone=tz)
     start = data.get("start") or end - dt.timedelta(days=DEFAULT_DAYS - 1)
     f = ResponseFilter(kind=data.get("kind") or "csat", start=min(start, end), end=end, tz=tz,

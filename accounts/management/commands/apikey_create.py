@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django_tenants.utils import tenant_context
 
 from accounts.services import apikey_create
-from common.commands import tenant_for_schema
+from tenants.commands import tenant_for_schema
 
 
 class Command(BaseCommand):

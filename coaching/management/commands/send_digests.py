@@ -6,12 +6,13 @@ from django_tenants.utils import tenant_context
 
 from coaching.digest import last_complete_week
 from coaching.digest_send import digest_send_week
-from common.commands import tenant_for_schema
+from common.periods import week_start
+from tenants.commands import tenant_for_schema
 
 
 def _monday(value: str) -> dt.date:
     day = dt.date.fromisoformat(value)
-    if day.weekday() != 0:
+    if week_start(day) != day:
         raise CommandError(f"--week {value} is not a Monday (weeks start on Monday).")
     return day
 

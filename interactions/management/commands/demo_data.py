@@ -7,10 +7,10 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from accounts.models import Agent, Team
-from common.commands import tenant_for_schema
 from interactions.demo import demo_plan, generate
 from interactions.models import InteractionType
 from interactions.services import import_rows
+from tenants.commands import tenant_for_schema
 
 
 class Command(BaseCommand):

@@ -5,10 +5,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django_tenants.utils import tenant_context
 
-from common.commands import tenant_for_schema
 from interactions.ingestion import PARSERS
 from interactions.models import ImportRun
 from interactions.services import import_run_create, import_run_execute
+from tenants.commands import tenant_for_schema
 
 
 class Command(BaseCommand):

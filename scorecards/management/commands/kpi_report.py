@@ -5,10 +5,10 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
-from common.commands import tenant_for_schema
 from scorecards.catalogue import KPIS, PERIODS
 from scorecards.models import Scope
 from scorecards.selectors import REPORT_FIELDS, kpi_report, report_row
+from tenants.commands import tenant_for_schema
 
 # The command is run by the tenant's operators: it reads like an admin.
 OPERATOR = type("Operator", (), {"role": "admin", "is_authenticated": True})()

@@ -4,8 +4,8 @@ import json
 from django.core.management.base import BaseCommand
 from django_tenants.utils import tenant_context
 
-from common.commands import tenant_for_schema
 from scorecards.engine import recompute
+from tenants.commands import tenant_for_schema
 
 
 class Command(BaseCommand):

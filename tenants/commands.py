@@ -2,7 +2,7 @@
 
 from django.core.management.base import CommandError
 
-from tenants.models import Tenant
+from .models import Tenant
 
 
 def tenant_for_schema(schema: str) -> Tenant:
