@@ -1,6 +1,6 @@
 """QA evaluation pages: the reviewer's list and evaluation (contact and transcript beside
 the form), the agent's "My evaluations" (acknowledge, dispute one answer) and the reviewers'
-disputes. Reads through qa_evaluations' selectors, writes through its services."""
+disputes. Reads through qa.selectors, writes through qa.services."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from common.access import ADMIN, AGENT, MANAGER, role_required
 from interactions.selectors import interactions_visible_to
 
-from . import evaluations as qa
+from . import selectors, services
 from .form_versions import version_current
 from .forms import ContactPickForm, DecisionForm, DisputeForm
 from .models import QaAnswer, QaForm
@@ -36,7 +36,7 @@ def _rows(evaluation):
     """The questions of the evaluation's version with their answer and choices, by section."""
     answers = {a.question_id: a for a in evaluation.answers.prefetch_related("disputes__decided_by")}
     sections: dict[int, dict] = {}
-    for q in qa.evaluation_questions(evaluation):
+    for q in selectors.evaluation_questions(evaluation):
         q.choices, q.answer = scale_choices(q), answers.get(q.pk)
         sections.setdefault(q.section_id, {"title": q.section.title, "questions": []})["questions"].append(q)
     return list(sections.values())
@@ -45,7 +45,7 @@ def _rows(evaluation):
 @role_required(ADMIN, MANAGER)
 def evaluation_list(request):
     return render(request, "qa/evaluations.html", {
-        "evaluations": qa.evaluations_visible_to(fetched_by=request.user)[:100],
+        "evaluations": selectors.evaluations_visible_to(fetched_by=request.user)[:100],
         "recent": interactions_visible_to(fetched_by=request.user).filter(agent__isnull=False)
         .order_by("-offered_at")[:20],
         "pick": ContactPickForm(),
@@ -63,7 +63,7 @@ def evaluate(request):
                              .first())})
     if request.method == "POST" and pick.is_valid():
         try:
-            evaluation = qa.evaluation_start(interaction=contact, by=request.user,
+            evaluation = services.evaluation_start(interaction=contact, by=request.user,
                                              version=version_current(pick.cleaned_data["form"]))
         except ValidationError as error:
             _fail(request, error)
@@ -72,29 +72,29 @@ def evaluate(request):
     return render(request, "qa/evaluate.html", {"contact": contact, "pick": pick})
 
 
-def _answers_from(request, evaluation) -> dict[int, qa.AnswerInput]:
+def _answers_from(request, evaluation) -> dict[int, services.AnswerInput]:
     answers = {}
-    for q in qa.evaluation_questions(evaluation):
+    for q in selectors.evaluation_questions(evaluation):
         raw, comment = request.POST.get(f"q{q.pk}", ""), request.POST.get(f"c{q.pk}", "")
         if raw == "na":
-            answers[q.pk] = qa.AnswerInput(not_applicable=True, comment=comment)
+            answers[q.pk] = services.AnswerInput(not_applicable=True, comment=comment)
         else:
-            answers[q.pk] = qa.AnswerInput(value=int(raw) if raw.lstrip("-").isdigit() else None, comment=comment)
+            answers[q.pk] = services.AnswerInput(value=int(raw) if raw.lstrip("-").isdigit() else None, comment=comment)
     return answers
 
 
 @role_required(ADMIN, MANAGER, AGENT)
 def evaluation_detail(request, pk):
-    evaluation = get_object_or_404(qa.evaluations_visible_to(fetched_by=request.user), pk=pk)
+    evaluation = get_object_or_404(selectors.evaluations_visible_to(fetched_by=request.user), pk=pk)
     editable = evaluation.status == "draft" and evaluation.reviewer_id == request.user.pk
     if request.method == "POST":
         if not editable:
             raise Http404
         try:
             answers = _answers_from(request, evaluation)
-            qa.evaluation_answers_set(evaluation=evaluation, by=request.user, answers=answers)
+            services.evaluation_answers_set(evaluation=evaluation, by=request.user, answers=answers)
             if request.POST.get("action") == "submit":
-                qa.evaluation_submit(evaluation=evaluation, by=request.user)
+                services.evaluation_submit(evaluation=evaluation, by=request.user)
                 messages.success(request, f"Evaluation submitted: {evaluation.score_pct:.1f}%."
                                  if evaluation.score_pct is not None else "Evaluation submitted.")
             else:
@@ -115,9 +115,9 @@ def evaluation_detail(request, pk):
 @role_required(AGENT)
 @require_POST
 def evaluation_acknowledge(request, pk):
-    evaluation = get_object_or_404(qa.evaluations_visible_to(fetched_by=request.user), pk=pk)
+    evaluation = get_object_or_404(selectors.evaluations_visible_to(fetched_by=request.user), pk=pk)
     try:
-        qa.evaluation_acknowledge(evaluation=evaluation, by=request.user)
+        services.evaluation_acknowledge(evaluation=evaluation, by=request.user)
         messages.success(request, "Evaluation acknowledged.")
     except ValidationError as error:
         _fail(request, error)
@@ -127,13 +127,13 @@ def evaluation_acknowledge(request, pk):
 @role_required(AGENT)
 @require_POST
 def dispute_raise(request, pk):
-    evaluation = get_object_or_404(qa.evaluations_visible_to(fetched_by=request.user), pk=pk)
+    evaluation = get_object_or_404(selectors.evaluations_visible_to(fetched_by=request.user), pk=pk)
     form = DisputeForm(request.POST, answers=evaluation.answers.select_related("question"))
     if not form.is_valid():
         messages.error(request, "Choose a question and say why you dispute it.")
         return redirect("qa_evaluation", evaluation.pk)
     try:
-        qa.dispute_raise(answer=evaluation.answers.get(pk=form.cleaned_data["answer"]), by=request.user,
+        services.dispute_raise(answer=evaluation.answers.get(pk=form.cleaned_data["answer"]), by=request.user,
                          reason=form.cleaned_data["reason"])
         messages.success(request, "Dispute sent: another reviewer will decide.")
     except ValidationError as error:
@@ -144,12 +144,12 @@ def dispute_raise(request, pk):
 @role_required(AGENT)
 def my_evaluations(request):
     return render(request, "qa/my_evaluations.html", {
-        "evaluations": qa.evaluations_visible_to(fetched_by=request.user)[:100]})
+        "evaluations": selectors.evaluations_visible_to(fetched_by=request.user)[:100]})
 
 
 @role_required(ADMIN, MANAGER)
 def dispute_list(request):
-    disputes = list(qa.disputes_pending_for(fetched_by=request.user)[:100])
+    disputes = list(selectors.disputes_pending_for(fetched_by=request.user)[:100])
     for d in disputes:
         d.choices = scale_choices(d.answer.question)
     return render(request, "qa/disputes.html", {"disputes": disputes})
@@ -158,13 +158,13 @@ def dispute_list(request):
 @role_required(ADMIN, MANAGER)
 @require_POST
 def dispute_decide(request, pk):
-    dispute = get_object_or_404(qa.disputes_pending_for(fetched_by=request.user), pk=pk)
+    dispute = get_object_or_404(selectors.disputes_pending_for(fetched_by=request.user), pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose upheld or rejected.")
         return redirect("qa_disputes")
     try:
-        qa.dispute_decide(dispute=dispute, by=request.user, decision=form.cleaned_data["decision"],
+        services.dispute_decide(dispute=dispute, by=request.user, decision=form.cleaned_data["decision"],
                           new_value=form.cleaned_data["new_value"], note=form.cleaned_data["note"])
         messages.success(request, f"Dispute {form.cleaned_data['decision']}.")
     except ValidationError as error:

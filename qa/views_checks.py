@@ -1,6 +1,6 @@
 """QA pages: automated check rules with their agreement with reviewers, a contact's check
-results, fair-sampling plans and samples, calibrations. Thin: forms validate, the qa_*
-modules compute. Managers see their own teams only; "not yours" is a 404."""
+results, fair-sampling plans and samples, calibrations. Thin: forms validate, qa.selectors
+read (managers see their own teams only; "not yours" is a 404), qa.services write."""
 
 from __future__ import annotations
 
@@ -10,25 +10,23 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
-from accounts.models import Team
 from common.access import ADMIN, MANAGER, role_required
 from common.periods import WEEK, next_period_start, previous_period_start, week_start
-from interactions.models import Interaction
 from tenants.current import current_tenant
 
 from .calibration import calibration_evaluation_save, calibration_report, version_questions
-from .checks import agreement_table, qa_checks_run
-from .models import QaCalibration, QaCheckResult, QaCheckRule, QaFormVersion, QaQuestion, QaSamplingPlan
+from .checks import agreement_table
+from .models import QaCheckRule, QaFormVersion, QaQuestion, QaSamplingPlan
 from .sampling import qa_sample_week, week_sample
-
-
-def visible_teams(user):
-    return Team.objects.all() if user.role == ADMIN else user.managed_teams.all()
-
-
-def visible_contacts(user):
-    return Interaction.objects.all() if user.role == ADMIN else Interaction.objects.filter(
-        agent__team__in=visible_teams(user))
+from .selectors import (
+    calibrations_visible_to,
+    check_results_visible_to,
+    check_rules_list,
+    reviewable_contacts,
+    sampling_plans_of,
+    sampling_teams,
+)
+from .services import calibration_create, check_rule_save, sampling_plan_set
 
 
 class RuleForm(forms.ModelForm):
@@ -57,11 +55,10 @@ class RuleForm(forms.ModelForm):
 def check_rules(request):
     form = RuleForm(request.POST or None) if request.user.role == ADMIN else None
     if request.method == "POST" and form is not None and form.is_valid():
-        rule = form.save()
-        totals = qa_checks_run(rules=[rule])
+        rule, totals = check_rule_save(**form.cleaned_data)
         messages.success(request, f"Rule “{rule.name}” created and run on {totals['checked']} contacts.")
         return redirect("qa_checks")
-    rules = QaCheckRule.objects.select_related("question").order_by("-is_active", "name", "pk")
+    rules = check_rules_list()
     return render(request, "qa/checks.html", {
         "rules": rules, "form": form, "agreement": agreement_table()})
 
@@ -71,9 +68,7 @@ def check_rule(request, pk: int):
     rule = get_object_or_404(QaCheckRule, pk=pk)
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
-        rule = form.save()
-        if rule.is_active:
-            qa_checks_run(rules=[rule])
+        rule, _ = check_rule_save(rule=rule, **form.cleaned_data)
         messages.success(request, f"Rule “{rule.name}” saved.")
         return redirect("qa_checks")
     return render(request, "qa/check_rule.html", {"rule": rule, "form": form})
@@ -82,10 +77,10 @@ def check_rule(request, pk: int):
 @role_required(ADMIN, MANAGER)
 def check_results(request):
     """One contact's results (?contact=<external id>), or the latest failures."""
-    contacts = visible_contacts(request.user)
     external_id = request.GET.get("contact", "").strip()
-    contact = get_object_or_404(contacts, external_id=external_id) if external_id else None
-    results = QaCheckResult.objects.filter(interaction__in=contacts).select_related("rule", "interaction__agent")
+    contact = (get_object_or_404(reviewable_contacts(fetched_by=request.user), external_id=external_id)
+               if external_id else None)
+    results = check_results_visible_to(fetched_by=request.user)
     if contact is not None:
         results = results.filter(interaction=contact).order_by("rule__name")
     else:
@@ -110,10 +105,11 @@ def _monday(value: str | None) -> dt.date:
 
 @role_required(ADMIN, MANAGER)
 def sampling(request):
-    teams = visible_teams(request.user).order_by("name")
+    teams = sampling_teams(fetched_by=request.user)
     team = get_object_or_404(teams, pk=request.GET["team"]) if request.GET.get("team") else teams.first()
     week = _monday(request.GET.get("week"))
-    plan = QaSamplingPlan.objects.filter(team=team).first() if team else None
+    plans = sampling_plans_of(teams=teams)
+    plan = plans.get(team.pk) if team else None
     form = PlanForm(request.POST or None, instance=plan) if team else None
     if request.method == "POST" and team is not None:
         back = f"{request.path}?team={team.pk}&week={week}"
@@ -122,11 +118,9 @@ def sampling(request):
             messages.success(request, f"{len(picked)} contacts newly sampled for the week of {week}.")
             return redirect(back)
         if form.is_valid():
-            form.instance.team = team
-            form.save()
+            sampling_plan_set(team=team, **form.cleaned_data)
             messages.success(request, f"Sampling plan of {team} saved.")
             return redirect(back)
-    plans = {p.team_id: p for p in QaSamplingPlan.objects.filter(team__in=teams).select_related("form")}
     return render(request, "qa/sampling.html", {
         "teams": [(t, plans.get(t.pk)) for t in teams], "team": team, "week": week, "form": form,
         "previous_week": previous_period_start(WEEK, week), "next_week": next_period_start(WEEK, week),
@@ -151,15 +145,13 @@ class CalibrationForm(forms.Form):
 
 @role_required(ADMIN, MANAGER)
 def calibrations(request):
-    contacts = visible_contacts(request.user)
-    form = CalibrationForm(request.POST or None, contacts=contacts)
+    form = CalibrationForm(request.POST or None, contacts=reviewable_contacts(fetched_by=request.user))
     if request.method == "POST" and form.is_valid():
-        cal = QaCalibration.objects.create(interaction=form.cleaned_data["contact"],
-                                           version=form.cleaned_data["version"], created_by=request.user)
+        cal = calibration_create(interaction=form.cleaned_data["contact"], version=form.cleaned_data["version"],
+                                 by=request.user)
         return redirect("qa_calibration", pk=cal.pk)
-    rows = (QaCalibration.objects.filter(interaction__in=contacts)
-            .select_related("interaction__agent", "version__form", "created_by").order_by("-created_at"))
-    return render(request, "qa/calibrations.html", {"calibrations": rows, "form": form})
+    return render(request, "qa/calibrations.html", {
+        "calibrations": calibrations_visible_to(fetched_by=request.user), "form": form})
 
 
 def answers_form(questions, data=None, *, may_agree: bool):
@@ -182,8 +174,7 @@ def answers_form(questions, data=None, *, may_agree: bool):
 
 @role_required(ADMIN, MANAGER)
 def calibration(request, pk: int):
-    cal = get_object_or_404(QaCalibration.objects.select_related("interaction__agent", "version__form", "agreed"),
-                            pk=pk, interaction__in=visible_contacts(request.user))
+    cal = get_object_or_404(calibrations_visible_to(fetched_by=request.user), pk=pk)
     questions = version_questions(cal.version)
     may_agree = request.user.role == ADMIN or cal.created_by_id == request.user.pk
     form = answers_form(questions, request.POST or None, may_agree=may_agree)

@@ -95,3 +95,16 @@ def test_calibration_access(calibration, web, tenants, people):
     assert max_.post("/kpis/qa/checks/calibrations/", {"contact": "cal1",
                                                        "version": calibration.version.pk}).status_code == 200
     assert web(tenants.beta, people.bea).get(url).status_code == 404
+
+
+def test_a_calibration_round_only_on_a_contact_the_reviewer_may_see(calibration, people):
+    from django.core.exceptions import ValidationError
+
+    from qa.services import calibration_create
+
+    with pytest.raises(ValidationError, match="cannot review this contact"):
+        calibration_create(interaction=calibration.interaction, version=calibration.version, by=people.max)
+    with pytest.raises(ValidationError, match="cannot review this contact"):
+        calibration_create(interaction=calibration.interaction, version=calibration.version, by=people.alice)
+    made = calibration_create(interaction=calibration.interaction, version=calibration.version, by=people.mona)
+    assert made.created_by == people.mona

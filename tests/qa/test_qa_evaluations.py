@@ -6,16 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from qa.evaluations import (
-    dispute_decide,
-    dispute_raise,
-    disputes_pending_for,
-    evaluation_acknowledge,
-    evaluation_start,
-    evaluations_visible_to,
-)
 from qa.form_versions import qa_form_create
 from qa.models import QaAnswer, QaDispute, QaQuestion
+from qa.selectors import disputes_pending_for, evaluations_visible_to
+from qa.services import dispute_decide, dispute_raise, evaluation_acknowledge, evaluation_start
 from tests.qa.test_qa_forms import ALL_MET, STRUCTURE, contacts, evaluate
 
 # Long and with hyphens: a random token on a page (the CSRF token is 64 letters and digits)

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 
 from interactions.models import Interaction
 from interactions.services import import_stream
-from qa.evaluations import AnswerInput, evaluation_answers_set, evaluation_start, evaluation_submit
 from qa.form_versions import (
     qa_form_create,
     qa_form_edit,
@@ -22,6 +21,7 @@ from qa.form_versions import (
     version_structure,
 )
 from qa.models import QaEvaluation, QaQuestion
+from qa.services import AnswerInput, evaluation_answers_set, evaluation_start, evaluation_submit
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 HEADER = ("external_id,agent,queue,interaction_type,channel,customer_id,case_id,initiated_at,offered_at,"

@@ -1,4 +1,4 @@
-"""QA evaluations: a reviewer scores a contact with a form version; the agent acknowledges
+"""Writes of QA. Evaluations: a reviewer scores a contact with a form version; the agent acknowledges
 or disputes one answer; another reviewer decides the dispute. Scores come from
 qa.scoring (pure) and are stored on the evaluation for the engine's qa_score and
 qa_compliance_rate; every submit and decision asks for a recompute of the contact's day.
@@ -6,6 +6,9 @@ qa_compliance_rate; every submit and decision asks for a recompute of the contac
     evaluation = evaluation_start(interaction=contact, version=v, by=mona)
     evaluation_answers_set(evaluation=evaluation, by=mona, answers={q.pk: AnswerInput(1)})
     evaluation_submit(evaluation=evaluation, by=mona)
+
+Also the automated check rules, the sampling plans and the calibration rounds: every write of
+the QA pages goes through a function here (the views only validate and call).
 """
 
 from __future__ import annotations
@@ -15,19 +18,27 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Role
 from interactions.selectors import interactions_visible_to
 from scorecards.services import kpi_recompute_enqueue
 from tenants.current import current_tenant
 
 from . import scoring as qa_scoring
-from .models import QaAnswer, QaDispute, QaEvaluation, QaFormVersion, QaQuestion
+from .checks import qa_checks_run
+from .models import (
+    QaAnswer,
+    QaCalibration,
+    QaCheckRule,
+    QaDispute,
+    QaEvaluation,
+    QaForm,
+    QaFormVersion,
+    QaSamplingPlan,
+)
+from .selectors import REVIEWERS, evaluation_questions
 
 Status = QaEvaluation.Status
-REVIEWERS = (Role.ADMIN, Role.MANAGER)
 
 
 @dataclass(frozen=True)
@@ -36,40 +47,6 @@ class AnswerInput:
     not_applicable: bool = False
     comment: str = ""
 
-
-# --- reads ---------------------------------------------------------------------------------
-
-def evaluations_visible_to(*, fetched_by) -> QuerySet[QaEvaluation]:
-    """Admins: all; managers: their teams' agents' contacts; agents: their own, once
-    submitted (a draft is the reviewer's). Calibration scores are never listed here."""
-    rows = (QaEvaluation.objects.filter(calibration__isnull=True)
-            .select_related("interaction__agent", "interaction__queue", "version__form", "reviewer"))
-    role = getattr(fetched_by, "role", None)
-    if role == Role.ADMIN:
-        return rows
-    if role == Role.MANAGER:
-        return rows.filter(interaction__agent__team__managers=fetched_by)
-    if role == Role.AGENT:
-        return rows.filter(interaction__agent__user=fetched_by).exclude(status=Status.DRAFT)
-    return rows.none()
-
-
-def disputes_pending_for(*, fetched_by) -> QuerySet[QaDispute]:
-    """Undecided disputes this reviewer may decide: visible to them, not on their own evaluations."""
-    if getattr(fetched_by, "role", None) not in REVIEWERS:
-        return QaDispute.objects.none()
-    return (QaDispute.objects.filter(decision="", answer__evaluation__in=evaluations_visible_to(fetched_by=fetched_by))
-            .exclude(answer__evaluation__reviewer=fetched_by)
-            .select_related("answer__question", "answer__evaluation__interaction__agent", "raised_by")
-            .order_by("raised_at"))
-
-
-def evaluation_questions(evaluation: QaEvaluation) -> list[QaQuestion]:
-    return list(QaQuestion.objects.filter(section__version=evaluation.version)
-                .select_related("section").order_by("section__position", "section__pk", "position", "pk"))
-
-
-# --- writes --------------------------------------------------------------------------------
 
 def _recompute_day(evaluation: QaEvaluation) -> None:
     day = timezone.localtime(evaluation.interaction.offered_at, zoneinfo.ZoneInfo(current_tenant().timezone)).date()
@@ -208,3 +185,38 @@ def dispute_decide(*, dispute: QaDispute, by, decision: str, new_value: int | No
     evaluation.save(update_fields=["score_pct", "compliance_failed", "status"])
     _recompute_day(evaluation)
     return dispute
+
+
+CHECK_RULE_FIELDS = ("name", "kind", "phrase", "threshold_seconds", "channels", "question", "is_active")
+
+
+@transaction.atomic
+def check_rule_save(*, rule: QaCheckRule | None = None, **fields) -> tuple[QaCheckRule, dict]:
+    """Create (``rule=None``) or change an automated check rule, then run it at once on every
+    contact, so its results never lag behind its wording (a changed rule made inactive is not run).
+    Returns the rule and the run's totals."""
+    unknown = set(fields) - set(CHECK_RULE_FIELDS)
+    if unknown:
+        raise TypeError(f"not a check rule field: {', '.join(sorted(unknown))}")
+    created = rule is None
+    rule = rule or QaCheckRule()
+    for name, value in fields.items():
+        setattr(rule, name, value)
+    rule.full_clean()
+    rule.save()
+    totals = qa_checks_run(rules=[rule]) if created or rule.is_active else {"checked": 0}
+    return rule, totals
+
+
+def sampling_plan_set(*, team, form: QaForm, per_agent_per_week: int, is_active: bool) -> QaSamplingPlan:
+    """A team's one sampling plan, created or changed."""
+    plan, _ = QaSamplingPlan.objects.update_or_create(
+        team=team, defaults={"form": form, "per_agent_per_week": per_agent_per_week, "is_active": is_active})
+    return plan
+
+
+def calibration_create(*, interaction, version: QaFormVersion, by) -> QaCalibration:
+    """A calibration round on a contact the reviewer may see (the caller picked it from
+    qa.selectors.reviewable_contacts)."""
+    _require_reviewer(by, interaction)
+    return QaCalibration.objects.create(interaction=interaction, version=version, created_by=by)
