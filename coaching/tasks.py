@@ -13,6 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from celery import shared_task
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from tenants.models import Tenant
+
+from .digest import last_complete_week
+from .models import DigestSettings
 
 
 class DigestSendFailed(Exception):
@@ -51,12 +58,6 @@ def digest_send_task(self, week_start: str) -> dict:
 
 
 def _digest_times() -> list[tuple[object, TenantDigestTime]]:
-    from django_tenants.utils import schema_context
-
-    from tenants.models import Tenant
-
-    from .models import DigestSettings
-
     times = []
     for tenant in Tenant.objects.filter(is_active=True).exclude(schema_name="public").order_by("pk"):
         with schema_context(tenant.schema_name):
@@ -70,10 +71,6 @@ def _digest_times() -> list[tuple[object, TenantDigestTime]]:
 def digest_dispatch() -> list[str]:
     """Beat's one digest entry (hourly, minute 0 UTC): one send task per tenant that is due now,
     for the last complete week in that tenant's timezone."""
-    from django.utils import timezone
-
-    from .digest import last_complete_week
-
     now = timezone.now()
     times = _digest_times()
     due = set(tenants_due(now, [t for _, t in times]))

@@ -7,6 +7,8 @@ import datetime as dt
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from tenants.current import current_tenant
+
 
 def kpi_recompute_enqueue(*, since: dt.date | None = None, until: dt.date | None = None,
                           reason: str = "manual", debounce_seconds: int = 0,
@@ -40,8 +42,6 @@ def kpi_changed_range(*, since: dt.datetime) -> tuple[dt.date, dt.date] | None:
     Widened by the repeat window on both sides: a new contact can make earlier contacts of
     the same customer lose their FCR, and later ones become repeats.
     """
-    from tenants.current import current_tenant
-
     tenant = current_tenant()
     with connection.cursor() as cur:
         cur.execute("""

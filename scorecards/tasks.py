@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from tenants.models import Tenant
 
 
 @shared_task(acks_late=True)
@@ -33,11 +37,6 @@ def kpi_nightly_dispatch() -> int:
     Runs in the public schema; each tenant's task carries its schema in the headers. The
     tasks are staggered a little so that 2 cores are not asked for every tenant at once.
     """
-    from django.conf import settings
-    from django.utils import timezone
-
-    from tenants.models import Tenant
-
     tenants = Tenant.objects.filter(is_active=True).exclude(schema_name="public").order_by("pk")
     for position, tenant in enumerate(tenants):
         today = timezone.localdate(timezone=tenant.tz)
