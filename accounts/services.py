@@ -38,8 +38,11 @@ def user_create(*, email: str, password: str | None, role: str, first_name: str 
     return user
 
 
-def team_create(*, name: str) -> Team:
-    return Team.objects.create(name=name)
+@transaction.atomic
+def team_create(*, name: str, managers=()) -> Team:
+    team = Team.objects.create(name=name)
+    team.managers.set(managers)
+    return team
 
 
 def team_update(*, team: Team, name: str, managers) -> Team:

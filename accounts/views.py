@@ -54,7 +54,7 @@ def user_list(request):
 def team_list(request):
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        team = form.save()
+        team = services.team_create(**form.cleaned_data)
         messages.success(request, f"Team {team.name} created.")
         return redirect("team_list")
     return render(request, "accounts/team_list.html", {

@@ -172,9 +172,10 @@ class SurveyForm(forms.ModelForm):
         self._translations = wording
         return data
 
-    def save(self, commit: bool = True):
-        self.instance.translations = getattr(self, "_translations", self.instance.translations)
-        return super().save(commit=commit)
+    @property
+    def translations(self) -> dict:
+        """The wording in every further language, as clean() read it (before: the stored one)."""
+        return getattr(self, "_translations", self.instance.translations)
 
 
 class AnswerForm(forms.Form):

@@ -24,6 +24,21 @@ def invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def survey_save(*, survey: Survey, translations: dict) -> Survey:
+    """Create or change a survey definition: the admin's form has set its fields on the row and
+    read the wording of every further language (``{"de": {"question": ..., "follow_up_question": ...}}``)."""
+    survey.translations = translations
+    survey.save()
+    return survey
+
+
+def survey_reactivate(*, survey: Survey) -> Survey:
+    """Invite again, from the next import on."""
+    survey.is_active = True
+    survey.save(update_fields=["is_active"])
+    return survey
+
+
 def survey_deactivate(*, survey: Survey) -> Survey:
     """Stop inviting; existing links keep working until they expire, results stay."""
     survey.is_active = False

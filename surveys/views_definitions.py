@@ -9,16 +9,16 @@ from django.views.decorators.http import require_POST
 from common.access import ADMIN, role_required
 
 from .forms import SurveyForm
-from .models import DEFAULT_QUESTIONS, Survey
+from .models import DEFAULT_QUESTIONS
 from .selectors import surveys_list
-from .services import survey_deactivate
+from .services import survey_deactivate, survey_reactivate, survey_save
 
 
 @role_required(ADMIN)
 def survey_list(request):
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        survey = form.save()
+        survey = survey_save(survey=form.instance, translations=form.translations)  # fields set by the form
         messages.success(request, f"Survey {survey.name} created.")
         return redirect("survey_list")
     return render(request, "surveys/survey_list.html", {
@@ -27,10 +27,10 @@ def survey_list(request):
 
 @role_required(ADMIN)
 def survey_edit(request, pk: int):
-    survey = get_object_or_404(Survey, pk=pk)
+    survey = get_object_or_404(surveys_list(), pk=pk)
     form = SurveyForm(request.POST or None, instance=survey)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        survey_save(survey=form.instance, translations=form.translations)
         messages.success(request, f"Survey {survey.name} saved.")
         return redirect("survey_list")
     return render(request, "surveys/survey_edit.html", {
@@ -40,12 +40,11 @@ def survey_edit(request, pk: int):
 @role_required(ADMIN)
 @require_POST
 def survey_active_toggle(request, pk: int):
-    survey = get_object_or_404(Survey, pk=pk)
+    survey = get_object_or_404(surveys_list(), pk=pk)
     if survey.is_active:
         survey_deactivate(survey=survey)
         messages.success(request, f"Survey {survey.name} deactivated: no new invitations; open links still work.")
     else:
-        survey.is_active = True
-        survey.save(update_fields=["is_active"])
+        survey_reactivate(survey=survey)
         messages.success(request, f"Survey {survey.name} reactivated.")
     return redirect("survey_list")
