@@ -40,3 +40,10 @@ def users_list() -> QuerySet[User]:
 
 def apikeys_list() -> QuerySet[ApiKey]:
     return ApiKey.objects.select_related("created_by")
+
+
+def own_agent(*, fetched_by) -> Agent | None:
+    """The caller's own agent record (with its team), or None: a login need not be an agent."""
+    if not getattr(fetched_by, "is_authenticated", False):
+        return None
+    return Agent.objects.select_related("team").filter(user=fetched_by).first()

@@ -11,11 +11,11 @@ import datetime as dt
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Agent, Role
+from accounts.models import Agent, Role, User
 from accounts.selectors import agents_visible_to
 from scorecards.models import KpiSnapshot
 
-from .models import ActionItem, CoachingSession, SessionStatus, Signal
+from .models import ActionItem, CoachingSession, DigestDelivery, SessionStatus, Signal
 
 UNACKNOWLEDGED_AFTER = dt.timedelta(days=2)
 
@@ -87,3 +87,23 @@ def latest_weekly_snapshots(*, agent: Agent, kpis: list[str]) -> list[KpiSnapsho
     rows = (KpiSnapshot.objects.filter(scope="agent", key=agent.acd_login, period="week", kpi__in=kpis)
             .order_by("kpi", "-period_start").distinct("kpi"))
     return list(rows)
+
+
+# The digest pages are the admin's: deliveries and recipients of the whole center.
+def digest_deliveries_list(*, limit: int = 500) -> list[DigestDelivery]:
+    return list(DigestDelivery.objects.select_related("recipient")
+                .order_by("-week_start", "status", "recipient__email")[:limit])
+
+
+def digest_managers() -> QuerySet[User]:
+    """Managers who get a digest: those with a team."""
+    return User.objects.filter(role=Role.MANAGER, managed_teams__isnull=False).distinct().order_by("email")
+
+
+def digest_recipient(*, kind: str, pk: int) -> User | None:
+    """A manager (kind "manager") or an agent with an agent record (kind "agent"), or None."""
+    role = Role.AGENT if kind == "agent" else Role.MANAGER
+    person = User.objects.filter(role=role, pk=pk).first()
+    if person is not None and kind == "agent" and not hasattr(person, "agent"):
+        return None
+    return person

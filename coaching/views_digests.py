@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from accounts.models import Role, User
 from common.access import ADMIN, role_required
 from common.periods import week_start
 
 from .digest import last_complete_week
 from .digest_send import digest_render
-from .models import DigestDelivery
+from .selectors import digest_deliveries_list, digest_managers, digest_recipient
 
 
 def _week(raw: str | None) -> dt.date:
@@ -29,11 +28,8 @@ def _week(raw: str | None) -> dt.date:
 @role_required(ADMIN)
 def digest_deliveries(request):
     week = _week(request.GET.get("week"))
-    deliveries = DigestDelivery.objects.select_related("recipient").order_by("-week_start", "status",
-                                                                             "recipient__email")[:500]
-    managers = User.objects.filter(role=Role.MANAGER, managed_teams__isnull=False).distinct().order_by("email")
     return render(request, "coaching/digest_deliveries.html", {
-        "deliveries": deliveries, "managers": managers, "week": week,
+        "deliveries": digest_deliveries_list(), "managers": digest_managers(), "week": week,
     })
 
 
@@ -41,16 +37,14 @@ def digest_deliveries(request):
 def digest_preview(request):
     week = _week(request.GET.get("week"))
     kind = "agent" if request.GET.get("kind") == "agent" else "manager"
-    role = Role.AGENT if kind == "agent" else Role.MANAGER
     raw = request.GET.get("user", "")
     if not raw.isdigit():
         raise Http404("Pick a person.")
-    person = get_object_or_404(User.objects.filter(role=role), pk=raw)
-    if kind == "agent" and not hasattr(person, "agent"):
-        raise Http404("This user is no agent.")
+    person = digest_recipient(kind=kind, pk=int(raw))
+    if person is None:
+        raise Http404(f"No {kind} with this id.")
     subject, text, html = digest_render(user=person, kind=kind, week_start=week)
     return render(request, "coaching/digest_preview.html", {
         "person": person, "kind": kind, "week": week, "subject": subject, "text": text, "html": html,
-        "managers": User.objects.filter(role=Role.MANAGER, managed_teams__isnull=False).distinct()
-        .order_by("email"),
+        "managers": digest_managers(),
     })

@@ -11,7 +11,17 @@ from accounts.selectors import teams_visible_to
 from interactions.models import Interaction
 from interactions.selectors import interactions_visible_to
 
-from .models import QaCalibration, QaCheckResult, QaCheckRule, QaDispute, QaEvaluation, QaQuestion, QaSamplingPlan
+from .models import (
+    QaAnswer,
+    QaCalibration,
+    QaCheckResult,
+    QaCheckRule,
+    QaDispute,
+    QaEvaluation,
+    QaForm,
+    QaQuestion,
+    QaSamplingPlan,
+)
 
 Status = QaEvaluation.Status
 REVIEWERS = (Role.ADMIN, Role.MANAGER)
@@ -78,3 +88,19 @@ def check_results_visible_to(*, fetched_by) -> QuerySet[QaCheckResult]:
 def calibrations_visible_to(*, fetched_by) -> QuerySet[QaCalibration]:
     return (QaCalibration.objects.filter(interaction__in=reviewable_contacts(fetched_by=fetched_by))
             .select_related("interaction__agent", "version__form", "created_by", "agreed").order_by("-created_at"))
+
+
+def qa_forms_list() -> QuerySet[QaForm]:
+    """Evaluation forms with their versions (forms name no person: any reviewer may read them)."""
+    return QaForm.objects.prefetch_related("versions")
+
+
+def default_form_id() -> int | None:
+    """The form a new evaluation starts with unless the reviewer picks one: the first active
+    form that has a version."""
+    return QaForm.objects.filter(is_active=True, versions__isnull=False).values_list("pk", flat=True).first()
+
+
+def answers_undisputed(*, evaluation: QaEvaluation) -> QuerySet[QaAnswer]:
+    """Answers of an evaluation (already read through evaluations_visible_to) not yet disputed."""
+    return QaAnswer.objects.filter(evaluation=evaluation, disputes__isnull=True).select_related("question")

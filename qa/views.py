@@ -16,7 +16,6 @@ from interactions.selectors import interactions_visible_to
 from . import selectors, services
 from .form_versions import version_current
 from .forms import ContactPickForm, DecisionForm, DisputeForm
-from .models import QaAnswer, QaForm
 
 
 def scale_choices(question) -> list[tuple[int, str]]:
@@ -59,8 +58,7 @@ def evaluate(request):
     contact = get_object_or_404(interactions_visible_to(fetched_by=request.user),
                                 external_id=data.get("contact", "").strip())
     pick = ContactPickForm({"contact": contact.external_id, "form": data.get("form") or
-                            (QaForm.objects.filter(is_active=True, versions__isnull=False).values_list("pk", flat=True)
-                             .first())})
+                            selectors.default_form_id()})
     if request.method == "POST" and pick.is_valid():
         try:
             evaluation = services.evaluation_start(interaction=contact, by=request.user,
@@ -104,7 +102,7 @@ def evaluation_detail(request, pk):
         return redirect("qa_evaluation", evaluation.pk)
     agent = evaluation.interaction.agent
     is_agent = agent is not None and agent.user_id == request.user.pk
-    undisputed = QaAnswer.objects.filter(evaluation=evaluation, disputes__isnull=True).select_related("question")
+    undisputed = selectors.answers_undisputed(evaluation=evaluation)
     return render(request, "qa/evaluation.html", {
         "evaluation": evaluation, "contact": evaluation.interaction, "sections": _rows(evaluation),
         "editable": editable, "is_agent": is_agent,

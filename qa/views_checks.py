@@ -65,7 +65,7 @@ def check_rules(request):
 
 @role_required(ADMIN)
 def check_rule(request, pk: int):
-    rule = get_object_or_404(QaCheckRule, pk=pk)
+    rule = get_object_or_404(check_rules_list(), pk=pk)
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
         rule, _ = check_rule_save(rule=rule, **form.cleaned_data)

@@ -12,7 +12,7 @@ from common.access import ADMIN, role_required
 
 from . import form_versions as qa_forms
 from .forms import QaFormCreateForm, QuestionForm, SectionForm
-from .models import QaForm
+from .selectors import qa_forms_list
 
 
 @role_required(ADMIN)
@@ -26,7 +26,7 @@ def form_list(request):
         else:
             return redirect("qa_form", version.form_id)
     return render(request, "qa/forms.html", {
-        "forms": QaForm.objects.prefetch_related("versions"), "create": create})
+        "forms": qa_forms_list(), "create": create})
 
 
 def _int(value) -> int | None:
@@ -35,7 +35,7 @@ def _int(value) -> int | None:
 
 @role_required(ADMIN)
 def form_detail(request, pk):
-    form = get_object_or_404(QaForm, pk=pk)
+    form = get_object_or_404(qa_forms_list(), pk=pk)
     version = qa_forms.version_current(form)
     structure = qa_forms.version_structure(version)
     section_form, question_form = SectionForm(), QuestionForm(sections=structure)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Agent
-from accounts.selectors import agents_visible_to, teams_visible_to
+from accounts.selectors import agents_visible_to, own_agent, teams_visible_to
 from common import periods
 from common.access import ADMIN, AGENT, MANAGER, role_required
 from interactions.models import Channel, InteractionType, Queue
@@ -213,7 +213,9 @@ def agent_scorecard(request, pk: int):
 
 @role_required(AGENT)
 def my_scorecard(request):
-    agent = get_object_or_404(Agent.objects.select_related("team"), user=request.user)
+    agent = own_agent(fetched_by=request.user)
+    if agent is None:
+        raise Http404("No agent record is linked to this login.")
     return _agent_page(request, agent)
 
 

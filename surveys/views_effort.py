@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import Agent
+from accounts.selectors import own_agent
 from common.access import ADMIN, AGENT, MANAGER, role_required
 
 from . import effort_selectors as selectors
@@ -23,7 +24,7 @@ from .models import ANONYMITY_MIN
 
 def _own_agent(request) -> Agent:
     """The caller's own agent record: there is no way to name another agent on these pages."""
-    agent = Agent.objects.filter(user=request.user).first()
+    agent = own_agent(fetched_by=request.user)
     if agent is None:
         raise Http404("No agent record is linked to this login.")
     return agent
