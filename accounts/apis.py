@@ -8,7 +8,7 @@ from .selectors import agents_visible_to, teams_visible_to
 
 
 class AgentSerializer(serializers.ModelSerializer):
-    team = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    team: serializers.SlugRelatedField[Team] = serializers.SlugRelatedField(slug_field="name", read_only=True)
     has_login = serializers.SerializerMethodField()
 
     class Meta:

@@ -78,7 +78,7 @@ def _history_moved(reason: str) -> None:
 @transaction.atomic
 def agent_invite(*, agent: Agent, email: str) -> User:
     """Give an agent seen in data a login. The user sets a password via the reset email."""
-    if agent.user_id:
+    if agent.user is not None:
         raise ValueError(f"agent {agent.acd_login} already has a login ({agent.user.email})")
     user = user_create(email=email, password=None, role=Role.AGENT,
                        first_name=agent.display_name.split(" ")[0] if agent.display_name else "")

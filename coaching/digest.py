@@ -31,6 +31,7 @@ from scorecards.models import KpiSnapshot
 from scorecards.targets import target_in_force
 from surveys.models import SurveyResponse
 from tenants.current import current_tenant
+from tenants.models import Tenant
 
 from .models import ActionItem, DigestSettings, Signal, SignalKind
 from .signal_rules import describe
@@ -39,13 +40,13 @@ BAND_WORDS = {"green": "on target", "amber": "close to target", "red": "off targ
 NOT_SIGNIFICANT = "not a significant change"
 
 
-def last_complete_week(tenant=None, now: dt.datetime | None = None) -> dt.date:
+def last_complete_week(tenant: Tenant | None = None, now: dt.datetime | None = None) -> dt.date:
     """The Monday of the last week that has ended in the tenant's timezone."""
     tenant = tenant or current_tenant()
     return last_complete_period_start(WEEK, local_date(now or timezone.now(), tenant.tz))
 
 
-def tenant_url(path: str, tenant=None) -> str:
+def tenant_url(path: str, tenant: Tenant | None = None) -> str:
     """An absolute link to the tenant's host (emails have no request to build it from)."""
     tenant = tenant or current_tenant()
     scheme = getattr(settings, "SITE_SCHEME", os.environ.get("SITE_SCHEME", "http"))
@@ -79,7 +80,7 @@ def compare(kpi: Kpi, now: KpiSnapshot | None, before: KpiSnapshot | None) -> tu
         return "no value the week before", 0
     if now.insufficient_data or before.insufficient_data:
         return "too few contacts to compare", 0
-    if None in (now.ci_low, now.ci_high, before.ci_low, before.ci_high):
+    if now.ci_low is None or now.ci_high is None or before.ci_low is None or before.ci_high is None:
         return f"{format_value(kpi, before.value)} the week before (no interval to compare)", 0
     if now.ci_low <= before.ci_high and before.ci_low <= now.ci_high:
         return f"{NOT_SIGNIFICANT} (from {format_value(kpi, before.value)})", 0

@@ -79,13 +79,16 @@ def pool(rows: Iterable[tuple[float | None, float | None, float | None, int]]) -
     n = sum(r[3] or 0 for r in rows)
     if not rows:
         return Pooled(None, 0)
-    if all(r[1] is not None and r[2] for r in rows):
+    fractions = [(value, numerator, denominator) for value, numerator, denominator, _ in rows
+                 if numerator is not None and denominator]
+    if len(fractions) == len(rows):
         # A KPI's value is numerator / denominator × a fixed scale (100 for %, 1 for means);
         # the scale is read off a row rather than kept in a second table.
-        scale = next((r[0] * r[2] / r[1] for r in rows if r[0] is not None and r[1]), None)
+        scale = next((value * denominator / numerator for value, numerator, denominator in fractions
+                      if value is not None and numerator), None)
         if scale is not None:
             scale = 100.0 if abs(scale - 100.0) < 0.5 else 1.0
-            return Pooled(sum(r[1] for r in rows) / sum(r[2] for r in rows) * scale, n)
+            return Pooled(sum(f[1] for f in fractions) / sum(f[2] for f in fractions) * scale, n)
     weighted = [(r[0], r[3] or 0) for r in rows if r[0] is not None]
     total = sum(w for _, w in weighted)
     if not total:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from django import forms
 
+from accounts.models import Agent
 from scorecards.catalogue import KPIS
 
-from .models import DEFAULT_AGENDA, SessionStatus
+from .models import DEFAULT_AGENDA, SessionStatus, Signal
 from .selectors import agents_coachable_by, signals_coachable_by
 
 KPI_CHOICES = [(k.code, k.label) for k in KPIS.values() if "agent" in k.scopes]
 
 
 class SessionCreateForm(forms.Form):
-    agent = forms.ModelChoiceField(queryset=None)
+    # queryset=None: __init__ sets what the user may coach
+    agent: forms.ModelChoiceField[Agent] = forms.ModelChoiceField(queryset=None)
     focus_kpis = forms.MultipleChoiceField(
         choices=KPI_CHOICES, required=False, label="Focus KPIs",
         widget=forms.SelectMultiple(attrs={"size": 8}),
@@ -23,7 +25,8 @@ class SessionCreateForm(forms.Form):
                              required=False)
     scheduled_for = forms.DateTimeField(required=False, label="Scheduled for",
                                         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    signal = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput, label="")
+    signal: forms.ModelChoiceField[Signal] = forms.ModelChoiceField(
+        queryset=None, required=False, widget=forms.HiddenInput, label="")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,7 +85,8 @@ class RequestForm(forms.Form):
 
 class SessionFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status")] + SessionStatus.choices, required=False)
-    agent = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any agent")
+    agent: forms.ModelChoiceField[Agent] = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Any agent")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

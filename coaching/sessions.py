@@ -53,8 +53,10 @@ def is_coach(*, user: User, agent: Agent) -> bool:
     role = getattr(user, "role", None)
     if role == Role.ADMIN:
         return True
-    return (role == Role.MANAGER and agent.team_id is not None
-            and agent.team.managers.filter(pk=user.pk).exists())
+    if role != Role.MANAGER:
+        return False
+    team = agent.team
+    return team is not None and team.managers.filter(pk=user.pk).exists()
 
 
 def is_the_agent(*, user: User, agent: Agent) -> bool:
@@ -77,7 +79,7 @@ def _event(session, *, from_status, by, comment="") -> SessionEvent:
 
 
 @transaction.atomic
-def coaching_session_create(*, agent: Agent, by: User, focus_kpis: list[str] = (),
+def coaching_session_create(*, agent: Agent, by: User, focus_kpis: Iterable[str] = (),
                             focus_behaviours: str = "", agenda: str | None = None,
                             scheduled_for: dt.datetime | None = None, signal: Signal | None = None,
                             evidence: Iterable[dict] = ()) -> CoachingSession:

@@ -57,7 +57,7 @@ def digest_send_task(self, week_start: str) -> dict:
     return summary
 
 
-def _digest_times() -> list[tuple[object, TenantDigestTime]]:
+def _digest_times() -> list[tuple[Tenant, TenantDigestTime]]:
     times = []
     for tenant in Tenant.objects.filter(is_active=True).exclude(schema_name="public").order_by("pk"):
         with schema_context(tenant.schema_name):

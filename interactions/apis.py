@@ -4,11 +4,12 @@ from rest_framework import generics, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from accounts.models import Agent
 from common.access import ADMIN, AGENT, INTEGRATION, MANAGER
 from common.api import TenantAPIView
 
 from .ingestion import PARSERS
-from .models import ImportRun, Interaction
+from .models import ImportRun, Interaction, InteractionType, Queue
 from .selectors import import_runs_visible_to, interactions_visible_to
 from .services import import_submit
 
@@ -80,9 +81,10 @@ class ImportRunDetailApi(TenantAPIView, generics.RetrieveAPIView):
 
 
 class InteractionSerializer(serializers.ModelSerializer):
-    queue = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    interaction_type = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    agent = serializers.SlugRelatedField(slug_field="acd_login", read_only=True)
+    queue: serializers.SlugRelatedField[Queue] = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    interaction_type: serializers.SlugRelatedField[InteractionType] = serializers.SlugRelatedField(
+        slug_field="name", read_only=True)
+    agent: serializers.SlugRelatedField[Agent] = serializers.SlugRelatedField(slug_field="acd_login", read_only=True)
 
     class Meta:
         model = Interaction

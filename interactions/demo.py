@@ -59,7 +59,9 @@ class DemoPlan:
 
 def demo_plan(*, agents: int = 40, seed: int = 42) -> DemoPlan:
     rng = random.Random(seed)
-    names, teams, personas = {}, {t: [] for t in TEAMS}, {}
+    names: dict[str, str] = {}
+    teams: dict[str, list[str]] = {t: [] for t in TEAMS}
+    personas: dict[str, str] = {}
     people = [(f, lname) for f in FIRST for lname in LAST]
     rng.shuffle(people)
     for i in range(agents):
@@ -225,6 +227,7 @@ class _Day:
         return ""
 
     def survey(self, contact: InteractionRow, persona: str):
+        assert contact.ended_at is not None, "surveys follow handled contacts, which contact() ends"
         rng = self.rng
         if rng.random() >= 0.10:
             return

@@ -8,6 +8,7 @@ from django.contrib.postgres.fields import ArrayField, DateTimeRangeField
 from django.contrib.postgres.indexes import GistIndex
 from django.db import models
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Now
 
 from accounts.models import Agent, User
 
@@ -30,7 +31,7 @@ class Outcome(models.TextChoices):
 
 class Queue(models.Model):
     name = models.CharField(max_length=200, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_default=models.functions.Now())
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
 
     class Meta:
         ordering = ["name"]
@@ -43,7 +44,7 @@ class InteractionType(models.Model):
     name = models.CharField(max_length=200, unique=True)
     # Configured by an admin; when empty the KPI engine uses the quarter's median.
     expected_handle_seconds = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_default=models.functions.Now())
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
 
     class Meta:
         ordering = ["name"]
@@ -80,7 +81,7 @@ class Interaction(models.Model):
     # Version of the record in its source system (Amazon Connect LastUpdateTimestamp).
     source_updated_at = models.DateTimeField(null=True, blank=True)
     # Set on every insert or real change: the KPI engine recomputes the periods it touches.
-    updated_at = models.DateTimeField(db_default=models.functions.Now())
+    updated_at = models.DateTimeField(db_default=Now())
 
     # Derived once, in the database, so every reader agrees (kpis.md "Per interaction").
     handle_seconds = models.GeneratedField(
@@ -150,7 +151,7 @@ class AgentActivity(models.Model):
     start = models.DateTimeField()
     end = models.DateTimeField()
     reason = models.CharField(max_length=200, blank=True, default="")
-    updated_at = models.DateTimeField(db_default=models.functions.Now())
+    updated_at = models.DateTimeField(db_default=Now())
 
     class Meta:
         # The KPI engine reads the intervals overlapping a date range.
@@ -176,7 +177,7 @@ class ScheduleEntry(models.Model):
     activity = models.CharField(max_length=10, choices=ScheduleActivity.choices)
     start = models.DateTimeField()
     end = models.DateTimeField()
-    updated_at = models.DateTimeField(db_default=models.functions.Now())
+    updated_at = models.DateTimeField(db_default=Now())
 
     class Meta:
         indexes = [GistIndex(TsTzRange("start", "end"), name="schedule_period_gist")]

@@ -16,11 +16,11 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from common.followups import Event, announce
-from tenants.current import current_tenant
+from tenants.current import current_schema_name, current_tenant
 
 from .ingestion import PARSERS
 from .ingestion.rows import FileUnreadable, FileWarning, InteractionRow, RowError
@@ -167,7 +167,7 @@ def import_run_execute(*, run: ImportRun, stream: BinaryIO, recompute: str = "as
 
 def import_upload_store(*, run: ImportRun, upload) -> Path:
     """Keep an uploaded file on disk for the Celery worker (large imports)."""
-    folder = Path(settings.MEDIA_ROOT) / "imports" / connection.schema_name
+    folder = Path(settings.MEDIA_ROOT) / "imports" / current_schema_name()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{run.pk}.upload"
     with path.open("wb") as out:
@@ -209,5 +209,5 @@ def import_submit(*, kind: str, upload, created_by=None, created_by_label: str =
     import_upload_store(run=run, upload=upload)
     # Commit first: the worker must find the run and its file.
     transaction.on_commit(lambda: import_run_task.apply_async(
-        args=[run.pk], headers={"_schema_name": connection.schema_name}))
+        args=[run.pk], headers={"_schema_name": current_schema_name()}))
     return run

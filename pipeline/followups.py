@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 import time
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from coaching.signals import signals_recompute
 from common.followups import Event, handles
@@ -20,6 +20,7 @@ from qa.tasks import qa_checks_task
 from scorecards.services import kpi_recompute_after_import, kpi_recompute_enqueue
 from surveys.services import follow_ups_create_missing, invitations_sample
 from surveys.tasks import invitations_sample_task
+from tenants.current import current_schema_name
 
 logger = logging.getLogger("scorecards.engine")
 
@@ -34,7 +35,7 @@ def after_import(*, started_at: dt.datetime, mode: str) -> None:
     since = started_at - dt.timedelta(seconds=1)
     follow_ups_create_missing(since=since)
     if mode == "async":
-        schema = connection.schema_name
+        schema = current_schema_name()
 
         def enqueue() -> None:
             for task in (invitations_sample_task, qa_checks_task):

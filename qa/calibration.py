@@ -9,6 +9,7 @@ far their score lies from the agreed score (negative: strict, positive: lenient)
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import scoring as qa_scoring
@@ -45,9 +46,17 @@ def _same(a: QaAnswer | None, b: QaAnswer | None) -> bool:
     return a is not None and b is not None and (a.not_applicable, a.value) == (b.not_applicable, b.value)
 
 
+def _reviews(calibration: QaCalibration) -> QuerySet[QaEvaluation]:
+    """The calibration's evaluations other than the agreed reference (all of them until one is agreed)."""
+    evaluations = calibration.evaluations.all()
+    if calibration.agreed_id is None:
+        return evaluations
+    return evaluations.exclude(pk=calibration.agreed_id)
+
+
 def calibration_report(calibration: QaCalibration) -> dict:
     questions = version_questions(calibration.version)
-    evaluations = list(calibration.evaluations.exclude(pk=calibration.agreed_id)
+    evaluations = list(_reviews(calibration)
                        .select_related("reviewer").prefetch_related("answers").order_by("pk"))
     agreed = calibration.agreed
     agreed_answers = {a.question_id: a for a in agreed.answers.all()} if agreed else {}
@@ -66,10 +75,10 @@ def calibration_report(calibration: QaCalibration) -> dict:
 
     reviewers = []
     for e in evaluations:
-        answers = by_eval[e.pk]
+        own_answers = by_eval[e.pk]
         compared = [q for q in questions if q.pk in agreed_answers]
-        same = sum(_same(answers.get(q.pk), agreed_answers[q.pk]) for q in compared)
-        own = evaluation_score(questions, list(answers.values()))
+        same = sum(_same(own_answers.get(q.pk), agreed_answers[q.pk]) for q in compared)
+        own = evaluation_score(questions, list(own_answers.values()))
         diff = None
         if own and own.pct is not None and agreed_score and agreed_score.pct is not None:
             diff = own.pct - agreed_score.pct
@@ -90,7 +99,7 @@ def calibration_evaluation_save(*, calibration: QaCalibration, reviewer, answers
     """Record (or replace) a reviewer's answers for a calibration: ``answers`` maps question id
     to (value, not_applicable, comment). ``agreed=True`` makes it the calibration's reference."""
     questions = version_questions(calibration.version)
-    evaluation = (calibration.evaluations.filter(reviewer=reviewer).exclude(pk=calibration.agreed_id).first()
+    evaluation = (_reviews(calibration).filter(reviewer=reviewer).first()
                   if not agreed else calibration.agreed)
     if evaluation is None:
         evaluation = QaEvaluation.objects.create(interaction=calibration.interaction, version=calibration.version,

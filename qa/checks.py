@@ -22,8 +22,9 @@ from .scoring import cohen_kappa
 
 Kind = QaCheckRule.Kind
 
-# passed, given pos = position(lower(phrase) in lower(transcript)) (0 when absent)
-_PASSED_SQL = {
+# passed, given pos = position(lower(phrase) in lower(transcript)) (0 when absent). Keyed by
+# the plain string a rule's kind holds (each Kind is that string).
+_PASSED_SQL: dict[str, str] = {
     Kind.REQUIRED_PHRASE: "s.pos > 0",
     Kind.FORBIDDEN_PHRASE: "s.pos = 0",
     Kind.HOLD_WITHOUT_NOTICE: "NOT (s.hold_seconds > %(threshold)s AND s.pos = 0)",

@@ -57,6 +57,7 @@ def qa_demo_create(*, personas: dict[str, str], per_agent_week: int = 3, seed: i
     picked = _sample(rng, per_agent_week)
     evaluations, answer_sets = [], []
     for contact in picked:
+        assert contact.agent is not None, "_sample picks contacts with an agent"
         skill = SKILL.get(personas.get(contact.agent.acd_login, ""), 0.9)
         answers = [_answer(rng, q, skill, contact) for q in questions]
         result = score([Question(q.pk, q.section_id, q.scale, q.points, q.allow_na, q.compliance) for q in questions],
@@ -83,6 +84,7 @@ def _sample(rng: random.Random, per_agent_week: int) -> list[Interaction]:
     buckets: dict[tuple[int, dt.date], list[Interaction]] = {}
     seen: dict[tuple[int, dt.date], int] = {}
     for contact in contacts.iterator(chunk_size=5000):
+        assert contact.agent_id is not None, "the query keeps contacts with an agent"
         key = (contact.agent_id, week_start(contact.offered_at.date()))
         seen[key] = seen.get(key, 0) + 1
         bucket = buckets.setdefault(key, [])

@@ -20,7 +20,8 @@ UNIT_WORDS = {"%": "percent", "s": "seconds", "points": "points (-100 to 100)", 
 
 
 def kpi_choices() -> list:
-    groups = {"North star": [], "Other KPIs": [], "Diagnostics (per interaction type, paired)": []}
+    groups: dict[str, list[tuple[str, str]]] = {
+        "North star": [], "Other KPIs": [], "Diagnostics (per interaction type, paired)": []}
     for kpi in targetable_kpis():
         group = ("North star" if kpi.north_star else
                  "Diagnostics (per interaction type, paired)" if kpi.diagnostic else "Other KPIs")

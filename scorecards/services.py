@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from tenants.current import current_tenant
+from tenants.current import current_schema_name, current_tenant
 
 
 def kpi_recompute_enqueue(*, since: dt.date | None = None, until: dt.date | None = None,
@@ -22,7 +22,7 @@ def kpi_recompute_enqueue(*, since: dt.date | None = None, until: dt.date | None
     """
     from .tasks import kpi_recompute_task
 
-    schema = connection.schema_name
+    schema = current_schema_name()
     args = [since.isoformat() if since else None, until.isoformat() if until else None, reason,
             changed_since.isoformat() if changed_since else None]
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Field, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Agent, Team, User
@@ -56,11 +56,12 @@ def _same_or_none(field: str, value) -> Q:
 def _pairing_missing(*, team, queue, interaction_type, exclude_pk: int | None = None) -> list[str]:
     """Codes of PAIRED_WITH without an active target on the same scorecard: the same
     interaction type or none, the same team or none (and the same queue or none)."""
-    present = set(
-        Target.objects.filter(kpi__in=PAIRED_WITH, retired_at__isnull=True)
-        .filter(_same_or_none("team", team), _same_or_none("queue", queue),
-                _same_or_none("interaction_type", interaction_type))
-        .exclude(pk=exclude_pk).values_list("kpi", flat=True))
+    targets = (Target.objects.filter(kpi__in=PAIRED_WITH, retired_at__isnull=True)
+               .filter(_same_or_none("team", team), _same_or_none("queue", queue),
+                       _same_or_none("interaction_type", interaction_type)))
+    if exclude_pk is not None:
+        targets = targets.exclude(pk=exclude_pk)
+    present = set(targets.values_list("kpi", flat=True))
     return [code for code in PAIRED_WITH if code not in present]
 
 
@@ -107,8 +108,8 @@ def target_validate(*, kpi: str, team: Team | None = None, queue: Queue | None =
             refuse(field, f"{name} is not measured per {scope.replace('_', ' ')}, so it takes no "
                           f"target for one.")
     low, high = UNIT_RANGE.get(entry.unit, (0, None))
-    for field, value in (("green", green), ("amber", amber)):
-        if not math.isfinite(value) or value < low or (high is not None and value > high):
+    for field, threshold in (("green", green), ("amber", amber)):
+        if not math.isfinite(threshold) or threshold < low or (high is not None and threshold > high):
             span = f"between {low} and {high}" if high is not None else f"{low} or more"
             refuse(field, f"{name} is measured in {entry.unit}: a threshold must be {span}.")
     if direction == Direction.HIGHER and green < amber:
@@ -132,9 +133,9 @@ def target_bands(target: Target) -> dict:
     """What a history row keeps of a target: names, not ids, so it reads the same later."""
     return {
         "kpi": target.kpi,
-        "team": target.team.name if target.team_id else None,
-        "queue": target.queue.name if target.queue_id else None,
-        "interaction_type": target.interaction_type.name if target.interaction_type_id else None,
+        "team": target.team.name if target.team is not None else None,
+        "queue": target.queue.name if target.queue is not None else None,
+        "interaction_type": target.interaction_type.name if target.interaction_type is not None else None,
         "direction": target.direction,
         "green": target.green,
         "amber": target.amber,
@@ -283,7 +284,9 @@ def setting_text(value) -> str:
 
 
 def _setting_clean(tenant: Tenant, name: str, value):
-    value = Tenant._meta.get_field(name).clean(value, tenant)
+    field = Tenant._meta.get_field(name)
+    assert isinstance(field, Field), f"the KPI setting {name} is a column of the tenant"
+    value = field.clean(value, tenant)
     minimum = SETTING_MINIMUM.get(name)
     if minimum is not None and value < minimum:
         raise ValidationError(f"Must be {minimum} or more.")

@@ -41,7 +41,8 @@ def kpi_nightly_dispatch() -> int:
     for position, tenant in enumerate(tenants):
         today = timezone.localdate(timezone=tenant.tz)
         since = today - dt.timedelta(days=NIGHTLY_DAYS)
-        days = [None, None] if today.weekday() == NIGHTLY_FULL_WEEKDAY else [since.isoformat(), today.isoformat()]
+        everything = today.weekday() == NIGHTLY_FULL_WEEKDAY
+        days: list[str | None] = [None, None] if everything else [since.isoformat(), today.isoformat()]
         kpi_recompute_task.apply_async(args=[*days, "nightly"],
                                        headers={"_schema_name": tenant.schema_name},
                                        countdown=min(position * settings.KPI_NIGHTLY_STAGGER_SECONDS, 3600))

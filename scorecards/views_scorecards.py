@@ -6,6 +6,7 @@ views_scorecards_drilldown.py. Reads go through selectors_scorecards (who-is-ask
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, TypedDict
 from urllib.parse import urlencode
 
 from django import forms
@@ -43,7 +44,9 @@ class PeriodForm(forms.Form):
     def __init__(self, *args, scope: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         # An agent's page offers the KPIs measured per agent; the manager's page every KPI.
-        self.fields["kpi"].choices = [(k.code, k.label) for k in KPIS.values() if scope is None or scope in k.scopes]
+        kpi_field = self.fields["kpi"]
+        assert isinstance(kpi_field, forms.ChoiceField)  # declared above
+        kpi_field.choices = [(k.code, k.label) for k in KPIS.values() if scope is None or scope in k.scopes]
 
     def resolve(self, today: dt.date) -> tuple[str, dt.date, str]:
         """(period, its first day, trend KPI): the defaults where the form is empty or wrong."""
@@ -103,10 +106,25 @@ def _sections(scope: str, snapshots: dict, targets: dict, **group) -> dict:
             "others": _cards(other, snapshots, targets, scope=scope, **group)}
 
 
-def _trend(*, fetched_by, scope: str, key: str, kpi: str, end: dt.date) -> dict:
+class TrendChart(TypedDict):
+    label: str
+    axis: str
+    labels: list[str]
+    values: list[float | None]  # None: a gap in the line
+
+
+class Trend(TypedDict):
+    kpi: str
+    label: str
+    measured: bool
+    rows: list[dict[str, Any]]  # a kpi_card and its week_start
+    chart: TrendChart | None
+
+
+def _trend(*, fetched_by, scope: str, key: str, kpi: str, end: dt.date) -> Trend:
     """The 12 weeks up to the one holding the period's last day ``end - 1``, as table rows and chart data."""
     entry = KPIS[kpi]
-    trend = {"kpi": kpi, "label": entry.label, "measured": scope in entry.scopes, "rows": [], "chart": None}
+    trend: Trend = {"kpi": kpi, "label": entry.label, "measured": scope in entry.scopes, "rows": [], "chart": None}
     if not trend["measured"]:
         return trend
     last_week = periods.week_start(end - dt.timedelta(days=1))
@@ -234,7 +252,7 @@ def _agent_page(request, agent: Agent):
                for code in codes if KPIS[code].north_star}
     sections = _sections("agent", snapshots, targets, key=agent.acd_login, period=period, start=start)
     values = (selectors.team_distributions(team=agent.team, kpis=codes, period=period, start=start)
-              if agent.team_id else {})
+              if agent.team is not None else {})
     for cards in sections.values():
         for card in cards:
             card["distribution"] = distribution(values.get(card["code"], []), card["snapshot"], card["code"])

@@ -33,7 +33,8 @@ def demo_surveys_create(*, personas: dict[str, str], seed: int = 42) -> str | No
                                            question=DEFAULT_QUESTIONS[kind], sample_pct=25,
                                            follow_up_question="What could we have done better?")
                for kind in ("csat", "nps", "ces")}
-    invitations = []
+    # (id of the response the invitation is for, or None for an unanswered one, invitation)
+    invitations: list[tuple[int | None, SurveyInvitation]] = []
     answered = SurveyResponse.objects.values_list("id", "survey", "interaction_id", "interaction__ended_at")
     for response_id, kind, interaction_id, ended in answered.iterator():
         invitations.append((response_id, SurveyInvitation(

@@ -166,8 +166,9 @@ def effort_by_team(*, fetched_by, weeks: int = 12, now: dt.datetime | None = Non
         return []
     tz = tenant_tz()
     until = this_monday(now)
-    params = {"tz": str(tz), "teams": list(teams), "until": local_midnight(until, tz),
-              "since": local_midnight(until - dt.timedelta(weeks=weeks), tz)}
+    params: dict[str, str | list[int] | dt.datetime] = {
+        "tz": str(tz), "teams": list(teams), "until": local_midnight(until, tz),
+        "since": local_midnight(until - dt.timedelta(weeks=weeks), tz)}
     with connection.cursor() as cur:
         cur.execute(TEAM_WEEKS_SQL.format(**_tables()), params)
         week_rows = cur.fetchall()

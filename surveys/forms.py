@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.http import QueryDict
 from django.utils.translation import get_language_info
 
 from .models import DEFAULT_QUESTIONS, SCORE_RANGES, Survey, SurveyKind
@@ -88,7 +90,8 @@ class SurveyForm(forms.ModelForm):
         shown = _codes(self.data.get("shown_languages")) or codes
         if shown == codes:
             return
-        data = self.data.copy()
+        # A QueryDict (request.POST) copies to a mutable QueryDict, its lists kept; any other mapping to a dict.
+        data: QueryDict | dict[str, Any] = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
         posted = {shown[0]: (data.get("question", ""), data.get("follow_up_question", ""))}
         for code in shown[1:]:
             posted[code] = (data.get(f"question_{code}", ""), data.get(f"follow_up_question_{code}", ""))

@@ -10,12 +10,12 @@ until she logs in again. Logging out flushes the session, so the next login asks
 
 from __future__ import annotations
 
-from django.db import connection
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.models import Agent, Role
+from tenants.current import current_schema_name
 
 from .effort_selectors import effort_pulse_due
 
@@ -48,7 +48,7 @@ class EffortPulseMiddleware:
         return self._pulse_redirect(request)
 
     def _pulse_redirect(self, request):
-        if request.method != "GET" or connection.schema_name == "public":
+        if request.method != "GET" or current_schema_name() == "public":
             return None
         user = getattr(request, "user", None)
         if not getattr(user, "is_authenticated", False) or user.role != Role.AGENT:

@@ -2,6 +2,7 @@
 agent effort surveys (AES), in the tenant's schema."""
 
 from django.db import models
+from django.db.models.functions import Now
 
 from accounts.models import Agent, User
 from common.privacy import ANONYMITY_MIN  # noqa: F401 - surveys' pages and selectors read it here
@@ -102,7 +103,7 @@ class SurveyResponse(models.Model):
     invitation = models.OneToOneField(SurveyInvitation, null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="response")
     language = models.CharField(max_length=8, blank=True, default="", db_default="")
-    updated_at = models.DateTimeField(db_default=models.functions.Now())
+    updated_at = models.DateTimeField(db_default=Now())
 
     class Meta:
         constraints = [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -19,6 +20,9 @@ from common.periods import local_days_range
 
 from . import scoring
 from .models import FollowUp, Survey, SurveyInvitation, SurveyResponse
+
+if TYPE_CHECKING:  # django-stubs-ext is a development requirement: types only
+    from django_stubs_ext import WithAnnotations
 
 GROUPS = {
     "team": "interaction__agent__team__name",
@@ -40,7 +44,11 @@ def survey_for_code(code) -> Survey | None:
     return active.filter(kind=code).order_by("pk").first()
 
 
-def invitation_for_token(token: str) -> SurveyInvitation | None:
+class _Answered(TypedDict):
+    answered: bool
+
+
+def invitation_for_token(token: str) -> WithAnnotations[SurveyInvitation, _Answered] | None:
     """The invitation with ``answered`` (bool), in one query by the token's unique index.
     Tokens are per schema: another tenant's token is simply unknown here."""
     # only(): the public page needs the survey's wording and the contact's time, not the

@@ -109,6 +109,7 @@ def _sample_one(survey: Survey, since: dt.datetime) -> int:
     for customer, offered in SurveyInvitation.objects.filter(
             interaction__customer_id__in=customers).values_list(
             "interaction__customer_id", "interaction__offered_at"):
+        assert customer is not None, "customer_id__in matches no contact without a customer"
         invited[customer].append(offered)
     expires = timezone.now() + dt.timedelta(days=survey.link_valid_days)
     new = []
@@ -129,7 +130,8 @@ def follow_ups_create_missing(*, response_ids: list[int] | None = None,
                               since: dt.datetime | None = None) -> int:
     """Open a follow-up for every CSAT 1–2 and NPS 0–6 response that has none (imported or
     answered through a link), in one statement. Returns how many were opened."""
-    where, params = "", []
+    where = ""
+    params: list[list[int] | dt.datetime] = []
     if response_ids is not None:
         where += " AND r.id = ANY(%s)"
         params.append(list(response_ids))

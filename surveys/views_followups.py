@@ -23,11 +23,12 @@ from .services import follow_up_close
 def drilldown_url(follow_up: FollowUp, tz) -> str | None:
     """The scorecard drill-down that lists this contact: its agent's answers of that day."""
     interaction = follow_up.response.interaction
-    if interaction.agent_id is None:
+    agent = interaction.agent
+    if agent is None:
         return None
     day = timezone.localtime(interaction.offered_at, tz).date()
     return reverse("kpi_drilldown") + "?" + urlencode({
-        "scope": "agent", "key": interaction.agent.acd_login, "period": "day",
+        "scope": "agent", "key": agent.acd_login, "period": "day",
         "start": day.isoformat(), "kpi": follow_up.response.survey})
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+
+from tenants.current import current_schema_name
 
 # (requests, seconds). Per IP and token: a customer answers once, a few retries are plenty.
 # Per IP for unknown or expired tokens only: scanning for tokens is throttled, while one
@@ -30,7 +31,7 @@ def client_ip(request) -> str:
 def allow(request, name: str, token: str = "") -> bool:
     """Count this request; False once the window's budget is spent."""
     count, window = limit(name)
-    key = f"survey-rl:{connection.schema_name}:{name}:{client_ip(request)}:{token}"
+    key = f"survey-rl:{current_schema_name()}:{name}:{client_ip(request)}:{token}"
     cache.add(key, 0, timeout=window)
     try:
         return cache.incr(key) <= count
@@ -42,5 +43,5 @@ def allow(request, name: str, token: str = "") -> bool:
 def over(request, name: str, token: str = "") -> bool:
     """True if the budget is already spent, without counting this request."""
     count, _ = limit(name)
-    used = cache.get(f"survey-rl:{connection.schema_name}:{name}:{client_ip(request)}:{token}", 0)
+    used = cache.get(f"survey-rl:{current_schema_name()}:{name}:{client_ip(request)}:{token}", 0)
     return used >= count

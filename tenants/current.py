@@ -16,10 +16,19 @@ from django_tenants.utils import get_public_schema_name
 
 from .models import Tenant
 
+# django-tenants adds schema_name and tenant to the connection; Django's stubs know neither.
+_tenant_connection: Any = connection
+
 
 class NoTenantError(RuntimeError):
     """Tenant settings were asked for outside a tenant: on the public schema, or on a schema
     that no Tenant row describes."""
+
+
+def current_schema_name() -> str:
+    """The schema the connection is on: a tenant's, or the public one outside any tenant."""
+    schema: str = _tenant_connection.schema_name
+    return schema
 
 
 def current_tenant() -> Tenant:
@@ -27,13 +36,11 @@ def current_tenant() -> Tenant:
 
     Raises NoTenantError on the public schema (run the code inside ``schema_context`` or
     ``tenant_context``) or when no Tenant row has the connection's schema."""
-    # django-tenants adds schema_name and tenant to the connection; Django's stubs know neither.
-    tenant_connection: Any = connection
-    schema = tenant_connection.schema_name
+    schema = current_schema_name()
     if schema == get_public_schema_name():
         raise NoTenantError("no tenant: the connection is on the public schema "
                             "(tenant settings are read inside schema_context or tenant_context)")
-    tenant = getattr(tenant_connection, "tenant", None)
+    tenant = getattr(_tenant_connection, "tenant", None)
     if isinstance(tenant, Tenant):
         return tenant
     try:

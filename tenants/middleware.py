@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
-from .current import current_tenant
+from .current import current_schema_name, current_tenant
 
 
 class TenantTimezoneMiddleware:
@@ -19,7 +18,7 @@ class TenantTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if connection.schema_name != get_public_schema_name():
+        if current_schema_name() != get_public_schema_name():
             timezone.activate(current_tenant().tz)
         try:
             return self.get_response(request)

@@ -73,13 +73,11 @@ class _Rejected(Exception):
         self.field, self.message = field, message
 
 
-def _ts(record: dict, path: str, tz, required: bool = False) -> dt.datetime | None:
-    node = record
+def _ts(record: dict, path: str, tz) -> dt.datetime | None:
+    node: object = record
     for part in path.split("."):
         node = node.get(part) if isinstance(node, dict) else None
-    if node in (None, ""):
-        if required:
-            raise _Rejected(path, f"{path} is missing")
+    if node is None or node == "":
         return None
     try:
         return parse_timestamp(str(node).replace("Z", "+00:00"), tz)
@@ -87,9 +85,16 @@ def _ts(record: dict, path: str, tz, required: bool = False) -> dt.datetime | No
         raise _Rejected(path, f"{path}: {exc}") from None
 
 
+def _required_ts(record: dict, path: str, tz) -> dt.datetime:
+    value = _ts(record, path, tz)
+    if value is None:
+        raise _Rejected(path, f"{path} is missing")
+    return value
+
+
 def _seconds(section: dict, key: str) -> int:
     value = section.get(key)
-    if value in (None, ""):
+    if value is None or value == "":
         return 0
     try:
         seconds = round(float(value))
@@ -112,7 +117,7 @@ def _row(number: int, record: object, tz) -> InteractionRow:
                                    f"(VOICE, CHAT, EMAIL)")
     agent = record.get("Agent") or {}
     queue = record.get("Queue") or {}
-    initiated = _ts(record, "InitiationTimestamp", tz, required=True)
+    initiated = _required_ts(record, "InitiationTimestamp", tz)
     enqueued = _ts(record, "Queue.EnqueueTimestamp", tz)
     connected = _ts(record, "Agent.ConnectedToAgentTimestamp", tz)
     disconnected = _ts(record, "DisconnectTimestamp", tz)

@@ -92,9 +92,9 @@ def parse(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo
                 if agent:
                     calls.setdefault(callid, _Call(line, queue)).missed_by.append(agent)
             elif event in COMPLETIONS:
-                call = calls.pop(callid, None) or _Call(line, queue)
+                call = calls.pop(callid) if callid in calls else _Call(line, queue)
                 wait_i, talk_i = WAIT_TALK[event]
-                wait, talk = _int(data[wait_i] or 0), _int(data[talk_i] or 0)
+                wait, talk = _int(data[wait_i] or "0"), _int(data[talk_i] or "0")
                 answered_at = call.connected_at or at - dt.timedelta(seconds=talk)
                 offered_at = call.entered_at or answered_at - dt.timedelta(seconds=wait)
                 yield InteractionRow(
@@ -104,8 +104,8 @@ def parse(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo
                     talk_seconds=talk, outcome="answered", transferred=event in TRANSFERS,
                     missed_by=[m for m in call.missed_by if m != agent])
             elif event in ABANDONS:
-                call = calls.pop(callid, None) or _Call(line, queue)
-                wait = _int(data[2] or 0)
+                call = calls.pop(callid) if callid in calls else _Call(line, queue)
+                wait = _int(data[2] or "0")
                 offered_at = call.entered_at or at - dt.timedelta(seconds=wait)
                 yield InteractionRow(
                     line=call.line, external_id=callid, offered_at=offered_at,

@@ -49,9 +49,10 @@ def csv_records(stream: BinaryIO, *, required: tuple[str, ...], known: tuple[str
     """
     lines = decoded_lines(stream)
     first = next(lines, None)
-    if first is None or not (first[1] or "").strip():
+    header_text = first[1] if first is not None else None
+    if header_text is None or not header_text.strip():
         raise FileUnreadable("the file is empty: expected a header line naming the columns")
-    header = [h.strip().lower() for h in next(csv.reader([first[1]]))]
+    header = [h.strip().lower() for h in next(csv.reader([header_text]))]
     missing = [c for c in required if c not in header]
     if missing:
         raise FileUnreadable(
