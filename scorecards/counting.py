@@ -1,0 +1,56 @@
+"""Which contacts count in the KPIs: one rule, declared once, given as an SQL condition to the
+engine (scorecards/queries_facts.py, queries_cases.py) and the coaching signals, and as an ORM
+filter to the drill-down (selectors_scorecards.drilldown), so a value and the list of contacts
+behind it can never disagree about who counts.
+
+A contact counts unless a manager left it out of the KPIs (coaching.InteractionExclusion, while
+the exclusion is active). Who is in which KPI's population (handled, offered...) is a separate
+matter: the engine's facts and the drill-down's populations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q
+
+
+@dataclass(frozen=True)
+class LeftOutWhileActive:
+    """A contact does not count while a row of ``model`` names it (``contact``, its foreign key
+    to the contact) and that row's ``ended`` is NULL. The table and column names of the SQL
+    come from the model, so the two forms cannot drift apart."""
+
+    # "app_label.ModelName": looked up when used, because the apps that hold these rows build
+    # on scorecards (coaching), not the other way round.
+    model: str
+    contact: str
+    ended: str
+
+    def sql(self, alias: str) -> str:
+        meta = apps.get_model(self.model)._meta
+        return (f"NOT EXISTS (SELECT 1 FROM {meta.db_table} x "
+                f"WHERE x.{meta.get_field(self.contact).column} = {alias}.id "
+                f"AND x.{meta.get_field(self.ended).column} IS NULL)")
+
+    def exists(self) -> Exists:
+        rows = apps.get_model(self.model)._default_manager.filter(
+            **{self.contact: OuterRef("pk"), f"{self.ended}__isnull": True})
+        return Exists(rows)
+
+
+LEFT_OUT = (
+    # a manager's context exclusion (an outage, an abusive caller): coaching/exclusions.py
+    LeftOutWhileActive("coaching.InteractionExclusion", contact="interaction", ended="removed_at"),
+)
+
+
+def counted_sql(alias: str = "i") -> str:
+    """The rule as an SQL condition on ``alias``, a row of interactions_interaction."""
+    return " AND ".join(rule.sql(alias) for rule in LEFT_OUT)
+
+
+def counted_filter() -> Q:
+    """The rule as a filter on Interaction querysets: ``contacts.filter(counted_filter())``."""
+    return Q(*(~rule.exists() for rule in LEFT_OUT))
