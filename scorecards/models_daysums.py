@@ -238,4 +238,5 @@ class KpiStoredState(models.Model):
 
 
 # ALTER TABLE ... SET UNLOGGED for the tables above, run by the migration that creates them.
-UNLOGGED_TABLES = [model._meta.db_table for model in (*DAY_MODELS.values(), KpiCase, KpiCaseDay, KpiStoredState)]
+_UNLOGGED: tuple[type[models.Model], ...] = (*DAY_MODELS.values(), KpiCase, KpiCaseDay, KpiStoredState)
+UNLOGGED_TABLES = [model._meta.db_table for model in _UNLOGGED]
