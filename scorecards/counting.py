@@ -29,6 +29,8 @@ class LeftOutWhileActive:
     ended: str
 
     def sql(self, alias: str) -> str:
+        if alias == "x":  # it would name the subquery's rows, and the rule would test nothing
+            raise ValueError("scorecards.counting: give the contact an alias other than x")
         meta = apps.get_model(self.model)._meta
         return (f"NOT EXISTS (SELECT 1 FROM {meta.db_table} x "
                 f"WHERE x.{meta.get_field(self.contact).column} = {alias}.id "
