@@ -101,7 +101,9 @@ REFERENCE_KPIS = {
 # Scopes where a KPI does not exist, as "kpi:scope" (catalogue.Kpi.scopes).
 DISALLOWED = [f"{code}:{scope}" for code, kpi in KPIS.items() for scope in ALL_SCOPES
               if scope not in kpi.scopes]
-ENGINE_FILES = ["scorecards/engine.py", "scorecards/queries.py", "scorecards/queries_cases.py",
+ENGINE_FILES = ["scorecards/engine.py", "scorecards/sql.py", "scorecards/counting.py", "scorecards/queries.py",
+                "scorecards/queries_facts.py", "scorecards/queries_contacts.py", "scorecards/queries_people.py",
+                "scorecards/queries_surveys.py", "scorecards/queries_qa.py", "scorecards/queries_cases.py",
                 "scorecards/families.py", "coaching/signals.py"]
 
 
@@ -596,7 +598,8 @@ SELECT scope, key, period, period_start, v.kpi, v.value, v.num AS numerator, v.d
 
 
 def duck_statements(p: dict) -> list[tuple[str, str]]:
-    """The contact and people families, mirroring scorecards/queries.py statement by statement."""
+    """The contact and people families, mirroring scorecards/queries_facts.py, queries_contacts.py
+    and queries_people.py statement by statement."""
     tz, w = p["tz"], int(p["window_days"])
     lo, hi = f"TIMESTAMPTZ '{p['lo'].isoformat()}'", f"TIMESTAMPTZ '{p['hi'].isoformat()}'"
     qlo, qhi = f"TIMESTAMPTZ '{p['quarter_lo'].isoformat()}'", f"TIMESTAMPTZ '{p['quarter_hi'].isoformat()}'"
@@ -900,7 +903,7 @@ def main() -> None:
                              ".venv/bin/pip install -r bench/requirements.txt "
                              "(or run with --skip-duckdb)") from None
     version = engine_version()
-    print(f"KPI engine (scorecards/engine.py, queries.py) at {version}")
+    print(f"KPI engine (scorecards/engine.py, queries*.py) at {version}")
     busy = other_benchmarks()
     if busy:
         print("WARNING: other benchmarks or tests are running; timings will suffer:\n  "

@@ -4,7 +4,8 @@ burnout risk (the rules and every choice are in coaching/signal_rules.py).
 ``signals_recompute(since=..., until=...)`` is called by the KPI engine at the end of each
 recompute, inside its transaction: it reads the snapshots and day sums just written. Each rule reads
 its numbers for all agents and weeks in one statement; the pure rules decide. Contacts a
-manager left out (coaching.InteractionExclusion) are left out here too, as in the KPIs.
+manager left out (coaching.InteractionExclusion) are left out here too, by the KPIs' own rule
+(scorecards.counting).
 
 Recovery time after a long contact: the ready seconds between the end of the contact's
 wrap-up (ended_at, else answered_at + talk + hold; plus acw) and the agent's next
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from accounts.models import Agent
 from common import periods
+from scorecards.counting import counted_sql
 from scorecards.models import KpiSnapshot
 from surveys.effort_selectors import strictly_rising
 from surveys.models import EffortResponse
@@ -32,8 +34,6 @@ from . import signal_rules as rules
 from .models import Signal, SignalKind
 
 OCCUPANCY_LOOKBACK_DAYS = 28
-NOT_EXCLUDED = ("NOT EXISTS (SELECT 1 FROM coaching_interactionexclusion x "
-                "WHERE x.interaction_id = i.id AND x.removed_at IS NULL)")
 WEEK = "date_trunc('week', i.offered_at AT TIME ZONE %(tz)s)::date"
 QUARTER = "date_trunc('quarter', i.offered_at AT TIME ZONE %(tz)s)::date"
 
@@ -70,6 +70,7 @@ SELECT a.id, date_trunc('week', d.day)::date AS week, d.itype, sum(d.handle), su
  WHERE d.scope = 'agent' AND d.day >= %(lo_day)s AND d.day < %(hi_day)s
  GROUP BY 1, 2, 3"""
 
+# {counted}: the contacts that count (scorecards.counting), filled in when it runs.
 RECOVERY_SQL = f"""
 WITH expected AS (
     SELECT * FROM unnest(%(expected_ids)s::int[], %(expected_quarters)s::date[], %(expected_seconds)s::float8[])
@@ -81,7 +82,7 @@ WITH expected AS (
       FROM interactions_interaction i
       JOIN expected e ON e.itype_id = i.interaction_type_id AND e.quarter = {QUARTER}
      WHERE i.outcome = 'answered' AND i.agent_id IS NOT NULL
-       AND i.offered_at >= %(lo)s AND i.offered_at < %(hi)s AND {NOT_EXCLUDED}
+       AND i.offered_at >= %(lo)s AND i.offered_at < %(hi)s AND {{counted}}
        AND i.handle_seconds > %(factor)s * e.seconds)
 SELECT l.agent_id, l.week,
        (SELECT coalesce(sum(extract(epoch FROM least(a."end", nx.start) - greatest(a.start, l.done))), 0)
@@ -223,7 +224,7 @@ def _burnout(weeks, params, agents, tz):
         if key in agents:
             occupancy[agents[key].id][day] = value
     gaps: dict[tuple[int, dt.date], list[float]] = defaultdict(list)
-    for agent_id, week, gap in _sql(RECOVERY_SQL, params):
+    for agent_id, week, gap in _sql(RECOVERY_SQL.format(counted=counted_sql("i")), params):
         gaps[(agent_id, week)].append(float(gap))
     means: dict[int, list[tuple[dt.date, float]]] = defaultdict(list)
     for row in (EffortResponse.objects.filter(submitted_at__lt=params["hi"])

@@ -9,27 +9,29 @@ The engine keeps day-level sums between runs (scorecards.families, models_daysum
 recomputes the days [since, until] from the interactions, replaces their stored sums, and
 rolls every week and month that overlaps them up again from the stored days; it writes
 those days, weeks and months. A full run (no dates, or no stored sums yet: KpiStoredState)
-rebuilds every stored sum. The SQL is in scorecards/queries.py and queries_cases.py.
+rebuilds every stored sum. The SQL is in scorecards/queries*.py, one module per KPI family.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import time
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from common import periods
 from common.followups import Event, announce
 from tenants.current import current_tenant
 
-from . import queries, queries_cases
+from . import queries, queries_cases, queries_contacts, queries_facts, queries_people, queries_qa, queries_surveys
 from .models import KpiRecompute, KpiStoredState
+from .sql import Statement, TempTable
 
 logger = logging.getLogger(__name__)
 
@@ -131,32 +133,27 @@ def _params(since: dt.date, until: dt.date, tenant, tz: zoneinfo.ZoneInfo) -> di
     }
 
 
-# Contacts a manager left out of the KPIs (coaching.InteractionExclusion, still active).
-EXCLUSIONS = ("AND NOT EXISTS (SELECT 1 FROM coaching_interactionexclusion x "
-              "WHERE x.interaction_id = i.id AND x.removed_at IS NULL)")
-
-
 def _recompute_range(since: dt.date, until: dt.date, tenant, tz: zoneinfo.ZoneInfo, *, full: bool,
                      changed_since: dt.datetime | None) -> int:
     params = {**_params(since, until, tenant, tz), "changed_since": changed_since, "full": full}
-    statements = [
+    statements: list[Statement] = [
         queries.NEW,
-        queries.EXPECTED,
-        queries.FACTS.format(exclusions=EXCLUSIONS),
-        *queries.store_contacts(full),
-        *queries.store_agent_types(full),
-        *queries.store_surveys(full),
-        *queries.store_peak_hour(full),
-        *queries.store_missed(full),
-        *queries.store_responses(full),
-        *queries.store_qa(full),
-        *queries.pieces(full),
-        queries.PEOPLE_GRAIN,
-        *queries.store_people(full),
+        queries_facts.EXPECTED,
+        queries_facts.facts(),
+        *queries_contacts.store_contacts(full),
+        *queries_contacts.store_agent_types(full),
+        *queries_surveys.store_surveys(full),
+        *queries_contacts.store_peak_hour(full),
+        *queries_contacts.store_missed(full),
+        *queries_surveys.store_responses(full),
+        *queries_qa.store_qa(full),
+        *queries_people.pieces(full),
+        queries_people.PEOPLE_GRAIN,
+        *queries_people.store_people(full),
     ]
-    upserts = [queries.contacts(), queries.surveys(), queries.peak_hour(), queries.missed(),
-               queries.people(), queries_cases.resolution_time(), queries_cases.query_age(),
-               queries.response_rate(), queries.effort(), queries.qa()]
+    upserts = [queries_contacts.contacts(), queries_surveys.surveys(), queries_contacts.peak_hour(),
+               queries_contacts.missed(), queries_people.people(), queries_cases.resolution_time(),
+               queries_cases.query_age(), queries_surveys.response_rate(), queries_surveys.effort(), queries_qa.qa()]
     with connection.cursor() as cur:
         # Sorting and hashing a million facts wants more than the 4 MB default.
         cur.execute("SET LOCAL work_mem = '256MB'")
@@ -164,41 +161,69 @@ def _recompute_range(since: dt.date, until: dt.date, tenant, tz: zoneinfo.ZoneIn
         # handing their rows to the leader is priced near what it costs (measured: 3.7 s
         # alone, 2.3 s with two workers).
         cur.execute("SET LOCAL parallel_tuple_cost = 0.001")
-        _run(cur, statements, params)
+        tables = _TempTables(cur, params)
+        tables.run(statements)
         touched = 0
         if not full:
-            touched = _run(cur, [queries_cases.touched(by_update=changed_since is not None)], params)["kpi_touched"]
-        _run(cur, [*queries_cases.case_statements(everything=full, exclusions=EXCLUSIONS, touched=touched),
-                   queries_cases.CASE_DAYS, queries_cases.CASE_DAYS_INDEX], params)
+            touched = tables.create(queries_cases.touched(by_update=changed_since is not None))
+        tables.run([*queries_cases.case_statements(everything=full, touched=touched),
+                    queries_cases.CASE_DAYS, queries_cases.CASE_DAYS_INDEX])
         written = 0
         for sql in upserts:
             _timed(cur, sql, params)
             written += cur.rowcount
-        cur.execute("ANALYZE kpi_new")
-        for sql in queries.SNAPSHOTS_WRITE:
-            _timed(cur, sql, params)
-            if sql.startswith("CREATE TEMP TABLE"):
-                cur.execute("ANALYZE kpi_diff")
-        for table in ("kpi_expected", "kpi_facts", "kpi_activity", "kpi_schedule", "kpi_people",
-                      "kpi_touched", "kpi_case_new", "kpi_case_old", "kpi_case_days", "kpi_new", "kpi_diff"):
-            cur.execute(f"DROP TABLE IF EXISTS {table}")
+        # The snapshot writes (a hash join of kpi_new with the stored snapshots, then kpi_diff)
+        # were measured with full statistics of both; the facts' plans need only a sample.
+        tables.analyse(queries.NEW, sample=False)
+        for statement in queries.SNAPSHOTS_WRITE:
+            if isinstance(statement, TempTable):
+                tables.create(statement, sample=False)
+            else:
+                _timed(cur, statement, params)
+        tables.drop_all()
     return written
 
 
-def _run(cur, statements: list[str], params: dict) -> dict[str, int]:
-    """Run and time the statements; analyse each temp table created. Returns their row counts."""
-    created_rows = {}
-    for sql in statements:
-        _timed(cur, sql, params)
-        created = re.match(r"\s*CREATE TEMP TABLE (\w+)", sql)
-        if created:
-            created_rows[created.group(1)] = cur.rowcount
-            # autovacuum never analyses temp tables: without this the planner guesses
-            # (a small sample: row counts and rough distributions are all it needs)
-            cur.execute("SET LOCAL default_statistics_target = 10")
-            _timed(cur, f"ANALYZE {created.group(1)}", params)
-            cur.execute("RESET default_statistics_target")
-    return created_rows
+class _TempTables:
+    """The temp tables of one run: each analysed once its rows are in, and all dropped when the
+    run ends. ON COMMIT DROP alone is not enough: inside an outer transaction (a test's, a
+    caller's atomic block) the commit comes later, and a second run would find them there."""
+
+    def __init__(self, cur: CursorWrapper, params: dict) -> None:
+        self.cur = cur
+        self.params = params
+        self.created: list[TempTable] = []
+
+    def run(self, statements: Sequence[Statement]) -> None:
+        for statement in statements:
+            if isinstance(statement, TempTable):
+                self.create(statement)
+            else:
+                _timed(self.cur, statement, self.params)
+
+    def create(self, table: TempTable, *, sample: bool = True) -> int:
+        """Create the table (analysed unless it is filled later); returns its row count."""
+        _timed(self.cur, table.create_sql(), self.params)
+        rows = self.cur.rowcount
+        self.created.append(table)
+        if not table.filled_later:
+            self.analyse(table, sample=sample)
+        return rows
+
+    def analyse(self, table: TempTable, *, sample: bool = True) -> None:
+        # autovacuum never analyses temp tables: without this the planner guesses
+        if not sample:
+            self.cur.execute(f"ANALYZE {table.name}")
+            return
+        # a small sample: row counts and rough distributions are all the facts' plans need
+        self.cur.execute("SET LOCAL default_statistics_target = 10")
+        _timed(self.cur, f"ANALYZE {table.name}", self.params)
+        self.cur.execute("RESET default_statistics_target")
+
+    def drop_all(self) -> None:
+        if self.created:
+            self.cur.execute(f"DROP TABLE {', '.join(table.name for table in self.created)}")
+        self.created = []
 
 
 def _timed(cur, sql: str, params: dict) -> None:

@@ -1,4 +1,4 @@
-"""SQL of the case KPIs: avg_resolution_time and avg_query_age (see queries.py for the rest).
+"""SQL of the case KPIs: avg_resolution_time and avg_query_age (the shared shape: queries.py).
 
 A case is as old as its first contact and as resolved as its last one, however long ago
 they were, so the engine keeps one row per case (scorecards_kpicase) and, per group and
@@ -11,8 +11,10 @@ the KPIs of every period are then a running sum over a few thousand day rows.
 
 from __future__ import annotations
 
+from .counting import counted_sql
 from .families import DayFamily
 from .queries import by_day, ratio, rolled, upsert
+from .sql import KpiValues, Statement, TempTable
 
 # A case whose first contact is more than this long before a period's end is left out of
 # that period's query age: without a "closed" event, a case nobody resolved would stay
@@ -39,15 +41,14 @@ TOUCHED_CONTACTS = """(
 # the planner to it); more (a month of days): one pass over the contacts.
 FEW_CASES = 20_000
 _PROBED = ("(SELECT i.* FROM kpi_touched t CROSS JOIN LATERAL (SELECT * FROM interactions_interaction i "
-           "WHERE i.case_id = t.case_id {exclusions}) i)")
+           "WHERE i.case_id = t.case_id AND {counted}) i)")
 _SCANNED = ("(SELECT * FROM interactions_interaction i "
-            "WHERE i.case_id IN (SELECT case_id FROM kpi_touched) {exclusions})")
+            "WHERE i.case_id IN (SELECT case_id FROM kpi_touched) AND {counted})")
 
 # The cases of every contact of the changed days (excluded ones too: their case must be
 # rebuilt without them), or, when the caller knows (an import), of the contacts written
 # since it began: the only cases that can have changed.
 TOUCHED = """
-CREATE TEMP TABLE kpi_touched ON COMMIT DROP AS
 SELECT DISTINCT case_id FROM interactions_interaction
  WHERE case_id IS NOT NULL AND {changed}
 """
@@ -57,7 +58,6 @@ CHANGED_ROWS = "updated_at >= %(changed_since)s"
 # One sort by (case, time): the first contact gives the scopes of query age, the last one
 # those of resolution time and whether (and when) the case was resolved.
 CASE_NEW = """
-CREATE TEMP TABLE kpi_case_new ON COMMIT DROP AS
 WITH ordered AS (
     -- COLLATE "C": bytewise, as case ids are compared anyway, and a far cheaper sort
     -- one window pass: the first contact is the case's 1st row, the last has no next one
@@ -87,12 +87,11 @@ SELECT case_id, opened_at, opened_day, least(resolved_day, opened_day + %(lookba
 # Seconds (numeric, exact) for the day sums: the opening time, and how long it took to resolve.
 _SECONDS = "extract(epoch FROM opened_at) AS opened, extract(epoch FROM resolved_at - opened_at) AS took"
 
-CASE_OLD = f"""
-CREATE TEMP TABLE kpi_case_old ON COMMIT DROP AS
+CASE_OLD = TempTable("kpi_case_old", f"""
 WITH gone AS (DELETE FROM scorecards_kpicase c WHERE c.case_id = ANY (ARRAY(SELECT case_id FROM kpi_touched))
               RETURNING c.*)
 SELECT {CASE_COLUMNS}, {_SECONDS} FROM gone
-"""
+""")
 
 CASE_STORE = f"INSERT INTO scorecards_kpicase ({CASE_COLUMNS}) SELECT {CASE_COLUMNS} FROM kpi_case_new"
 
@@ -134,13 +133,13 @@ CASE_DAYS_TIDY = """DELETE FROM scorecards_kpicaseday
  WHERE open_delta = 0 AND opened_sum = 0 AND resolved = 0 AND seconds = 0 AND seconds_sq = 0"""
 
 
-def touched(*, by_update: bool) -> str:
+def touched(*, by_update: bool) -> TempTable:
     """The cases touched by the changed days (``by_update``: by the contacts written since
     ``changed_since``), into kpi_touched."""
-    return TOUCHED.format(changed=CHANGED_ROWS if by_update else CHANGED_DAYS)
+    return TempTable("kpi_touched", TOUCHED.format(changed=CHANGED_ROWS if by_update else CHANGED_DAYS))
 
 
-def case_statements(*, everything: bool, exclusions: str, touched: int = 0) -> list[str]:
+def case_statements(*, everything: bool, touched: int = 0) -> list[Statement]:
     """Bring the stored cases and their day sums up to date: every case from kpi_facts
     (``everything``: kpi_facts then holds every contact), else the ``touched`` cases in
     kpi_touched, from all their contacts."""
@@ -148,11 +147,15 @@ def case_statements(*, everything: bool, exclusions: str, touched: int = 0) -> l
         source = "(SELECT id, case_id, offered_at, opened_at, resolved_at, team, queue, itype, channel " \
                  "FROM kpi_facts WHERE case_id IS NOT NULL)"
         return ["TRUNCATE scorecards_kpicase, scorecards_kpicaseday",
-                CASE_NEW.format(source=source, seconds=_SECONDS),
-                "CREATE TEMP TABLE kpi_case_old ON COMMIT DROP AS SELECT * FROM kpi_case_new LIMIT 0",
+                TempTable("kpi_case_new", CASE_NEW.format(source=source, seconds=_SECONDS)),
+                # nothing to take away: every case is new
+                TempTable("kpi_case_old", "SELECT * FROM kpi_case_new LIMIT 0"),
                 CASE_STORE, CASE_DAYS_ADD, CASE_DAYS_TIDY]
-    contacts = (_PROBED if touched <= FEW_CASES else _SCANNED).format(exclusions=exclusions)
-    return [CASE_NEW.format(source=TOUCHED_CONTACTS.format(contacts=contacts), seconds=_SECONDS),
+    # A case's contacts are read here, whenever they were, not from kpi_facts (where the rule
+    # was applied already): those left out must not open, resolve or route a case either.
+    contacts = (_PROBED if touched <= FEW_CASES else _SCANNED).format(counted=counted_sql("i"))
+    return [TempTable("kpi_case_new", CASE_NEW.format(source=TOUCHED_CONTACTS.format(contacts=contacts),
+                                                      seconds=_SECONDS)),
             CASE_OLD, CASE_STORE, CASE_DAYS_ADD, CASE_DAYS_TIDY]
 
 
@@ -171,12 +174,11 @@ def resolution_time() -> str:
 
 
 # Open cases and the sum of their opening times at every local midnight, per group.
-CASE_DAYS = """
-CREATE TEMP TABLE kpi_case_days ON COMMIT DROP AS
+CASE_DAYS = TempTable("kpi_case_days", """
 SELECT scope, key, day, sum(open_delta) OVER w AS open_cases, sum(opened_sum) OVER w AS opened_sum
   FROM scorecards_kpicaseday
 WINDOW w AS (PARTITION BY scope, key ORDER BY day)
-"""
+""")
 
 CASE_DAYS_INDEX = "CREATE INDEX ON kpi_case_days (scope, key, day)"
 
@@ -216,6 +218,6 @@ def query_age() -> str:
                ORDER BY e.day DESC LIMIT 1
           ) e
          WHERE e.open_cases > 0"""
-    values = ["('avg_query_age', g.age_sum / g.open_cases, g.age_sum, g.open_cases::float8, "
-              "g.open_cases::int, NULL::float8, NULL::float8)"]
+    values = [KpiValues("avg_query_age", value="g.age_sum / g.open_cases", numerator="g.age_sum",
+                        denominator="g.open_cases::float8", n="g.open_cases::int")]
     return upsert(groups=groups, values=values, every_period=True)

@@ -23,6 +23,7 @@ from interactions.models import Interaction, Outcome
 from interactions.selectors import interactions_visible_to
 
 from .catalogue import KPIS
+from .counting import counted_filter
 from .models import KpiSnapshot, Period
 from .selectors import IMPERSONAL_SCOPES, snapshots_visible_to
 
@@ -79,7 +80,7 @@ def team_distributions(*, team: Team, kpis: list[str], period: str,
 
 # --- drill-down: the contacts behind a KPI value -----------------------------------------------
 
-# Which contacts each KPI is computed over (kpis.md; scorecards/queries.py FACTS and GRAIN).
+# Which contacts each KPI is computed over (kpis.md; scorecards/queries_facts.py).
 POPULATION = {
     **dict.fromkeys(("aht", "aht_index", "avg_talk", "acw", "avg_hold", "transfer_rate", "frt",
                      "calls_handled", "asa", "cost_per_call"), "handled"),
@@ -217,8 +218,9 @@ class Drilldown:
 
 def drilldown(*, fetched_by, kpi: str, scope: str, key: str, period: str, start: dt.date,
               tenant) -> Drilldown:
-    """The contacts of the group whose offered_at (local time) falls in the period, limited to
-    the KPI's population. Raises Http404 for a KPI without one or a group not visible."""
+    """The contacts that count (scorecards.counting, as in the engine) of the group whose
+    offered_at (local time) falls in the period, limited to the KPI's population. Raises
+    Http404 for a KPI without one or a group not visible."""
     entry = KPIS.get(kpi)
     if entry is None or not drillable(kpi) or scope not in entry.scopes or period not in Period.values:
         raise Http404("No contacts behind this KPI.")
@@ -237,6 +239,7 @@ def drilldown(*, fetched_by, kpi: str, scope: str, key: str, period: str, start:
     contacts = (base.filter(offered_at__gte=lo, offered_at__lt=hi)
                 .filter(_group(scope, key, missed=missed))
                 .filter(_population(population, tenant.short_abandon_seconds))
+                .filter(counted_filter())
                 .order_by("offered_at", "pk"))
     role = getattr(fetched_by, "role", None)
     named = None
