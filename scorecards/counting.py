@@ -5,8 +5,10 @@ behind it can never disagree about who counts.
 
 A contact counts unless a rule leaves it out: today a manager's context exclusion, while it is
 active (coaching.InteractionExclusion). Coaching builds on scorecards, so it registers its rule
-when Django starts (CoachingConfig.ready), and scorecards never names the app above it. Who is in which KPI's population (handled, offered...) is a separate
-matter: the engine's facts and the drill-down's populations.
+when Django starts (CoachingConfig.ready), and scorecards never names the app above it.
+
+Who is in which KPI's population (handled, offered...) is a separate matter: the engine's facts
+and the drill-down's populations.
 """
 
 from __future__ import annotations
@@ -32,8 +34,13 @@ class LeftOutWhileActive:
             raise ValueError("scorecards.counting: give the contact an alias other than x")
         meta = self.model._meta
         return (f"NOT EXISTS (SELECT 1 FROM {meta.db_table} x "
-                f"WHERE x.{meta.get_field(self.contact).column} = {alias}.id "
-                f"AND x.{meta.get_field(self.ended).column} IS NULL)")
+                f"WHERE x.{self._column(self.contact)} = {alias}.id AND x.{self._column(self.ended)} IS NULL)")
+
+    def _column(self, name: str) -> str:
+        field = self.model._meta.get_field(name)
+        if not isinstance(field, models.Field):  # a reverse relation has no column of this table
+            raise TypeError(f"{self.model.__name__}.{name} is not a column")
+        return field.column
 
     def exists(self) -> Exists:
         rows = self.model._default_manager.filter(

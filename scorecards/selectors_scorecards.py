@@ -74,7 +74,8 @@ def team_distributions(*, team: Team, kpis: list[str], period: str,
         kpi__in=kpis, scope="agent", key__in=logins, period=period, period_start=start,
         insufficient_data=False, value__isnull=False).values_list("kpi", "value")
     for kpi, value in rows:
-        values[kpi].append(value)
+        if value is not None:  # excluded by the query; the type of the column says nullable
+            values[kpi].append(value)
     return {kpi: sorted(found) for kpi, found in values.items()}
 
 
@@ -262,8 +263,8 @@ def drilldown_row(drill: Drilldown, contact: Interaction, tz: ZoneInfo) -> dict:
         "external_id": contact.external_id,
         "offered": contact.offered_at.astimezone(tz),
         "channel": contact.channel,
-        "queue": contact.queue.name if contact.queue_id else "",
-        "type": contact.interaction_type.name if contact.interaction_type_id else "",
+        "queue": contact.queue.name if contact.queue is not None else "",
+        "type": contact.interaction_type.name if contact.interaction_type is not None else "",
         "agent": drill.agent_label(contact),
         "outcome": contact.outcome,
         "wait": contact.wait_seconds,
