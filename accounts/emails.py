@@ -13,12 +13,14 @@ def invitation_send(*, request, user) -> None:
 
     (PasswordResetForm skips users without a usable password, which invitees are.)
     """
-    path = reverse("password_reset_confirm", kwargs={
-        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-    })
-    context = {"user": user, "link": request.build_absolute_uri(path),
-               "tenant_name": current_tenant().name}
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {"user": user, "link": request.build_absolute_uri(path), "tenant_name": current_tenant().name}
     send_mail(
         subject=render_to_string("emails/invitation-subject.txt", context).strip(),
         message=render_to_string("emails/invitation-body.txt", context),

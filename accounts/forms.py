@@ -10,8 +10,8 @@ class UserCreateForm(forms.Form):
     last_name = forms.CharField(required=False, max_length=150)
     role = forms.ChoiceField(choices=Role.choices)
     teams = forms.ModelMultipleChoiceField(
-        queryset=Team.objects.all(), required=False,
-        help_text="For managers: the teams they manage.")
+        queryset=Team.objects.all(), required=False, help_text="For managers: the teams they manage."
+    )
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
@@ -55,8 +55,7 @@ class ApiKeyForm(forms.Form):
 class EmailAuthenticationForm(AuthenticationForm):
     """Users log in with their email address (stored as the username)."""
 
-    username = UsernameField(label="Email", widget=forms.TextInput(
-        attrs={"autofocus": True, "autocomplete": "email"}))
+    username = UsernameField(label="Email", widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "email"}))
 
     def clean_username(self):
         return self.cleaned_data["username"].lower()

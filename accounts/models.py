@@ -17,9 +17,7 @@ class User(AbstractUser):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["email"], condition=~models.Q(email=""), name="user_email_unique"
-            )
+            models.UniqueConstraint(fields=["email"], condition=~models.Q(email=""), name="user_email_unique")
         ]
 
 
@@ -44,10 +42,8 @@ class Agent(models.Model):
 
     acd_login = models.CharField(max_length=200, unique=True)
     display_name = models.CharField(max_length=200, blank=True)
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="agents")
-    user = models.OneToOneField(User, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="agent")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="agents")
+    user = models.OneToOneField(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="agent")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

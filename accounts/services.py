@@ -18,17 +18,22 @@ from .models import Agent, ApiKey, Role, Team, User
 API_KEY_PREFIX = "cw"
 
 
-def user_create(*, email: str, password: str | None, role: str, first_name: str = "",
-                last_name: str = "") -> User:
+def user_create(*, email: str, password: str | None, role: str, first_name: str = "", last_name: str = "") -> User:
     """``user_create(email="ana@example.com", password=None, role="manager")``.
 
     With no password the user cannot log in until they set one through the reset email.
     """
     if role not in Role.values:
         raise ValueError(f"unknown role {role!r}; expected one of {', '.join(Role.values)}")
-    user = User(username=email.lower(), email=email.lower(), role=role,
-                first_name=first_name, last_name=last_name,
-                is_staff=False, is_superuser=False)
+    user = User(
+        username=email.lower(),
+        email=email.lower(),
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=False,
+        is_superuser=False,
+    )
     if password:
         user.set_password(password)
     else:
@@ -80,8 +85,12 @@ def agent_invite(*, agent: Agent, email: str) -> User:
     """Give an agent seen in data a login. The user sets a password via the reset email."""
     if agent.user is not None:
         raise ValueError(f"agent {agent.acd_login} already has a login ({agent.user.email})")
-    user = user_create(email=email, password=None, role=Role.AGENT,
-                       first_name=agent.display_name.split(" ")[0] if agent.display_name else "")
+    user = user_create(
+        email=email,
+        password=None,
+        role=Role.AGENT,
+        first_name=agent.display_name.split(" ")[0] if agent.display_name else "",
+    )
     agent.user = user
     agent.save(update_fields=["user"])
     return user
@@ -97,8 +106,7 @@ def apikey_create(*, name: str, created_by: User | None = None) -> tuple[ApiKey,
     """Returns the stored key and the raw secret, which is never stored and shown once."""
     prefix = secrets.token_hex(4)
     raw = f"{API_KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
-    key = ApiKey.objects.create(name=name, prefix=prefix, key_hash=_hash_key(raw),
-                                created_by=created_by)
+    key = ApiKey.objects.create(name=name, prefix=prefix, key_hash=_hash_key(raw), created_by=created_by)
     return key, raw
 
 
@@ -121,8 +129,15 @@ def apikey_authenticate(raw_key: str) -> ApiKey | None:
     return key
 
 
-def tenant_with_admin_create(*, schema: str, domain: str, name: str, timezone: str = "UTC",
-                             admin_email: str | None = None, admin_password: str | None = None) -> Tenant:
+def tenant_with_admin_create(
+    *,
+    schema: str,
+    domain: str,
+    name: str,
+    timezone: str = "UTC",
+    admin_email: str | None = None,
+    admin_password: str | None = None,
+) -> Tenant:
     """A new contact center (tenants.services.tenant_create) and, optionally, its first admin."""
     tenant = tenant_create(schema=schema, domain=domain, name=name, timezone=timezone)
     if admin_email:

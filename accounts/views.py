@@ -20,16 +20,16 @@ from .forms import (
 from .models import Role
 
 # Django's auth pages, each declaring its audience for RoleRequiredMiddleware.
-login = public_view(auth_views.LoginView.as_view(
-    redirect_authenticated_user=True, authentication_form=EmailAuthenticationForm))
+login = public_view(
+    auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=EmailAuthenticationForm)
+)
 logout = public_view(auth_views.LogoutView.as_view())
 password_reset = public_view(auth_views.PasswordResetView.as_view())
 password_reset_done = public_view(auth_views.PasswordResetDoneView.as_view())
 password_reset_confirm = public_view(auth_views.PasswordResetConfirmView.as_view())
 password_reset_complete = public_view(auth_views.PasswordResetCompleteView.as_view())
 password_change = role_required(ADMIN, MANAGER, AGENT)(auth_views.PasswordChangeView.as_view())
-password_change_done = role_required(ADMIN, MANAGER, AGENT)(
-    auth_views.PasswordChangeDoneView.as_view())
+password_change_done = role_required(ADMIN, MANAGER, AGENT)(auth_views.PasswordChangeDoneView.as_view())
 
 
 @role_required(ADMIN)
@@ -38,16 +38,18 @@ def user_list(request):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = services.user_create(
-                email=form.cleaned_data["email"], password=None, role=form.cleaned_data["role"],
+                email=form.cleaned_data["email"],
+                password=None,
+                role=form.cleaned_data["role"],
                 first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"])
+                last_name=form.cleaned_data["last_name"],
+            )
             if user.role == Role.MANAGER:
                 user.managed_teams.set(form.cleaned_data["teams"])
         invitation_send(request=request, user=user)
         messages.success(request, f"{user.email} was created and emailed a link to set a password.")
         return redirect("user_list")
-    return render(request, "accounts/user_list.html",
-                  {"users": selectors.users_list(), "form": form})
+    return render(request, "accounts/user_list.html", {"users": selectors.users_list(), "form": form})
 
 
 @role_required(ADMIN)
@@ -57,8 +59,9 @@ def team_list(request):
         team = services.team_create(**form.cleaned_data)
         messages.success(request, f"Team {team.name} created.")
         return redirect("team_list")
-    return render(request, "accounts/team_list.html", {
-        "teams": selectors.teams_visible_to(fetched_by=request.user), "form": form})
+    return render(
+        request, "accounts/team_list.html", {"teams": selectors.teams_visible_to(fetched_by=request.user), "form": form}
+    )
 
 
 @role_required(ADMIN)
@@ -77,8 +80,7 @@ def agent_list(request):
     agents = selectors.agents_visible_to(fetched_by=request.user)
     query = request.GET.get("q", "").strip()
     if query:
-        agents = agents.filter(acd_login__icontains=query) | agents.filter(
-            display_name__icontains=query)
+        agents = agents.filter(acd_login__icontains=query) | agents.filter(display_name__icontains=query)
     page = Paginator(agents, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/agent_list.html", {"page": page, "q": query})
 
@@ -92,8 +94,7 @@ def agent_edit(request, pk):
         services.agent_update(agent=agent, **form.cleaned_data)
         messages.success(request, f"Agent {agent.acd_login} saved.")
         return redirect("agent_list")
-    return render(request, "accounts/agent_edit.html",
-                  {"agent": agent, "form": form, "invite": invite})
+    return render(request, "accounts/agent_edit.html", {"agent": agent, "form": form, "invite": invite})
 
 
 @role_required(ADMIN)
@@ -108,8 +109,9 @@ def agent_invite(request, pk):
         invitation_send(request=request, user=user)
         messages.success(request, f"Invitation sent to {user.email}.")
         return redirect("agent_list")
-    return render(request, "accounts/agent_edit.html",
-                  {"agent": agent, "form": AgentForm(instance=agent), "invite": invite})
+    return render(
+        request, "accounts/agent_edit.html", {"agent": agent, "form": AgentForm(instance=agent), "invite": invite}
+    )
 
 
 @role_required(ADMIN)
@@ -117,11 +119,11 @@ def apikey_list(request):
     form = ApiKeyForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _, new_key = services.apikey_create(name=form.cleaned_data["name"],
-                                            created_by=request.user)
+        _, new_key = services.apikey_create(name=form.cleaned_data["name"], created_by=request.user)
         form = ApiKeyForm()
-    return render(request, "accounts/apikey_list.html",
-                  {"keys": selectors.apikeys_list(), "form": form, "new_key": new_key})
+    return render(
+        request, "accounts/apikey_list.html", {"keys": selectors.apikeys_list(), "form": form, "new_key": new_key}
+    )
 
 
 @role_required(ADMIN)

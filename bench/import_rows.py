@@ -36,10 +36,30 @@ from interactions.ingestion.rows import InteractionRow  # noqa: E402
 from tenants.models import Tenant  # noqa: E402
 from tenants.services import tenant_create, tenant_drop  # noqa: E402
 
-COLUMNS = ["external_id", "channel", "queue", "interaction_type", "agent", "customer_id",
-           "case_id", "initiated_at", "offered_at", "answered_at", "ended_at", "talk_seconds",
-           "hold_seconds", "acw_seconds", "hold_count", "outcome", "transferred", "resolved",
-           "callback_requested", "missed_by", "cost", "transcript"]
+COLUMNS = [
+    "external_id",
+    "channel",
+    "queue",
+    "interaction_type",
+    "agent",
+    "customer_id",
+    "case_id",
+    "initiated_at",
+    "offered_at",
+    "answered_at",
+    "ended_at",
+    "talk_seconds",
+    "hold_seconds",
+    "acw_seconds",
+    "hold_count",
+    "outcome",
+    "transferred",
+    "resolved",
+    "callback_requested",
+    "missed_by",
+    "cost",
+    "transcript",
+]
 SCHEMA = "bench_import"
 TZ = zoneinfo.ZoneInfo("Europe/Berlin")
 
@@ -78,9 +98,22 @@ def import_once(path: Path) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     began = time.perf_counter()
     # --no-recompute: this measures ingestion; the KPI engine has its own benchmark (kpis.py)
-    subprocess.run([sys.executable, "manage.py", "import_data", "--schema", SCHEMA, "--kind",
-                    "interactions", "--no-recompute", str(path)], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "import_data",
+            "--schema",
+            SCHEMA,
+            "--kind",
+            "interactions",
+            "--no-recompute",
+            str(path),
+        ],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     seconds = time.perf_counter() - began
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return seconds, max(peak, before) / 1024
@@ -90,8 +123,7 @@ def reference_copy(path: Path) -> float:
     with connection.cursor() as cur:
         cur.execute("CREATE TEMP TABLE bench_ref (" + ", ".join(f"{c} text" for c in COLUMNS) + ")")
         began = time.perf_counter()
-        with path.open("rb") as fh, cur.cursor.copy(
-                "COPY bench_ref FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+        with path.open("rb") as fh, cur.cursor.copy("COPY bench_ref FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
             while chunk := fh.read(1 << 20):
                 copy.write(chunk)
         seconds = time.perf_counter() - began
@@ -122,10 +154,14 @@ def main() -> None:
     size_mb = path.stat().st_size / 1e6
     print(f"file: {args.rows:,} rows, {size_mb:,.0f} MB")
     print(f"reference COPY into a bare table: {args.rows / ref:,.0f} rows/s ({ref:.1f}s)")
-    print(f"first import (all created):   {args.rows / first:,.0f} rows/s ({first:.1f}s), "
-          f"ratio to COPY {first / ref:.1f}x, peak RSS {rss_first:,.0f} MB")
-    print(f"re-import (all unchanged):    {args.rows / again:,.0f} rows/s ({again:.1f}s), "
-          f"ratio to COPY {again / ref:.1f}x, peak RSS {rss_again:,.0f} MB")
+    print(
+        f"first import (all created):   {args.rows / first:,.0f} rows/s ({first:.1f}s), "
+        f"ratio to COPY {first / ref:.1f}x, peak RSS {rss_first:,.0f} MB"
+    )
+    print(
+        f"re-import (all unchanged):    {args.rows / again:,.0f} rows/s ({again:.1f}s), "
+        f"ratio to COPY {again / ref:.1f}x, peak RSS {rss_again:,.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -80,37 +80,87 @@ ADMIN_EMAIL = "bench-admin@bench-kpis.test"
 # (measured: 1,000,000 over 22,551 agent-days); sizes the date range so the data ends a week ago.
 CONTACTS_PER_AGENT_DAY = 44.3
 # The engine's upserts, in the order engine._recompute_range runs them (labels for its log).
-UPSERT_NAMES = ["contacts", "surveys", "peak_hour", "missed", "people", "resolution_time",
-                "query_age", "response_rate", "effort", "qa"]
+UPSERT_NAMES = [
+    "contacts",
+    "surveys",
+    "peak_hour",
+    "missed",
+    "people",
+    "resolution_time",
+    "query_age",
+    "response_rate",
+    "effort",
+    "qa",
+]
 # Which engine statements compute what the DuckDB reference computes (the honest ratio).
 FAMILIES = {
-    "contacts": ("kpi_expected", "kpi_facts", "analyze kpi_facts", "clear contacts", "store contacts",
-                 "upsert contacts"),
-    "people": ("kpi_activity", "analyze kpi_activity", "kpi_schedule", "kpi_people", "clear people",
-               "store people", "upsert people"),
+    "contacts": (
+        "kpi_expected",
+        "kpi_facts",
+        "analyze kpi_facts",
+        "clear contacts",
+        "store contacts",
+        "upsert contacts",
+    ),
+    "people": (
+        "kpi_activity",
+        "analyze kpi_activity",
+        "kpi_schedule",
+        "kpi_people",
+        "clear people",
+        "store people",
+        "upsert people",
+    ),
 }
 REFERENCE_KPIS = {
-    "contacts": ["fcr", "frt", "aht", "aht_index", "avg_talk", "acw", "avg_hold",
-                 "avg_hold_per_held", "transfer_rate", "repeat_rate", "calls_handled", "asa",
-                 "service_level", "abandonment_rate", "longest_wait", "arrivals", "blocked_rate",
-                 "callback_rate"],
+    "contacts": [
+        "fcr",
+        "frt",
+        "aht",
+        "aht_index",
+        "avg_talk",
+        "acw",
+        "avg_hold",
+        "avg_hold_per_held",
+        "transfer_rate",
+        "repeat_rate",
+        "calls_handled",
+        "asa",
+        "service_level",
+        "abandonment_rate",
+        "longest_wait",
+        "arrivals",
+        "blocked_rate",
+        "callback_rate",
+    ],
     "people": ["calls_per_hour", "occupancy", "availability", "utilization", "adherence"],
 }
 
 
 # Scopes where a KPI does not exist, as "kpi:scope" (catalogue.Kpi.scopes).
-DISALLOWED = [f"{code}:{scope}" for code, kpi in KPIS.items() for scope in ALL_SCOPES
-              if scope not in kpi.scopes]
-ENGINE_FILES = ["scorecards/engine.py", "scorecards/sql.py", "scorecards/counting.py", "scorecards/queries.py",
-                "scorecards/queries_facts.py", "scorecards/queries_contacts.py", "scorecards/queries_people.py",
-                "scorecards/queries_surveys.py", "scorecards/queries_qa.py", "scorecards/queries_cases.py",
-                "scorecards/families.py", "coaching/signals.py"]
+DISALLOWED = [f"{code}:{scope}" for code, kpi in KPIS.items() for scope in ALL_SCOPES if scope not in kpi.scopes]
+ENGINE_FILES = [
+    "scorecards/engine.py",
+    "scorecards/sql.py",
+    "scorecards/counting.py",
+    "scorecards/queries.py",
+    "scorecards/queries_facts.py",
+    "scorecards/queries_contacts.py",
+    "scorecards/queries_people.py",
+    "scorecards/queries_surveys.py",
+    "scorecards/queries_qa.py",
+    "scorecards/queries_cases.py",
+    "scorecards/families.py",
+    "coaching/signals.py",
+]
 
 
 def engine_version() -> str:
     """The commit of the engine's files, and whether the working tree changes them."""
+
     def git(*args):
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+
     commit = git("log", "-1", "--format=%h %cs", "--", *ENGINE_FILES).stdout.strip() or "?"
     dirty = git("diff", "--quiet", "HEAD", "--", *ENGINE_FILES).returncode != 0
     return commit + (" + uncommitted changes" if dirty else "")
@@ -125,6 +175,7 @@ def self_peak_kb() -> int:
 
 
 # --- PostgreSQL memory ------------------------------------------------------------------
+
 
 class PgSampler(threading.Thread):
     """Samples /proc of the Django connection's backend (and its parallel workers) every
@@ -213,6 +264,7 @@ def other_benchmarks() -> list[str]:
 
 # --- 1. the tenant ----------------------------------------------------------------------
 
+
 def meta_path(schema: str) -> Path:
     return FOLDER / f"{schema}.json"
 
@@ -230,10 +282,12 @@ def ensure_tenant(args, sampler: PgSampler) -> tuple[Tenant, dict]:
     elif not meta or {k: meta.get(k) for k in wanted} != wanted:
         reason = f"it was built with {meta and {k: meta.get(k) for k in wanted}}, not {wanted}"
     if reason is None:
-        print(f"reusing tenant {args.schema} ({meta['interactions']:,} interactions, "
-              f"{meta['agents']} agents, {meta['start']}..{meta['last_day']}); built in "
-              f"{meta['seconds']:,.0f}s at {meta['rows'] / meta['seconds']:,.0f} rows/s; "
-              "--fresh rebuilds it")
+        print(
+            f"reusing tenant {args.schema} ({meta['interactions']:,} interactions, "
+            f"{meta['agents']} agents, {meta['start']}..{meta['last_day']}); built in "
+            f"{meta['seconds']:,.0f}s at {meta['rows'] / meta['seconds']:,.0f} rows/s; "
+            "--fresh rebuilds it"
+        )
         return tenant, meta
     print(f"building tenant {args.schema}: {reason}", flush=True)
     if tenant is not None:
@@ -280,8 +334,7 @@ def generate_data(tenant: Tenant, args, sampler: PgSampler) -> dict:
 
     def progress(summary):
         rate = summary.rows / max(time.perf_counter() - began, 1e-6)
-        sys.stderr.write(f"\r  {summary.rows:,} rows ({rate:,.0f}/s), "
-                         f"{counts['InteractionRow']:,} interactions")
+        sys.stderr.write(f"\r  {summary.rows:,} rows ({rate:,.0f}/s), {counts['InteractionRow']:,} interactions")
 
     sampler.track()
     with tenant_context(tenant):
@@ -293,20 +346,29 @@ def generate_data(tenant: Tenant, args, sampler: PgSampler) -> dict:
     total = sum(counts.values())
     if summary.rejected:
         print(f"  {summary.rejected:,} rows rejected, first: {summary.errors[:3]}")
-    print(f"generated {total:,} rows ({', '.join(f'{v:,} {k}' for k, v in counts.items())}) "
-          f"in {seconds:,.1f}s: {total / seconds:,.0f} rows/s, "
-          f"{counts['InteractionRow'] / seconds:,.0f} interactions/s; "
-          f"peak RSS so far {mb(self_peak_kb())}, PostgreSQL backend {mb(pg_rss)} "
-          f"({mb(pg_anon)} private)")
+    print(
+        f"generated {total:,} rows ({', '.join(f'{v:,} {k}' for k, v in counts.items())}) "
+        f"in {seconds:,.1f}s: {total / seconds:,.0f} rows/s, "
+        f"{counts['InteractionRow'] / seconds:,.0f} interactions/s; "
+        f"peak RSS so far {mb(self_peak_kb())}, PostgreSQL backend {mb(pg_rss)} "
+        f"({mb(pg_anon)} private)"
+    )
     # The next day with agents at work (nobody works on Sundays) is the incremental one.
     next_day = last["day"] + dt.timedelta(days=1)
     while next_day.weekday() == 6:
         next_day += dt.timedelta(days=1)
     if next_day > timezone.now().astimezone(tz).date():
         print(f"  note: the data reaches {last['day']}, the extra day {next_day} is in the future")
-    return {"interactions": args.interactions, "agents": args.agents, "start": start.isoformat(),
-            "last_day": last["day"].isoformat(), "next_day": next_day.isoformat(),
-            "rows": total, "counts": dict(counts), "seconds": seconds}
+    return {
+        "interactions": args.interactions,
+        "agents": args.agents,
+        "start": start.isoformat(),
+        "last_day": last["day"].isoformat(),
+        "next_day": next_day.isoformat(),
+        "rows": total,
+        "counts": dict(counts),
+        "seconds": seconds,
+    }
 
 
 def forget_day(tenant: Tenant, day: dt.date) -> int:
@@ -316,8 +378,10 @@ def forget_day(tenant: Tenant, day: dt.date) -> int:
     prefix = f"D{day:%Y%m%d}-%"
     with tenant_context(tenant), transaction.atomic(), connection.cursor() as cur:
         # answered e-mails may have been offered days before they were answered
-        ids = ("SELECT id FROM interactions_interaction WHERE external_id LIKE %(prefix)s "
-               "AND offered_at >= %(lo)s - interval '5 days' AND offered_at < %(hi)s")
+        ids = (
+            "SELECT id FROM interactions_interaction WHERE external_id LIKE %(prefix)s "
+            "AND offered_at >= %(lo)s - interval '5 days' AND offered_at < %(hi)s"
+        )
         params = {"prefix": prefix, "lo": lo, "hi": hi}
         cur.execute(f"DELETE FROM surveys_surveyresponse WHERE interaction_id IN ({ids})", params)
         cur.execute(f"DELETE FROM interactions_interaction WHERE id IN ({ids})", params)
@@ -330,14 +394,19 @@ def forget_day(tenant: Tenant, day: dt.date) -> int:
 def vacuum(tenant: Tenant) -> float:
     began = time.perf_counter()
     with tenant_context(tenant), connection.cursor() as cur:
-        for table in ("interactions_interaction", "interactions_agentactivity",
-                      "interactions_scheduleentry", "surveys_surveyresponse",
-                      "scorecards_kpisnapshot"):
+        for table in (
+            "interactions_interaction",
+            "interactions_agentactivity",
+            "interactions_scheduleentry",
+            "surveys_surveyresponse",
+            "scorecards_kpisnapshot",
+        ):
             cur.execute(f"VACUUM ANALYZE {table}")
     return time.perf_counter() - began
 
 
 # --- 2. the engine ----------------------------------------------------------------------
+
 
 class EngineLog(logging.Handler):
     """Collects the engine's "kpi engine: 1.23s <sql>" lines as (label, seconds)."""
@@ -401,23 +470,35 @@ def timed_recompute(tenant: Tenant, log: EngineLog, sampler: PgSampler, **kwargs
     pg_rss, pg_anon = sampler.take()
     with tenant_context(tenant):
         # Someone else's recompute of this tenant holds the advisory lock: ours waited.
-        overlapping = list(KpiRecompute.objects.filter(
-            Q(finished_at__isnull=True) | Q(finished_at__gt=timezone.now() - dt.timedelta(seconds=seconds)),
-            started_at__lt=timezone.now(),
-        ).exclude(reason__startswith="bench").values_list("reason", "started_at", "seconds"))
+        overlapping = list(
+            KpiRecompute.objects.filter(
+                Q(finished_at__isnull=True) | Q(finished_at__gt=timezone.now() - dt.timedelta(seconds=seconds)),
+                started_at__lt=timezone.now(),
+            )
+            .exclude(reason__startswith="bench")
+            .values_list("reason", "started_at", "seconds")
+        )
     for reason, started, took in overlapping:
-        print(f"  WARNING: another recompute of this tenant (reason {reason!r}, started "
-              f"{started:%H:%M:%S}, {took or 0:.0f}s) overlapped this one: its time includes "
-              "waiting for that one's lock")
+        print(
+            f"  WARNING: another recompute of this tenant (reason {reason!r}, started "
+            f"{started:%H:%M:%S}, {took or 0:.0f}s) overlapped this one: its time includes "
+            "waiting for that one's lock"
+        )
     time.sleep(0.2)
     files_after, spilled_after = temp_files()
-    return {"seconds": seconds, "written": written, "statements": log.take(),
-            "pg_rss": pg_rss, "pg_anon": pg_anon, "load": load, "temp_files": files_after - files,
-            "temp_bytes": spilled_after - spilled}
+    return {
+        "seconds": seconds,
+        "written": written,
+        "statements": log.take(),
+        "pg_rss": pg_rss,
+        "pg_anon": pg_anon,
+        "load": load,
+        "temp_files": files_after - files,
+        "temp_bytes": spilled_after - spilled,
+    }
 
 
-def hook_recompute(tenant: Tenant, log: EngineLog, sampler: PgSampler,
-                   imported_at: dt.datetime) -> dict | None:
+def hook_recompute(tenant: Tenant, log: EngineLog, sampler: PgSampler, imported_at: dt.datetime) -> dict | None:
     """What an import through import_run_execute does afterwards, if this checkout has it:
     the range comes from the rows' updated_at, widened by the repeat window both ways."""
     try:
@@ -429,8 +510,9 @@ def hook_recompute(tenant: Tenant, log: EngineLog, sampler: PgSampler,
         changed = kpi_changed_range(since=changed_since)
     if changed is None:
         return None
-    result = timed_recompute(tenant, log, sampler, since=changed[0], until=changed[1],
-                             reason="bench-hook", changed_since=changed_since)
+    result = timed_recompute(
+        tenant, log, sampler, since=changed[0], until=changed[1], reason="bench-hook", changed_since=changed_since
+    )
     result["range"] = changed
     return result
 
@@ -441,8 +523,10 @@ def print_statements(result: dict, title: str) -> None:
     print(f"  {title}: per statement (engine log), slowest first")
     for label, seconds in sorted(lines, key=lambda x: -x[1]):
         print(f"    {seconds:7.2f}s {100 * seconds / result['seconds']:5.1f}%  {label}")
-    print(f"    {result['seconds'] - logged:7.2f}s {100 * (1 - logged / result['seconds']):5.1f}%  "
-          "not logged: delete of the periods, ANALYZE of temp tables, data span, bookkeeping")
+    print(
+        f"    {result['seconds'] - logged:7.2f}s {100 * (1 - logged / result['seconds']):5.1f}%  "
+        "not logged: delete of the periods, ANALYZE of temp tables, data span, bookkeeping"
+    )
 
 
 def family_seconds(lines: list[tuple[str, float]], family: str) -> float:
@@ -495,9 +579,10 @@ EXPORTS = {
     "snapshots": """SELECT kpi, scope, key, period, period_start, value, numerator, denominator,
         n, ci_low, ci_high FROM scorecards_kpisnapshot""",
 }
-COLUMN_TYPES = {**dict.fromkeys(("initiated_at", "offered_at", "answered_at", "start", "end"),
-                                "TIMESTAMPTZ"),
-                **dict.fromkeys(("transferred", "resolved", "callback_requested"), "BOOLEAN")}
+COLUMN_TYPES = {
+    **dict.fromkeys(("initiated_at", "offered_at", "answered_at", "start", "end"), "TIMESTAMPTZ"),
+    **dict.fromkeys(("transferred", "resolved", "callback_requested"), "BOOLEAN"),
+}
 
 
 def export(tenant: Tenant) -> tuple[dict[str, Path], float]:
@@ -507,8 +592,10 @@ def export(tenant: Tenant) -> tuple[dict[str, Path], float]:
         cur.execute("SET TimeZone = 'UTC'")
         for name, sql in EXPORTS.items():
             path = FOLDER / f"{tenant.schema_name}-{name}.csv"
-            with path.open("wb") as out, cur.cursor.copy(
-                    f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy:
+            with (
+                path.open("wb") as out,
+                cur.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy,
+            ):
                 for chunk in copy:
                     out.write(chunk)
             paths[name] = path
@@ -520,13 +607,13 @@ def duck_load(duckdb, paths: dict[str, Path]):
     con.execute("SET TimeZone = 'UTC'")
     for name, path in paths.items():
         header = path.open().readline().strip().split(",")
-        types = {c.strip('"'): COLUMN_TYPES[c.strip('"')] for c in header
-                 if c.strip('"') in COLUMN_TYPES}
+        types = {c.strip('"'): COLUMN_TYPES[c.strip('"')] for c in header if c.strip('"') in COLUMN_TYPES}
         if name == "snapshots":
             types.update({"period_start": "DATE", "key": "VARCHAR"})
         if types:
-            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv(?, header = true, types = ?)",
-                        [str(path), types])
+            con.execute(
+                f"CREATE TABLE {name} AS SELECT * FROM read_csv(?, header = true, types = ?)", [str(path), types]
+            )
         else:
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv(?, header = true)", [str(path)])
     return con
@@ -538,13 +625,17 @@ Z = "1.959963984540054"
 def _wilson(sign: str) -> str:
     p = "(least(greatest(s0, 0.0), n) / n)"
     bound = "greatest(0.0, " if sign == "-" else "least(1.0, "
-    return (f"CASE WHEN n > 0 THEN {bound}(({p} + {Z}^2 / (2 * n)) {sign} {Z} * sqrt(greatest(0.0, "
-            f"{p} * (1 - {p}) / n + {Z}^2 / (4 * n * n)))) / (1 + {Z}^2 / n)) * 100 END")
+    return (
+        f"CASE WHEN n > 0 THEN {bound}(({p} + {Z}^2 / (2 * n)) {sign} {Z} * sqrt(greatest(0.0, "
+        f"{p} * (1 - {p}) / n + {Z}^2 / (4 * n * n)))) / (1 + {Z}^2 / n)) * 100 END"
+    )
 
 
 def _mean(sign: str) -> str:
-    return (f"CASE WHEN n > 1 THEN total / n {sign} {Z} * sqrt(greatest(0.0, "
-            "(squares - total * total / n) / (n - 1)) / n) END")
+    return (
+        f"CASE WHEN n > 1 THEN total / n {sign} {Z} * sqrt(greatest(0.0, "
+        "(squares - total * total / n) / (n - 1)) / n) END"
+    )
 
 
 MACROS = [
@@ -565,13 +656,17 @@ def _value(kpi, num, den, n=None, *, pct=True, interval="none", squares=None) ->
         lo, hi = f"mean_low({num}, {squares}, {n})", f"mean_high({num}, {squares}, {n})"
     else:
         lo = hi = "NULL"
-    return (f"{{kpi: '{kpi}', value: {value}, num: ({num})::DOUBLE, den: ({den})::DOUBLE, "
-            f"n: ({n})::BIGINT, lo: ({lo})::DOUBLE, hi: ({hi})::DOUBLE}}")
+    return (
+        f"{{kpi: '{kpi}', value: {value}, num: ({num})::DOUBLE, den: ({den})::DOUBLE, "
+        f"n: ({n})::BIGINT, lo: ({lo})::DOUBLE, hi: ({hi})::DOUBLE}}"
+    )
 
 
 def _plain(kpi, value, n) -> str:
-    return (f"{{kpi: '{kpi}', value: ({value})::DOUBLE, num: ({value})::DOUBLE, den: NULL::DOUBLE, "
-            f"n: ({n})::BIGINT, lo: NULL::DOUBLE, hi: NULL::DOUBLE}}")
+    return (
+        f"{{kpi: '{kpi}', value: ({value})::DOUBLE, num: ({value})::DOUBLE, den: NULL::DOUBLE, "
+        f"n: ({n})::BIGINT, lo: NULL::DOUBLE, hi: NULL::DOUBLE}}"
+    )
 
 
 def _grouping(scopes: dict[str, str]) -> tuple[str, str]:
@@ -580,9 +675,11 @@ def _grouping(scopes: dict[str, str]) -> tuple[str, str]:
     sets = [f"({c}, {p})" for c in scopes.values() for p in periods] + [f"({p})" for p in periods]
     scope = " ".join(f"WHEN GROUPING({c}) = 0 THEN '{s}'" for s, c in scopes.items())
     key = " ".join(f"WHEN GROUPING({c}) = 0 THEN {c}::VARCHAR" for c in scopes.values())
-    select = (f"CASE {scope} ELSE 'tenant' END AS scope, CASE {key} ELSE 'all' END AS key, "
-              "CASE WHEN GROUPING(day) = 0 THEN 'day' WHEN GROUPING(week) = 0 THEN 'week' "
-              "ELSE 'month' END AS period, COALESCE(day, week, month) AS period_start")
+    select = (
+        f"CASE {scope} ELSE 'tenant' END AS scope, CASE {key} ELSE 'all' END AS key, "
+        "CASE WHEN GROUPING(day) = 0 THEN 'day' WHEN GROUPING(week) = 0 THEN 'week' "
+        "ELSE 'month' END AS period, COALESCE(day, week, month) AS period_start"
+    )
     return select, "GROUP BY GROUPING SETS (" + ", ".join(sets) + ")"
 
 
@@ -678,36 +775,43 @@ SELECT agent, team, queue, itype, channel, day, week, month,
        sum(handle) FILTER (expected > 0) AS indexed_handle, sum(expected) FILTER (expected > 0) AS expected,
        count(*) FILTER (expected > 0) AS indexed
   FROM d_facts GROUP BY agent, team, queue, itype, channel, day, week, month"""
-    select, group_by = _grouping({"agent": "agent", "team": "team", "queue": "queue",
-                                  "interaction_type": "itype", "channel": "channel"})
-    sums = ", ".join(f"sum({c}) AS {c}" for c in (
-        "contacts handled offered short_abandons abandoned waits blocked callbacks "
-        "callback_requested within_sl with_customer repeats first_contacts fcr transferred held "
-        "handle handle_sq talk talk_sq acw acw_sq hold hold_sq held_sq frt frt_sq wait wait_sq "
-        "indexed_handle expected indexed").split())
+    select, group_by = _grouping(
+        {"agent": "agent", "team": "team", "queue": "queue", "interaction_type": "itype", "channel": "channel"}
+    )
+    sums = ", ".join(
+        f"sum({c}) AS {c}"
+        for c in (
+            "contacts handled offered short_abandons abandoned waits blocked callbacks "
+            "callback_requested within_sl with_customer repeats first_contacts fcr transferred held "
+            "handle handle_sq talk talk_sq acw acw_sq hold hold_sq held_sq frt frt_sq wait wait_sq "
+            "indexed_handle expected indexed"
+        ).split()
+    )
     arrivals = "(g.offered + g.short_abandons + g.blocked)"
-    contacts = _unpivot("d_contacts", f"SELECT {select}, {sums}, max(longest_wait) AS longest_wait "
-                        f"FROM d_grain {group_by}", [
-        _value("fcr", "g.fcr", "g.first_contacts", interval="wilson"),
-        _value("frt", "g.frt", "g.handled", pct=False, interval="mean", squares="g.frt_sq"),
-        _value("aht", "g.handle", "g.handled", pct=False, interval="mean", squares="g.handle_sq"),
-        _value("aht_index", "g.indexed_handle", "g.expected", "g.indexed", pct=False),
-        _value("avg_talk", "g.talk", "g.handled", pct=False, interval="mean", squares="g.talk_sq"),
-        _value("acw", "g.acw", "g.handled", pct=False, interval="mean", squares="g.acw_sq"),
-        _value("avg_hold", "g.hold", "g.handled", pct=False, interval="mean", squares="g.hold_sq"),
-        _value("avg_hold_per_held", "g.hold", "g.held", pct=False, interval="mean",
-               squares="g.held_sq"),
-        _value("transfer_rate", "g.transferred", "g.handled", interval="wilson"),
-        _value("repeat_rate", "g.repeats", "g.with_customer", interval="wilson"),
-        _plain("calls_handled", "g.handled", "g.contacts"),
-        _value("asa", "g.wait", "g.handled", pct=False, interval="mean", squares="g.wait_sq"),
-        _value("service_level", "g.within_sl", "g.offered", interval="wilson"),
-        _value("abandonment_rate", "g.offered - g.handled", "g.offered", interval="wilson"),
-        _plain("longest_wait", "g.longest_wait", "g.waits"),
-        _plain("arrivals", arrivals, arrivals),
-        _value("blocked_rate", "g.blocked", arrivals, interval="wilson"),
-        _value("callback_rate", "g.callback_requested", "g.offered + g.callbacks", interval="wilson"),
-    ])
+    contacts = _unpivot(
+        "d_contacts",
+        f"SELECT {select}, {sums}, max(longest_wait) AS longest_wait FROM d_grain {group_by}",
+        [
+            _value("fcr", "g.fcr", "g.first_contacts", interval="wilson"),
+            _value("frt", "g.frt", "g.handled", pct=False, interval="mean", squares="g.frt_sq"),
+            _value("aht", "g.handle", "g.handled", pct=False, interval="mean", squares="g.handle_sq"),
+            _value("aht_index", "g.indexed_handle", "g.expected", "g.indexed", pct=False),
+            _value("avg_talk", "g.talk", "g.handled", pct=False, interval="mean", squares="g.talk_sq"),
+            _value("acw", "g.acw", "g.handled", pct=False, interval="mean", squares="g.acw_sq"),
+            _value("avg_hold", "g.hold", "g.handled", pct=False, interval="mean", squares="g.hold_sq"),
+            _value("avg_hold_per_held", "g.hold", "g.held", pct=False, interval="mean", squares="g.held_sq"),
+            _value("transfer_rate", "g.transferred", "g.handled", interval="wilson"),
+            _value("repeat_rate", "g.repeats", "g.with_customer", interval="wilson"),
+            _plain("calls_handled", "g.handled", "g.contacts"),
+            _value("asa", "g.wait", "g.handled", pct=False, interval="mean", squares="g.wait_sq"),
+            _value("service_level", "g.within_sl", "g.offered", interval="wilson"),
+            _value("abandonment_rate", "g.offered - g.handled", "g.offered", interval="wilson"),
+            _plain("longest_wait", "g.longest_wait", "g.waits"),
+            _plain("arrivals", arrivals, arrivals),
+            _value("blocked_rate", "g.blocked", arrivals, interval="wilson"),
+            _value("callback_rate", "g.callback_requested", "g.offered + g.callbacks", interval="wilson"),
+        ],
+    )
 
     def split(name: str, table: str, column: str) -> str:
         return f"""
@@ -767,25 +871,33 @@ SELECT ag.acd_login AS agent, tm.name AS team, k.day,
   LEFT JOIN schedule sc ON sc.agent_id = k.agent_id AND sc.day = k.day
   LEFT JOIN contacts c ON c.agent = ag.acd_login AND c.day = k.day"""
     select, group_by = _grouping({"agent": "agent", "team": "team"})
-    sums = ", ".join(f"sum({c}) AS {c}" for c in (
-        "busy ready logged_in activity_pieces scheduled paid adherent schedule_pieces handled "
-        "handle").split())
-    people = _unpivot("d_people_out", f"SELECT {select}, {sums} FROM d_people {group_by}", [
-        "{kpi: 'calls_per_hour', value: g.handled::DOUBLE / NULLIF(g.logged_in / 3600.0, 0), "
-        "num: g.handled::DOUBLE, den: g.logged_in / 3600.0, "
-        "n: CASE WHEN g.logged_in > 0 THEN g.activity_pieces ELSE 0 END::BIGINT, "
-        "lo: NULL::DOUBLE, hi: NULL::DOUBLE}",
-        _value("occupancy", "g.busy", "g.busy + g.ready", "g.activity_pieces"),
-        _value("availability", "g.ready", "g.logged_in", "g.activity_pieces"),
-        _value("utilization", "g.handle", "g.paid", "g.schedule_pieces"),
-        _value("adherence", "g.adherent", "g.scheduled", "g.schedule_pieces"),
-    ])
-    return [("contacts: facts (repeat/FCR windows)", facts), ("contacts: grain", grain),
-            ("contacts: scopes x periods, unpivot", contacts),
-            ("people: activity split at local midnight", split("d_activity", "activity", "state")),
-            ("people: schedule split at local midnight", split("d_schedule", "schedule", "activity")),
-            ("people: agent-day grain, adherence join", people_grain),
-            ("people: scopes x periods, unpivot", people)]
+    sums = ", ".join(
+        f"sum({c}) AS {c}"
+        for c in ("busy ready logged_in activity_pieces scheduled paid adherent schedule_pieces handled handle").split()
+    )
+    people = _unpivot(
+        "d_people_out",
+        f"SELECT {select}, {sums} FROM d_people {group_by}",
+        [
+            "{kpi: 'calls_per_hour', value: g.handled::DOUBLE / NULLIF(g.logged_in / 3600.0, 0), "
+            "num: g.handled::DOUBLE, den: g.logged_in / 3600.0, "
+            "n: CASE WHEN g.logged_in > 0 THEN g.activity_pieces ELSE 0 END::BIGINT, "
+            "lo: NULL::DOUBLE, hi: NULL::DOUBLE}",
+            _value("occupancy", "g.busy", "g.busy + g.ready", "g.activity_pieces"),
+            _value("availability", "g.ready", "g.logged_in", "g.activity_pieces"),
+            _value("utilization", "g.handle", "g.paid", "g.schedule_pieces"),
+            _value("adherence", "g.adherent", "g.scheduled", "g.schedule_pieces"),
+        ],
+    )
+    return [
+        ("contacts: facts (repeat/FCR windows)", facts),
+        ("contacts: grain", grain),
+        ("contacts: scopes x periods, unpivot", contacts),
+        ("people: activity split at local midnight", split("d_activity", "activity", "state")),
+        ("people: schedule split at local midnight", split("d_schedule", "schedule", "activity")),
+        ("people: agent-day grain, adherence join", people_grain),
+        ("people: scopes x periods, unpivot", people),
+    ]
 
 
 def duck_reference(duckdb, paths: dict[str, Path], params: dict, threads: int) -> dict:
@@ -793,9 +905,11 @@ def duck_reference(duckdb, paths: dict[str, Path], params: dict, threads: int) -
     con.execute(f"SET threads = {threads}")
     for macro in MACROS:
         con.execute(macro)
-    con.execute("CREATE TABLE disallowed AS SELECT split_part(x, ':', 1) AS kpi, "
-                "split_part(x, ':', 2) AS scope FROM unnest(?::VARCHAR[]) t(x)",
-                [DISALLOWED])
+    con.execute(
+        "CREATE TABLE disallowed AS SELECT split_part(x, ':', 1) AS kpi, "
+        "split_part(x, ':', 2) AS scope FROM unnest(?::VARCHAR[]) t(x)",
+        [DISALLOWED],
+    )
     timings = []
     began = time.perf_counter()
     for label, sql in duck_statements(params):
@@ -803,26 +917,31 @@ def duck_reference(duckdb, paths: dict[str, Path], params: dict, threads: int) -
         con.execute(sql)
         timings.append((label, time.perf_counter() - start))
     seconds = time.perf_counter() - began
-    rows = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("d_contacts", "d_people_out")}
-    return {"con": con, "seconds": seconds, "statements": timings, "rows": rows,
-            "families": {f: sum(s for label, s in timings if label.startswith(f))
-                         for f in FAMILIES}}
+    rows = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("d_contacts", "d_people_out")}
+    return {
+        "con": con,
+        "seconds": seconds,
+        "statements": timings,
+        "rows": rows,
+        "families": {f: sum(s for label, s in timings if label.startswith(f)) for f in FAMILIES},
+    }
 
 
 def _differs(column: str) -> str:
     """Engine and DuckDB disagree on a column (relative 1e-6; one NULL and not the other)."""
-    return (f"(abs(o.{column} - t.{column}) > 1e-6 * greatest(1, abs(t.{column})) "
-            f"OR (o.{column} IS NULL) <> (t.{column} IS NULL))")
+    return (
+        f"(abs(o.{column} - t.{column}) > 1e-6 * greatest(1, abs(t.{column})) "
+        f"OR (o.{column} IS NULL) <> (t.{column} IS NULL))"
+    )
 
 
 def duck_compare(con) -> dict:
     """The engine's snapshots of the reference KPIs against DuckDB's rows."""
     kpis = [k for family in REFERENCE_KPIS.values() for k in family]
-    con.execute("CREATE OR REPLACE TABLE ours AS SELECT * FROM snapshots WHERE list_contains(?, kpi)",
-                [kpis])
-    con.execute("CREATE OR REPLACE TABLE theirs AS SELECT * FROM d_contacts "
-                "UNION ALL BY NAME SELECT * FROM d_people_out")
+    con.execute("CREATE OR REPLACE TABLE ours AS SELECT * FROM snapshots WHERE list_contains(?, kpi)", [kpis])
+    con.execute(
+        "CREATE OR REPLACE TABLE theirs AS SELECT * FROM d_contacts UNION ALL BY NAME SELECT * FROM d_people_out"
+    )
     keys = "kpi, scope, key, period, period_start"
     row = con.execute(f"""
         SELECT count(*) FILTER (o.kpi IS NOT NULL AND t.kpi IS NOT NULL),
@@ -831,8 +950,9 @@ def duck_compare(con) -> dict:
                count(*) FILTER (o.n <> t.n),
                count(*) FILTER ({_differs("ci_low")} OR {_differs("ci_high")})
           FROM ours o FULL JOIN theirs t USING ({keys})""").fetchone()
-    result = dict(zip(("both", "only_engine", "only_duckdb", "value_differs", "n_differs",
-                       "ci_differs"), row, strict=True))
+    result = dict(
+        zip(("both", "only_engine", "only_duckdb", "value_differs", "n_differs", "ci_differs"), row, strict=True)
+    )
     result["examples"] = con.execute(f"""
         SELECT {keys}, o.value AS engine_value, t.value AS duckdb_value, o.n AS engine_n, t.n AS duckdb_n
           FROM ours o FULL JOIN theirs t USING ({keys})
@@ -843,10 +963,12 @@ def duck_compare(con) -> dict:
 
 # --- 5. latency -------------------------------------------------------------------------
 
+
 def latency(tenant: Tenant, week: dt.date, requests: int) -> dict:
     with tenant_context(tenant):
         user = User.objects.filter(email=ADMIN_EMAIL).first() or user_create(
-            email=ADMIN_EMAIL, password=secrets.token_urlsafe(16), role="admin")
+            email=ADMIN_EMAIL, password=secrets.token_urlsafe(16), role="admin"
+        )
         client = Client(HTTP_HOST=tenant.domains.first().domain)
         client.force_login(user)
     end = periods.period_last_day(periods.WEEK, week)
@@ -874,14 +996,19 @@ def latency(tenant: Tenant, week: dt.date, requests: int) -> dict:
             times.append((time.perf_counter() - began) * 1000)
             assert response.status_code == 200, (url, response.status_code)
         times.sort()
-        results[name] = {"url": url, "status": 200, "detail": detail,
-                         "p50": statistics.median(times),
-                         "p95": times[min(len(times) - 1, math.ceil(0.95 * len(times)) - 1)],
-                         "max": times[-1]}
+        results[name] = {
+            "url": url,
+            "status": 200,
+            "detail": detail,
+            "p50": statistics.median(times),
+            "p95": times[min(len(times) - 1, math.ceil(0.95 * len(times)) - 1)],
+            "max": times[-1],
+        }
     return results
 
 
 # --- main -------------------------------------------------------------------------------
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -889,8 +1016,9 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=200)
     parser.add_argument("--fresh", action="store_true", help="rebuild the bench tenant")
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--explain", action="store_true",
-                        help="also write EXPLAIN (ANALYZE, BUFFERS) of every engine statement")
+    parser.add_argument(
+        "--explain", action="store_true", help="also write EXPLAIN (ANALYZE, BUFFERS) of every engine statement"
+    )
     parser.add_argument("--skip-duckdb", action="store_true")
     parser.add_argument("--schema", default=SCHEMA, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -899,15 +1027,16 @@ def main() -> None:
         try:
             import duckdb
         except ImportError:
-            raise SystemExit("The DuckDB reference needs duckdb: "
-                             ".venv/bin/pip install -r bench/requirements.txt "
-                             "(or run with --skip-duckdb)") from None
+            raise SystemExit(
+                "The DuckDB reference needs duckdb: "
+                ".venv/bin/pip install -r bench/requirements.txt "
+                "(or run with --skip-duckdb)"
+            ) from None
     version = engine_version()
     print(f"KPI engine (scorecards/engine.py, queries*.py) at {version}")
     busy = other_benchmarks()
     if busy:
-        print("WARNING: other benchmarks or tests are running; timings will suffer:\n  "
-              + "\n  ".join(busy))
+        print("WARNING: other benchmarks or tests are running; timings will suffer:\n  " + "\n  ".join(busy))
     FOLDER.mkdir(parents=True, exist_ok=True)
     log = EngineLog()
     engine_logger = logging.getLogger("scorecards.engine")
@@ -920,9 +1049,10 @@ def main() -> None:
     tenant, meta = ensure_tenant(args, sampler)
     day = dt.date.fromisoformat(meta["next_day"])
     forgotten = forget_day(tenant, day)
-    print(f"VACUUM ANALYZE before timing: {vacuum(tenant):.1f}s"
-          + (f" (after deleting the {forgotten:,} interactions of {day} an earlier run imported)"
-             if forgotten else ""))
+    print(
+        f"VACUUM ANALYZE before timing: {vacuum(tenant):.1f}s"
+        + (f" (after deleting the {forgotten:,} interactions of {day} an earlier run imported)" if forgotten else "")
+    )
     with tenant_context(tenant):
         count = KpiSnapshot.objects.count()
         interactions = tenant_interactions()
@@ -931,14 +1061,15 @@ def main() -> None:
     # 2. full recompute (a first one on a fresh tenant, then the one that replaces snapshots)
     if count == 0:
         initial = timed_recompute(tenant, log, sampler, reason="bench")
-        print(f"initial full recompute (no snapshots yet): {initial['seconds']:.1f}s, "
-              f"{initial['written']:,} snapshots")
+        print(f"initial full recompute (no snapshots yet): {initial['seconds']:.1f}s, {initial['written']:,} snapshots")
     full = timed_recompute(tenant, log, sampler, reason="bench")
     peak_after_engine = self_peak_kb()
-    print(f"full recompute: {full['seconds']:.1f}s, {full['written']:,} snapshots, "
-          f"PostgreSQL backend peak {mb(full['pg_rss'])} ({mb(full['pg_anon'])} private), "
-          f"{full['temp_files']} temp files ({mb(full['temp_bytes'] / 1024)}); "
-          f"load average before: {full['load']:.2f}")
+    print(
+        f"full recompute: {full['seconds']:.1f}s, {full['written']:,} snapshots, "
+        f"PostgreSQL backend peak {mb(full['pg_rss'])} ({mb(full['pg_anon'])} private), "
+        f"{full['temp_files']} temp files ({mb(full['temp_bytes'] / 1024)}); "
+        f"load average before: {full['load']:.2f}"
+    )
     if busy := other_benchmarks():
         print("  WARNING: other benchmarks or tests ran meanwhile:\n    " + "\n    ".join(busy))
     print_statements(full, "full recompute")
@@ -963,17 +1094,20 @@ def main() -> None:
     print(f"one more day ({day}): {summary.created:,} rows imported in {import_s:.1f}s")
     hook = hook_recompute(tenant, log, sampler, imported_at)
     if hook:
-        print(f"the import hook's recompute (scorecards.services.kpi_recompute_after_import, sync): "
-              f"days {hook['range'][0]}..{hook['range'][1]}, {hook['seconds']:.2f}s, "
-              f"{hook['written']:,} snapshots")
+        print(
+            f"the import hook's recompute (scorecards.services.kpi_recompute_after_import, sync): "
+            f"days {hook['range'][0]}..{hook['range'][1]}, {hook['seconds']:.2f}s, "
+            f"{hook['written']:,} snapshots"
+        )
         print_statements(hook, "incremental recompute (import hook)")
     since = day - dt.timedelta(days=tenant.repeat_window_days)
-    incremental = timed_recompute(tenant, log, sampler, since=since, until=day,
-                                  reason="bench-incremental")
+    incremental = timed_recompute(tenant, log, sampler, since=since, until=day, reason="bench-incremental")
     rng = engine.Range.around(since, day)
-    print(f"recompute({since}..{day}), every case of those days (rolls up "
-          f"{rng.lo_day}..{rng.hi_day - dt.timedelta(days=1)}): "
-          f"{incremental['seconds']:.2f}s, {incremental['written']:,} snapshots")
+    print(
+        f"recompute({since}..{day}), every case of those days (rolls up "
+        f"{rng.lo_day}..{rng.hi_day - dt.timedelta(days=1)}): "
+        f"{incremental['seconds']:.2f}s, {incremental['written']:,} snapshots"
+    )
     print_statements(incremental, "incremental recompute (by days)")
 
     # 5. latency
@@ -986,8 +1120,10 @@ def main() -> None:
             note = " (the scorecard page does not exist yet)" if r["status"] == 404 else ""
             print(f"{name}: SKIPPED, GET {r['url']} answered {r['status']}{note}")
         else:
-            print(f"{name}: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, max {r['max']:.1f} ms "
-                  f"over {args.requests} requests; {r['detail']} ({r['url']})")
+            print(
+                f"{name}: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, max {r['max']:.1f} ms "
+                f"over {args.requests} requests; {r['detail']} ({r['url']})"
+            )
     peak_django = self_peak_kb()
 
     # 3. DuckDB
@@ -998,57 +1134,96 @@ def main() -> None:
         duck["con"].close()
         duck1 = duck_reference(duckdb, paths, params, threads=1)
         duck1["con"].close()
-        print("The engine computes every family: contacts (18 KPIs), surveys (csat, nps, ces, "
-              "ces_mean), peak_hour, missed_calls, people (calls_per_hour, occupancy, availability, "
-              "utilization, adherence, cost_per_call) and cases (avg_resolution_time, "
-              "avg_query_age), and upserts them into scorecards_kpisnapshot.\n"
-              "DuckDB computes the contacts family (" + ", ".join(REFERENCE_KPIS["contacts"])
-              + ") and the people family (" + ", ".join(REFERENCE_KPIS["people"]) + "), with "
-              "the same n and intervals, into in-memory tables; no surveys, peak hour, missed, "
-              "cases or cost (no costs in the data: neither side writes cost_per_call).")
-        print(f"DuckDB {duckdb.__version__} reference ({os.cpu_count()} threads): "
-              f"{duck['seconds']:.2f}s ({duck1['seconds']:.2f}s on 1 thread), rows {duck['rows']}")
+        print(
+            "The engine computes every family: contacts (18 KPIs), surveys (csat, nps, ces, "
+            "ces_mean), peak_hour, missed_calls, people (calls_per_hour, occupancy, availability, "
+            "utilization, adherence, cost_per_call) and cases (avg_resolution_time, "
+            "avg_query_age), and upserts them into scorecards_kpisnapshot.\n"
+            "DuckDB computes the contacts family ("
+            + ", ".join(REFERENCE_KPIS["contacts"])
+            + ") and the people family ("
+            + ", ".join(REFERENCE_KPIS["people"])
+            + "), with "
+            "the same n and intervals, into in-memory tables; no surveys, peak hour, missed, "
+            "cases or cost (no costs in the data: neither side writes cost_per_call)."
+        )
+        print(
+            f"DuckDB {duckdb.__version__} reference ({os.cpu_count()} threads): "
+            f"{duck['seconds']:.2f}s ({duck1['seconds']:.2f}s on 1 thread), rows {duck['rows']}"
+        )
         for label, seconds in duck["statements"]:
             print(f"    {seconds:7.2f}s  {label}")
-        print(f"  against the engine's snapshots of the same KPIs: {comparison['both']:,} rows on "
-              f"both sides, {comparison['only_engine']:,} only in the engine, "
-              f"{comparison['only_duckdb']:,} only in DuckDB, values differ in "
-              f"{comparison['value_differs']:,}, n in {comparison['n_differs']:,}, "
-              f"intervals in {comparison['ci_differs']:,}")
+        print(
+            f"  against the engine's snapshots of the same KPIs: {comparison['both']:,} rows on "
+            f"both sides, {comparison['only_engine']:,} only in the engine, "
+            f"{comparison['only_duckdb']:,} only in DuckDB, values differ in "
+            f"{comparison['value_differs']:,}, n in {comparison['n_differs']:,}, "
+            f"intervals in {comparison['ci_differs']:,}"
+        )
         for example in comparison["examples"]:
             print(f"    differs: {example}")
 
     # 6. summary
-    rows = [("engine version", version.split()[0], version.partition(" ")[2]),
-            ("interactions in the tenant", f"{interactions:,}", ""),
-            ("generation (import_rows)", f"{meta['seconds']:,.0f} s",
-             f"{meta['rows'] / meta['seconds']:,.0f} rows/s of {meta['rows']:,}"),
-            ("full recompute", f"{full['seconds']:.1f} s", f"{full['written']:,} snapshots")]
+    rows = [
+        ("engine version", version.split()[0], version.partition(" ")[2]),
+        ("interactions in the tenant", f"{interactions:,}", ""),
+        (
+            "generation (import_rows)",
+            f"{meta['seconds']:,.0f} s",
+            f"{meta['rows'] / meta['seconds']:,.0f} rows/s of {meta['rows']:,}",
+        ),
+        ("full recompute", f"{full['seconds']:.1f} s", f"{full['written']:,} snapshots"),
+    ]
     if duck:
         same = sum(family_seconds(full["statements"], f) for f in FAMILIES)
         rows += [
-            ("DuckDB: contacts + people families", f"{duck['seconds']:.2f} s",
-             f"1 thread: {duck1['seconds']:.2f} s"),
-            ("ratio full recompute / DuckDB", f"{full['seconds'] / duck['seconds']:.1f}x",
-             "every family, signals and writes, against DuckDB's two families; goal < 30 s"),
-            ("ratio same families / DuckDB", f"{same / duck['seconds']:.1f}x",
-             f"engine {same:.1f} s of statements for those two families; goal: within 5x"),
+            ("DuckDB: contacts + people families", f"{duck['seconds']:.2f} s", f"1 thread: {duck1['seconds']:.2f} s"),
+            (
+                "ratio full recompute / DuckDB",
+                f"{full['seconds'] / duck['seconds']:.1f}x",
+                "every family, signals and writes, against DuckDB's two families; goal < 30 s",
+            ),
+            (
+                "ratio same families / DuckDB",
+                f"{same / duck['seconds']:.1f}x",
+                f"engine {same:.1f} s of statements for those two families; goal: within 5x",
+            ),
         ]
     if hook:
-        rows += [("incremental recompute (+1 day, import hook)", f"{hook['seconds']:.2f} s",
-                  f"{hook['written']:,} snapshots, days {hook['range'][0]}..{hook['range'][1]}; goal < 2 s")]
-    rows += [("  the same days, every case of them", f"{incremental['seconds']:.2f} s",
-              f"{incremental['written']:,} snapshots, days {since}..{day}")]
-    for name, r in http.items():
-        rows.append((f"{name} p50 / p95", "skipped" if r["status"] != 200 else
-                     f"{r['p50']:.0f} / {r['p95']:.0f} ms",
-                     f"HTTP {r['status']}" if r["status"] != 200 else "goal p95 < 150 ms"))
+        rows += [
+            (
+                "incremental recompute (+1 day, import hook)",
+                f"{hook['seconds']:.2f} s",
+                f"{hook['written']:,} snapshots, days {hook['range'][0]}..{hook['range'][1]}; goal < 2 s",
+            )
+        ]
     rows += [
-        ("peak RSS, this process", mb(peak_django), f"after the engine: {mb(peak_after_engine)}"
-         + (f"; with DuckDB: {mb(self_peak_kb())}" if duck else "")),
-        ("peak RSS, PostgreSQL backend", mb(max(full["pg_rss"], incremental["pg_rss"])),
-         f"private {mb(max(full['pg_anon'], incremental['pg_anon']))} (recomputes); "
-         f"full recompute spilled {mb(full['temp_bytes'] / 1024)} to temp files"),
+        (
+            "  the same days, every case of them",
+            f"{incremental['seconds']:.2f} s",
+            f"{incremental['written']:,} snapshots, days {since}..{day}",
+        )
+    ]
+    for name, r in http.items():
+        rows.append(
+            (
+                f"{name} p50 / p95",
+                "skipped" if r["status"] != 200 else f"{r['p50']:.0f} / {r['p95']:.0f} ms",
+                f"HTTP {r['status']}" if r["status"] != 200 else "goal p95 < 150 ms",
+            )
+        )
+    rows += [
+        (
+            "peak RSS, this process",
+            mb(peak_django),
+            f"after the engine: {mb(peak_after_engine)}" + (f"; with DuckDB: {mb(self_peak_kb())}" if duck else ""),
+        ),
+        (
+            "peak RSS, PostgreSQL backend",
+            mb(max(full["pg_rss"], incremental["pg_rss"])),
+            f"private {mb(max(full['pg_anon'], incremental['pg_anon']))} (recomputes); "
+            f"full recompute spilled {mb(full['temp_bytes'] / 1024)} to temp files",
+        ),
     ]
     width = max(len(r[0]) for r in rows)
     print("\nsummary")

@@ -60,18 +60,42 @@ def prepare(n: int) -> list[str]:
         tenant_create(schema=SCHEMA, domain=HOST, name="Bench Surveys", timezone="Europe/Berlin")
     with schema_context(SCHEMA):
         with connection.cursor() as cur:
-            cur.execute("TRUNCATE surveys_followup, surveys_surveyresponse, surveys_surveyinvitation, "
-                        "interactions_interaction CASCADE")
+            cur.execute(
+                "TRUNCATE surveys_followup, surveys_surveyresponse, surveys_surveyinvitation, "
+                "interactions_interaction CASCADE"
+            )
         survey = Survey.objects.filter(kind="csat").first() or Survey.objects.create(
-            kind="csat", name="Bench CSAT", question="How satisfied were you?", follow_up_question="Why?")
+            kind="csat", name="Bench CSAT", question="How satisfied were you?", follow_up_question="Why?"
+        )
         now = timezone.now()
-        contacts = Interaction.objects.bulk_create([Interaction(
-            external_id=f"bench-{i}", offered_at=now - dt.timedelta(minutes=i % 1440 + 5),
-            answered_at=now - dt.timedelta(minutes=i % 1440 + 4), ended_at=now - dt.timedelta(minutes=i % 1440),
-            talk_seconds=200, outcome="answered", customer_id=f"cust-{i}") for i in range(n)], batch_size=5000)
-        invitations = SurveyInvitation.objects.bulk_create([SurveyInvitation(
-            survey=survey, interaction=c, token=invitation_token(), source="api",
-            expires_at=now + dt.timedelta(days=7)) for c in contacts], batch_size=5000)
+        contacts = Interaction.objects.bulk_create(
+            [
+                Interaction(
+                    external_id=f"bench-{i}",
+                    offered_at=now - dt.timedelta(minutes=i % 1440 + 5),
+                    answered_at=now - dt.timedelta(minutes=i % 1440 + 4),
+                    ended_at=now - dt.timedelta(minutes=i % 1440),
+                    talk_seconds=200,
+                    outcome="answered",
+                    customer_id=f"cust-{i}",
+                )
+                for i in range(n)
+            ],
+            batch_size=5000,
+        )
+        invitations = SurveyInvitation.objects.bulk_create(
+            [
+                SurveyInvitation(
+                    survey=survey,
+                    interaction=c,
+                    token=invitation_token(),
+                    source="api",
+                    expires_at=now + dt.timedelta(days=7),
+                )
+                for c in contacts
+            ],
+            batch_size=5000,
+        )
         with connection.cursor() as cur:
             cur.execute("ANALYZE surveys_surveyinvitation; ANALYZE interactions_interaction")
     connection.close()
@@ -86,9 +110,23 @@ def free_port() -> int:
 
 def start_redis(tmp: Path) -> tuple[subprocess.Popen, str]:
     sock = tmp / "redis.sock"
-    proc = subprocess.Popen([devservers._redis_binary(), "--port", "0", "--unixsocket", str(sock),
-                             "--save", "", "--appendonly", "no", "--dir", str(tmp)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            devservers._redis_binary(),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(sock),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(100):
         if devservers._redis_answers(sock):
             return proc, f"redis+socket://{sock}"
@@ -99,11 +137,27 @@ def start_redis(tmp: Path) -> tuple[subprocess.Popen, str]:
 def start_server(kind: str, port: int, workers: int, redis_url: str) -> subprocess.Popen:
     # BENCH_SERVER_SETTINGS: try a settings variant (e.g. one with TENANT_LIMIT_SET_CALLS).
     settings_module = os.environ.get("BENCH_SERVER_SETTINGS", "config.settings.test")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module, "REDIS_URL": redis_url,
-           "DATABASE_URL": devservers.database_url()}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": devservers.database_url(),
+    }
     if kind == "gunicorn":
-        cmd = [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{port}",
-               "-w", str(workers), "--worker-class", "sync", "--log-level", "warning", "--backlog", "2048"]
+        cmd = [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+            "--backlog",
+            "2048",
+        ]
     else:
         cmd = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
@@ -121,8 +175,10 @@ def start_server(kind: str, port: int, workers: int, redis_url: str) -> subproce
 
 async def request(port: int, method: str, path: str, body: bytes) -> tuple[int, bytes]:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    head = (f"{method} {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: close\r\n"
-            f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n")
+    head = (
+        f"{method} {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nConnection: close\r\n"
+        f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
     writer.write(head.encode() + body)
     await writer.drain()
     data = await reader.read()
@@ -181,11 +237,15 @@ def main() -> None:
         stored = SurveyResponse.objects.filter(source="link").count()
     ok = len(tokens) - len(errors)
     latencies.sort()
-    print(f"server: {args.server} ({args.workers} workers), cores: {os.cpu_count()}, "
-          f"concurrency: {args.concurrency}, submissions: {len(tokens)}")
+    print(
+        f"server: {args.server} ({args.workers} workers), cores: {os.cpu_count()}, "
+        f"concurrency: {args.concurrency}, submissions: {len(tokens)}"
+    )
     print(f"responses/s: {ok / seconds:,.0f}   errors: {len(errors)} {sorted(set(errors))[:5]}")
-    print(f"latency p50 {statistics.median(latencies) * 1000:.0f} ms, "
-          f"p95 {latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms")
+    print(
+        f"latency p50 {statistics.median(latencies) * 1000:.0f} ms, "
+        f"p95 {latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms"
+    )
     print(f"stored responses: {stored} (expected {len(tokens) + len(warm)})")
 
 

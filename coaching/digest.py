@@ -115,9 +115,13 @@ class _Week:
 
     def __init__(self, scope: str, keys: list[str], week_start: dt.date):
         self.week, self.before = week_start, previous_period_start(WEEK, week_start)
-        rows = KpiSnapshot.objects.filter(scope=scope, period="week", key__in=keys,
-                                          period_start__in=[self.week, self.before],
-                                          kpi__in=[k.code for k in NORTH_STAR])
+        rows = KpiSnapshot.objects.filter(
+            scope=scope,
+            period="week",
+            key__in=keys,
+            period_start__in=[self.week, self.before],
+            kpi__in=[k.code for k in NORTH_STAR],
+        )
         self.rows = {(s.kpi, s.key, s.period_start): s for s in rows}
 
     def lines(self, key: str, team: Team | None, targets: dict) -> list[KpiLine]:
@@ -127,34 +131,58 @@ class _Week:
             if now is None:
                 continue
             before = self.rows.get((kpi.code, key, self.before))
-            target = targets.setdefault((kpi.code, team.pk if team else None),
-                                        target_in_force(kpi=kpi.code, team=team, on=self.week))
-            colour = (band(kpi, now.value, target.green, target.amber, target.direction)
-                      if target and not now.insufficient_data else None)
+            target = targets.setdefault(
+                (kpi.code, team.pk if team else None), target_in_force(kpi=kpi.code, team=team, on=self.week)
+            )
+            colour = (
+                band(kpi, now.value, target.green, target.amber, target.direction)
+                if target and not now.insufficient_data
+                else None
+            )
             change, trend = compare(kpi, now, before)
-            interval = (f"{format_value(kpi, now.ci_low)}–{format_value(kpi, now.ci_high)}"
-                        if now.ci_low is not None and now.ci_high is not None else "")
+            interval = (
+                f"{format_value(kpi, now.ci_low)}–{format_value(kpi, now.ci_high)}"
+                if now.ci_low is not None and now.ci_high is not None
+                else ""
+            )
             word = BAND_WORDS[colour] if target else BAND_WORDS[None]
             if now.insufficient_data:
                 word = "too few contacts to judge"
-            lines.append(KpiLine(kpi.label, format_value(kpi, now.value), now.n, interval, colour, word,
-                                 change, trend, not now.insufficient_data))
+            lines.append(
+                KpiLine(
+                    kpi.label,
+                    format_value(kpi, now.value),
+                    now.n,
+                    interval,
+                    colour,
+                    word,
+                    change,
+                    trend,
+                    not now.insufficient_data,
+                )
+            )
         return lines
 
 
 def _detractors(agents: list[Agent], week_start: dt.date, tz, min_sample: int) -> dict[int, str]:
     """Per agent: detractor answers of the week, only when the agent had min_sample answers."""
     start, end = local_period_range(WEEK, week_start, tz)
-    answers = (SurveyResponse.objects.filter(interaction__agent__in=agents, survey__in=["csat", "nps"],
-                                             interaction__offered_at__gte=start, interaction__offered_at__lt=end)
-               .values_list("interaction__agent_id", "survey", "score"))
+    answers = SurveyResponse.objects.filter(
+        interaction__agent__in=agents,
+        survey__in=["csat", "nps"],
+        interaction__offered_at__gte=start,
+        interaction__offered_at__lt=end,
+    ).values_list("interaction__agent_id", "survey", "score")
     totals: dict[int, list[int]] = {}
     for agent_id, survey, score in answers:
         counts = totals.setdefault(agent_id, [0, 0])
         counts[0] += 1
         counts[1] += (survey == "csat" and score <= 2) or (survey == "nps" and score <= 6)
-    return {agent_id: f"{bad} detractor answers out of {total} survey answers"
-            for agent_id, (total, bad) in totals.items() if total >= min_sample and bad}
+    return {
+        agent_id: f"{bad} detractor answers out of {total} survey answers"
+        for agent_id, (total, bad) in totals.items()
+        if total >= min_sample and bad
+    }
 
 
 def _signal_reason(signal: Signal) -> str:
@@ -192,15 +220,28 @@ def team_digest(team: Team, week_start: dt.date, *, today: dt.date, targets: dic
         recognition += [good] if good.reasons else []
         coaching += [needs] if needs.reasons else []
         wellbeing += [risks] if risks.reasons else []
-    overdue = (ActionItem.objects.filter(session__agent__team=team, done_at__isnull=True, due_on__lt=today)
-               .select_related("session__agent", "owner").order_by("due_on", "pk"))
+    overdue = (
+        ActionItem.objects.filter(session__agent__team=team, done_at__isnull=True, due_on__lt=today)
+        .select_related("session__agent", "owner")
+        .order_by("due_on", "pk")
+    )
     return {
-        "team": team, "kpis": team_week.lines(team.name, team, targets),
+        "team": team,
+        "kpis": team_week.lines(team.name, team, targets),
         "link": _link("scorecard", query=f"team={team.pk}"),
-        "recognition": recognition, "coaching": coaching, "wellbeing": wellbeing,
-        "overdue": [{"description": item.description, "due_on": item.due_on, "agent": str(item.session.agent),
-                     "owner": item.owner.get_full_name() or item.owner.email if item.owner else "",
-                     "link": _link("coaching_session", item.session_id)} for item in overdue],
+        "recognition": recognition,
+        "coaching": coaching,
+        "wellbeing": wellbeing,
+        "overdue": [
+            {
+                "description": item.description,
+                "due_on": item.due_on,
+                "agent": str(item.session.agent),
+                "owner": item.owner.get_full_name() or item.owner.email if item.owner else "",
+                "link": _link("coaching_session", item.session_id),
+            }
+            for item in overdue
+        ],
     }
 
 
@@ -209,8 +250,11 @@ def manager_digest(*, manager: User, week_start: dt.date, today: dt.date | None 
     today = today or timezone.localdate(timezone=tenant.tz)
     targets: dict = {}
     return {
-        "tenant_name": tenant.name, "recipient": manager, "week_start": week_start,
-        "week_end": period_last_day(WEEK, week_start), "min_sample": tenant.min_sample,
+        "tenant_name": tenant.name,
+        "recipient": manager,
+        "week_start": week_start,
+        "week_end": period_last_day(WEEK, week_start),
+        "min_sample": tenant.min_sample,
         "teams": [team_digest(t, week_start, today=today, targets=targets) for t in manager.managed_teams.all()],
         "signals_link": _link("signals"),
         "sessions_link": _link("coaching_sessions"),
@@ -223,8 +267,11 @@ def agent_digest(*, agent: Agent, week_start: dt.date) -> dict:
     lines = _Week("agent", [agent.acd_login], week_start).lines(agent.acd_login, agent.team, {})
     open_items = ActionItem.objects.filter(owner=agent.user, done_at__isnull=True).order_by("due_on", "pk")
     return {
-        "tenant_name": tenant.name, "recipient": agent.user, "week_start": week_start,
-        "week_end": period_last_day(WEEK, week_start), "kpis": lines,
+        "tenant_name": tenant.name,
+        "recipient": agent.user,
+        "week_start": week_start,
+        "week_end": period_last_day(WEEK, week_start),
+        "kpis": lines,
         "wins": [line for line in lines if line.sufficient and (line.band == "green" or line.trend > 0)],
         "action_items": list(open_items),
         "link": _link("my_scorecard"),
@@ -234,12 +281,19 @@ def agent_digest(*, agent: Agent, week_start: dt.date) -> dict:
 def recipients() -> list[tuple[User, str]]:
     """(user, kind) for every digest of the tenant: managers of a team, and agents with a user
     when the tenant's DigestSettings say so."""
-    managers = (User.objects.filter(role=Role.MANAGER, is_active=True, managed_teams__isnull=False)
-                .exclude(email="").distinct().order_by("email"))
+    managers = (
+        User.objects.filter(role=Role.MANAGER, is_active=True, managed_teams__isnull=False)
+        .exclude(email="")
+        .distinct()
+        .order_by("email")
+    )
     people = [(user, "manager") for user in managers]
     digest_settings = DigestSettings.objects.first()
     if digest_settings and digest_settings.send_to_agents:
-        agents = (User.objects.filter(role=Role.AGENT, is_active=True, agent__isnull=False)
-                  .exclude(email="").order_by("email"))
+        agents = (
+            User.objects.filter(role=Role.AGENT, is_active=True, agent__isnull=False)
+            .exclude(email="")
+            .order_by("email")
+        )
         people += [(user, "agent") for user in agents]
     return people

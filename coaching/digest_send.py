@@ -40,9 +40,11 @@ def digest_render(*, user: User, kind: str, week_start: dt.date) -> tuple[str, s
         context, name = agent_digest(agent=user.agent, week_start=week_start), "digest-agent"
     else:
         context, name = manager_digest(manager=user, week_start=week_start), "digest"
-    return (render_to_string(f"emails/{name}-subject.txt", context).strip(),
-            render_to_string(f"emails/{name}-body.txt", context),
-            render_to_string(f"emails/{name}-body.html", context))
+    return (
+        render_to_string(f"emails/{name}-subject.txt", context).strip(),
+        render_to_string(f"emails/{name}-body.txt", context),
+        render_to_string(f"emails/{name}-body.html", context),
+    )
 
 
 def delivery_claim(*, recipient: User, kind: str, week_start: dt.date) -> DigestDelivery | None:
@@ -53,12 +55,13 @@ def delivery_claim(*, recipient: User, kind: str, week_start: dt.date) -> Digest
             f"INSERT INTO {table} (recipient_id, kind, week_start, status, attempts, last_error, claimed_at)"
             " VALUES (%s, %s, %s, %s, 0, '', %s)"
             " ON CONFLICT (recipient_id, kind, week_start) DO NOTHING RETURNING id",
-            [recipient.pk, kind, week_start, Status.CLAIMED, timezone.now()])
+            [recipient.pk, kind, week_start, Status.CLAIMED, timezone.now()],
+        )
         row = cur.fetchone()
     if row is None:
-        retaken = DigestDelivery.objects.filter(recipient=recipient, kind=kind, week_start=week_start,
-                                                status=Status.FAILED).update(status=Status.CLAIMED,
-                                                                             claimed_at=timezone.now())
+        retaken = DigestDelivery.objects.filter(
+            recipient=recipient, kind=kind, week_start=week_start, status=Status.FAILED
+        ).update(status=Status.CLAIMED, claimed_at=timezone.now())
         if not retaken:
             return None
     return DigestDelivery.objects.get(recipient=recipient, kind=kind, week_start=week_start)
@@ -77,10 +80,10 @@ def digest_send_week(*, week_start: dt.date, dry_run: bool = False) -> dict:
     for user, kind in recipients():
         if dry_run:
             subject, _, _ = digest_render(user=user, kind=kind, week_start=week_start)
-            already = DigestDelivery.objects.filter(recipient=user, kind=kind, week_start=week_start,
-                                                    status=Status.SENT).exists()
-            summary["would_send"].append({"to": user.email, "kind": kind, "subject": subject,
-                                          "already_sent": already})
+            already = DigestDelivery.objects.filter(
+                recipient=user, kind=kind, week_start=week_start, status=Status.SENT
+            ).exists()
+            summary["would_send"].append({"to": user.email, "kind": kind, "subject": subject, "already_sent": already})
             continue
         delivery = delivery_claim(recipient=user, kind=kind, week_start=week_start)
         if delivery is None:

@@ -79,13 +79,22 @@ def pool(rows: Iterable[tuple[float | None, float | None, float | None, int]]) -
     n = sum(r[3] or 0 for r in rows)
     if not rows:
         return Pooled(None, 0)
-    fractions = [(value, numerator, denominator) for value, numerator, denominator, _ in rows
-                 if numerator is not None and denominator]
+    fractions = [
+        (value, numerator, denominator)
+        for value, numerator, denominator, _ in rows
+        if numerator is not None and denominator
+    ]
     if len(fractions) == len(rows):
         # A KPI's value is numerator / denominator × a fixed scale (100 for %, 1 for means);
         # the scale is read off a row rather than kept in a second table.
-        scale = next((value * denominator / numerator for value, numerator, denominator in fractions
-                      if value is not None and numerator), None)
+        scale = next(
+            (
+                value * denominator / numerator
+                for value, numerator, denominator in fractions
+                if value is not None and numerator
+            ),
+            None,
+        )
         if scale is not None:
             scale = 100.0 if abs(scale - 100.0) < 0.5 else 1.0
             return Pooled(sum(f[1] for f in fractions) / sum(f[2] for f in fractions) * scale, n)
@@ -113,7 +122,9 @@ def effectiveness_for(sessions: Iterable, *, min_sample: int | None = None) -> d
     kpis = {k for s in sessions for k in s.focus_kpis}
     rows = KpiSnapshot.objects.filter(
         Q(scope="agent", key__in=logins) | Q(scope="team", key__in=teams),
-        period="week", kpi__in=kpis, period_start__range=(first, last),
+        period="week",
+        kpi__in=kpis,
+        period_start__range=(first, last),
     ).values_list("scope", "key", "kpi", "period_start", "value", "numerator", "denominator", "n")
     by_group: dict[tuple, dict[dt.date, tuple]] = defaultdict(dict)
     for scope, key, kpi, start, *numbers in rows:
@@ -130,12 +141,17 @@ def effectiveness_for(sessions: Iterable, *, min_sample: int | None = None) -> d
         changes = []
         for code in s.focus_kpis:
             meta = KPIS.get(code)
-            changes.append(KpiChange(
-                kpi=code, label=meta.label if meta else code, unit=meta.unit if meta else "",
-                before=pooled("agent", s.agent.acd_login, code, before),
-                after=pooled("agent", s.agent.acd_login, code, after),
-                team_before=pooled("team", team, code, before) if team else Pooled(None, 0),
-                team_after=pooled("team", team, code, after) if team else Pooled(None, 0),
-                min_sample=min_sample))
+            changes.append(
+                KpiChange(
+                    kpi=code,
+                    label=meta.label if meta else code,
+                    unit=meta.unit if meta else "",
+                    before=pooled("agent", s.agent.acd_login, code, before),
+                    after=pooled("agent", s.agent.acd_login, code, after),
+                    team_before=pooled("team", team, code, before) if team else Pooled(None, 0),
+                    team_after=pooled("team", team, code, after) if team else Pooled(None, 0),
+                    min_sample=min_sample,
+                )
+            )
         result[s.pk] = changes
     return result

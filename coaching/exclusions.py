@@ -31,15 +31,16 @@ def interactions_excludable_by(*, fetched_by) -> QuerySet[Interaction]:
     if role == Role.MANAGER:
         return Interaction.objects.filter(
             Q(agent__in=agents_visible_to(fetched_by=fetched_by))
-            | (Q(agent__isnull=True) & ~Q(outcome=Outcome.ANSWERED)))
+            | (Q(agent__isnull=True) & ~Q(outcome=Outcome.ANSWERED))
+        )
     return Interaction.objects.none()
 
 
 def exclusions_visible_to(*, fetched_by) -> QuerySet[InteractionExclusion]:
     """The audit: active and removed exclusions of the contacts the user may exclude."""
-    return (InteractionExclusion.objects
-            .filter(interaction__in=interactions_excludable_by(fetched_by=fetched_by))
-            .select_related("interaction", "interaction__agent", "created_by", "removed_by"))
+    return InteractionExclusion.objects.filter(
+        interaction__in=interactions_excludable_by(fetched_by=fetched_by)
+    ).select_related("interaction", "interaction__agent", "created_by", "removed_by")
 
 
 def _recompute_around(interaction: Interaction) -> None:
@@ -58,7 +59,8 @@ def exclusion_add(*, interaction: Interaction, reason: str, note: str = "", by) 
     try:
         with transaction.atomic():
             exclusion = InteractionExclusion.objects.create(
-                interaction=interaction, reason=reason, note=note.strip(), created_by=by)
+                interaction=interaction, reason=reason, note=note.strip(), created_by=by
+            )
             _recompute_around(interaction)
     except IntegrityError as error:  # one_active_exclusion_per_interaction
         raise ValidationError(f"{interaction.external_id} is already left out of the KPIs.") from error
@@ -68,8 +70,9 @@ def exclusion_add(*, interaction: Interaction, reason: str, note: str = "", by) 
 def exclusion_remove(*, exclusion: InteractionExclusion, by) -> InteractionExclusion:
     """Count the contact again; the row stays, with who removed it and when."""
     with transaction.atomic():
-        updated = (InteractionExclusion.objects.filter(pk=exclusion.pk, removed_at__isnull=True)
-                   .update(removed_at=timezone.now(), removed_by=by))
+        updated = InteractionExclusion.objects.filter(pk=exclusion.pk, removed_at__isnull=True).update(
+            removed_at=timezone.now(), removed_by=by
+        )
         if not updated:
             raise ValidationError("This exclusion was already removed.")
         exclusion.refresh_from_db()

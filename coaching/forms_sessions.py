@@ -17,16 +17,20 @@ class SessionCreateForm(forms.Form):
     # queryset=None: __init__ sets what the user may coach
     agent: forms.ModelChoiceField[Agent] = forms.ModelChoiceField(queryset=None)
     focus_kpis = forms.MultipleChoiceField(
-        choices=KPI_CHOICES, required=False, label="Focus KPIs",
+        choices=KPI_CHOICES,
+        required=False,
+        label="Focus KPIs",
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="Their latest weekly values are added as evidence, with n and interval.")
+        help_text="Their latest weekly values are added as evidence, with n and interval.",
+    )
     focus_behaviours = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), initial=DEFAULT_AGENDA,
-                             required=False)
-    scheduled_for = forms.DateTimeField(required=False, label="Scheduled for",
-                                        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), initial=DEFAULT_AGENDA, required=False)
+    scheduled_for = forms.DateTimeField(
+        required=False, label="Scheduled for", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
     signal: forms.ModelChoiceField[Signal] = forms.ModelChoiceField(
-        queryset=None, required=False, widget=forms.HiddenInput, label="")
+        queryset=None, required=False, widget=forms.HiddenInput, label=""
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,13 +46,18 @@ class SessionCreateForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("interaction", "Contact"), ("kpi", "KPI value (week)"),
-                                      ("survey_comment", "Survey comment of a contact")])
-    external_id = forms.CharField(required=False, label="Contact ID",
-                                  help_text="For a contact or its survey comment.")
+    kind = forms.ChoiceField(
+        choices=[
+            ("interaction", "Contact"),
+            ("kpi", "KPI value (week)"),
+            ("survey_comment", "Survey comment of a contact"),
+        ]
+    )
+    external_id = forms.CharField(required=False, label="Contact ID", help_text="For a contact or its survey comment.")
     kpi = forms.ChoiceField(choices=[("", "—")] + KPI_CHOICES, required=False, label="KPI")
-    week = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                           help_text="Any day of the week for a KPI value.")
+    week = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Any day of the week for a KPI value."
+    )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self):
@@ -64,8 +73,7 @@ class EvidenceForm(forms.Form):
 class ActionItemForm(forms.Form):
     description = forms.CharField(max_length=300, label="Action item")
     owner = forms.ChoiceField(choices=[("agent", "The agent"), ("coach", "The coach")])
-    due_on = forms.DateField(required=False, label="Due on",
-                             widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(required=False, label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class TransitionForm(forms.Form):
@@ -79,14 +87,16 @@ class NotesForm(forms.Form):
 
 
 class RequestForm(forms.Form):
-    reason = forms.CharField(label="What would you like to talk about?",
-                             widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(
+        label="What would you like to talk about?", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
 
 
 class SessionFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status")] + SessionStatus.choices, required=False)
     agent: forms.ModelChoiceField[Agent] = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="Any agent")
+        queryset=None, required=False, empty_label="Any agent"
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

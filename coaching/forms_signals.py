@@ -8,11 +8,15 @@ from .models import ExclusionReason
 
 
 class ExclusionAddForm(forms.Form):
-    external_id = forms.CharField(label="Contact ID", max_length=200,
-                                  help_text="The contact's ID in your ACD or CRM (its external ID).")
+    external_id = forms.CharField(
+        label="Contact ID", max_length=200, help_text="The contact's ID in your ACD or CRM (its external ID)."
+    )
     reason = forms.ChoiceField(choices=ExclusionReason.choices)
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="What happened, for whoever reads the audit later.")
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What happened, for whoever reads the audit later.",
+    )
 
     def __init__(self, *args, interactions=None, **kwargs):
         super().__init__(*args, **kwargs)

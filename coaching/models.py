@@ -75,8 +75,9 @@ class Evidence(models.Model):
     session = models.ForeignKey(CoachingSession, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     interaction = models.ForeignKey(Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    survey_response = models.ForeignKey(SurveyResponse, null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="+")
+    survey_response = models.ForeignKey(
+        SurveyResponse, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kpi = models.CharField(max_length=32, blank=True, default="")
     period = models.CharField(max_length=8, blank=True, default="")
     period_start = models.DateField(null=True, blank=True)
@@ -144,8 +145,11 @@ class InteractionExclusion(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["interaction"], condition=models.Q(removed_at__isnull=True),
-                                    name="one_active_exclusion_per_interaction"),
+            models.UniqueConstraint(
+                fields=["interaction"],
+                condition=models.Q(removed_at__isnull=True),
+                name="one_active_exclusion_per_interaction",
+            ),
         ]
 
 

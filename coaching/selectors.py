@@ -38,8 +38,9 @@ def sessions_visible_to(*, fetched_by) -> QuerySet[CoachingSession]:
     return rows if scope is None else rows.filter(scope)
 
 
-def sessions_listed(*, fetched_by, today: dt.date | None = None,
-                    now: dt.datetime | None = None) -> QuerySet[CoachingSession]:
+def sessions_listed(
+    *, fetched_by, today: dt.date | None = None, now: dt.datetime | None = None
+) -> QuerySet[CoachingSession]:
     """The manager's list: each row knows whether it has overdue items or waits on the agent."""
     today = today or timezone.localdate()
     now = now or timezone.now()
@@ -47,16 +48,19 @@ def sessions_listed(*, fetched_by, today: dt.date | None = None,
     return sessions_visible_to(fetched_by=fetched_by).annotate(
         has_overdue=Exists(overdue),
         unacknowledged=ExpressionWrapper(
-            Q(status=SessionStatus.HELD, held_at__lt=now - UNACKNOWLEDGED_AFTER),
-            output_field=BooleanField()),
+            Q(status=SessionStatus.HELD, held_at__lt=now - UNACKNOWLEDGED_AFTER), output_field=BooleanField()
+        ),
     )
 
 
 def sessions_unacknowledged(*, fetched_by, now: dt.datetime | None = None) -> QuerySet[CoachingSession]:
     """Held more than two days ago and still not acknowledged by the agent."""
     now = now or timezone.now()
-    return sessions_visible_to(fetched_by=fetched_by).filter(
-        status=SessionStatus.HELD, held_at__lt=now - UNACKNOWLEDGED_AFTER).order_by("held_at")
+    return (
+        sessions_visible_to(fetched_by=fetched_by)
+        .filter(status=SessionStatus.HELD, held_at__lt=now - UNACKNOWLEDGED_AFTER)
+        .order_by("held_at")
+    )
 
 
 def action_items_visible_to(*, fetched_by) -> QuerySet[ActionItem]:
@@ -67,8 +71,11 @@ def action_items_visible_to(*, fetched_by) -> QuerySet[ActionItem]:
 
 def action_items_overdue(*, fetched_by, today: dt.date | None = None) -> QuerySet[ActionItem]:
     today = today or timezone.localdate()
-    return action_items_visible_to(fetched_by=fetched_by).filter(
-        done_at__isnull=True, due_on__lt=today).order_by("due_on", "pk")
+    return (
+        action_items_visible_to(fetched_by=fetched_by)
+        .filter(done_at__isnull=True, due_on__lt=today)
+        .order_by("due_on", "pk")
+    )
 
 
 def agents_coachable_by(*, fetched_by) -> QuerySet[Agent]:
@@ -84,15 +91,19 @@ def signals_coachable_by(*, fetched_by) -> QuerySet[Signal]:
 
 def latest_weekly_snapshots(*, agent: Agent, kpis: list[str]) -> list[KpiSnapshot]:
     """The most recent weekly value of each KPI for the agent (evidence for a new session)."""
-    rows = (KpiSnapshot.objects.filter(scope="agent", key=agent.acd_login, period="week", kpi__in=kpis)
-            .order_by("kpi", "-period_start").distinct("kpi"))
+    rows = (
+        KpiSnapshot.objects.filter(scope="agent", key=agent.acd_login, period="week", kpi__in=kpis)
+        .order_by("kpi", "-period_start")
+        .distinct("kpi")
+    )
     return list(rows)
 
 
 # The digest pages are the admin's: deliveries and recipients of the whole center.
 def digest_deliveries_list(*, limit: int = 500) -> list[DigestDelivery]:
-    return list(DigestDelivery.objects.select_related("recipient")
-                .order_by("-week_start", "status", "recipient__email")[:limit])
+    return list(
+        DigestDelivery.objects.select_related("recipient").order_by("-week_start", "status", "recipient__email")[:limit]
+    )
 
 
 def digest_managers() -> QuerySet[User]:

@@ -39,12 +39,14 @@ class Step:
 TRANSITIONS: dict[str, Step] = {
     S.PLANNED: Step(S.REQUESTED, COACH, "Plan it", "Only a requested session can be planned."),
     S.HELD: Step(S.PLANNED, COACH, "Mark held", "Only a planned session can be marked held."),
-    S.ACKNOWLEDGED: Step(S.HELD, AGENT, "Acknowledge",
-                         "A session must be held before the agent can acknowledge it."),
-    S.FOLLOW_UP: Step(S.ACKNOWLEDGED, COACH, "Plan the follow-up",
-                      "The agent must acknowledge the session before a follow-up is planned."),
-    S.CLOSED: Step(S.FOLLOW_UP, COACH, "Close",
-                   "Only a session with a follow-up can be closed."),
+    S.ACKNOWLEDGED: Step(S.HELD, AGENT, "Acknowledge", "A session must be held before the agent can acknowledge it."),
+    S.FOLLOW_UP: Step(
+        S.ACKNOWLEDGED,
+        COACH,
+        "Plan the follow-up",
+        "The agent must acknowledge the session before a follow-up is planned.",
+    ),
+    S.CLOSED: Step(S.FOLLOW_UP, COACH, "Close", "Only a session with a follow-up can be closed."),
 }
 
 
@@ -74,23 +76,38 @@ def next_steps(*, session: CoachingSession, user: User) -> list[tuple[str, Step]
 
 
 def _event(session, *, from_status, by, comment="") -> SessionEvent:
-    return SessionEvent.objects.create(session=session, from_status=from_status,
-                                       to_status=session.status, by=by, comment=comment)
+    return SessionEvent.objects.create(
+        session=session, from_status=from_status, to_status=session.status, by=by, comment=comment
+    )
 
 
 @transaction.atomic
-def coaching_session_create(*, agent: Agent, by: User, focus_kpis: Iterable[str] = (),
-                            focus_behaviours: str = "", agenda: str | None = None,
-                            scheduled_for: dt.datetime | None = None, signal: Signal | None = None,
-                            evidence: Iterable[dict] = ()) -> CoachingSession:
+def coaching_session_create(
+    *,
+    agent: Agent,
+    by: User,
+    focus_kpis: Iterable[str] = (),
+    focus_behaviours: str = "",
+    agenda: str | None = None,
+    scheduled_for: dt.datetime | None = None,
+    signal: Signal | None = None,
+    evidence: Iterable[dict] = (),
+) -> CoachingSession:
     """``coaching_session_create(agent=alice_agent, by=mona, focus_kpis=["fcr"], evidence=[{"kpi_snapshot": s}])``"""
     if not is_coach(user=by, agent=agent):
         raise ValidationError("Only a manager of the agent's team or an admin can plan a session.")
     if signal is not None and signal.agent_id != agent.pk:
         raise ValidationError("That signal is about another agent.")
-    session = CoachingSession(agent=agent, coach=by, created_by=by, status=S.PLANNED,
-                              focus_kpis=list(focus_kpis), focus_behaviours=focus_behaviours,
-                              scheduled_for=scheduled_for, signal=signal)
+    session = CoachingSession(
+        agent=agent,
+        coach=by,
+        created_by=by,
+        status=S.PLANNED,
+        focus_kpis=list(focus_kpis),
+        focus_behaviours=focus_behaviours,
+        scheduled_for=scheduled_for,
+        signal=signal,
+    )
     if agenda is not None:
         session.agenda = agenda
     session.save()
@@ -106,15 +123,17 @@ def coaching_session_request(*, agent_user: User, reason: str) -> CoachingSessio
     agent = Agent.objects.filter(user=agent_user).first()
     if agent is None:
         raise ValidationError("Only an agent can request a coaching session.")
-    session = CoachingSession.objects.create(agent=agent, created_by=agent_user, status=S.REQUESTED,
-                                             focus_behaviours=reason.strip())
+    session = CoachingSession.objects.create(
+        agent=agent, created_by=agent_user, status=S.REQUESTED, focus_behaviours=reason.strip()
+    )
     _event(session, from_status="", by=agent_user, comment=reason.strip())
     return session
 
 
 @transaction.atomic
-def coaching_session_transition(*, session: CoachingSession, to: str, by: User, comment: str = "",
-                                follow_up_on: dt.date | None = None) -> CoachingSession:
+def coaching_session_transition(
+    *, session: CoachingSession, to: str, by: User, comment: str = "", follow_up_on: dt.date | None = None
+) -> CoachingSession:
     """``coaching_session_transition(session=s, to="held", by=mona)``; ValidationError if not allowed."""
     session = CoachingSession.objects.select_for_update(of=("self",)).select_related("agent__team").get(pk=session.pk)
     step = TRANSITIONS.get(to)
@@ -157,17 +176,23 @@ def coaching_session_notes_set(*, session: CoachingSession, by: User, notes: str
 
 
 @transaction.atomic
-def evidence_add(*, session: CoachingSession, by: User, interaction_external_id: str = "",
-                 kpi_snapshot: KpiSnapshot | None = None, survey_response: SurveyResponse | None = None,
-                 note: str = "", reference: str = "") -> Evidence:
+def evidence_add(
+    *,
+    session: CoachingSession,
+    by: User,
+    interaction_external_id: str = "",
+    kpi_snapshot: KpiSnapshot | None = None,
+    survey_response: SurveyResponse | None = None,
+    note: str = "",
+    reference: str = "",
+) -> Evidence:
     """One of: a contact the coach can see (by its external id), a KPI snapshot (copied with its
     interval and n, so later recomputes do not rewrite the record), or a survey comment."""
     if not is_coach(user=by, agent=session.agent):
         raise ValidationError("Only a manager of the agent's team or an admin can add evidence.")
     evidence = Evidence(session=session, note=note, reference=reference)
     if interaction_external_id:
-        interaction = interactions_visible_to(fetched_by=by).filter(
-            external_id=interaction_external_id.strip()).first()
+        interaction = interactions_visible_to(fetched_by=by).filter(external_id=interaction_external_id.strip()).first()
         if interaction is None:
             raise ValidationError(f"No contact “{interaction_external_id}” that you can see.")
         evidence.kind, evidence.interaction = Evidence.Kind.INTERACTION, interaction
@@ -187,14 +212,14 @@ def evidence_add(*, session: CoachingSession, by: User, interaction_external_id:
 
 
 @transaction.atomic
-def action_item_add(*, session: CoachingSession, by: User, description: str, owner: User,
-                    due_on: dt.date | None = None) -> ActionItem:
+def action_item_add(
+    *, session: CoachingSession, by: User, description: str, owner: User, due_on: dt.date | None = None
+) -> ActionItem:
     if not is_coach(user=by, agent=session.agent):
         raise ValidationError("Only a manager of the agent's team or an admin can add action items.")
     if owner.pk not in {session.agent.user_id, session.coach_id, by.pk}:
         raise ValidationError("An action item belongs to the agent or the coach.")
-    return ActionItem.objects.create(session=session, description=description.strip(), owner=owner,
-                                     due_on=due_on)
+    return ActionItem.objects.create(session=session, description=description.strip(), owner=owner, due_on=due_on)
 
 
 @transaction.atomic

@@ -39,8 +39,7 @@ LONG_CONTACT_FACTOR = 2.0
 RECOVERY_SECONDS = 60.0
 RECOVERY_MIN_CONTACTS = 10  # fewer long contacts make the median a coin toss
 
-KPIS = {"rushing": ["aht_index"], "complexity_mismatch": ["aht", "aht_index"],
-        "burnout_risk": ["occupancy"]}
+KPIS = {"rushing": ["aht_index"], "complexity_mismatch": ["aht", "aht_index"], "burnout_risk": ["occupancy"]}
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -53,8 +52,14 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
-def rushing(*, aht_index: float | None, aht_index_n: int, rates: Mapping[str, tuple[float, int]],
-            teammates: Mapping[str, Iterable[tuple[float, int]]], min_sample: int) -> dict | None:
+def rushing(
+    *,
+    aht_index: float | None,
+    aht_index_n: int,
+    rates: Mapping[str, tuple[float, int]],
+    teammates: Mapping[str, Iterable[tuple[float, int]]],
+    min_sample: int,
+) -> dict | None:
     """rates: {kpi: (value, n)} of the agent; teammates: {kpi: [(value, n), ...]} of the
     others in her team the same week."""
     if aht_index is None or aht_index_n < min_sample or aht_index >= RUSHING_AHT_INDEX:
@@ -68,23 +73,33 @@ def rushing(*, aht_index: float | None, aht_index_n: int, rates: Mapping[str, tu
             continue
         p75 = percentile(peers, 0.75)
         if rates[kpi][0] > p75:
-            above[kpi] = {"value": rates[kpi][0], "team_p75": p75, "n": rates[kpi][1],
-                          "teammates": len(peers)}
+            above[kpi] = {"value": rates[kpi][0], "team_p75": p75, "n": rates[kpi][1], "teammates": len(peers)}
     if not above:
         return None
-    return {"aht_index": aht_index, "n": aht_index_n, "rates": above, "min_sample": min_sample,
-            "kpis": ["aht_index", *above]}
+    return {
+        "aht_index": aht_index,
+        "n": aht_index_n,
+        "rates": above,
+        "min_sample": min_sample,
+        "kpis": ["aht_index", *above],
+    }
 
 
 def complex_types(expected: Mapping[str, float]) -> list[str]:
     """The top third of types by expected handle seconds (at least one), longest first."""
     ordered = sorted(expected, key=lambda name: (-expected[name], name))
-    return ordered[:max(1, len(ordered) // 3)] if ordered else []
+    return ordered[: max(1, len(ordered) // 3)] if ordered else []
 
 
-def complexity_mismatch(*, agent_handle: Mapping[str, float], agent_contacts: int,
-                        team_handle: Mapping[str, float], team_contacts: int,
-                        complex: Sequence[str], min_sample: int) -> dict | None:
+def complexity_mismatch(
+    *,
+    agent_handle: Mapping[str, float],
+    agent_contacts: int,
+    team_handle: Mapping[str, float],
+    team_contacts: int,
+    complex: Sequence[str],
+    min_sample: int,
+) -> dict | None:
     """Handle seconds by type of the agent and of her teammates (the agent left out)."""
     if not complex or agent_contacts < min_sample or team_contacts < min_sample:
         return None
@@ -95,8 +110,14 @@ def complexity_mismatch(*, agent_handle: Mapping[str, float], agent_contacts: in
     team_share = sum(team_handle.get(t, 0) for t in complex) / team_total
     if agent_share <= 0 or agent_share <= MISMATCH_FACTOR * team_share:
         return None
-    return {"types": list(complex), "agent_share": agent_share, "team_share": team_share,
-            "contacts": agent_contacts, "team_contacts": team_contacts, "kpis": KPIS["complexity_mismatch"]}
+    return {
+        "types": list(complex),
+        "agent_share": agent_share,
+        "team_share": team_share,
+        "contacts": agent_contacts,
+        "team_contacts": team_contacts,
+        "kpis": KPIS["complexity_mismatch"],
+    }
 
 
 def high_occupancy_days(days: Mapping[dt.date, float], week_end: dt.date) -> tuple[list, list]:
@@ -106,8 +127,9 @@ def high_occupancy_days(days: Mapping[dt.date, float], week_end: dt.date) -> tup
     return window, [(d, v) for d, v in window if v is not None and v > HIGH_OCCUPANCY]
 
 
-def burnout_risk(*, occupancy: Mapping[dt.date, float], week_end: dt.date,
-                 recovery_gaps: Sequence[float], effort_rising: bool) -> dict | None:
+def burnout_risk(
+    *, occupancy: Mapping[dt.date, float], week_end: dt.date, recovery_gaps: Sequence[float], effort_rising: bool
+) -> dict | None:
     window, high = high_occupancy_days(occupancy, week_end)
     # Only a week the agent worked in: a holiday week does not inherit the week before.
     worked = bool(window) and window[-1][0] > week_end - dt.timedelta(days=7)
@@ -120,8 +142,10 @@ def burnout_risk(*, occupancy: Mapping[dt.date, float], week_end: dt.date,
         "occupancy_risk": occupancy_risk,
         "high_days": [{"day": d.isoformat(), "occupancy": v} for d, v in high],
         "working_days": [d.isoformat() for d, _ in window],
-        "recovery_risk": recovery_risk, "recovery_median": recovery,
-        "long_contacts": len(recovery_gaps), "effort_rising": effort_rising,
+        "recovery_risk": recovery_risk,
+        "recovery_median": recovery,
+        "long_contacts": len(recovery_gaps),
+        "effort_rising": effort_rising,
         "kpis": KPIS["burnout_risk"],
     }
 
@@ -131,22 +155,30 @@ def describe(kind: str, facts: Mapping) -> list[str]:
     if kind == "rushing":
         lines = [f"AHT index {facts['aht_index']:.2f} (below {RUSHING_AHT_INDEX}) over {facts['n']} contacts."]
         for kpi, r in sorted(facts.get("rates", {}).items()):
-            lines.append(f"{kpi.replace('_', ' ').capitalize()} {r['value']:.1f}% over {r['n']} contacts, "
-                         f"above the team's 75th percentile of {r['team_p75']:.1f}% "
-                         f"({r['teammates']} teammates).")
+            lines.append(
+                f"{kpi.replace('_', ' ').capitalize()} {r['value']:.1f}% over {r['n']} contacts, "
+                f"above the team's 75th percentile of {r['team_p75']:.1f}% "
+                f"({r['teammates']} teammates)."
+            )
         return lines
     if kind == "complexity_mismatch":
-        return [f"Most complex types: {', '.join(facts['types'])}.",
-                f"{facts['agent_share']:.0%} of this agent's handle time went to them, against "
-                f"{facts['team_share']:.0%} for the rest of the team ({facts['contacts']} contacts)."]
+        return [
+            f"Most complex types: {', '.join(facts['types'])}.",
+            f"{facts['agent_share']:.0%} of this agent's handle time went to them, against "
+            f"{facts['team_share']:.0%} for the rest of the team ({facts['contacts']} contacts).",
+        ]
     lines = []
     if facts.get("occupancy_risk"):
         days = ", ".join(f"{d['day']} ({d['occupancy']:.0f}%)" for d in facts["high_days"])
-        lines.append(f"Occupancy above {HIGH_OCCUPANCY:.0f}% on {len(facts['high_days'])} of the last "
-                     f"{len(facts['working_days'])} working days: {days}.")
+        lines.append(
+            f"Occupancy above {HIGH_OCCUPANCY:.0f}% on {len(facts['high_days'])} of the last "
+            f"{len(facts['working_days'])} working days: {days}."
+        )
     if facts.get("recovery_risk"):
-        lines.append(f"Median ready time after a long contact: {facts['recovery_median']:.0f} s "
-                     f"(under {RECOVERY_SECONDS:.0f} s, {facts['long_contacts']} long contacts).")
+        lines.append(
+            f"Median ready time after a long contact: {facts['recovery_median']:.0f} s "
+            f"(under {RECOVERY_SECONDS:.0f} s, {facts['long_contacts']} long contacts)."
+        )
     if facts.get("effort_rising"):
         lines.append("The agent's own effort answers rose two weeks in a row.")
     return lines

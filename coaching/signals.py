@@ -130,9 +130,12 @@ def signals_recompute(*, since: dt.date | None, until: dt.date | None) -> int:
     last_day = periods.period_last_day(periods.WEEK, weeks[-1])
     lo, hi = periods.local_days_range(weeks[0], last_day, tz)
     params = {
-        "tz": tz.key, "factor": rules.LONG_CONTACT_FACTOR,
-        "lo": lo, "hi": hi,
-        "lo_day": weeks[0], "hi_day": periods.next_period_start(periods.WEEK, last_day),
+        "tz": tz.key,
+        "factor": rules.LONG_CONTACT_FACTOR,
+        "lo": lo,
+        "hi": hi,
+        "lo_day": weeks[0],
+        "hi_day": periods.next_period_start(periods.WEEK, last_day),
         # every quarter the weeks touch: the last week may end in the next quarter
         "quarter_lo": periods.local_midnight(periods.quarter_start(weeks[0]), tz),
         "quarter_hi": periods.local_midnight(periods.next_period_start(periods.QUARTER, last_day), tz),
@@ -140,31 +143,42 @@ def signals_recompute(*, since: dt.date | None, until: dt.date | None) -> int:
     agents = {a.acd_login: a for a in Agent.objects.only("id", "acd_login", "team_id")}
     by_id = {a.id: a for a in agents.values()}
     expected = _sql(EXPECTED_SQL, params)  # (type id, name, quarter, seconds)
-    params.update(expected_ids=[e[0] for e in expected], expected_quarters=[e[2] for e in expected],
-                  expected_seconds=[e[3] for e in expected])
+    params.update(
+        expected_ids=[e[0] for e in expected],
+        expected_quarters=[e[2] for e in expected],
+        expected_seconds=[e[3] for e in expected],
+    )
     found: dict[tuple[str, int, dt.date], dict] = {}
-    for (kind, agent_id, week), facts in [*_rushing(weeks, agents, tenant.min_sample),
-                                          *_complexity(params, expected, by_id, tenant.min_sample),
-                                          *_burnout(weeks, params, agents, tz)]:
+    for (kind, agent_id, week), facts in [
+        *_rushing(weeks, agents, tenant.min_sample),
+        *_complexity(params, expected, by_id, tenant.min_sample),
+        *_burnout(weeks, params, agents, tz),
+    ]:
         if week in weeks:
             found[(kind, agent_id, week)] = facts
     now = timezone.now()
     with transaction.atomic():
-        stale = [pk for pk, kind, agent_id, week in
-                 Signal.objects.filter(week_start__in=weeks).values_list("pk", "kind", "agent_id", "week_start")
-                 if (kind, agent_id, week) not in found]
+        stale = [
+            pk
+            for pk, kind, agent_id, week in Signal.objects.filter(week_start__in=weeks).values_list(
+                "pk", "kind", "agent_id", "week_start"
+            )
+            if (kind, agent_id, week) not in found
+        ]
         Signal.objects.filter(pk__in=stale).delete()
         Signal.objects.bulk_create(
             [Signal(kind=k, agent_id=a, week_start=w, facts=f, computed_at=now) for (k, a, w), f in found.items()],
-            update_conflicts=True, unique_fields=["kind", "agent", "week_start"],
-            update_fields=["facts", "computed_at"])
+            update_conflicts=True,
+            unique_fields=["kind", "agent", "week_start"],
+            update_fields=["facts", "computed_at"],
+        )
     return len(found)
 
 
 def _rushing(weeks, agents, min_sample):
     rows = KpiSnapshot.objects.filter(
-        scope="agent", period="week", period_start__in=weeks,
-        kpi__in=["aht_index", *rules.RUSHING_RATES]).values_list("kpi", "key", "period_start", "value", "n")
+        scope="agent", period="week", period_start__in=weeks, kpi__in=["aht_index", *rules.RUSHING_RATES]
+    ).values_list("kpi", "key", "period_start", "value", "n")
     values: dict[tuple[str, dt.date], dict[str, tuple[float, int]]] = defaultdict(dict)
     for kpi, key, week, value, n in rows:
         if key in agents and value is not None:
@@ -176,11 +190,14 @@ def _rushing(weeks, agents, min_sample):
     for (_team, week), members in teams.items():
         for key in members:
             own = values[(key, week)]
-            teammates = {kpi: [values[(other, week)][kpi] for other in members
-                               if other != key and kpi in values[(other, week)]] for kpi in rules.RUSHING_RATES}
+            teammates = {
+                kpi: [values[(other, week)][kpi] for other in members if other != key and kpi in values[(other, week)]]
+                for kpi in rules.RUSHING_RATES
+            }
             aht_index, n = own.get("aht_index", (None, 0))
-            facts = rules.rushing(aht_index=aht_index, aht_index_n=n, rates=own, teammates=teammates,
-                                  min_sample=min_sample)
+            facts = rules.rushing(
+                aht_index=aht_index, aht_index_n=n, rates=own, teammates=teammates, min_sample=min_sample
+            )
             if facts:
                 yield (SignalKind.RUSHING, agents[key].id, week), facts
 
@@ -207,9 +224,13 @@ def _complexity(params, expected_rows, by_id, min_sample):
                     for name, seconds in handle[(other, week)].items():
                         rest[name] += seconds
             facts = rules.complexity_mismatch(
-                agent_handle=handle[(agent_id, week)], agent_contacts=contacts[(agent_id, week)],
-                team_handle=rest, team_contacts=sum(contacts[(o, week)] for o in members if o != agent_id),
-                complex=complex_, min_sample=min_sample)
+                agent_handle=handle[(agent_id, week)],
+                agent_contacts=contacts[(agent_id, week)],
+                team_handle=rest,
+                team_contacts=sum(contacts[(o, week)] for o in members if o != agent_id),
+                complex=complex_,
+                min_sample=min_sample,
+            )
             if facts:
                 yield (SignalKind.COMPLEXITY_MISMATCH, agent_id, week), facts
 
@@ -217,9 +238,12 @@ def _complexity(params, expected_rows, by_id, min_sample):
 def _burnout(weeks, params, agents, tz):
     occupancy: dict[int, dict[dt.date, float]] = defaultdict(dict)
     rows = KpiSnapshot.objects.filter(
-        kpi="occupancy", scope="agent", period="day",
+        kpi="occupancy",
+        scope="agent",
+        period="day",
         period_start__gte=weeks[0] - dt.timedelta(days=OCCUPANCY_LOOKBACK_DAYS),
-        period_start__lte=periods.period_last_day(periods.WEEK, weeks[-1])).values_list("key", "period_start", "value")
+        period_start__lte=periods.period_last_day(periods.WEEK, weeks[-1]),
+    ).values_list("key", "period_start", "value")
     for key, day, value in rows:
         if key in agents:
             occupancy[agents[key].id][day] = value
@@ -227,19 +251,30 @@ def _burnout(weeks, params, agents, tz):
     for agent_id, week, gap in _sql(RECOVERY_SQL.format(counted=counted_sql("i")), params):
         gaps[(agent_id, week)].append(float(gap))
     means: dict[int, list[tuple[dt.date, float]]] = defaultdict(list)
-    for row in (EffortResponse.objects.filter(submitted_at__lt=params["hi"])
-                .annotate(week=TruncWeek("submitted_at", tzinfo=tz)).values("agent_id", "week")
-                .annotate(mean=Avg("effort")).order_by("agent_id", "week")):
+    for row in (
+        EffortResponse.objects.filter(submitted_at__lt=params["hi"])
+        .annotate(week=TruncWeek("submitted_at", tzinfo=tz))
+        .values("agent_id", "week")
+        .annotate(mean=Avg("effort"))
+        .order_by("agent_id", "week")
+    ):
         means[row["agent_id"]].append((row["week"].date(), float(row["mean"])))
     for week in weeks:
         week_end = periods.period_last_day(periods.WEEK, week)
         for agent_id in set(occupancy) | {a for a, w in gaps if w == week} | set(means):
-            days = {d: v for d, v in occupancy.get(agent_id, {}).items()
-                    if week_end - dt.timedelta(days=OCCUPANCY_LOOKBACK_DAYS) < d <= week_end}
+            days = {
+                d: v
+                for d, v in occupancy.get(agent_id, {}).items()
+                if week_end - dt.timedelta(days=OCCUPANCY_LOOKBACK_DAYS) < d <= week_end
+            }
             recent = [(w, m) for w, m in means.get(agent_id, []) if w <= week][-3:]
-            rising = (len(recent) == 3 and recent[-1][0] >= periods.previous_period_start(periods.WEEK, week)
-                      and strictly_rising([m for _, m in recent]))
-            facts = rules.burnout_risk(occupancy=days, week_end=week_end,
-                                       recovery_gaps=gaps.get((agent_id, week), []), effort_rising=rising)
+            rising = (
+                len(recent) == 3
+                and recent[-1][0] >= periods.previous_period_start(periods.WEEK, week)
+                and strictly_rising([m for _, m in recent])
+            )
+            facts = rules.burnout_risk(
+                occupancy=days, week_end=week_end, recovery_gaps=gaps.get((agent_id, week), []), effort_rising=rising
+            )
             if facts:
                 yield (SignalKind.BURNOUT_RISK, agent_id, week), facts

@@ -44,8 +44,14 @@ def tenants_due(now: dt.datetime, tenants_settings: Iterable[TenantDigestTime]) 
     return due
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(DigestSendFailed,), retry_backoff=60,
-             retry_backoff_max=3600, max_retries=6)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(DigestSendFailed,),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    max_retries=6,
+)
 def digest_send_task(self, week_start: str) -> dict:
     """Send the current tenant's digests (the schema comes from the headers). Idempotent
     through the ledger: a retry sends only what has not been sent."""
@@ -62,8 +68,14 @@ def _digest_times() -> list[tuple[Tenant, TenantDigestTime]]:
     for tenant in Tenant.objects.filter(is_active=True).exclude(schema_name="public").order_by("pk"):
         with schema_context(tenant.schema_name):
             row = DigestSettings.objects.first()  # read inside the tenant's schema
-        times.append((tenant, TenantDigestTime(tenant.schema_name, tenant.timezone,
-                                               row.weekday if row else 0, row.hour if row else 8)))
+        times.append(
+            (
+                tenant,
+                TenantDigestTime(
+                    tenant.schema_name, tenant.timezone, row.weekday if row else 0, row.hour if row else 8
+                ),
+            )
+        )
     return times
 
 

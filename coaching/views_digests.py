@@ -28,9 +28,15 @@ def _week(raw: str | None) -> dt.date:
 @role_required(ADMIN)
 def digest_deliveries(request):
     week = _week(request.GET.get("week"))
-    return render(request, "coaching/digest_deliveries.html", {
-        "deliveries": digest_deliveries_list(), "managers": digest_managers(), "week": week,
-    })
+    return render(
+        request,
+        "coaching/digest_deliveries.html",
+        {
+            "deliveries": digest_deliveries_list(),
+            "managers": digest_managers(),
+            "week": week,
+        },
+    )
 
 
 @role_required(ADMIN)
@@ -44,7 +50,16 @@ def digest_preview(request):
     if person is None:
         raise Http404(f"No {kind} with this id.")
     subject, text, html = digest_render(user=person, kind=kind, week_start=week)
-    return render(request, "coaching/digest_preview.html", {
-        "person": person, "kind": kind, "week": week, "subject": subject, "text": text, "html": html,
-        "managers": digest_managers(),
-    })
+    return render(
+        request,
+        "coaching/digest_preview.html",
+        {
+            "person": person,
+            "kind": kind,
+            "week": week,
+            "subject": subject,
+            "text": text,
+            "html": html,
+            "managers": digest_managers(),
+        },
+    )

@@ -54,16 +54,24 @@ def session_list(request):
         if filters.cleaned_data["agent"]:
             rows = rows.filter(agent=filters.cleaned_data["agent"])
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    closed = list(selectors.sessions_visible_to(fetched_by=request.user)
-                  .filter(status=SessionStatus.CLOSED).exclude(focus_kpis=[])
-                  .order_by("-closed_at")[:10])
+    closed = list(
+        selectors.sessions_visible_to(fetched_by=request.user)
+        .filter(status=SessionStatus.CLOSED)
+        .exclude(focus_kpis=[])
+        .order_by("-closed_at")[:10]
+    )
     results = effectiveness_for(closed)
-    return render(request, "coaching/session_list.html", {
-        "page": page, "filters": filters,
-        "overdue": selectors.action_items_overdue(fetched_by=request.user)[:20],
-        "unacknowledged": selectors.sessions_unacknowledged(fetched_by=request.user)[:20],
-        "effectiveness": [(s, results[s.pk]) for s in closed if s.pk in results],
-    })
+    return render(
+        request,
+        "coaching/session_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "overdue": selectors.action_items_overdue(fetched_by=request.user)[:20],
+            "unacknowledged": selectors.sessions_unacknowledged(fetched_by=request.user)[:20],
+            "effectiveness": [(s, results[s.pk]) for s in closed if s.pk in results],
+        },
+    )
 
 
 @role_required(ADMIN, MANAGER)
@@ -74,21 +82,28 @@ def session_create(request):
         kpis = [k for k in request.GET.get("kpis", "").split(",") if k in dict(KPI_CHOICES)]
         if kpis:
             initial["focus_kpis"] = kpis
-        signal = selectors.signals_coachable_by(fetched_by=request.user).filter(
-            pk=initial.get("signal") or 0).first()
+        signal = selectors.signals_coachable_by(fetched_by=request.user).filter(pk=initial.get("signal") or 0).first()
         if signal is not None:
             initial.setdefault("agent", signal.agent_id)
             initial["focus_behaviours"] = f"{signal.get_kind_display()} signal, week of {signal.week_start:%Y-%m-%d}"
     form = SessionCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        evidence = [{"kpi_snapshot": snap} for snap in
-                    selectors.latest_weekly_snapshots(agent=data["agent"], kpis=data["focus_kpis"])]
+        evidence = [
+            {"kpi_snapshot": snap}
+            for snap in selectors.latest_weekly_snapshots(agent=data["agent"], kpis=data["focus_kpis"])
+        ]
         try:
             session = sessions.coaching_session_create(
-                agent=data["agent"], by=request.user, focus_kpis=data["focus_kpis"],
-                focus_behaviours=data["focus_behaviours"], agenda=data["agenda"],
-                scheduled_for=data["scheduled_for"], signal=data["signal"], evidence=evidence)
+                agent=data["agent"],
+                by=request.user,
+                focus_kpis=data["focus_kpis"],
+                focus_behaviours=data["focus_behaviours"],
+                agenda=data["agenda"],
+                scheduled_for=data["scheduled_for"],
+                signal=data["signal"],
+                evidence=evidence,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -102,17 +117,23 @@ def session_detail(request, pk):
     session = get_object_or_404(selectors.sessions_visible_to(fetched_by=request.user), pk=pk)
     coach = sessions.is_coach(user=request.user, agent=session.agent)
     results = effectiveness_for([session]).get(session.pk) if session.status == SessionStatus.CLOSED else None
-    return render(request, "coaching/session_detail.html", {
-        "session": session, "coach": coach,
-        "kpi_labels": {code: KPIS[code].label for code in session.focus_kpis if code in KPIS},
-        "evidence": session.evidence.select_related("interaction", "survey_response"),
-        "items": session.action_items.select_related("owner"),
-        "events": session.events.select_related("by"),
-        "steps": sessions.next_steps(session=session, user=request.user),
-        "effectiveness": results,
-        "item_form": ActionItemForm(), "evidence_form": EvidenceForm(),
-        "notes_form": NotesForm(initial={"notes": session.notes}),
-    })
+    return render(
+        request,
+        "coaching/session_detail.html",
+        {
+            "session": session,
+            "coach": coach,
+            "kpi_labels": {code: KPIS[code].label for code in session.focus_kpis if code in KPIS},
+            "evidence": session.evidence.select_related("interaction", "survey_response"),
+            "items": session.action_items.select_related("owner"),
+            "events": session.events.select_related("by"),
+            "steps": sessions.next_steps(session=session, user=request.user),
+            "effectiveness": results,
+            "item_form": ActionItemForm(),
+            "evidence_form": EvidenceForm(),
+            "notes_form": NotesForm(initial={"notes": session.notes}),
+        },
+    )
 
 
 @role_required(ADMIN, MANAGER, AGENT)
@@ -125,8 +146,12 @@ def session_transition(request, pk):
         return _back(request, session)
     try:
         session = sessions.coaching_session_transition(
-            session=session, to=form.cleaned_data["to"], by=request.user,
-            comment=form.cleaned_data["comment"], follow_up_on=form.cleaned_data["follow_up_on"])
+            session=session,
+            to=form.cleaned_data["to"],
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+            follow_up_on=form.cleaned_data["follow_up_on"],
+        )
     except ValidationError as error:
         _fail(request, error)
     else:
@@ -162,14 +187,16 @@ def evidence_add(request, pk):
     if data["kind"] == "interaction":
         kwargs["interaction_external_id"] = data["external_id"]
     elif data["kind"] == "kpi":
-        kwargs["kpi_snapshot"] = agent_week_snapshot(fetched_by=request.user, kpi=data["kpi"], agent=session.agent,
-                                                     week_start=week_start(data["week"]))
+        kwargs["kpi_snapshot"] = agent_week_snapshot(
+            fetched_by=request.user, kpi=data["kpi"], agent=session.agent, week_start=week_start(data["week"])
+        )
         if kwargs["kpi_snapshot"] is None:
             messages.error(request, "No weekly value of that KPI for this agent in that week.")
             return redirect("coaching_session", session.pk)
     else:
-        kwargs["survey_response"] = survey_comment_of_contact(fetched_by=request.user,
-                                                              external_id=data["external_id"].strip())
+        kwargs["survey_response"] = survey_comment_of_contact(
+            fetched_by=request.user, external_id=data["external_id"].strip()
+        )
         if kwargs["survey_response"] is None:
             messages.error(request, "That contact has no survey comment that you can see.")
             return redirect("coaching_session", session.pk)
@@ -193,8 +220,9 @@ def action_item_add(request, pk):
             messages.error(request, f"{session.agent} has no login yet: the coach owns this item.")
             owner = session.coach or request.user
         try:
-            sessions.action_item_add(session=session, by=request.user, description=data["description"],
-                                     owner=owner, due_on=data["due_on"])
+            sessions.action_item_add(
+                session=session, by=request.user, description=data["description"], owner=owner, due_on=data["due_on"]
+            )
             messages.success(request, "Action item added.")
         except ValidationError as error:
             _fail(request, error)
@@ -218,11 +246,16 @@ def action_item_done(request, pk):
 @role_required(AGENT)
 def my_coaching(request):
     mine = selectors.sessions_visible_to(fetched_by=request.user).prefetch_related("action_items__owner")
-    return render(request, "coaching/my_coaching.html", {
-        "sessions": mine[:50],
-        "open_items": selectors.action_items_visible_to(fetched_by=request.user).filter(done_at__isnull=True),
-        "request_form": RequestForm(), "here": reverse("my_coaching"),
-    })
+    return render(
+        request,
+        "coaching/my_coaching.html",
+        {
+            "sessions": mine[:50],
+            "open_items": selectors.action_items_visible_to(fetched_by=request.user).filter(done_at__isnull=True),
+            "request_form": RequestForm(),
+            "here": reverse("my_coaching"),
+        },
+    )
 
 
 @role_required(AGENT)

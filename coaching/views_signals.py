@@ -31,14 +31,18 @@ RECENT_WEEKS = 6
 
 
 def signals_visible_to(*, fetched_by):
-    return (Signal.objects.filter(agent__in=agents_visible_to(fetched_by=fetched_by))
-            .select_related("agent", "agent__team"))
+    return Signal.objects.filter(agent__in=agents_visible_to(fetched_by=fetched_by)).select_related(
+        "agent", "agent__team"
+    )
 
 
 def session_url(signal: Signal) -> str:
     """One click from a signal to a new coaching session about it."""
-    return reverse("coaching_session_create") + "?" + urlencode({"agent": signal.agent_id, "signal": signal.pk,
-                                   "kpis": ",".join(signal.facts.get("kpis", []))})
+    return (
+        reverse("coaching_session_create")
+        + "?"
+        + urlencode({"agent": signal.agent_id, "signal": signal.pk, "kpis": ",".join(signal.facts.get("kpis", []))})
+    )
 
 
 def _rows(signals):
@@ -48,23 +52,35 @@ def _rows(signals):
 @role_required(ADMIN, MANAGER)
 def signal_list(request):
     this_week = week_start(timezone.localdate(timezone=current_tenant().tz))
-    signals = (signals_visible_to(fetched_by=request.user)
-               .filter(week_start__gte=this_week - dt.timedelta(weeks=RECENT_WEEKS - 1))
-               .annotate(name=Coalesce(NullIf("agent__display_name", Value("")), "agent__acd_login"))
-               .order_by("-week_start", "name", "agent_id", "kind"))
+    signals = (
+        signals_visible_to(fetched_by=request.user)
+        .filter(week_start__gte=this_week - dt.timedelta(weeks=RECENT_WEEKS - 1))
+        .annotate(name=Coalesce(NullIf("agent__display_name", Value("")), "agent__acd_login"))
+        .order_by("-week_start", "name", "agent_id", "kind")
+    )
     weeks: dict[dt.date, list] = {}
     for row in _rows(signals):
         weeks.setdefault(row[0].week_start, []).append(row)
-    return render(request, "coaching/signal_list.html", {
-        "weeks": sorted(weeks.items(), reverse=True), "this_week": this_week, "recent_weeks": RECENT_WEEKS})
+    return render(
+        request,
+        "coaching/signal_list.html",
+        {"weeks": sorted(weeks.items(), reverse=True), "this_week": this_week, "recent_weeks": RECENT_WEEKS},
+    )
 
 
 @role_required(ADMIN, MANAGER)
 def signal_detail(request, pk: int):
     signal = get_object_or_404(signals_visible_to(fetched_by=request.user), pk=pk)
-    return render(request, "coaching/signal_detail.html", {
-        "signal": signal, "lines": describe(signal.kind, signal.facts), "session_url": session_url(signal),
-        "week_end": period_last_day(WEEK, signal.week_start)})
+    return render(
+        request,
+        "coaching/signal_detail.html",
+        {
+            "signal": signal,
+            "lines": describe(signal.kind, signal.facts),
+            "session_url": session_url(signal),
+            "week_end": period_last_day(WEEK, signal.week_start),
+        },
+    )
 
 
 @role_required(ADMIN, MANAGER)
@@ -78,17 +94,23 @@ def exclusion_list(request):
 @role_required(ADMIN, MANAGER)
 def exclusion_add_view(request):
     interactions = interactions_excludable_by(fetched_by=request.user)
-    form = ExclusionAddForm(request.POST or None, interactions=interactions,
-                            initial={"external_id": request.GET.get("interaction", "")})
+    form = ExclusionAddForm(
+        request.POST or None, interactions=interactions, initial={"external_id": request.GET.get("interaction", "")}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            exclusion_add(interaction=form.interaction, reason=form.cleaned_data["reason"],
-                          note=form.cleaned_data["note"], by=request.user)
+            exclusion_add(
+                interaction=form.interaction,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
         except ValidationError as error:
             form.add_error("external_id", error)
         else:
-            messages.success(request, f"{form.interaction.external_id} is left out of the KPIs; "
-                                      "they are being recomputed.")
+            messages.success(
+                request, f"{form.interaction.external_id} is left out of the KPIs; they are being recomputed."
+            )
             return redirect("exclusions")
     return render(request, "coaching/exclusion_form.html", {"form": form})
 
@@ -102,6 +124,7 @@ def exclusion_remove_view(request, pk: int):
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, f"{exclusion.interaction.external_id} counts in the KPIs again; "
-                                  "they are being recomputed.")
+        messages.success(
+            request, f"{exclusion.interaction.external_id} counts in the KPIs again; they are being recomputed."
+        )
     return redirect("exclusions")

@@ -42,9 +42,7 @@ def _ensure_database(server) -> None:
     import psycopg
 
     with psycopg.connect(server.get_uri(), autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
-        ).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
 
@@ -68,15 +66,24 @@ def local_redis_url() -> str:
     subprocess.run(
         [
             _redis_binary(),
-            "--port", "0",
-            "--unixsocket", str(sock),
-            "--unixsocketperm", "700",
-            "--daemonize", "yes",
-            "--dir", str(DATA_DIR),
-            "--pidfile", str(DATA_DIR / "redis.pid"),
-            "--logfile", str(DATA_DIR / "redis.log"),
-            "--save", "",
-            "--appendonly", "no",
+            "--port",
+            "0",
+            "--unixsocket",
+            str(sock),
+            "--unixsocketperm",
+            "700",
+            "--daemonize",
+            "yes",
+            "--dir",
+            str(DATA_DIR),
+            "--pidfile",
+            str(DATA_DIR / "redis.pid"),
+            "--logfile",
+            str(DATA_DIR / "redis.log"),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
         ],
         check=True,
     )

@@ -30,6 +30,7 @@ _ONE_DAY = dt.timedelta(days=1)
 
 # --- local dates ---------------------------------------------------------------------------
 
+
 def week_start(day: dt.date) -> dt.date:
     """The Monday of ``day``'s week (ISO weeks, as PostgreSQL's ``date_trunc('week', ...)``)."""
     return day - dt.timedelta(days=day.weekday())
@@ -95,6 +96,7 @@ def week_starts(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 # --- aware datetimes -----------------------------------------------------------------------
+
 
 def local_midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
     """00:00 of ``day`` in ``tz``, as an aware datetime: where a local day starts.

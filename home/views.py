@@ -11,7 +11,11 @@ from interactions.selectors import interactions_visible_to
 @role_required(ADMIN, MANAGER, AGENT)
 def home(request):
     recent = interactions_visible_to(fetched_by=request.user).order_by("-offered_at")[:10]
-    return render(request, "home/home.html", {
-        "recent_interactions": recent,
-        "teams": teams_visible_to(fetched_by=request.user),
-    })
+    return render(
+        request,
+        "home/home.html",
+        {
+            "recent_interactions": recent,
+            "teams": teams_visible_to(fetched_by=request.user),
+        },
+    )

@@ -17,9 +17,21 @@ from .services import import_submit
 class ImportRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = ImportRun
-        fields = ["id", "kind", "file_name", "file_size", "source", "created_by_label", "status",
-                  "created_at", "started_at", "finished_at", "rows_processed", "summary",
-                  "error_message"]
+        fields = [
+            "id",
+            "kind",
+            "file_name",
+            "file_size",
+            "source",
+            "created_by_label",
+            "status",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "rows_processed",
+            "summary",
+            "error_message",
+        ]
 
 
 class ImportUploadSerializer(serializers.Serializer):
@@ -34,32 +46,54 @@ class ImportCreateApi(TenantAPIView):
 
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer},
-        parameters=[OpenApiParameter("async", bool, description=(
-            "Queue the import in the background and answer 202 with the import's id "
-            "(poll GET /api/v1/imports/runs/{id}/). Default: import now."))],
-        responses={200: inline_serializer("ImportSummary", {
-            "import_id": serializers.IntegerField(),
-            "created": serializers.IntegerField(), "updated": serializers.IntegerField(),
-            "unchanged": serializers.IntegerField(), "rejected": serializers.IntegerField(),
-            "errors": serializers.ListField(child=serializers.DictField()),
-        }), 202: ImportRunSerializer},
+        parameters=[
+            OpenApiParameter(
+                "async",
+                bool,
+                description=(
+                    "Queue the import in the background and answer 202 with the import's id "
+                    "(poll GET /api/v1/imports/runs/{id}/). Default: import now."
+                ),
+            )
+        ],
+        responses={
+            200: inline_serializer(
+                "ImportSummary",
+                {
+                    "import_id": serializers.IntegerField(),
+                    "created": serializers.IntegerField(),
+                    "updated": serializers.IntegerField(),
+                    "unchanged": serializers.IntegerField(),
+                    "rejected": serializers.IntegerField(),
+                    "errors": serializers.ListField(child=serializers.DictField()),
+                },
+            ),
+            202: ImportRunSerializer,
+        },
     )
     def post(self, request, kind: str):
         if kind not in PARSERS:
-            return Response({"detail": f"Unknown import kind {kind!r}. "
-                                       f"Expected one of: {', '.join(PARSERS)}."},
-                            status=status.HTTP_404_NOT_FOUND)
+            return Response(
+                {"detail": f"Unknown import kind {kind!r}. Expected one of: {', '.join(PARSERS)}."},
+                status=status.HTTP_404_NOT_FOUND,
+            )
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         run_async = request.query_params.get("async", "").lower() in ("1", "true", "yes")
-        run = import_submit(kind=kind, upload=upload.validated_data["file"],
-                            created_by=request.user, created_by_label=str(request.user),
-                            source="api", run_async=run_async)
+        run = import_submit(
+            kind=kind,
+            upload=upload.validated_data["file"],
+            created_by=request.user,
+            created_by_label=str(request.user),
+            source="api",
+            run_async=run_async,
+        )
         if run_async:
             return Response(ImportRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
         if run.status == ImportRun.Status.FAILED:
-            return Response({"import_id": run.pk, "detail": run.error_message, **run.summary},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"import_id": run.pk, "detail": run.error_message, **run.summary}, status=status.HTTP_400_BAD_REQUEST
+            )
         return Response({"import_id": run.pk, **run.summary})
 
 
@@ -76,23 +110,44 @@ class ImportRunDetailApi(TenantAPIView, generics.RetrieveAPIView):
     serializer_class = ImportRunSerializer
 
     def get_object(self):
-        return get_object_or_404(import_runs_visible_to(fetched_by=self.request.user),
-                                 pk=self.kwargs["pk"])
+        return get_object_or_404(import_runs_visible_to(fetched_by=self.request.user), pk=self.kwargs["pk"])
 
 
 class InteractionSerializer(serializers.ModelSerializer):
     queue: serializers.SlugRelatedField[Queue] = serializers.SlugRelatedField(slug_field="name", read_only=True)
     interaction_type: serializers.SlugRelatedField[InteractionType] = serializers.SlugRelatedField(
-        slug_field="name", read_only=True)
+        slug_field="name", read_only=True
+    )
     agent: serializers.SlugRelatedField[Agent] = serializers.SlugRelatedField(slug_field="acd_login", read_only=True)
 
     class Meta:
         model = Interaction
-        fields = ["id", "external_id", "channel", "queue", "interaction_type", "agent",
-                  "customer_id", "case_id", "initiated_at", "offered_at", "answered_at",
-                  "ended_at", "talk_seconds", "hold_seconds", "acw_seconds", "hold_count",
-                  "handle_seconds", "wait_seconds", "outcome", "transferred", "resolved",
-                  "callback_requested", "missed_by", "cost"]
+        fields = [
+            "id",
+            "external_id",
+            "channel",
+            "queue",
+            "interaction_type",
+            "agent",
+            "customer_id",
+            "case_id",
+            "initiated_at",
+            "offered_at",
+            "answered_at",
+            "ended_at",
+            "talk_seconds",
+            "hold_seconds",
+            "acw_seconds",
+            "hold_count",
+            "handle_seconds",
+            "wait_seconds",
+            "outcome",
+            "transferred",
+            "resolved",
+            "callback_requested",
+            "missed_by",
+            "cost",
+        ]
 
 
 class InteractionListApi(TenantAPIView, generics.ListAPIView):

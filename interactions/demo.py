@@ -19,12 +19,61 @@ from dataclasses import dataclass
 
 from .ingestion.rows import ActivityRow, InteractionRow, ScheduleRow, SurveyResponseRow
 
-FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elif", "Farid", "Grace", "Hugo", "Ines", "Jon", "Kemal",
-         "Lena", "Marta", "Nils", "Olga", "Pavel", "Quinn", "Rosa", "Sami", "Tara", "Umar",
-         "Vera", "Wes", "Ximena", "Yusuf", "Zoe"]
-LAST = ["Novak", "Berg", "Costa", "Dietz", "Evans", "Fischer", "Garcia", "Haas", "Ilic",
-        "Jansen", "Kowal", "Lund", "Moreau", "Nagy", "Ortiz", "Petrov", "Quist", "Rossi",
-        "Sato", "Torres", "Ueda", "Vogel", "Weber", "Yilmaz", "Zeller"]
+FIRST = [
+    "Ana",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elif",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Jon",
+    "Kemal",
+    "Lena",
+    "Marta",
+    "Nils",
+    "Olga",
+    "Pavel",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tara",
+    "Umar",
+    "Vera",
+    "Wes",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+]
+LAST = [
+    "Novak",
+    "Berg",
+    "Costa",
+    "Dietz",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Haas",
+    "Ilic",
+    "Jansen",
+    "Kowal",
+    "Lund",
+    "Moreau",
+    "Nagy",
+    "Ortiz",
+    "Petrov",
+    "Quist",
+    "Rossi",
+    "Sato",
+    "Torres",
+    "Ueda",
+    "Vogel",
+    "Weber",
+    "Yilmaz",
+    "Zeller",
+]
 TEAMS = ["Team Aurora", "Team Borealis", "Team Cascade", "Team Delta"]
 # type -> (expected handle s, median talk s, hold probability, channel weights v/c/e)
 TYPES = {
@@ -34,18 +83,23 @@ TYPES = {
     "tech_support": (660, 480, 0.45, (0.7, 0.2, 0.1)),
     "retention": (540, 420, 0.55, (0.9, 0.1, 0.0)),
 }
-QUEUE_OF = {"password_reset": "General", "billing": "Billing", "general_inquiry": "General",
-            "tech_support": "Tech Support", "retention": "Retention"}
+QUEUE_OF = {
+    "password_reset": "General",
+    "billing": "Billing",
+    "general_inquiry": "General",
+    "tech_support": "Tech Support",
+    "retention": "Retention",
+}
 MIX = {"steady": (0.15, 0.3, 0.2, 0.25, 0.1), "complex": (0.05, 0.15, 0.1, 0.45, 0.25)}
 SHIFTS = [(8, 0), (9, 0), (12, 0)]
 # agent index -> persona; agent i is in team i % 4, so every team gets some of them
-PERSONAS = {0: "rusher", 5: "rusher", 10: "complex", 15: "complex", 16: "overloaded",
-            21: "overloaded", 26: "new_hire"}
+PERSONAS = {0: "rusher", 5: "rusher", 10: "complex", 15: "complex", 16: "overloaded", 21: "overloaded", 26: "new_hire"}
 PEAKS = [0.4, 0.5, 0.7, 0.9, 1.0, 1.0, 0.8, 0.9, 1.0, 0.9, 0.7, 0.5, 0.4]  # 08:00–20:00
 DISCLOSURE = "This call may be recorded for quality and training purposes."
-COMMENTS = {True: ["Quick and friendly, thank you!", "Solved on the first try.", "Very helpful."],
-            False: ["I had to explain everything twice.", "Still not fixed.",
-                    "Was transferred and waited again."]}
+COMMENTS = {
+    True: ["Quick and friendly, thank you!", "Solved on the first try.", "Very helpful."],
+    False: ["I had to explain everything twice.", "Still not fixed.", "Was transferred and waited again."],
+}
 
 
 @dataclass
@@ -70,14 +124,24 @@ def demo_plan(*, agents: int = 40, seed: int = 42) -> DemoPlan:
         names[login] = f"{first} {last}"
         teams[TEAMS[i % len(TEAMS)]].append(login)
         personas[login] = PERSONAS.get(i, "steady")
-    return DemoPlan(teams=teams, agent_names=names,
-                    interaction_types={t: v[0] for t, v in TYPES.items()},
-                    queues=sorted(set(QUEUE_OF.values())), personas=personas)
+    return DemoPlan(
+        teams=teams,
+        agent_names=names,
+        interaction_types={t: v[0] for t, v in TYPES.items()},
+        queues=sorted(set(QUEUE_OF.values())),
+        personas=personas,
+    )
 
 
-def generate(plan: DemoPlan, *, start: dt.date, days: int, tz: zoneinfo.ZoneInfo, seed: int = 42,
-             contacts_per_agent_day: float = 45.0
-             ) -> Iterator[InteractionRow | ActivityRow | ScheduleRow | SurveyResponseRow]:
+def generate(
+    plan: DemoPlan,
+    *,
+    start: dt.date,
+    days: int,
+    tz: zoneinfo.ZoneInfo,
+    seed: int = 42,
+    contacts_per_agent_day: float = 45.0,
+) -> Iterator[InteractionRow | ActivityRow | ScheduleRow | SurveyResponseRow]:
     logins = [login for team in plan.teams.values() for login in team]
     team_of = {login: team for team, members in plan.teams.items() for login in members}
     # customers who will call again (repeat contacts), kept for a week at most
@@ -96,8 +160,9 @@ def generate(plan: DemoPlan, *, start: dt.date, days: int, tz: zoneinfo.ZoneInfo
         for index, login in order:
             if not _works(index, day):
                 continue
-            yield from day_state.agent_day(login, index, plan.personas[login], base_gap,
-                                           [m for m in plan.teams[team_of[login]] if m != login])
+            yield from day_state.agent_day(
+                login, index, plan.personas[login], base_gap, [m for m in plan.teams[team_of[login]] if m != login]
+            )
         yield from day_state.unanswered(len(logins))
         while callbacks and callbacks[0][0] < day - dt.timedelta(days=6):
             callbacks.popleft()
@@ -118,8 +183,7 @@ class _Day:
         self.handled = 0
 
     def local(self, hour: int, minute: int = 0) -> dt.datetime:
-        return dt.datetime(self.day.year, self.day.month, self.day.day, hour, minute,
-                           tzinfo=self.tz).astimezone(dt.UTC)
+        return dt.datetime(self.day.year, self.day.month, self.day.day, hour, minute, tzinfo=self.tz).astimezone(dt.UTC)
 
     def next_id(self) -> str:
         self.counter += 1
@@ -130,12 +194,23 @@ class _Day:
         hour, minute = SHIFTS[index % len(SHIFTS)]
         shift = self.local(hour, minute)
         # (activity, start offset min, length min)
-        plan = [("work", 0, 120), ("break", 120, 15), ("work", 135, 105), ("lunch", 240, 30),
-                ("work", 270, 120), ("break", 390, 15), ("work", 405, 105)]
+        plan = [
+            ("work", 0, 120),
+            ("break", 120, 15),
+            ("work", 135, 105),
+            ("lunch", 240, 30),
+            ("work", 270, 120),
+            ("break", 390, 15),
+            ("work", 405, 105),
+        ]
         for activity, begin, length in plan:
-            yield ScheduleRow(line=0, agent=login, activity=activity,
-                              start=shift + dt.timedelta(minutes=begin),
-                              end=shift + dt.timedelta(minutes=begin + length))
+            yield ScheduleRow(
+                line=0,
+                agent=login,
+                activity=activity,
+                start=shift + dt.timedelta(minutes=begin),
+                end=shift + dt.timedelta(minutes=begin + length),
+            )
         clock = shift + dt.timedelta(seconds=rng.choice([0, 0, 0, 30, 90, 240]))
         for activity, begin, length in plan:
             end = shift + dt.timedelta(minutes=begin + length)
@@ -196,13 +271,25 @@ class _Day:
         offered = answered_at - dt.timedelta(seconds=wait)
         self.handled += 1
         return InteractionRow(
-            line=0, external_id=self.next_id(), offered_at=offered, channel=channel,
-            queue=QUEUE_OF[itype], interaction_type=itype, agent=login, customer_id=customer,
-            case_id=case, initiated_at=offered - dt.timedelta(seconds=rng.randint(5, 60)),
+            line=0,
+            external_id=self.next_id(),
+            offered_at=offered,
+            channel=channel,
+            queue=QUEUE_OF[itype],
+            interaction_type=itype,
+            agent=login,
+            customer_id=customer,
+            case_id=case,
+            initiated_at=offered - dt.timedelta(seconds=rng.randint(5, 60)),
             answered_at=answered_at,
-            ended_at=answered_at + dt.timedelta(seconds=talk + hold), talk_seconds=talk,
-            hold_seconds=hold, acw_seconds=acw, hold_count=(1 + (hold > 120)) if hold else 0,
-            outcome="answered", transferred=transferred, resolved=resolved,
+            ended_at=answered_at + dt.timedelta(seconds=talk + hold),
+            talk_seconds=talk,
+            hold_seconds=hold,
+            acw_seconds=acw,
+            hold_count=(1 + (hold > 120)) if hold else 0,
+            outcome="answered",
+            transferred=transferred,
+            resolved=resolved,
             missed_by=[rng.choice(teammates)] if teammates and rng.random() < 0.03 else [],
             transcript=self.transcript(channel, persona),
         )
@@ -234,19 +321,25 @@ class _Day:
         good = contact.resolved is not False and not contact.transferred
         kind = rng.choices(("csat", "nps", "ces"), weights=(5, 3, 2))[0]
         if kind == "csat":
-            score = rng.choices(range(1, 6), weights=(2, 3, 8, 40, 47) if good
-                                else (20, 25, 25, 20, 10))[0]
+            score = rng.choices(range(1, 6), weights=(2, 3, 8, 40, 47) if good else (20, 25, 25, 20, 10))[0]
         elif kind == "nps":
-            score = rng.choices(range(11), weights=(1, 1, 1, 1, 2, 2, 4, 8, 20, 30, 30) if good
-                                else (8, 6, 8, 10, 12, 12, 12, 12, 8, 6, 6))[0]
+            score = rng.choices(
+                range(11),
+                weights=(1, 1, 1, 1, 2, 2, 4, 8, 20, 30, 30) if good else (8, 6, 8, 10, 12, 12, 12, 12, 8, 6, 6),
+            )[0]
         else:
-            score = rng.choices(range(1, 8), weights=(2, 3, 5, 10, 20, 30, 30) if good
-                                else (15, 20, 20, 15, 15, 10, 5))[0]
+            score = rng.choices(
+                range(1, 8), weights=(2, 3, 5, 10, 20, 30, 30) if good else (15, 20, 20, 15, 15, 10, 5)
+            )[0]
         comment = rng.choice(COMMENTS[good]) if rng.random() < 0.25 else ""
-        yield SurveyResponseRow(line=0, interaction_external_id=contact.external_id, survey=kind,
-                                score=score, comment=comment,
-                                responded_at=contact.ended_at + dt.timedelta(
-                                    minutes=rng.randint(10, 360)))
+        yield SurveyResponseRow(
+            line=0,
+            interaction_external_id=contact.external_id,
+            survey=kind,
+            score=score,
+            comment=comment,
+            responded_at=contact.ended_at + dt.timedelta(minutes=rng.randint(10, 360)),
+        )
 
     def unanswered(self, agents: int):
         """Abandoned (some short), blocked, callback and deflected contacts of the day."""
@@ -256,14 +349,20 @@ class _Day:
             hour = rng.choices(range(8, 21), weights=PEAKS)[0]
             offered = self.local(hour) + dt.timedelta(seconds=rng.randrange(3600))
             itype = rng.choice(list(TYPES))
-            kind = rng.choices(("abandoned", "blocked", "callback", "deflected"),
-                               weights=(80, 5, 7, 8))[0]
+            kind = rng.choices(("abandoned", "blocked", "callback", "deflected"), weights=(80, 5, 7, 8))[0]
             wait = int(rng.expovariate(1 / 70)) if kind == "abandoned" else 0
             customer, case = self.customer(offered)
             yield InteractionRow(
-                line=0, external_id=self.next_id(), offered_at=offered, channel="voice",
-                queue=QUEUE_OF[itype], interaction_type=itype, customer_id=customer,
-                case_id=case, initiated_at=offered - dt.timedelta(seconds=rng.randint(5, 40)),
+                line=0,
+                external_id=self.next_id(),
+                offered_at=offered,
+                channel="voice",
+                queue=QUEUE_OF[itype],
+                interaction_type=itype,
+                customer_id=customer,
+                case_id=case,
+                initiated_at=offered - dt.timedelta(seconds=rng.randint(5, 40)),
                 ended_at=offered + dt.timedelta(seconds=wait) if kind == "abandoned" else None,
-                outcome=kind, callback_requested=kind == "callback",
+                outcome=kind,
+                callback_requested=kind == "callback",
             )

@@ -57,10 +57,8 @@ class Interaction(models.Model):
     external_id = models.CharField(max_length=200, unique=True)
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.VOICE)
     queue = models.ForeignKey(Queue, null=True, blank=True, on_delete=models.PROTECT)
-    interaction_type = models.ForeignKey(InteractionType, null=True, blank=True,
-                                         on_delete=models.PROTECT)
-    agent = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="interactions")
+    interaction_type = models.ForeignKey(InteractionType, null=True, blank=True, on_delete=models.PROTECT)
+    agent = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.PROTECT, related_name="interactions")
     customer_id = models.CharField(max_length=200, null=True, blank=True)
     case_id = models.CharField(max_length=200, null=True, blank=True)
     initiated_at = models.DateTimeField(null=True, blank=True)
@@ -108,13 +106,13 @@ class Interaction(models.Model):
             models.Index(fields=["customer_id", "offered_at"]),
             models.Index(fields=["updated_at"]),
             # the KPI engine gathers every contact of a case (resolution time, query age)
-            models.Index(fields=["case_id", "offered_at"], name="interaction_case_idx",
-                         condition=models.Q(case_id__isnull=False)),
+            models.Index(
+                fields=["case_id", "offered_at"], name="interaction_case_idx", condition=models.Q(case_id__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(answered_at__isnull=True)
-                | models.Q(answered_at__gte=models.F("offered_at")),
+                condition=models.Q(answered_at__isnull=True) | models.Q(answered_at__gte=models.F("offered_at")),
                 name="interaction_answered_after_offered",
             ),
             models.CheckConstraint(
@@ -158,8 +156,7 @@ class AgentActivity(models.Model):
         indexes = [GistIndex(TsTzRange("start", "end"), name="activity_period_gist")]
         constraints = [
             models.UniqueConstraint(fields=["agent", "start"], name="activity_agent_start_key"),
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")),
-                                   name="activity_end_after_start"),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="activity_end_after_start"),
         ]
 
 
@@ -183,8 +180,7 @@ class ScheduleEntry(models.Model):
         indexes = [GistIndex(TsTzRange("start", "end"), name="schedule_period_gist")]
         constraints = [
             models.UniqueConstraint(fields=["agent", "start"], name="schedule_agent_start_key"),
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")),
-                                   name="schedule_end_after_start"),
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="schedule_end_after_start"),
         ]
 
 

@@ -65,8 +65,9 @@ class ImportSummary:
         return data
 
 
-def import_rows(items: Iterable, *, summary: ImportSummary | None = None,
-                on_batch: Callable[[ImportSummary], None] | None = None) -> ImportSummary:
+def import_rows(
+    items: Iterable, *, summary: ImportSummary | None = None, on_batch: Callable[[ImportSummary], None] | None = None
+) -> ImportSummary:
     """Upsert parsed rows (and count RowErrors/FileWarnings) in batches.
 
     ``import_rows(PARSERS["schedule"](fh, tz=tz))``; the demo data generator feeds it too.
@@ -110,8 +111,9 @@ def import_rows(items: Iterable, *, summary: ImportSummary | None = None,
     return summary
 
 
-def import_stream(*, kind: str, stream: BinaryIO, tz: zoneinfo.ZoneInfo,
-                  on_batch: Callable[[ImportSummary], None] | None = None) -> ImportSummary:
+def import_stream(
+    *, kind: str, stream: BinaryIO, tz: zoneinfo.ZoneInfo, on_batch: Callable[[ImportSummary], None] | None = None
+) -> ImportSummary:
     """Parse and upsert one file. Raises FileUnreadable when the file as a whole is bad."""
     if kind not in PARSERS:
         raise FileUnreadable(f"unknown import kind {kind!r}; expected one of {', '.join(PARSERS)}")
@@ -122,12 +124,19 @@ def _tenant_tz() -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(current_tenant().timezone)
 
 
-def import_run_create(*, kind: str, file_name: str, file_size: int, created_by=None,
-                      created_by_label: str = "", source: str = "web") -> ImportRun:
+def import_run_create(
+    *, kind: str, file_name: str, file_size: int, created_by=None, created_by_label: str = "", source: str = "web"
+) -> ImportRun:
     user = created_by if getattr(created_by, "pk", None) else None
     label = created_by_label or (getattr(user, "email", "") or str(created_by or ""))
-    return ImportRun.objects.create(kind=kind, file_name=file_name[:255], file_size=file_size,
-                                    created_by=user, created_by_label=label, source=source)
+    return ImportRun.objects.create(
+        kind=kind,
+        file_name=file_name[:255],
+        file_size=file_size,
+        created_by=user,
+        created_by_label=label,
+        source=source,
+    )
 
 
 def import_run_execute(*, run: ImportRun, stream: BinaryIO, recompute: str = "async") -> ImportRun:
@@ -142,16 +151,20 @@ def import_run_execute(*, run: ImportRun, stream: BinaryIO, recompute: str = "as
 
     def progress(summary: ImportSummary) -> None:
         position = stream.tell() if hasattr(stream, "tell") else 0
-        ImportRun.objects.filter(pk=run.pk).update(bytes_processed=position,
-                                                   rows_processed=summary.rows)
+        ImportRun.objects.filter(pk=run.pk).update(bytes_processed=position, rows_processed=summary.rows)
 
     try:
         summary = import_stream(kind=run.kind, stream=stream, tz=_tenant_tz(), on_batch=progress)
     except FileUnreadable as exc:
         run.status = ImportRun.Status.FAILED
         run.error_message = str(exc)
-        run.summary = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0,
-                       "errors": [{"line": 0, "field": "*", "message": str(exc)}]}
+        run.summary = {
+            "created": 0,
+            "updated": 0,
+            "unchanged": 0,
+            "rejected": 0,
+            "errors": [{"line": 0, "field": "*", "message": str(exc)}],
+        }
     else:
         run.status = ImportRun.Status.DONE
         run.summary = summary.as_dict()
@@ -190,17 +203,29 @@ def import_run_execute_stored(*, run_id: int) -> ImportRun:
     return run
 
 
-def import_submit(*, kind: str, upload, created_by=None, created_by_label: str = "",
-                  source: str = "web", run_async: bool | None = None) -> ImportRun:
+def import_submit(
+    *,
+    kind: str,
+    upload,
+    created_by=None,
+    created_by_label: str = "",
+    source: str = "web",
+    run_async: bool | None = None,
+) -> ImportRun:
     """Import an uploaded file: small files now, large ones through a Celery task.
 
     ``run_async=None`` decides by size (IMPORT_ASYNC_THRESHOLD_BYTES).
     """
     from .tasks import import_run_task
 
-    run = import_run_create(kind=kind, file_name=upload.name, file_size=upload.size,
-                            created_by=created_by, created_by_label=created_by_label,
-                            source=source)
+    run = import_run_create(
+        kind=kind,
+        file_name=upload.name,
+        file_size=upload.size,
+        created_by=created_by,
+        created_by_label=created_by_label,
+        source=source,
+    )
     if run_async is None:
         run_async = upload.size > settings.IMPORT_ASYNC_THRESHOLD_BYTES
     if not run_async:
@@ -208,6 +233,7 @@ def import_submit(*, kind: str, upload, created_by=None, created_by_label: str =
         return import_run_execute(run=run, stream=upload.file)
     import_upload_store(run=run, upload=upload)
     # Commit first: the worker must find the run and its file.
-    transaction.on_commit(lambda: import_run_task.apply_async(
-        args=[run.pk], headers={"_schema_name": current_schema_name()}))
+    transaction.on_commit(
+        lambda: import_run_task.apply_async(args=[run.pk], headers={"_schema_name": current_schema_name()})
+    )
     return run

@@ -33,10 +33,9 @@ _STAGES = {
         hold_count int, outcome text, transferred bool, resolved bool,
         callback_requested bool, missed_by text[], cost numeric, transcript text,
         source_updated_at timestamptz""",
-    "activity": "line int, agent text, state text, start timestamptz, \"end\" timestamptz, reason text",
-    "schedule": "line int, agent text, activity text, start timestamptz, \"end\" timestamptz",
-    "response": "line int, external_id text, survey text, score int, responded_at timestamptz, "
-    "comment text",
+    "activity": 'line int, agent text, state text, start timestamptz, "end" timestamptz, reason text',
+    "schedule": 'line int, agent text, activity text, start timestamptz, "end" timestamptz',
+    "response": "line int, external_id text, survey text, score int, responded_at timestamptz, comment text",
 }
 
 
@@ -73,14 +72,39 @@ def _ensure_agents(cur, sql_logins: str) -> None:
 
 def upsert_interactions(rows: list[InteractionRow]) -> tuple[int, int, list[RowError]]:
     with connection.cursor() as cur:
-        stage = stage_rows(cur, "interaction", [
-            (r.line, r.external_id, r.channel, r.queue, r.interaction_type, r.agent,
-             r.customer_id, r.case_id, r.initiated_at, r.offered_at, r.answered_at, r.ended_at,
-             r.talk_seconds, r.hold_seconds, r.acw_seconds, r.hold_count, r.outcome,
-             r.transferred, r.resolved, r.callback_requested, r.missed_by, r.cost,
-             r.transcript, r.source_updated_at)
-            for r in rows
-        ])
+        stage = stage_rows(
+            cur,
+            "interaction",
+            [
+                (
+                    r.line,
+                    r.external_id,
+                    r.channel,
+                    r.queue,
+                    r.interaction_type,
+                    r.agent,
+                    r.customer_id,
+                    r.case_id,
+                    r.initiated_at,
+                    r.offered_at,
+                    r.answered_at,
+                    r.ended_at,
+                    r.talk_seconds,
+                    r.hold_seconds,
+                    r.acw_seconds,
+                    r.hold_count,
+                    r.outcome,
+                    r.transferred,
+                    r.resolved,
+                    r.callback_requested,
+                    r.missed_by,
+                    r.cost,
+                    r.transcript,
+                    r.source_updated_at,
+                )
+                for r in rows
+            ],
+        )
         for table, column in ((QUEUE, "queue"), (ITYPE, "itype")):
             cur.execute(
                 f"INSERT INTO {table} (name, created_at) SELECT DISTINCT {column}, statement_timestamp() "
@@ -88,10 +112,28 @@ def upsert_interactions(rows: list[InteractionRow]) -> tuple[int, int, list[RowE
             )
         _ensure_agents(cur, f"SELECT agent FROM {stage} UNION SELECT unnest(missed_by) FROM {stage}")
         columns = [
-            "channel", "queue_id", "interaction_type_id", "agent_id", "customer_id", "case_id",
-            "initiated_at", "offered_at", "answered_at", "ended_at", "talk_seconds",
-            "hold_seconds", "acw_seconds", "hold_count", "outcome", "transferred", "resolved",
-            "callback_requested", "missed_by", "cost", "transcript", "source_updated_at",
+            "channel",
+            "queue_id",
+            "interaction_type_id",
+            "agent_id",
+            "customer_id",
+            "case_id",
+            "initiated_at",
+            "offered_at",
+            "answered_at",
+            "ended_at",
+            "talk_seconds",
+            "hold_seconds",
+            "acw_seconds",
+            "hold_count",
+            "outcome",
+            "transferred",
+            "resolved",
+            "callback_requested",
+            "missed_by",
+            "cost",
+            "transcript",
+            "source_updated_at",
         ]
         stored = ", ".join(f"t.{c}" for c in columns)
         incoming = ", ".join(f"EXCLUDED.{c}" for c in columns)
@@ -122,9 +164,7 @@ def upsert_interactions(rows: list[InteractionRow]) -> tuple[int, int, list[RowE
 
 def upsert_activity(rows: list[ActivityRow]) -> tuple[int, int, list[RowError]]:
     with connection.cursor() as cur:
-        stage = stage_rows(cur, "activity", [
-            (r.line, r.agent, r.state, r.start, r.end, r.reason) for r in rows
-        ])
+        stage = stage_rows(cur, "activity", [(r.line, r.agent, r.state, r.start, r.end, r.reason) for r in rows])
         _ensure_agents(cur, f"SELECT agent FROM {stage}")
         # Overlaps inside the file are caught by the parser; here, against intervals stored
         # by earlier imports (except the ones this batch replaces under the same key).
@@ -157,8 +197,11 @@ def upsert_activity(rows: list[ActivityRow]) -> tuple[int, int, list[RowError]]:
             """
         )
         errors = [
-            RowError(line, "start", f"overlaps the interval {start.isoformat()} – "
-                     f"{end.isoformat()} of agent {agent} imported earlier")
+            RowError(
+                line,
+                "start",
+                f"overlaps the interval {start.isoformat()} – {end.isoformat()} of agent {agent} imported earlier",
+            )
             for line, agent, start, end in sorted(set(cur.fetchall()))
         ]
         cur.execute(
@@ -180,9 +223,7 @@ def upsert_activity(rows: list[ActivityRow]) -> tuple[int, int, list[RowError]]:
 
 def upsert_schedule(rows: list[ScheduleRow]) -> tuple[int, int, list[RowError]]:
     with connection.cursor() as cur:
-        stage = stage_rows(cur, "schedule", [
-            (r.line, r.agent, r.activity, r.start, r.end) for r in rows
-        ])
+        stage = stage_rows(cur, "schedule", [(r.line, r.agent, r.activity, r.start, r.end) for r in rows])
         _ensure_agents(cur, f"SELECT agent FROM {stage}")
         cur.execute(
             f"""

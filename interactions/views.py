@@ -13,8 +13,9 @@ from .services import import_submit
 def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        run = import_submit(kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"],
-                            created_by=request.user, source="web")
+        run = import_submit(
+            kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], created_by=request.user, source="web"
+        )
         return redirect("import_detail", pk=run.pk)
     runs = import_runs_visible_to(fetched_by=request.user)[:5]
     return render(request, "interactions/import_upload.html", {"form": form, "recent": runs})
@@ -39,7 +40,11 @@ def import_detail(request, pk):
 def import_status(request, pk):
     """Polled by the detail page while a large import runs in Celery."""
     run = get_object_or_404(import_runs_visible_to(fetched_by=request.user), pk=pk)
-    return JsonResponse({
-        "status": run.status, "progress_pct": run.progress_pct,
-        "rows_processed": run.rows_processed, "finished": run.finished_at is not None,
-    })
+    return JsonResponse(
+        {
+            "status": run.status,
+            "progress_pct": run.progress_pct,
+            "rows_processed": run.rows_processed,
+            "finished": run.finished_at is not None,
+        }
+    )

@@ -103,11 +103,18 @@ def rule_pairs(rule: QaCheckRule) -> list[tuple[bool, bool]]:
     from .models import QaAnswer
 
     results = dict(QaCheckResult.objects.filter(rule=rule).values_list("interaction_id", "passed"))
-    answers = (QaAnswer.objects.filter(question_id=rule.question_id, not_applicable=False, value__isnull=False,
-                                       evaluation__calibration__isnull=True, evaluation__status__in=HUMAN_DONE,
-                                       evaluation__interaction_id__in=list(results))
-               .order_by("evaluation__interaction_id", "-evaluation__evaluated_at", "-evaluation_id")
-               .values_list("evaluation__interaction_id", "value"))
+    answers = (
+        QaAnswer.objects.filter(
+            question_id=rule.question_id,
+            not_applicable=False,
+            value__isnull=False,
+            evaluation__calibration__isnull=True,
+            evaluation__status__in=HUMAN_DONE,
+            evaluation__interaction_id__in=list(results),
+        )
+        .order_by("evaluation__interaction_id", "-evaluation__evaluated_at", "-evaluation_id")
+        .values_list("evaluation__interaction_id", "value")
+    )
     human: dict[int, bool] = {}
     for interaction_id, value in answers:
         human.setdefault(interaction_id, value == 1)  # yes/no questions: 1 is yes
@@ -118,12 +125,15 @@ def agreement(rule: QaCheckRule) -> dict:
     pairs = rule_pairs(rule)
     n = len(pairs)
     agree = sum(a == b for a, b in pairs)
-    return {"rule": rule, "n": n, "agreement_pct": 100 * agree / n if n else None,
-            "kappa": cohen_kappa(pairs)}
+    return {"rule": rule, "n": n, "agreement_pct": 100 * agree / n if n else None, "kappa": cohen_kappa(pairs)}
 
 
 def agreement_table() -> list[dict]:
     """Agreement and Cohen's kappa for every rule linked to a human question."""
-    rules = (QaCheckRule.objects.filter(question__isnull=False).select_related("question")
-             .annotate(failed=Count("results", filter=Q(results__passed=False))).order_by("name", "pk"))
+    rules = (
+        QaCheckRule.objects.filter(question__isnull=False)
+        .select_related("question")
+        .annotate(failed=Count("results", filter=Q(results__passed=False)))
+        .order_by("name", "pk")
+    )
     return [agreement(rule) for rule in rules]

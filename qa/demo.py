@@ -50,37 +50,64 @@ def qa_demo_create(*, personas: dict[str, str], per_agent_week: int = 3, seed: i
     for position, (title, text, scale, points, na, compliance) in enumerate(FORM):
         if title not in sections:
             sections[title] = QaSection.objects.create(version=version, title=title, position=len(sections))
-        questions.append(QaQuestion.objects.create(section=sections[title], text=text, position=position,
-                                                   scale=scale, points=points, allow_na=na, compliance=compliance))
-    QaCheckRule.objects.create(name="Recording disclosure", kind="required_phrase", phrase=DISCLOSURE,
-                               channels="voice", question=questions[1])
+        questions.append(
+            QaQuestion.objects.create(
+                section=sections[title],
+                text=text,
+                position=position,
+                scale=scale,
+                points=points,
+                allow_na=na,
+                compliance=compliance,
+            )
+        )
+    QaCheckRule.objects.create(
+        name="Recording disclosure", kind="required_phrase", phrase=DISCLOSURE, channels="voice", question=questions[1]
+    )
     picked = _sample(rng, per_agent_week)
     evaluations, answer_sets = [], []
     for contact in picked:
         assert contact.agent is not None, "_sample picks contacts with an agent"
         skill = SKILL.get(personas.get(contact.agent.acd_login, ""), 0.9)
         answers = [_answer(rng, q, skill, contact) for q in questions]
-        result = score([Question(q.pk, q.section_id, q.scale, q.points, q.allow_na, q.compliance) for q in questions],
-                       [Answer(q.pk, value, na) for q, (value, na) in zip(questions, answers, strict=True)])
-        evaluations.append(QaEvaluation(
-            interaction=contact, version=version, reviewer=reviewer, status="submitted",
-            score_pct=result.pct, compliance_failed=result.compliance_failed,
-            evaluated_at=contact.offered_at + dt.timedelta(days=1)))
+        result = score(
+            [Question(q.pk, q.section_id, q.scale, q.points, q.allow_na, q.compliance) for q in questions],
+            [Answer(q.pk, value, na) for q, (value, na) in zip(questions, answers, strict=True)],
+        )
+        evaluations.append(
+            QaEvaluation(
+                interaction=contact,
+                version=version,
+                reviewer=reviewer,
+                status="submitted",
+                score_pct=result.pct,
+                compliance_failed=result.compliance_failed,
+                evaluated_at=contact.offered_at + dt.timedelta(days=1),
+            )
+        )
         answer_sets.append(answers)
     QaEvaluation.objects.bulk_create(evaluations, batch_size=1000)
-    QaAnswer.objects.bulk_create([
-        QaAnswer(evaluation=evaluation, question=q, value=value, not_applicable=na)
-        for evaluation, answers in zip(evaluations, answer_sets, strict=True)
-        for q, (value, na) in zip(questions, answers, strict=True)], batch_size=2000)
+    QaAnswer.objects.bulk_create(
+        [
+            QaAnswer(evaluation=evaluation, question=q, value=value, not_applicable=na)
+            for evaluation, answers in zip(evaluations, answer_sets, strict=True)
+            for q, (value, na) in zip(questions, answers, strict=True)
+        ],
+        batch_size=2000,
+    )
     return True
 
 
 def _sample(rng: random.Random, per_agent_week: int) -> list[Interaction]:
     """A few voice and chat contacts per agent and week, uniformly at random (reservoir
     sampling: memory stays flat over 100k+ contacts)."""
-    contacts = (Interaction.objects.filter(outcome="answered", agent__isnull=False)
-                .filter(Q(channel="voice") | Q(channel="chat")).select_related("agent")
-                .only("id", "offered_at", "transcript", "channel", "agent__acd_login").order_by("id"))
+    contacts = (
+        Interaction.objects.filter(outcome="answered", agent__isnull=False)
+        .filter(Q(channel="voice") | Q(channel="chat"))
+        .select_related("agent")
+        .only("id", "offered_at", "transcript", "channel", "agent__acd_login")
+        .order_by("id")
+    )
     buckets: dict[tuple[int, dt.date], list[Interaction]] = {}
     seen: dict[tuple[int, dt.date], int] = {}
     for contact in contacts.iterator(chunk_size=5000):

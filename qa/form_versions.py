@@ -34,10 +34,24 @@ def version_structure(version: QaFormVersion | None) -> Structure:
     """The structure of a version, with ids: what the builder edits and writes back."""
     if version is None:
         return []
-    return [{"id": s.pk, "title": s.title, "questions": [
-        {"id": q.pk, "text": q.text, "scale": q.scale, "points": q.points, "allow_na": q.allow_na,
-         "compliance": q.compliance} for q in s.questions.all()]}
-        for s in version.sections.prefetch_related("questions")]
+    return [
+        {
+            "id": s.pk,
+            "title": s.title,
+            "questions": [
+                {
+                    "id": q.pk,
+                    "text": q.text,
+                    "scale": q.scale,
+                    "points": q.points,
+                    "allow_na": q.allow_na,
+                    "compliance": q.compliance,
+                }
+                for q in s.questions.all()
+            ],
+        }
+        for s in version.sections.prefetch_related("questions")
+    ]
 
 
 def _clean_question(raw: dict[str, Any]) -> dict[str, Any]:
@@ -56,8 +70,13 @@ def _clean_question(raw: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError("Points must be a whole number.") from None
     if points < 1:
         raise ValidationError(f"“{text}”: a question is worth at least 1 point.")
-    return {"text": text[:300], "scale": scale, "points": points,
-            "allow_na": bool(raw.get("allow_na", False)), "compliance": compliance}
+    return {
+        "text": text[:300],
+        "scale": scale,
+        "points": points,
+        "allow_na": bool(raw.get("allow_na", False)),
+        "compliance": compliance,
+    }
 
 
 def _clean(structure: Structure) -> Structure:
@@ -66,8 +85,13 @@ def _clean(structure: Structure) -> Structure:
         title = str(raw.get("title", "")).strip()
         if not title:
             raise ValidationError("Every section needs a title.")
-        cleaned.append({"id": raw.get("id"), "title": title[:200],
-                        "questions": [{"id": q.get("id"), **_clean_question(q)} for q in raw.get("questions", [])]})
+        cleaned.append(
+            {
+                "id": raw.get("id"),
+                "title": title[:200],
+                "questions": [{"id": q.get("id"), **_clean_question(q)} for q in raw.get("questions", [])],
+            }
+        )
     return cleaned
 
 
@@ -76,7 +100,8 @@ def _write_new(version: QaFormVersion, structure: Structure) -> None:
         row = QaSection.objects.create(version=version, title=section["title"], position=s_pos)
         QaQuestion.objects.bulk_create(
             QaQuestion(section=row, position=q_pos, **{k: v for k, v in q.items() if k != "id"})
-            for q_pos, q in enumerate(section["questions"]))
+            for q_pos, q in enumerate(section["questions"])
+        )
 
 
 def _write_in_place(version: QaFormVersion, structure: Structure) -> None:
@@ -137,6 +162,7 @@ def qa_form_active_set(*, form: QaForm, is_active: bool) -> QaForm:
 
 # --- builder steps: each reads the current structure, changes it, and writes it back -------
 
+
 def _locate(structure: Structure, question_id: int) -> tuple[list, int]:
     for section in structure:
         for i, q in enumerate(section["questions"]):
@@ -164,8 +190,9 @@ def qa_question_add(*, form: QaForm, section_id: int, question: dict[str, Any], 
     return qa_form_edit(form=form, structure=structure, by=by)
 
 
-def qa_item_remove(*, form: QaForm, section_id: int | None = None, question_id: int | None = None,
-                   by=None) -> QaFormVersion:
+def qa_item_remove(
+    *, form: QaForm, section_id: int | None = None, question_id: int | None = None, by=None
+) -> QaFormVersion:
     structure = version_structure(version_current(form))
     if question_id is not None:
         rows, i = _locate(structure, question_id)
@@ -175,12 +202,16 @@ def qa_item_remove(*, form: QaForm, section_id: int | None = None, question_id: 
     return qa_form_edit(form=form, structure=structure, by=by)
 
 
-def qa_item_move(*, form: QaForm, step: int, section_id: int | None = None, question_id: int | None = None,
-                 by=None) -> QaFormVersion:
+def qa_item_move(
+    *, form: QaForm, step: int, section_id: int | None = None, question_id: int | None = None, by=None
+) -> QaFormVersion:
     """Move a section or a question one place up (step -1) or down (+1) in its list."""
     structure = version_structure(version_current(form))
-    rows, i = _locate(structure, question_id) if question_id is not None else (
-        structure, _section_index(structure, section_id or 0))
+    rows, i = (
+        _locate(structure, question_id)
+        if question_id is not None
+        else (structure, _section_index(structure, section_id or 0))
+    )
     j = i + (1 if step > 0 else -1)
     if 0 <= j < len(rows):
         rows[i], rows[j] = rows[j], rows[i]

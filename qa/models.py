@@ -81,8 +81,7 @@ class QaCalibration(models.Model):
     version = models.ForeignKey(QaFormVersion, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    agreed = models.OneToOneField("QaEvaluation", null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    agreed = models.OneToOneField("QaEvaluation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         db_table = "scorecards_qacalibration"
@@ -100,8 +99,9 @@ class QaEvaluation(models.Model):
     reviewer = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     # Calibration scores stay out of the KPIs: they measure reviewers, not agents.
-    calibration = models.ForeignKey(QaCalibration, null=True, blank=True, on_delete=models.CASCADE,
-                                    related_name="evaluations")
+    calibration = models.ForeignKey(
+        QaCalibration, null=True, blank=True, on_delete=models.CASCADE, related_name="evaluations"
+    )
     score_pct = models.FloatField(null=True, blank=True)
     compliance_failed = models.BooleanField(default=False)
     evaluated_at = models.DateTimeField(null=True, blank=True)
@@ -170,8 +170,11 @@ class QaCheckRule(models.Model):
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     phrase = models.CharField(
-        max_length=300, blank=True, default="",
-        help_text="The phrase (case-insensitive); for hold and transfer rules, the notice or reason.")
+        max_length=300,
+        blank=True,
+        default="",
+        help_text="The phrase (case-insensitive); for hold and transfer rules, the notice or reason.",
+    )
     threshold_seconds = models.PositiveIntegerField(null=True, blank=True)
     channels = models.CharField(max_length=60, blank=True, default="", help_text="Comma-separated; empty: all.")
     # the human question this rule mirrors, for agreement and Cohen's kappa

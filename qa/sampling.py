@@ -49,10 +49,16 @@ def latest_version(form) -> QaFormVersion | None:
 def week_sample(*, team: Team, week_start: dt.date):
     """Non-calibration evaluations of the team's contacts of that week (the sample)."""
     start, end = week_bounds(week_start)
-    return (QaEvaluation.objects.filter(calibration__isnull=True, interaction__agent__team=team,
-                                        interaction__offered_at__gte=start, interaction__offered_at__lt=end)
-            .select_related("interaction__agent", "interaction__interaction_type", "reviewer", "version__form")
-            .order_by("interaction__agent__acd_login", "interaction__offered_at"))
+    return (
+        QaEvaluation.objects.filter(
+            calibration__isnull=True,
+            interaction__agent__team=team,
+            interaction__offered_at__gte=start,
+            interaction__offered_at__lt=end,
+        )
+        .select_related("interaction__agent", "interaction__interaction_type", "reviewer", "version__form")
+        .order_by("interaction__agent__acd_login", "interaction__offered_at")
+    )
 
 
 @transaction.atomic
@@ -68,13 +74,17 @@ def qa_sample_week(*, team: Team, week_start: dt.date, seed: int | str | None = 
     with connection.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"qa_sample:{team.pk}:{week_start}"])
     start, end = week_bounds(week_start)
-    contacts = (Interaction.objects.filter(agent__team=team, outcome=Outcome.ANSWERED,
-                                           offered_at__gte=start, offered_at__lt=end)
-                .values_list("pk", "agent_id", "interaction_type_id"))
-    already = set(QaEvaluation.objects.filter(calibration__isnull=True, interaction__agent__team=team,
-                                              interaction__offered_at__gte=start,
-                                              interaction__offered_at__lt=end)
-                  .values_list("interaction_id", flat=True))
+    contacts = Interaction.objects.filter(
+        agent__team=team, outcome=Outcome.ANSWERED, offered_at__gte=start, offered_at__lt=end
+    ).values_list("pk", "agent_id", "interaction_type_id")
+    already = set(
+        QaEvaluation.objects.filter(
+            calibration__isnull=True,
+            interaction__agent__team=team,
+            interaction__offered_at__gte=start,
+            interaction__offered_at__lt=end,
+        ).values_list("interaction_id", flat=True)
+    )
     per_agent: dict[int, dict] = defaultdict(lambda: defaultdict(list))
     done: dict[int, int] = defaultdict(int)
     for pk, agent_id, type_id in contacts:

@@ -81,19 +81,28 @@ def score(questions: list[Question], answers: list[Answer]) -> Score:
         if answer.value is None:
             raise ScoringError(f"question {question.id} has no value")
         possible += question.points
-        earned_by_section[question.section] = (earned_by_section.get(question.section, 0.0)
-                                               + earned_points(question, answer.value))
+        earned_by_section[question.section] = earned_by_section.get(question.section, 0.0) + earned_points(
+            question, answer.value
+        )
         if failed(question, answer.value):
             if question.compliance == "auto_fail":
                 auto_failed = True
             else:
                 failed_sections.add(question.section)
-    earned = 0.0 if auto_failed else sum(points for section, points in earned_by_section.items()
-                                         if section not in failed_sections)
+    earned = (
+        0.0
+        if auto_failed
+        else sum(points for section, points in earned_by_section.items() if section not in failed_sections)
+    )
     pct = None if possible == 0 else 100 * earned / possible
-    return Score(pct=pct, earned=earned, possible=possible,
-                 compliance_failed=auto_failed or bool(failed_sections), auto_failed=auto_failed,
-                 failed_sections=frozenset(failed_sections))
+    return Score(
+        pct=pct,
+        earned=earned,
+        possible=possible,
+        compliance_failed=auto_failed or bool(failed_sections),
+        auto_failed=auto_failed,
+        failed_sections=frozenset(failed_sections),
+    )
 
 
 def cohen_kappa(pairs: list[tuple[bool, bool]]) -> float | None:

@@ -30,8 +30,9 @@ REVIEWERS = (Role.ADMIN, Role.MANAGER)
 def evaluations_visible_to(*, fetched_by) -> QuerySet[QaEvaluation]:
     """Admins: all; managers: their teams' agents' contacts; agents: their own, once
     submitted (a draft is the reviewer's). Calibration scores are never listed here."""
-    rows = (QaEvaluation.objects.filter(calibration__isnull=True)
-            .select_related("interaction__agent", "interaction__queue", "version__form", "reviewer"))
+    rows = QaEvaluation.objects.filter(calibration__isnull=True).select_related(
+        "interaction__agent", "interaction__queue", "version__form", "reviewer"
+    )
     role = getattr(fetched_by, "role", None)
     if role == Role.ADMIN:
         return rows
@@ -46,15 +47,20 @@ def disputes_pending_for(*, fetched_by) -> QuerySet[QaDispute]:
     """Undecided disputes this reviewer may decide: visible to them, not on their own evaluations."""
     if getattr(fetched_by, "role", None) not in REVIEWERS:
         return QaDispute.objects.none()
-    return (QaDispute.objects.filter(decision="", answer__evaluation__in=evaluations_visible_to(fetched_by=fetched_by))
-            .exclude(answer__evaluation__reviewer=fetched_by)
-            .select_related("answer__question", "answer__evaluation__interaction__agent", "raised_by")
-            .order_by("raised_at"))
+    return (
+        QaDispute.objects.filter(decision="", answer__evaluation__in=evaluations_visible_to(fetched_by=fetched_by))
+        .exclude(answer__evaluation__reviewer=fetched_by)
+        .select_related("answer__question", "answer__evaluation__interaction__agent", "raised_by")
+        .order_by("raised_at")
+    )
 
 
 def evaluation_questions(evaluation: QaEvaluation) -> list[QaQuestion]:
-    return list(QaQuestion.objects.filter(section__version=evaluation.version)
-                .select_related("section").order_by("section__position", "section__pk", "position", "pk"))
+    return list(
+        QaQuestion.objects.filter(section__version=evaluation.version)
+        .select_related("section")
+        .order_by("section__position", "section__pk", "position", "pk")
+    )
 
 
 def reviewable_contacts(*, fetched_by) -> QuerySet[Interaction]:
@@ -82,12 +88,16 @@ def check_rules_list() -> QuerySet[QaCheckRule]:
 
 def check_results_visible_to(*, fetched_by) -> QuerySet[QaCheckResult]:
     return QaCheckResult.objects.filter(interaction__in=reviewable_contacts(fetched_by=fetched_by)).select_related(
-        "rule", "interaction__agent")
+        "rule", "interaction__agent"
+    )
 
 
 def calibrations_visible_to(*, fetched_by) -> QuerySet[QaCalibration]:
-    return (QaCalibration.objects.filter(interaction__in=reviewable_contacts(fetched_by=fetched_by))
-            .select_related("interaction__agent", "version__form", "created_by", "agreed").order_by("-created_at"))
+    return (
+        QaCalibration.objects.filter(interaction__in=reviewable_contacts(fetched_by=fetched_by))
+        .select_related("interaction__agent", "version__form", "created_by", "agreed")
+        .order_by("-created_at")
+    )
 
 
 def qa_forms_list() -> QuerySet[QaForm]:

@@ -54,8 +54,10 @@ def _recompute_day(evaluation: QaEvaluation) -> None:
 
 
 def _require_reviewer(user, interaction) -> None:
-    if getattr(user, "role", None) not in REVIEWERS or not interactions_visible_to(
-            fetched_by=user).filter(pk=interaction.pk).exists():
+    if (
+        getattr(user, "role", None) not in REVIEWERS
+        or not interactions_visible_to(fetched_by=user).filter(pk=interaction.pk).exists()
+    ):
         raise ValidationError("You cannot review this contact.")
 
 
@@ -64,14 +66,29 @@ def _rescore(evaluation: QaEvaluation) -> qa_scoring.Score:
     answers = {a.question_id: a for a in evaluation.answers.all()}
     try:
         result = qa_scoring.score(
-            [qa_scoring.Question(id=q.pk, section=q.section_id, scale=q.scale, points=q.points,
-                                 allow_na=q.allow_na, compliance=q.compliance) for q in questions],
-            [qa_scoring.Answer(question=a.question_id, value=a.value, not_applicable=a.not_applicable)
-             for a in answers.values()])
+            [
+                qa_scoring.Question(
+                    id=q.pk,
+                    section=q.section_id,
+                    scale=q.scale,
+                    points=q.points,
+                    allow_na=q.allow_na,
+                    compliance=q.compliance,
+                )
+                for q in questions
+            ],
+            [
+                qa_scoring.Answer(question=a.question_id, value=a.value, not_applicable=a.not_applicable)
+                for a in answers.values()
+            ],
+        )
     except qa_scoring.ScoringError as error:
         texts = {q.pk: q.text for q in questions}
-        missing = [texts[q.pk] for q in questions if q.pk not in answers
-                   or (answers[q.pk].value is None and not answers[q.pk].not_applicable)]
+        missing = [
+            texts[q.pk]
+            for q in questions
+            if q.pk not in answers or (answers[q.pk].value is None and not answers[q.pk].not_applicable)
+        ]
         if missing:
             raise ValidationError(f"Answer every question first: {'; '.join(missing)}.") from None
         raise ValidationError(str(error)) from None
@@ -101,9 +118,15 @@ def evaluation_answers_set(*, evaluation: QaEvaluation, by, answers: dict[int, A
             raise ValidationError("That question is not on this evaluation's form.")
         if given.not_applicable and not question.allow_na:
             raise ValidationError(f"“{question.text}” cannot be answered N/A.")
-        QaAnswer.objects.update_or_create(evaluation=evaluation, question=question, defaults={
-            "value": None if given.not_applicable else given.value,
-            "not_applicable": given.not_applicable, "comment": given.comment.strip()})
+        QaAnswer.objects.update_or_create(
+            evaluation=evaluation,
+            question=question,
+            defaults={
+                "value": None if given.not_applicable else given.value,
+                "not_applicable": given.not_applicable,
+                "comment": given.comment.strip(),
+            },
+        )
     return evaluation
 
 
@@ -150,13 +173,13 @@ def dispute_raise(*, answer: QaAnswer, by, reason: str) -> QaDispute:
 
 
 @transaction.atomic
-def dispute_decide(*, dispute: QaDispute, by, decision: str, new_value: int | None = None,
-                   note: str = "") -> QaDispute:
+def dispute_decide(*, dispute: QaDispute, by, decision: str, new_value: int | None = None, note: str = "") -> QaDispute:
     """Another reviewer decides: upheld changes the answer to ``new_value`` and rescores;
     rejected keeps it. Either way the decision is recorded on the dispute."""
     dispute = QaDispute.objects.select_for_update().select_related("answer__question").get(pk=dispute.pk)
-    evaluation = QaEvaluation.objects.select_for_update().select_related("interaction").get(
-        pk=dispute.answer.evaluation_id)
+    evaluation = (
+        QaEvaluation.objects.select_for_update().select_related("interaction").get(pk=dispute.answer.evaluation_id)
+    )
     _require_reviewer(by, evaluation.interaction)
     if evaluation.reviewer_id == by.pk:
         raise ValidationError("A dispute goes to another reviewer, not the one who evaluated.")
@@ -169,8 +192,12 @@ def dispute_decide(*, dispute: QaDispute, by, decision: str, new_value: int | No
         if new_value is None:
             raise ValidationError("An upheld dispute needs the new answer.")
         try:
-            qa_scoring.earned_points(qa_scoring.Question(id=answer.question_id, section=0, scale=answer.question.scale,
-                                                         points=answer.question.points), new_value)
+            qa_scoring.earned_points(
+                qa_scoring.Question(
+                    id=answer.question_id, section=0, scale=answer.question.scale, points=answer.question.points
+                ),
+                new_value,
+            )
         except qa_scoring.ScoringError as error:
             raise ValidationError(str(error)) from None
         answer.value, answer.not_applicable = new_value, False
@@ -211,7 +238,8 @@ def check_rule_save(*, rule: QaCheckRule | None = None, **fields) -> tuple[QaChe
 def sampling_plan_set(*, team, form: QaForm, per_agent_per_week: int, is_active: bool) -> QaSamplingPlan:
     """A team's one sampling plan, created or changed."""
     plan, _ = QaSamplingPlan.objects.update_or_create(
-        team=team, defaults={"form": form, "per_agent_per_week": per_agent_per_week, "is_active": is_active})
+        team=team, defaults={"form": form, "per_agent_per_week": per_agent_per_week, "is_active": is_active}
+    )
     return plan
 
 

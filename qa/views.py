@@ -43,26 +43,32 @@ def _rows(evaluation):
 
 @role_required(ADMIN, MANAGER)
 def evaluation_list(request):
-    return render(request, "qa/evaluations.html", {
-        "evaluations": selectors.evaluations_visible_to(fetched_by=request.user)[:100],
-        "recent": interactions_visible_to(fetched_by=request.user).filter(agent__isnull=False)
-        .order_by("-offered_at")[:20],
-        "pick": ContactPickForm(),
-    })
+    return render(
+        request,
+        "qa/evaluations.html",
+        {
+            "evaluations": selectors.evaluations_visible_to(fetched_by=request.user)[:100],
+            "recent": interactions_visible_to(fetched_by=request.user)
+            .filter(agent__isnull=False)
+            .order_by("-offered_at")[:20],
+            "pick": ContactPickForm(),
+        },
+    )
 
 
 @role_required(ADMIN, MANAGER)
 def evaluate(request):
     """GET ?contact=<external id>[&form=<id>]: the contact and a start button; POST starts a draft."""
     data = request.POST if request.method == "POST" else request.GET
-    contact = get_object_or_404(interactions_visible_to(fetched_by=request.user),
-                                external_id=data.get("contact", "").strip())
-    pick = ContactPickForm({"contact": contact.external_id, "form": data.get("form") or
-                            selectors.default_form_id()})
+    contact = get_object_or_404(
+        interactions_visible_to(fetched_by=request.user), external_id=data.get("contact", "").strip()
+    )
+    pick = ContactPickForm({"contact": contact.external_id, "form": data.get("form") or selectors.default_form_id()})
     if request.method == "POST" and pick.is_valid():
         try:
-            evaluation = services.evaluation_start(interaction=contact, by=request.user,
-                                             version=version_current(pick.cleaned_data["form"]))
+            evaluation = services.evaluation_start(
+                interaction=contact, by=request.user, version=version_current(pick.cleaned_data["form"])
+            )
         except ValidationError as error:
             _fail(request, error)
         else:
@@ -93,8 +99,12 @@ def evaluation_detail(request, pk):
             services.evaluation_answers_set(evaluation=evaluation, by=request.user, answers=answers)
             if request.POST.get("action") == "submit":
                 services.evaluation_submit(evaluation=evaluation, by=request.user)
-                messages.success(request, f"Evaluation submitted: {evaluation.score_pct:.1f}%."
-                                 if evaluation.score_pct is not None else "Evaluation submitted.")
+                messages.success(
+                    request,
+                    f"Evaluation submitted: {evaluation.score_pct:.1f}%."
+                    if evaluation.score_pct is not None
+                    else "Evaluation submitted.",
+                )
             else:
                 messages.success(request, "Draft saved.")
         except ValidationError as error:
@@ -103,11 +113,18 @@ def evaluation_detail(request, pk):
     agent = evaluation.interaction.agent
     is_agent = agent is not None and agent.user_id == request.user.pk
     undisputed = selectors.answers_undisputed(evaluation=evaluation)
-    return render(request, "qa/evaluation.html", {
-        "evaluation": evaluation, "contact": evaluation.interaction, "sections": _rows(evaluation),
-        "editable": editable, "is_agent": is_agent,
-        "dispute_form": DisputeForm(answers=undisputed) if is_agent and undisputed else None,
-    })
+    return render(
+        request,
+        "qa/evaluation.html",
+        {
+            "evaluation": evaluation,
+            "contact": evaluation.interaction,
+            "sections": _rows(evaluation),
+            "editable": editable,
+            "is_agent": is_agent,
+            "dispute_form": DisputeForm(answers=undisputed) if is_agent and undisputed else None,
+        },
+    )
 
 
 @role_required(AGENT)
@@ -131,8 +148,11 @@ def dispute_raise(request, pk):
         messages.error(request, "Choose a question and say why you dispute it.")
         return redirect("qa_evaluation", evaluation.pk)
     try:
-        services.dispute_raise(answer=evaluation.answers.get(pk=form.cleaned_data["answer"]), by=request.user,
-                         reason=form.cleaned_data["reason"])
+        services.dispute_raise(
+            answer=evaluation.answers.get(pk=form.cleaned_data["answer"]),
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
         messages.success(request, "Dispute sent: another reviewer will decide.")
     except ValidationError as error:
         _fail(request, error)
@@ -141,8 +161,11 @@ def dispute_raise(request, pk):
 
 @role_required(AGENT)
 def my_evaluations(request):
-    return render(request, "qa/my_evaluations.html", {
-        "evaluations": selectors.evaluations_visible_to(fetched_by=request.user)[:100]})
+    return render(
+        request,
+        "qa/my_evaluations.html",
+        {"evaluations": selectors.evaluations_visible_to(fetched_by=request.user)[:100]},
+    )
 
 
 @role_required(ADMIN, MANAGER)
@@ -162,8 +185,13 @@ def dispute_decide(request, pk):
         messages.error(request, "Choose upheld or rejected.")
         return redirect("qa_disputes")
     try:
-        services.dispute_decide(dispute=dispute, by=request.user, decision=form.cleaned_data["decision"],
-                          new_value=form.cleaned_data["new_value"], note=form.cleaned_data["note"])
+        services.dispute_decide(
+            dispute=dispute,
+            by=request.user,
+            decision=form.cleaned_data["decision"],
+            new_value=form.cleaned_data["new_value"],
+            note=form.cleaned_data["note"],
+        )
         messages.success(request, f"Dispute {form.cleaned_data['decision']}.")
     except ValidationError as error:
         _fail(request, error)

@@ -36,10 +36,12 @@ class RuleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["question"].queryset = (QaQuestion.objects.filter(scale="yes_no")
-                                            .select_related("section__version__form"))
-        self.fields["question"].label_from_instance = (
-            lambda q: f"{q.section.version.form.name} v{q.section.version.number}: {q.text}")
+        self.fields["question"].queryset = QaQuestion.objects.filter(scale="yes_no").select_related(
+            "section__version__form"
+        )
+        self.fields["question"].label_from_instance = lambda q: (
+            f"{q.section.version.form.name} v{q.section.version.number}: {q.text}"
+        )
 
     def clean(self):
         data = super().clean()
@@ -59,8 +61,7 @@ def check_rules(request):
         messages.success(request, f"Rule “{rule.name}” created and run on {totals['checked']} contacts.")
         return redirect("qa_checks")
     rules = check_rules_list()
-    return render(request, "qa/checks.html", {
-        "rules": rules, "form": form, "agreement": agreement_table()})
+    return render(request, "qa/checks.html", {"rules": rules, "form": form, "agreement": agreement_table()})
 
 
 @role_required(ADMIN)
@@ -78,8 +79,11 @@ def check_rule(request, pk: int):
 def check_results(request):
     """One contact's results (?contact=<external id>), or the latest failures."""
     external_id = request.GET.get("contact", "").strip()
-    contact = (get_object_or_404(reviewable_contacts(fetched_by=request.user), external_id=external_id)
-               if external_id else None)
+    contact = (
+        get_object_or_404(reviewable_contacts(fetched_by=request.user), external_id=external_id)
+        if external_id
+        else None
+    )
     results = check_results_visible_to(fetched_by=request.user)
     if contact is not None:
         results = results.filter(interaction=contact).order_by("rule__name")
@@ -121,10 +125,19 @@ def sampling(request):
             sampling_plan_set(team=team, **form.cleaned_data)
             messages.success(request, f"Sampling plan of {team} saved.")
             return redirect(back)
-    return render(request, "qa/sampling.html", {
-        "teams": [(t, plans.get(t.pk)) for t in teams], "team": team, "week": week, "form": form,
-        "previous_week": previous_period_start(WEEK, week), "next_week": next_period_start(WEEK, week),
-        "sample": week_sample(team=team, week_start=week) if team else []})
+    return render(
+        request,
+        "qa/sampling.html",
+        {
+            "teams": [(t, plans.get(t.pk)) for t in teams],
+            "team": team,
+            "week": week,
+            "form": form,
+            "previous_week": previous_period_start(WEEK, week),
+            "next_week": next_period_start(WEEK, week),
+            "sample": week_sample(team=team, week_start=week) if team else [],
+        },
+    )
 
 
 class CalibrationForm(forms.Form):
@@ -147,11 +160,15 @@ class CalibrationForm(forms.Form):
 def calibrations(request):
     form = CalibrationForm(request.POST or None, contacts=reviewable_contacts(fetched_by=request.user))
     if request.method == "POST" and form.is_valid():
-        cal = calibration_create(interaction=form.cleaned_data["contact"], version=form.cleaned_data["version"],
-                                 by=request.user)
+        cal = calibration_create(
+            interaction=form.cleaned_data["contact"], version=form.cleaned_data["version"], by=request.user
+        )
         return redirect("qa_calibration", pk=cal.pk)
-    return render(request, "qa/calibrations.html", {
-        "calibrations": calibrations_visible_to(fetched_by=request.user), "form": form})
+    return render(
+        request,
+        "qa/calibrations.html",
+        {"calibrations": calibrations_visible_to(fetched_by=request.user), "form": form},
+    )
 
 
 def answers_form(questions, data=None, *, may_agree: bool):
@@ -183,9 +200,9 @@ def calibration(request, pk: int):
         for q in questions:
             raw = form.cleaned_data[f"q{q.pk}"]
             answers[q.pk] = (None, True, "") if raw == "na" else (int(raw), False, "")
-        calibration_evaluation_save(calibration=cal, reviewer=request.user, answers=answers,
-                                    agreed=bool(form.cleaned_data.get("agreed")))
+        calibration_evaluation_save(
+            calibration=cal, reviewer=request.user, answers=answers, agreed=bool(form.cleaned_data.get("agreed"))
+        )
         messages.success(request, "Your answers are saved.")
         return redirect("qa_calibration", pk=cal.pk)
-    return render(request, "qa/calibration.html", {
-        "report": calibration_report(cal), "calibration": cal, "form": form})
+    return render(request, "qa/calibration.html", {"report": calibration_report(cal), "calibration": cal, "form": form})

@@ -25,8 +25,7 @@ def form_list(request):
             create.add_error(None, error)
         else:
             return redirect("qa_form", version.form_id)
-    return render(request, "qa/forms.html", {
-        "forms": qa_forms_list(), "create": create})
+    return render(request, "qa/forms.html", {"forms": qa_forms_list(), "create": create})
 
 
 def _int(value) -> int | None:
@@ -52,8 +51,10 @@ def form_detail(request, pk):
                     data = dict(question_form.cleaned_data)
                     version = qa_forms.qa_question_add(form=form, section_id=data.pop("section"), question=data, by=by)
             elif op in ("up", "down", "remove"):
-                target = {"section_id": _int(request.POST.get("section")),
-                          "question_id": _int(request.POST.get("question"))}
+                target = {
+                    "section_id": _int(request.POST.get("section")),
+                    "question_id": _int(request.POST.get("question")),
+                }
                 if op == "remove":
                     version = qa_forms.qa_item_remove(form=form, by=by, **target)
                 else:
@@ -65,11 +66,20 @@ def form_detail(request, pk):
                 messages.error(request, message)
         if not (section_form.errors or question_form.errors):
             if before is not None and version is not None and version.number != before:
-                messages.info(request, f"Version {before} is in use, so this is version {version.number}: "
-                                       "past evaluations keep theirs.")
+                messages.info(
+                    request,
+                    f"Version {before} is in use, so this is version {version.number}: past evaluations keep theirs.",
+                )
             return redirect("qa_form", form.pk)
-    return render(request, "qa/form.html", {
-        "form_obj": form, "version": version, "structure": structure,
-        "in_use": version is not None and qa_forms.version_in_use(version),
-        "section_form": section_form, "question_form": question_form,
-    })
+    return render(
+        request,
+        "qa/form.html",
+        {
+            "form_obj": form,
+            "version": version,
+            "structure": structure,
+            "in_use": version is not None and qa_forms.version_in_use(version),
+            "section_form": section_form,
+            "question_form": question_form,
+        },
+    )

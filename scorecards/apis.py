@@ -19,8 +19,9 @@ class KpiQuerySerializer(serializers.Serializer):
     period = serializers.ChoiceField(choices=PERIODS)
     start = serializers.DateField(help_text="Every period that overlaps start..end is returned.")
     end = serializers.DateField()
-    kpi = serializers.CharField(required=False, allow_blank=True,
-                                help_text="Comma-separated KPI codes (default: every KPI).")
+    kpi = serializers.CharField(
+        required=False, allow_blank=True, help_text="Comma-separated KPI codes (default: every KPI)."
+    )
     key = serializers.CharField(required=False, help_text="One group: an ACD login, team, queue, ...")
 
     def validate_kpi(self, value: str) -> list[str]:
@@ -59,5 +60,12 @@ class KpiListApi(TenantAPIView, ListAPIView):
         query = KpiQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         q = query.validated_data
-        return kpi_report(fetched_by=self.request.user, scope=q["scope"], period=q["period"],
-                          start=q["start"], end=q["end"], kpis=q.get("kpi") or None, key=q.get("key"))
+        return kpi_report(
+            fetched_by=self.request.user,
+            scope=q["scope"],
+            period=q["period"],
+            start=q["start"],
+            end=q["end"],
+            kpis=q.get("kpi") or None,
+            key=q.get("key"),
+        )

@@ -19,8 +19,7 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
     return max(0.0, center - half) * 100, min(1.0, center + half) * 100
 
 
-def net_score_interval(positives: int, negatives: int, n: int,
-                       z: float = Z95) -> tuple[float, float] | None:
+def net_score_interval(positives: int, negatives: int, n: int, z: float = Z95) -> tuple[float, float] | None:
     """Interval of (positives − negatives)/n × 100 (NPS, CES net score), in points.
 
     Both shares come from one multinomial sample, so
@@ -36,8 +35,8 @@ def net_score_interval(positives: int, negatives: int, n: int,
 
 @dataclass(frozen=True)
 class StaffingResult:
-    agents: int                 # on the phones (before shrinkage)
-    scheduled_agents: int       # agents to schedule once shrinkage is taken out
+    agents: int  # on the phones (before shrinkage)
+    scheduled_agents: int  # agents to schedule once shrinkage is taken out
     traffic_erlangs: float
     service_level_pct: float
     asa_seconds: float
@@ -59,8 +58,9 @@ def erlang_c_probability_wait(traffic: float, agents: int) -> float:
     return agents * erlang_b / (agents - traffic * (1 - erlang_b))
 
 
-def erlang_c(*, calls: float, interval_seconds: float, aht_seconds: float, agents: int,
-             target_seconds: float) -> tuple[float, float, float, float]:
+def erlang_c(
+    *, calls: float, interval_seconds: float, aht_seconds: float, agents: int, target_seconds: float
+) -> tuple[float, float, float, float]:
     """(service level %, ASA s, occupancy %, probability of waiting %) for ``agents``."""
     traffic = calls * aht_seconds / interval_seconds
     if agents <= traffic:
@@ -71,10 +71,16 @@ def erlang_c(*, calls: float, interval_seconds: float, aht_seconds: float, agent
     return service_level * 100, asa, traffic / agents * 100, p_wait * 100
 
 
-def staffing_required(*, calls: float, interval_seconds: float, aht_seconds: float,
-                      target_pct: float, target_seconds: float,
-                      max_occupancy: float | None = None,
-                      shrinkage: float = 0.0) -> StaffingResult:
+def staffing_required(
+    *,
+    calls: float,
+    interval_seconds: float,
+    aht_seconds: float,
+    target_pct: float,
+    target_seconds: float,
+    max_occupancy: float | None = None,
+    shrinkage: float = 0.0,
+) -> StaffingResult:
     """The fewest agents meeting the service level (and the occupancy cap, if any)."""
     if calls < 0 or interval_seconds <= 0 or aht_seconds <= 0:
         raise ValueError("calls must be ≥ 0, interval and AHT > 0")
@@ -85,9 +91,13 @@ def staffing_required(*, calls: float, interval_seconds: float, aht_seconds: flo
         return StaffingResult(0, 0, 0.0, 100.0, 0.0, 0.0, 0.0)
     agents = max(1, math.floor(traffic) + 1)
     while True:
-        sl, asa, occupancy, p_wait = erlang_c(calls=calls, interval_seconds=interval_seconds,
-                                              aht_seconds=aht_seconds, agents=agents,
-                                              target_seconds=target_seconds)
+        sl, asa, occupancy, p_wait = erlang_c(
+            calls=calls,
+            interval_seconds=interval_seconds,
+            aht_seconds=aht_seconds,
+            agents=agents,
+            target_seconds=target_seconds,
+        )
         occupancy_ok = max_occupancy is None or occupancy <= max_occupancy * 100 + 1e-9
         if sl >= target_pct and occupancy_ok:
             break
@@ -95,8 +105,11 @@ def staffing_required(*, calls: float, interval_seconds: float, aht_seconds: flo
     return StaffingResult(
         agents=agents,
         scheduled_agents=math.ceil(agents / (1 - shrinkage) - 1e-9),
-        traffic_erlangs=traffic, service_level_pct=sl, asa_seconds=asa,
-        occupancy_pct=occupancy, probability_wait_pct=p_wait,
+        traffic_erlangs=traffic,
+        service_level_pct=sl,
+        asa_seconds=asa,
+        occupancy_pct=occupancy,
+        probability_wait_pct=p_wait,
     )
 
 

@@ -33,8 +33,10 @@ class LeftOutWhileActive:
         if alias == "x":  # it would name the subquery's rows, and the rule would test nothing
             raise ValueError("scorecards.counting: give the contact an alias other than x")
         meta = self.model._meta
-        return (f"NOT EXISTS (SELECT 1 FROM {meta.db_table} x "
-                f"WHERE x.{self._column(self.contact)} = {alias}.id AND x.{self._column(self.ended)} IS NULL)")
+        return (
+            f"NOT EXISTS (SELECT 1 FROM {meta.db_table} x "
+            f"WHERE x.{self._column(self.contact)} = {alias}.id AND x.{self._column(self.ended)} IS NULL)"
+        )
 
     def _column(self, name: str) -> str:
         field = self.model._meta.get_field(name)
@@ -43,8 +45,7 @@ class LeftOutWhileActive:
         return field.column
 
     def exists(self) -> Exists:
-        rows = self.model._default_manager.filter(
-            **{self.contact: OuterRef("pk"), f"{self.ended}__isnull": True})
+        rows = self.model._default_manager.filter(**{self.contact: OuterRef("pk"), f"{self.ended}__isnull": True})
         return Exists(rows)
 
 

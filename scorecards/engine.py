@@ -68,8 +68,13 @@ def _lock(cur) -> None:
     cur.execute("SELECT pg_advisory_xact_lock(hashtext('callwell.kpi.' || current_schema()))")
 
 
-def recompute(*, since: dt.date | None = None, until: dt.date | None = None,
-              reason: str = "manual", changed_since: dt.datetime | None = None) -> int:
+def recompute(
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    reason: str = "manual",
+    changed_since: dt.datetime | None = None,
+) -> int:
     """Recompute every KPI of the current tenant for the days [since, until] and the weeks and
     months around them. With no dates, everything the tenant has (a full run).
 
@@ -90,7 +95,7 @@ def recompute(*, since: dt.date | None = None, until: dt.date | None = None,
         # A partial run with both dates needs no data span (a scan of every activity row).
         span = _data_span(tz) if full or since is None or until is None else (since, until)
         if span is not None:
-            since, until = (span if full else (since or span[0], until or span[1]))
+            since, until = span if full else (since or span[0], until or span[1])
             if since <= until:
                 written = _recompute_range(since, until, tenant, tz, full=full, changed_since=changed_since)
                 # Inside the transaction: the coaching signals read the snapshots just written
@@ -100,7 +105,8 @@ def recompute(*, since: dt.date | None = None, until: dt.date | None = None,
             KpiStoredState.objects.all().delete()
             KpiStoredState.objects.create(built_at=timezone.now())
     KpiRecompute.objects.filter(pk=run.pk).update(
-        finished_at=timezone.now(), snapshots=written, seconds=time.monotonic() - began)
+        finished_at=timezone.now(), snapshots=written, seconds=time.monotonic() - began
+    )
     return written
 
 
@@ -133,8 +139,9 @@ def _params(since: dt.date, until: dt.date, tenant, tz: zoneinfo.ZoneInfo) -> di
     }
 
 
-def _recompute_range(since: dt.date, until: dt.date, tenant, tz: zoneinfo.ZoneInfo, *, full: bool,
-                     changed_since: dt.datetime | None) -> int:
+def _recompute_range(
+    since: dt.date, until: dt.date, tenant, tz: zoneinfo.ZoneInfo, *, full: bool, changed_since: dt.datetime | None
+) -> int:
     params = {**_params(since, until, tenant, tz), "changed_since": changed_since, "full": full}
     statements: list[Statement] = [
         queries.NEW,
@@ -151,9 +158,18 @@ def _recompute_range(since: dt.date, until: dt.date, tenant, tz: zoneinfo.ZoneIn
         queries_people.PEOPLE_GRAIN,
         *queries_people.store_people(full),
     ]
-    upserts = [queries_contacts.contacts(), queries_surveys.surveys(), queries_contacts.peak_hour(),
-               queries_contacts.missed(), queries_people.people(), queries_cases.resolution_time(),
-               queries_cases.query_age(), queries_surveys.response_rate(), queries_surveys.effort(), queries_qa.qa()]
+    upserts = [
+        queries_contacts.contacts(),
+        queries_surveys.surveys(),
+        queries_contacts.peak_hour(),
+        queries_contacts.missed(),
+        queries_people.people(),
+        queries_cases.resolution_time(),
+        queries_cases.query_age(),
+        queries_surveys.response_rate(),
+        queries_surveys.effort(),
+        queries_qa.qa(),
+    ]
     with connection.cursor() as cur:
         # Sorting and hashing a million facts wants more than the 4 MB default.
         cur.execute("SET LOCAL work_mem = '256MB'")
@@ -166,8 +182,13 @@ def _recompute_range(since: dt.date, until: dt.date, tenant, tz: zoneinfo.ZoneIn
         touched = 0
         if not full:
             touched = tables.create(queries_cases.touched(by_update=changed_since is not None))
-        tables.run([*queries_cases.case_statements(everything=full, touched=touched),
-                    queries_cases.CASE_DAYS, queries_cases.CASE_DAYS_INDEX])
+        tables.run(
+            [
+                *queries_cases.case_statements(everything=full, touched=touched),
+                queries_cases.CASE_DAYS,
+                queries_cases.CASE_DAYS_INDEX,
+            ]
+        )
         written = 0
         for sql in upserts:
             _timed(cur, sql, params)

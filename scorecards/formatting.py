@@ -12,8 +12,17 @@ import statistics
 
 from .catalogue import KPIS, band
 
-UNIT_NAMES = {"%": "percent", "s": "time", "points": "points", "ratio": "ratio", "count": "count",
-              "/h": "per hour", "hour": "hour of day", "score": "score", "currency": "currency"}
+UNIT_NAMES = {
+    "%": "percent",
+    "s": "time",
+    "points": "points",
+    "ratio": "ratio",
+    "count": "count",
+    "/h": "per hour",
+    "hour": "hour of day",
+    "score": "score",
+    "currency": "currency",
+}
 
 
 def format_seconds(value: float) -> str:
@@ -62,7 +71,7 @@ def format_value(kpi: str, value: float | None) -> str:
 
 
 def format_interval(kpi: str, low: float | None, high: float | None) -> str:
-    """"61.2 % – 80.1 %"; empty when the KPI carries no interval."""
+    """ "61.2 % – 80.1 %"; empty when the KPI carries no interval."""
     if low is None or high is None:
         return ""
     return f"{format_value(kpi, low)} – {format_value(kpi, high)}"
@@ -88,27 +97,41 @@ BAND_WORDS = {"green": "Green: on target", "amber": "Amber: close to target", "r
 
 
 def target_text(kpi: str, target) -> str:
-    """"target: green ≥ 80.0 %, amber ≥ 70.0 %" for a Target (anything with direction, green, amber)."""
+    """ "target: green ≥ 80.0 %, amber ≥ 70.0 %" for a Target (anything with direction, green, amber)."""
     if target is None:
         return ""
     sign = "≥" if target.direction == "higher" else "≤"
-    return (f"target: green {sign} {format_value(kpi, target.green)}, "
-            f"amber {sign} {format_value(kpi, target.amber)}")
+    return f"target: green {sign} {format_value(kpi, target.green)}, amber {sign} {format_value(kpi, target.amber)}"
 
 
 def kpi_card(kpi: str, snapshot, *, target=None, drill_url: str | None = None) -> dict:
     """What a page needs to show one value: its text, n, interval, band (north-star KPIs with a
     target and enough data only: diagnostics never carry pass/fail colour) and drill link."""
     entry = KPIS[kpi]
-    card = {"code": kpi, "label": entry.label, "diagnostic": entry.diagnostic,
-            "north_star": entry.north_star, "snapshot": snapshot, "state": "missing", "value": "—",
-            "interval": "", "n": None, "band": None, "band_words": "", "target": "",
-            "drill_url": None}
+    card = {
+        "code": kpi,
+        "label": entry.label,
+        "diagnostic": entry.diagnostic,
+        "north_star": entry.north_star,
+        "snapshot": snapshot,
+        "state": "missing",
+        "value": "—",
+        "interval": "",
+        "n": None,
+        "band": None,
+        "band_words": "",
+        "target": "",
+        "drill_url": None,
+    }
     if snapshot is None:
         return card
-    card.update(value=format_value(kpi, snapshot.value), n=snapshot.n,
-                interval=format_interval(kpi, snapshot.ci_low, snapshot.ci_high),
-                drill_url=drill_url, state="insufficient" if snapshot.insufficient_data else "ok")
+    card.update(
+        value=format_value(kpi, snapshot.value),
+        n=snapshot.n,
+        interval=format_interval(kpi, snapshot.ci_low, snapshot.ci_high),
+        drill_url=drill_url,
+        state="insufficient" if snapshot.insufficient_data else "ok",
+    )
     if entry.north_star and target is not None:
         card["target"] = target_text(kpi, target)
         if card["state"] == "ok":
@@ -118,7 +141,7 @@ def kpi_card(kpi: str, snapshot, *, target=None, drill_url: str | None = None) -
 
 
 def period_text(period: str, start, end) -> str:
-    """"Monday 2 March 2026", "week of Mon 2 Mar – Sun 8 Mar 2026" or "March 2026" (end exclusive)."""
+    """ "Monday 2 March 2026", "week of Mon 2 Mar – Sun 8 Mar 2026" or "March 2026" (end exclusive)."""
     if period == "day":
         return f"{start:%A} {start.day} {start:%B %Y}"
     if period == "month":
@@ -143,7 +166,12 @@ def distribution(values: list[float], own, kpi: str) -> dict:
         return round(4 + 92 * (value - low) / span, 2)
 
     own_value = own.value if own is not None and not own.insufficient_data and own.value is not None else None
-    return {"count": len(values), "shown": True, "min": format_value(kpi, low),
-            "median": format_value(kpi, statistics.median(values)), "max": format_value(kpi, high),
-            "points": [position(v) for v in values],
-            "own": position(min(max(own_value, low), high)) if own_value is not None else None}
+    return {
+        "count": len(values),
+        "shown": True,
+        "min": format_value(kpi, low),
+        "median": format_value(kpi, statistics.median(values)),
+        "max": format_value(kpi, high),
+        "points": [position(v) for v in values],
+        "own": position(min(max(own_value, low), high)) if own_value is not None else None,
+    }

@@ -14,17 +14,33 @@ from .models import Direction
 from .targets import SETTINGS, target_validate, targetable_kpis
 
 DIRECTION_CHOICES = [("", "The KPI's own (diagnostics must choose)"), *Direction.choices]
-UNIT_WORDS = {"%": "percent", "s": "seconds", "points": "points (-100 to 100)", "score": "score (1 to 7)",
-              "ratio": "ratio (1 = as expected)", "count": "count", "/h": "contacts per hour",
-              "currency": "currency units", "hour": "hour of day"}
+UNIT_WORDS = {
+    "%": "percent",
+    "s": "seconds",
+    "points": "points (-100 to 100)",
+    "score": "score (1 to 7)",
+    "ratio": "ratio (1 = as expected)",
+    "count": "count",
+    "/h": "contacts per hour",
+    "currency": "currency units",
+    "hour": "hour of day",
+}
 
 
 def kpi_choices() -> list:
     groups: dict[str, list[tuple[str, str]]] = {
-        "North star": [], "Other KPIs": [], "Diagnostics (per interaction type, paired)": []}
+        "North star": [],
+        "Other KPIs": [],
+        "Diagnostics (per interaction type, paired)": [],
+    }
     for kpi in targetable_kpis():
-        group = ("North star" if kpi.north_star else
-                 "Diagnostics (per interaction type, paired)" if kpi.diagnostic else "Other KPIs")
+        group = (
+            "North star"
+            if kpi.north_star
+            else "Diagnostics (per interaction type, paired)"
+            if kpi.diagnostic
+            else "Other KPIs"
+        )
         groups[group].append((kpi.code, kpi.label))
     return [("", "Choose a KPI"), *groups.items()]
 
@@ -42,8 +58,9 @@ class BandsForm(forms.Form):
         scope = self.scope()
         if scope.get("kpi") and data.get("green") is not None and data.get("amber") is not None:
             try:
-                target_validate(**scope, direction=data.get("direction") or None,
-                                green=data["green"], amber=data["amber"])
+                target_validate(
+                    **scope, direction=data.get("direction") or None, green=data["green"], amber=data["amber"]
+                )
             except ValidationError as error:
                 self.add_error(None, error)
         return data
@@ -53,17 +70,21 @@ class TargetForm(BandsForm):
     kpi = forms.ChoiceField(label="KPI", choices=kpi_choices)
     team = forms.ModelChoiceField(Team.objects.all(), required=False, empty_label="Every team")
     queue = forms.ModelChoiceField(Queue.objects.all(), required=False, empty_label="Every queue")
-    interaction_type = forms.ModelChoiceField(InteractionType.objects.all(), required=False,
-                                              empty_label="Every interaction type")
+    interaction_type = forms.ModelChoiceField(
+        InteractionType.objects.all(), required=False, empty_label="Every interaction type"
+    )
     effective_from = forms.DateField(label="In force from", widget=forms.DateInput(attrs={"type": "date"}))
 
-    field_order = ["kpi", "team", "queue", "interaction_type", "direction", "green", "amber",
-                   "effective_from"]
+    field_order = ["kpi", "team", "queue", "interaction_type", "direction", "green", "amber", "effective_from"]
 
     def scope(self) -> dict:
         data = self.cleaned_data
-        return {"kpi": data.get("kpi"), "team": data.get("team"), "queue": data.get("queue"),
-                "interaction_type": data.get("interaction_type")}
+        return {
+            "kpi": data.get("kpi"),
+            "team": data.get("team"),
+            "queue": data.get("queue"),
+            "interaction_type": data.get("interaction_type"),
+        }
 
 
 class TargetBandsForm(BandsForm):
@@ -72,14 +93,14 @@ class TargetBandsForm(BandsForm):
 
     def __init__(self, *args, target, **kwargs):
         self.target = target
-        kwargs.setdefault("initial", {"direction": target.direction, "green": f"{target.green:g}",
-                                      "amber": f"{target.amber:g}"})
+        kwargs.setdefault(
+            "initial", {"direction": target.direction, "green": f"{target.green:g}", "amber": f"{target.amber:g}"}
+        )
         super().__init__(*args, **kwargs)
 
     def scope(self) -> dict:
         t = self.target
-        return {"kpi": t.kpi, "team": t.team, "queue": t.queue,
-                "interaction_type": t.interaction_type}
+        return {"kpi": t.kpi, "team": t.team, "queue": t.queue, "interaction_type": t.interaction_type}
 
 
 class RealismForm(forms.Form):
@@ -103,29 +124,46 @@ class RealismForm(forms.Form):
 
 class KpiSettingsForm(forms.Form):
     service_level_seconds = forms.IntegerField(
-        min_value=1, label=SETTINGS["service_level_seconds"],
-        help_text='T of "answered within T seconds".')
+        min_value=1, label=SETTINGS["service_level_seconds"], help_text='T of "answered within T seconds".'
+    )
     service_level_inclusive = forms.TypedChoiceField(
-        label="A wait of exactly T seconds", coerce=lambda v: v == "True",
+        label="A wait of exactly T seconds",
+        coerce=lambda v: v == "True",
         choices=[(True, "counts as within (wait ≤ T)"), (False, "does not count (wait < T)")],
-        widget=forms.RadioSelect)
+        widget=forms.RadioSelect,
+    )
     service_level_target_pct = forms.DecimalField(
-        min_value=0, max_value=100, decimal_places=2, label=SETTINGS["service_level_target_pct"],
-        help_text='The 80 of "80/20".')
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        label=SETTINGS["service_level_target_pct"],
+        help_text='The 80 of "80/20".',
+    )
     short_abandon_seconds = forms.IntegerField(
-        min_value=0, label=SETTINGS["short_abandon_seconds"],
-        help_text="Abandons with a shorter wait are left out of abandonment and service level.")
+        min_value=0,
+        label=SETTINGS["short_abandon_seconds"],
+        help_text="Abandons with a shorter wait are left out of abandonment and service level.",
+    )
     repeat_window_days = forms.IntegerField(
-        min_value=1, label=SETTINGS["repeat_window_days"],
-        help_text="A contact is a repeat if the same customer had a handled contact this many days before.")
+        min_value=1,
+        label=SETTINGS["repeat_window_days"],
+        help_text="A contact is a repeat if the same customer had a handled contact this many days before.",
+    )
     min_sample = forms.IntegerField(
-        min_value=1, label=SETTINGS["min_sample"],
-        help_text='Below this many contacts a KPI shows "insufficient data" and is never ranked.')
+        min_value=1,
+        label=SETTINGS["min_sample"],
+        help_text='Below this many contacts a KPI shows "insufficient data" and is never ranked.',
+    )
     cost_per_paid_hour = forms.DecimalField(
-        min_value=0, decimal_places=2, max_digits=10, label=SETTINGS["cost_per_paid_hour"],
-        help_text="Used for cost per contact when the data carries no explicit cost.")
+        min_value=0,
+        decimal_places=2,
+        max_digits=10,
+        label=SETTINGS["cost_per_paid_hour"],
+        help_text="Used for cost per contact when the data carries no explicit cost.",
+    )
     cost_per_contact_minute = forms.DecimalField(
-        min_value=0, decimal_places=4, max_digits=10, label=SETTINGS["cost_per_contact_minute"])
+        min_value=0, decimal_places=4, max_digits=10, label=SETTINGS["cost_per_contact_minute"]
+    )
 
     @classmethod
     def for_tenant(cls, tenant, data=None):

@@ -45,8 +45,7 @@ class KpiSnapshot(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["kpi", "scope", "key", "period", "period_start"],
-                                    name="kpi_snapshot_key"),
+            models.UniqueConstraint(fields=["kpi", "scope", "key", "period", "period_start"], name="kpi_snapshot_key"),
         ]
         indexes = [
             # pages and the API read one scope and period over a date range
@@ -100,8 +99,10 @@ class Target(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kpi", "team", "queue", "interaction_type", "effective_from"],
-                condition=models.Q(retired_at__isnull=True), nulls_distinct=False,
-                name="target_one_per_scope_and_date"),
+                condition=models.Q(retired_at__isnull=True),
+                nulls_distinct=False,
+                name="target_one_per_scope_and_date",
+            ),
         ]
 
 
@@ -130,5 +131,6 @@ class SettingChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at"]
+
 
 from .models_daysums import *  # noqa: E402,F401,F403 - the engine's stored sums

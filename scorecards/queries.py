@@ -26,12 +26,17 @@ from __future__ import annotations
 from .families import DayFamily
 from .sql import NULL, KpiValues, Statement, TempTable
 
-SCOPE_COLUMNS = {"agent": "agent", "team": "team", "queue": "queue",
-                 "interaction_type": "itype", "channel": "channel"}
+SCOPE_COLUMNS = {"agent": "agent", "team": "team", "queue": "queue", "interaction_type": "itype", "channel": "channel"}
 
 
-def by_day(source: str, scopes: tuple[str, ...], aggregates: dict[str, tuple[str, str]],
-           extra: tuple[str, ...] = (), cast: str = "float8", agent_team: bool = False) -> str:
+def by_day(
+    source: str,
+    scopes: tuple[str, ...],
+    aggregates: dict[str, tuple[str, str]],
+    extra: tuple[str, ...] = (),
+    cast: str = "float8",
+    agent_team: bool = False,
+) -> str:
     """One row per (scope, key, local day[, extra]) with ``aggregates`` ({name: (SQL over the
     source's rows, how it rolls up: "sum" or "max")}). Every aggregate rolls up, so weeks and
     months come from these rows (``rolled``) instead of a second pass over the facts.
@@ -42,8 +47,9 @@ def by_day(source: str, scopes: tuple[str, ...], aggregates: dict[str, tuple[str
     sets = [f"({c}, {'team, ' if agent_team and c == 'agent' else ''}day{tail})" for c in columns]
     sets += ["(day" + tail + ")"] if "tenant" in scopes else []
     tail += ", team" if agent_team else ""
-    scope_case = " ".join(f"WHEN GROUPING({c}) = 0 THEN '{s}'" for s, c in zip(
-        [s for s in scopes if s != "tenant"], columns, strict=True))
+    scope_case = " ".join(
+        f"WHEN GROUPING({c}) = 0 THEN '{s}'" for s, c in zip([s for s in scopes if s != "tenant"], columns, strict=True)
+    )
     key_case = " ".join(f"WHEN GROUPING({c}) = 0 THEN {c}::text" for c in columns)
     # float8 throughout: sums of integers are numeric, and numeric arithmetic in the
     # unpivot (a dozen expressions per group and KPI) costs several times float8's
@@ -98,11 +104,15 @@ def store(family: DayFamily, source: str, *, everything: bool = False, via_agent
     """Replace the family's stored day rows of the changed days (every row: ``everything``)
     with the sums of ``source`` (rows of those days only)."""
     columns = ", ".join(("scope", "key", "day", *family.extra, *family.aggregates))
-    grouped = (by_day_via_agents(source, family.scopes, family.aggregates) if via_agents
-               else by_day(source, family.scopes, family.aggregates, family.extra))
-    return [clear(family.table, everything, "day >= %(ch_lo)s AND day < %(ch_hi)s"),
-            f"INSERT INTO {family.table} ({columns}) SELECT * FROM "
-            f"({grouped}) x WHERE key IS NOT NULL"]
+    grouped = (
+        by_day_via_agents(source, family.scopes, family.aggregates)
+        if via_agents
+        else by_day(source, family.scopes, family.aggregates, family.extra)
+    )
+    return [
+        clear(family.table, everything, "day >= %(ch_lo)s AND day < %(ch_hi)s"),
+        f"INSERT INTO {family.table} ({columns}) SELECT * FROM ({grouped}) x WHERE key IS NOT NULL",
+    ]
 
 
 # The periods a run writes: the changed days and every week and month that overlaps them.
@@ -117,10 +127,13 @@ CONTAINED = """
 EVERY_PERIOD_KPIS = ("avg_resolution_time", "avg_query_age")
 
 # Every family adds its rows to kpi_new; ``SNAPSHOTS_WRITE`` then writes them in one go.
-NEW = TempTable("kpi_new", columns="""
+NEW = TempTable(
+    "kpi_new",
+    columns="""
     kpi text, scope text, key text, period text, period_start date, value float8, numerator float8,
     denominator float8, n int, ci_low float8, ci_high float8, insufficient_data bool
-""")
+""",
+)
 
 # One VALUES list per set of scopes that have the same KPIs (catalogue.Kpi.scopes): a KPI
 # is never computed for a scope where it does not exist (operations KPIs have no agent
@@ -150,14 +163,17 @@ _VALUES = ("value", "numerator", "denominator", "n", "ci_low", "ci_high", "insuf
 # row cost a full recompute seconds), then only the differing rows are written, by id.
 _EXCLUDED = ", ".join(f"EXCLUDED.{c}" for c in _VALUES)
 _SAME_KEY = " AND ".join(f"s.{c} = n.{c}" for c in _KEY)
-DIFF = TempTable("kpi_diff", f"""
+DIFF = TempTable(
+    "kpi_diff",
+    f"""
         SELECT s.id AS old_id, n.*
           FROM kpi_new n
           FULL JOIN (SELECT * FROM scorecards_kpisnapshot g
                       WHERE %(full)s OR g.kpi IN {EVERY_PERIOD_KPIS} OR {CONTAINED}) s
             ON {_SAME_KEY}
          WHERE s.id IS NULL OR n.kpi IS NULL
-            OR ({", ".join(f"s.{c}" for c in _VALUES)}) IS DISTINCT FROM ({", ".join(f"n.{c}" for c in _VALUES)})""")
+            OR ({", ".join(f"s.{c}" for c in _VALUES)}) IS DISTINCT FROM ({", ".join(f"n.{c}" for c in _VALUES)})""",
+)
 SNAPSHOTS_WRITE: list[Statement] = [
     DIFF,
     "DELETE FROM scorecards_kpisnapshot t USING kpi_diff d WHERE d.kpi IS NULL AND t.id = d.old_id",
@@ -180,15 +196,28 @@ def upsert(*, groups: str, values: list[KpiValues], extra: str = "", every_perio
         present = tuple(v.code for v in values if scope in KPIS[v.code].scopes)
         if present:
             by_kpis.setdefault(present, []).append(scope)
-    parts = [UPSERT_PART.format(values=",\n    ".join(v.sql() for v in values if v.code in present),
-                                scopes=", ".join(f"'{s}'" for s in scopes),
-                                contained="true" if every_period else CONTAINED, extra=extra)
-             for present, scopes in by_kpis.items()]
+    parts = [
+        UPSERT_PART.format(
+            values=",\n    ".join(v.sql() for v in values if v.code in present),
+            scopes=", ".join(f"'{s}'" for s in scopes),
+            contained="true" if every_period else CONTAINED,
+            extra=extra,
+        )
+        for present, scopes in by_kpis.items()
+    ]
     return UPSERT.format(groups=groups, parts="UNION ALL".join(parts))
 
 
-def ratio(kpi: str, num: str, den: str, n: str | None = None, *, pct: bool = True,
-          interval: str = "none", squares: str | None = None) -> KpiValues:
+def ratio(
+    kpi: str,
+    num: str,
+    den: str,
+    n: str | None = None,
+    *,
+    pct: bool = True,
+    interval: str = "none",
+    squares: str | None = None,
+) -> KpiValues:
     """A KPI that is ``num`` / ``den`` (× 100 when ``pct``).
 
     interval: "wilson" (proportions), "mean" (needs ``squares``: Σx² of the numerator's

@@ -23,8 +23,10 @@ from .sql import KpiValues, Statement, TempTable
 QUERY_AGE_LOOKBACK_DAYS = 90
 
 CASE_SCOPES = ("team", "queue", "interaction_type", "channel", "tenant")
-CASE_COLUMNS = ("case_id, opened_at, opened_day, closed_day, resolved_at, resolved_day, first_team, "
-                "first_queue, first_itype, first_channel, last_team, last_queue, last_itype, last_channel")
+CASE_COLUMNS = (
+    "case_id, opened_at, opened_day, closed_day, resolved_at, resolved_day, first_team, "
+    "first_queue, first_itype, first_channel, last_team, last_queue, last_itype, last_channel"
+)
 
 # The contacts of the cases touched by the changed days, whenever they were, with what the
 # case summary needs (the names as kpi_facts has them).
@@ -40,10 +42,13 @@ TOUCHED_CONTACTS = """(
 # A few thousand cases (after an import): one probe of the case index each (LATERAL keeps
 # the planner to it); more (a month of days): one pass over the contacts.
 FEW_CASES = 20_000
-_PROBED = ("(SELECT i.* FROM kpi_touched t CROSS JOIN LATERAL (SELECT * FROM interactions_interaction i "
-           "WHERE i.case_id = t.case_id AND {counted}) i)")
-_SCANNED = ("(SELECT * FROM interactions_interaction i "
-            "WHERE i.case_id IN (SELECT case_id FROM kpi_touched) AND {counted})")
+_PROBED = (
+    "(SELECT i.* FROM kpi_touched t CROSS JOIN LATERAL (SELECT * FROM interactions_interaction i "
+    "WHERE i.case_id = t.case_id AND {counted}) i)"
+)
+_SCANNED = (
+    "(SELECT * FROM interactions_interaction i WHERE i.case_id IN (SELECT case_id FROM kpi_touched) AND {counted})"
+)
 
 # The cases of every contact of the changed days (excluded ones too: their case must be
 # rebuilt without them), or, when the caller knows (an import), of the contacts written
@@ -87,16 +92,20 @@ SELECT case_id, opened_at, opened_day, least(resolved_day, opened_day + %(lookba
 # Seconds (numeric, exact) for the day sums: the opening time, and how long it took to resolve.
 _SECONDS = "extract(epoch FROM opened_at) AS opened, extract(epoch FROM resolved_at - opened_at) AS took"
 
-CASE_OLD = TempTable("kpi_case_old", f"""
+CASE_OLD = TempTable(
+    "kpi_case_old",
+    f"""
 WITH gone AS (DELETE FROM scorecards_kpicase c WHERE c.case_id = ANY (ARRAY(SELECT case_id FROM kpi_touched))
               RETURNING c.*)
 SELECT {CASE_COLUMNS}, {_SECONDS} FROM gone
-""")
+""",
+)
 
 CASE_STORE = f"INSERT INTO scorecards_kpicase ({CASE_COLUMNS}) SELECT {CASE_COLUMNS} FROM kpi_case_new"
 
-_DAY_SUMS = {name: (f"sum({name})", "sum") for name in
-             ("open_delta", "opened_sum", "resolved", "seconds", "seconds_sq")}
+_DAY_SUMS = {
+    name: (f"sum({name})", "sum") for name in ("open_delta", "opened_sum", "resolved", "seconds", "seconds_sq")
+}
 
 # The new rows count +1, the rows they replace -1 (numeric: exact however often it runs).
 # A case adds to three days (opened, closed, resolved): each is summed straight from the
@@ -144,41 +153,57 @@ def case_statements(*, everything: bool, touched: int = 0) -> list[Statement]:
     (``everything``: kpi_facts then holds every contact), else the ``touched`` cases in
     kpi_touched, from all their contacts."""
     if everything:
-        source = "(SELECT id, case_id, offered_at, opened_at, resolved_at, team, queue, itype, channel " \
-                 "FROM kpi_facts WHERE case_id IS NOT NULL)"
-        return ["TRUNCATE scorecards_kpicase, scorecards_kpicaseday",
-                TempTable("kpi_case_new", CASE_NEW.format(source=source, seconds=_SECONDS)),
-                # nothing to take away: every case is new
-                TempTable("kpi_case_old", "SELECT * FROM kpi_case_new LIMIT 0"),
-                CASE_STORE, CASE_DAYS_ADD, CASE_DAYS_TIDY]
+        source = (
+            "(SELECT id, case_id, offered_at, opened_at, resolved_at, team, queue, itype, channel "
+            "FROM kpi_facts WHERE case_id IS NOT NULL)"
+        )
+        return [
+            "TRUNCATE scorecards_kpicase, scorecards_kpicaseday",
+            TempTable("kpi_case_new", CASE_NEW.format(source=source, seconds=_SECONDS)),
+            # nothing to take away: every case is new
+            TempTable("kpi_case_old", "SELECT * FROM kpi_case_new LIMIT 0"),
+            CASE_STORE,
+            CASE_DAYS_ADD,
+            CASE_DAYS_TIDY,
+        ]
     # A case's contacts are read here, whenever they were, not from kpi_facts (where the rule
     # was applied already): those left out must not open, resolve or route a case either.
     contacts = (_PROBED if touched <= FEW_CASES else _SCANNED).format(counted=counted_sql("i"))
-    return [TempTable("kpi_case_new", CASE_NEW.format(source=TOUCHED_CONTACTS.format(contacts=contacts),
-                                                      seconds=_SECONDS)),
-            CASE_OLD, CASE_STORE, CASE_DAYS_ADD, CASE_DAYS_TIDY]
+    return [
+        TempTable("kpi_case_new", CASE_NEW.format(source=TOUCHED_CONTACTS.format(contacts=contacts), seconds=_SECONDS)),
+        CASE_OLD,
+        CASE_STORE,
+        CASE_DAYS_ADD,
+        CASE_DAYS_TIDY,
+    ]
 
 
 # The resolved cases' sums, shaped as a day family to roll up like the others.
-RESOLVED = DayFamily("resolved", CASE_SCOPES, {"cases": ("", "sum"), "seconds": ("", "sum"),
-                                                "seconds_sq": ("", "sum")})
+RESOLVED = DayFamily("resolved", CASE_SCOPES, {"cases": ("", "sum"), "seconds": ("", "sum"), "seconds_sq": ("", "sum")})
 
 
 def resolution_time() -> str:
-    groups = rolled(RESOLVED, every_day=True, stored=(
-        "SELECT scope, key, day, resolved::float8 AS cases, seconds::float8 AS seconds, "
-        "seconds_sq::float8 AS seconds_sq FROM scorecards_kpicaseday WHERE resolved <> 0"))
-    values = [ratio("avg_resolution_time", "g.seconds", "g.cases", pct=False, interval="mean",
-                    squares="g.seconds_sq")]
+    groups = rolled(
+        RESOLVED,
+        every_day=True,
+        stored=(
+            "SELECT scope, key, day, resolved::float8 AS cases, seconds::float8 AS seconds, "
+            "seconds_sq::float8 AS seconds_sq FROM scorecards_kpicaseday WHERE resolved <> 0"
+        ),
+    )
+    values = [ratio("avg_resolution_time", "g.seconds", "g.cases", pct=False, interval="mean", squares="g.seconds_sq")]
     return upsert(groups=groups, values=values, every_period=True)
 
 
 # Open cases and the sum of their opening times at every local midnight, per group.
-CASE_DAYS = TempTable("kpi_case_days", """
+CASE_DAYS = TempTable(
+    "kpi_case_days",
+    """
 SELECT scope, key, day, sum(open_delta) OVER w AS open_cases, sum(opened_sum) OVER w AS opened_sum
   FROM scorecards_kpicaseday
 WINDOW w AS (PARTITION BY scope, key ORDER BY day)
-""")
+""",
+)
 
 CASE_DAYS_INDEX = "CREATE INDEX ON kpi_case_days (scope, key, day)"
 
@@ -218,6 +243,13 @@ def query_age() -> str:
                ORDER BY e.day DESC LIMIT 1
           ) e
          WHERE e.open_cases > 0"""
-    values = [KpiValues("avg_query_age", value="g.age_sum / g.open_cases", numerator="g.age_sum",
-                        denominator="g.open_cases::float8", n="g.open_cases::int")]
+    values = [
+        KpiValues(
+            "avg_query_age",
+            value="g.age_sum / g.open_cases",
+            numerator="g.age_sum",
+            denominator="g.open_cases::float8",
+            n="g.open_cases::int",
+        )
+    ]
     return upsert(groups=groups, values=values, every_period=True)

@@ -20,7 +20,7 @@ def contacts() -> str:
     arrivals = "(g.offered + g.short_abandons + g.blocked)"
     # Cost per contact outside the people scopes: explicit costs, else handle minutes at the
     # contact-minute rate (paid hours belong to people; see the people family).
-    cost = ("CASE WHEN g.costed > 0 THEN g.cost ELSE g.handle / 60.0 * %(cost_per_contact_minute)s END")
+    cost = "CASE WHEN g.costed > 0 THEN g.cost ELSE g.handle / 60.0 * %(cost_per_contact_minute)s END"
     values = [
         ratio("fcr", "g.fcr", "g.first_contacts", interval="wilson"),
         ratio("frt", "g.frt", "g.handled", pct=False, interval="mean", squares="g.frt_sq"),
@@ -32,38 +32,58 @@ def contacts() -> str:
         ratio("avg_hold_per_held", "g.hold", "g.held", pct=False, interval="mean", squares="g.held_sq"),
         ratio("transfer_rate", "g.transferred", "g.handled", interval="wilson"),
         ratio("repeat_rate", "g.repeats", "g.with_customer", interval="wilson"),
-        KpiValues("calls_handled", value="g.handled::float8", numerator="g.handled::float8", denominator=NULL,
-                  n="g.contacts::int"),
+        KpiValues(
+            "calls_handled",
+            value="g.handled::float8",
+            numerator="g.handled::float8",
+            denominator=NULL,
+            n="g.contacts::int",
+        ),
         ratio("asa", "g.wait", "g.handled", pct=False, interval="mean", squares="g.wait_sq"),
         ratio("service_level", "g.within_sl", "g.offered", interval="wilson"),
         ratio("abandonment_rate", "g.offered - g.handled", "g.offered", interval="wilson"),
-        KpiValues("longest_wait", value="g.longest_wait", numerator="g.longest_wait", denominator=NULL,
-                  n="g.waits::int"),
-        KpiValues("arrivals", value=f"{arrivals}::float8", numerator=f"{arrivals}::float8", denominator=NULL,
-                  n=f"{arrivals}::int"),
+        KpiValues(
+            "longest_wait", value="g.longest_wait", numerator="g.longest_wait", denominator=NULL, n="g.waits::int"
+        ),
+        KpiValues(
+            "arrivals",
+            value=f"{arrivals}::float8",
+            numerator=f"{arrivals}::float8",
+            denominator=NULL,
+            n=f"{arrivals}::int",
+        ),
         ratio("blocked_rate", "g.blocked", arrivals, interval="wilson"),
         ratio("callback_rate", "g.callback_requested", "g.offered + g.callbacks", interval="wilson"),
-        KpiValues("cost_per_call", value=f"({cost})::float8 / NULLIF(g.handled, 0)", numerator=f"({cost})::float8",
-                  denominator="g.handled::float8",
-                  n="CASE WHEN g.costed > 0 OR %(cost_per_contact_minute)s > 0 THEN g.handled ELSE 0 END::int"),
+        KpiValues(
+            "cost_per_call",
+            value=f"({cost})::float8 / NULLIF(g.handled, 0)",
+            numerator=f"({cost})::float8",
+            denominator="g.handled::float8",
+            n="CASE WHEN g.costed > 0 OR %(cost_per_contact_minute)s > 0 THEN g.handled ELSE 0 END::int",
+        ),
     ]
     # People scopes get cost per contact from the people family (it adds paid hours).
-    return upsert(groups=groups, values=values,
-                  extra="AND NOT (v.kpi = 'cost_per_call' AND g.scope IN ('agent', 'team', 'tenant'))")
+    return upsert(
+        groups=groups,
+        values=values,
+        extra="AND NOT (v.kpi = 'cost_per_call' AND g.scope IN ('agent', 'team', 'tenant'))",
+    )
 
 
 # --- handle time per agent and interaction type -------------------------------------------
 
+
 def store_agent_types(everything: bool) -> list[str]:
-    return store(AGENT_TYPES, "(SELECT * FROM kpi_facts WHERE handled AND itype IS NOT NULL) f",
-                 everything=everything)
+    return store(AGENT_TYPES, "(SELECT * FROM kpi_facts WHERE handled AND itype IS NOT NULL) f", everything=everything)
 
 
 # --- peak hour and missed contacts -------------------------------------------------------
 
+
 def store_peak_hour(everything: bool) -> list[str]:
-    return store(PEAK_HOUR, "(SELECT * FROM kpi_facts WHERE offered OR short_abandon OR blocked) f",
-                 everything=everything)
+    return store(
+        PEAK_HOUR, "(SELECT * FROM kpi_facts WHERE offered OR short_abandon OR blocked) f", everything=everything
+    )
 
 
 def peak_hour() -> str:
@@ -73,8 +93,11 @@ def peak_hour() -> str:
                arrivals, sum(arrivals) OVER (PARTITION BY scope, key, period, period_start) AS total
           FROM ({rolled(PEAK_HOUR)}) h
          ORDER BY scope, key, period, period_start, arrivals DESC, hour"""
-    values = [KpiValues("peak_hour", value="g.hour::float8", numerator="g.arrivals::float8", denominator=NULL,
-                        n="g.total::int")]
+    values = [
+        KpiValues(
+            "peak_hour", value="g.hour::float8", numerator="g.arrivals::float8", denominator=NULL, n="g.total::int"
+        )
+    ]
     return upsert(groups=groups, values=values)
 
 
@@ -88,7 +111,9 @@ def store_missed(everything: bool) -> list[str]:
           LEFT JOIN accounts_team tm ON tm.id = a.team_id
          WHERE cardinality(f.missed_by) > 0) x"""
     scopes = ", ".join(f"'{s}'" for s in MISSED.scopes)
-    return [clear(MISSED.table, everything, "day >= %(ch_lo)s AND day < %(ch_hi)s"), f"""
+    return [
+        clear(MISSED.table, everything, "day >= %(ch_lo)s AND day < %(ch_hi)s"),
+        f"""
         INSERT INTO {MISSED.table} (scope, key, day, missed, offered_to)
         SELECT COALESCE(m.scope, c.scope), COALESCE(m.key, c.key), COALESCE(m.day, c.day),
                COALESCE(m.missed, 0), COALESCE(m.missed, 0) + COALESCE(c.handled, 0)
@@ -96,10 +121,18 @@ def store_missed(everything: bool) -> list[str]:
           FULL JOIN (SELECT scope, key, day, handled FROM {CONTACTS.table}
                       WHERE scope IN ({scopes}) AND day >= %(ch_lo)s AND day < %(ch_hi)s) c
             ON c.scope = m.scope AND c.key = m.key AND c.day = m.day
-         WHERE COALESCE(m.key, c.key) IS NOT NULL"""]
+         WHERE COALESCE(m.key, c.key) IS NOT NULL""",
+    ]
 
 
 def missed() -> str:
-    values = [KpiValues("missed_calls", value="g.missed::float8", numerator="g.missed::float8", denominator=NULL,
-                        n="g.offered_to::int")]
+    values = [
+        KpiValues(
+            "missed_calls",
+            value="g.missed::float8",
+            numerator="g.missed::float8",
+            denominator=NULL,
+            n="g.offered_to::int",
+        )
+    ]
     return upsert(groups=rolled(MISSED), values=values)

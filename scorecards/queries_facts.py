@@ -15,7 +15,9 @@ from .sql import TempTable
 
 # The median handle time per interaction type and quarter, for the types with no expected
 # handle time configured (aht_index).
-EXPECTED = TempTable("kpi_expected", """
+EXPECTED = TempTable(
+    "kpi_expected",
+    """
 SELECT i.interaction_type_id AS itype_id,
        date_trunc('quarter', i.offered_at AT TIME ZONE %(tz)s)::date AS quarter,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY i.handle_seconds) AS median
@@ -24,7 +26,8 @@ SELECT i.interaction_type_id AS itype_id,
  WHERE it.expected_handle_seconds IS NULL AND i.outcome = 'answered'
    AND i.offered_at >= %(quarter_lo)s AND i.offered_at < %(quarter_hi)s
  GROUP BY 1, 2
-""")
+""",
+)
 
 _FACTS = """
 WITH base AS (

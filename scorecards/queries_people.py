@@ -43,18 +43,27 @@ def pieces(everything: bool) -> list[TempTable]:
     wrap-up are all "work")."""
     overlap = _OVERLAP_SCAN if everything else _OVERLAP_INDEXED
     kind = "CASE WHEN x.state IN ('ready', 'on_contact', 'acw') THEN 'work' ELSE x.state END AS kind"
-    return [TempTable("kpi_activity", _SPLIT.format(
-                columns=f"x.state, {kind}", plain="state, kind", table="interactions_agentactivity",
-                overlap=overlap)),
-            TempTable("kpi_schedule", _SPLIT.format(
-                columns="x.activity", plain="activity", table="interactions_scheduleentry", overlap=overlap))]
+    return [
+        TempTable(
+            "kpi_activity",
+            _SPLIT.format(
+                columns=f"x.state, {kind}", plain="state, kind", table="interactions_agentactivity", overlap=overlap
+            ),
+        ),
+        TempTable(
+            "kpi_schedule",
+            _SPLIT.format(columns="x.activity", plain="activity", table="interactions_scheduleentry", overlap=overlap),
+        ),
+    ]
 
 
 # Adherence: the seconds of each scheduled piece during which the agent's actual state
 # matched it; both sides are split by day, so the join is a hash join on (agent, day, the
 # activity scheduled). Seconds are float8 (date_part): numeric sums of millions of pieces
 # cost seconds and change nothing at the precision shown.
-PEOPLE_GRAIN = TempTable("kpi_people", """
+PEOPLE_GRAIN = TempTable(
+    "kpi_people",
+    """
 WITH activity AS (
     SELECT agent_id, day,
            sum(secs) FILTER (WHERE state IN ('on_contact', 'acw')) AS busy,
@@ -95,7 +104,8 @@ SELECT ag.acd_login AS agent, tm.name AS team, k.day,
   LEFT JOIN activity ac ON ac.agent_id = k.agent_id AND ac.day = k.day
   LEFT JOIN schedule sc ON sc.agent_id = k.agent_id AND sc.day = k.day
   LEFT JOIN contacts c ON c.agent = ag.acd_login AND c.day = k.day
-""")
+""",
+)
 
 
 def store_people(everything: bool) -> list[str]:
@@ -104,18 +114,29 @@ def store_people(everything: bool) -> list[str]:
 
 def people() -> str:
     groups = rolled(PEOPLE)
-    cost = ("CASE WHEN g.costed > 0 THEN g.cost ELSE g.paid / 3600.0 * %(cost_per_paid_hour)s "
-            "+ g.handle / 60.0 * %(cost_per_contact_minute)s END")
+    cost = (
+        "CASE WHEN g.costed > 0 THEN g.cost ELSE g.paid / 3600.0 * %(cost_per_paid_hour)s "
+        "+ g.handle / 60.0 * %(cost_per_contact_minute)s END"
+    )
     has_cost = "(g.costed > 0 OR %(cost_per_paid_hour)s > 0 OR %(cost_per_contact_minute)s > 0)"
     values = [
-        KpiValues("calls_per_hour", value="g.handled::float8 / NULLIF(g.logged_in / 3600.0, 0)",
-                  numerator="g.handled::float8", denominator="g.logged_in / 3600.0",
-                  n="CASE WHEN g.logged_in > 0 THEN g.activity_pieces ELSE 0 END::int"),
+        KpiValues(
+            "calls_per_hour",
+            value="g.handled::float8 / NULLIF(g.logged_in / 3600.0, 0)",
+            numerator="g.handled::float8",
+            denominator="g.logged_in / 3600.0",
+            n="CASE WHEN g.logged_in > 0 THEN g.activity_pieces ELSE 0 END::int",
+        ),
         ratio("occupancy", "g.busy", "g.busy + g.ready", "g.activity_pieces"),
         ratio("availability", "g.ready", "g.logged_in", "g.activity_pieces"),
         ratio("utilization", "g.handle", "g.paid", "g.schedule_pieces"),
         ratio("adherence", "g.adherent", "g.scheduled", "g.schedule_pieces"),
-        KpiValues("cost_per_call", value=f"({cost})::float8 / NULLIF(g.handled, 0)", numerator=f"({cost})::float8",
-                  denominator="g.handled::float8", n=f"CASE WHEN {has_cost} THEN g.handled ELSE 0 END::int"),
+        KpiValues(
+            "cost_per_call",
+            value=f"({cost})::float8 / NULLIF(g.handled, 0)",
+            numerator=f"({cost})::float8",
+            denominator="g.handled::float8",
+            n=f"CASE WHEN {has_cost} THEN g.handled ELSE 0 END::int",
+        ),
     ]
     return upsert(groups=groups, values=values)

@@ -20,7 +20,10 @@ def store_qa(everything: bool) -> list[str]:
 
 
 def qa() -> str:
-    return upsert(groups=rolled(QA), values=[
-        ratio("qa_score", "g.score", "g.evaluations", pct=False, interval="mean", squares="g.score_sq"),
-        ratio("qa_compliance_rate", "g.compliant", "g.evaluations", interval="wilson"),
-    ])
+    return upsert(
+        groups=rolled(QA),
+        values=[
+            ratio("qa_score", "g.score", "g.evaluations", pct=False, interval="mean", squares="g.score_sq"),
+            ratio("qa_compliance_rate", "g.compliant", "g.evaluations", interval="wilson"),
+        ],
+    )

@@ -14,16 +14,21 @@ from .sql import KpiValues
 
 
 def store_surveys(everything: bool) -> list[str]:
-    return store(SURVEYS, "surveys_surveyresponse r JOIN kpi_facts f ON f.id = r.interaction_id",
-                 everything=everything)
+    return store(SURVEYS, "surveys_surveyresponse r JOIN kpi_facts f ON f.id = r.interaction_id", everything=everything)
 
 
 def _net_score(kpi: str, name: str) -> KpiValues:
     """Promoters minus detractors, per 100 answers (NPS, CES), with its multinomial interval."""
     pos, neg, n = f"g.{name}_pos", f"g.{name}_neg", f"g.{name}_n"
-    return KpiValues(kpi, value=f"({pos} - {neg})::float8 / NULLIF({n}, 0) * 100", numerator=f"({pos} - {neg})::float8",
-                     denominator=f"{n}::float8", n=f"{n}::int", ci_low=f"cw_net_low({pos}, {neg}, {n})",
-                     ci_high=f"cw_net_high({pos}, {neg}, {n})")
+    return KpiValues(
+        kpi,
+        value=f"({pos} - {neg})::float8 / NULLIF({n}, 0) * 100",
+        numerator=f"({pos} - {neg})::float8",
+        denominator=f"{n}::float8",
+        n=f"{n}::int",
+        ci_low=f"cw_net_low({pos}, {neg}, {n})",
+        ci_high=f"cw_net_high({pos}, {neg}, {n})",
+    )
 
 
 def surveys() -> str:
@@ -39,6 +44,7 @@ def surveys() -> str:
 
 # --- survey response rate and agent effort ------------------------------------------------
 
+
 def store_responses(everything: bool) -> list[str]:
     """Invitations answered / invitations sent, in the scopes and period of the contact."""
     invitations = """(
@@ -49,8 +55,9 @@ def store_responses(everything: bool) -> list[str]:
 
 
 def response_rate() -> str:
-    return upsert(groups=rolled(RESPONSES), values=[ratio("survey_response_rate", "g.answered", "g.invited",
-                                                          interval="wilson")])
+    return upsert(
+        groups=rolled(RESPONSES), values=[ratio("survey_response_rate", "g.answered", "g.invited", interval="wilson")]
+    )
 
 
 # Agent effort is shown only for groups of at least ANONYMITY_MIN agents who answered in the
@@ -76,5 +83,7 @@ def effort() -> str:
                  WHERE e.submitted_at >= %(roll_lo)s AND e.submitted_at < %(roll_hi)s) x
          GROUP BY GROUPING SETS ((team, day), (team, week), (team, month), (day), (week), (month))"""
     answers = f"CASE WHEN g.respondents >= {ANONYMITY_MIN} THEN g.answers ELSE 0 END"
-    return upsert(groups=groups, values=[ratio("aes", "g.effort", answers, "g.answers", pct=False,
-                                               interval="mean", squares="g.effort_sq")])
+    return upsert(
+        groups=groups,
+        values=[ratio("aes", "g.effort", answers, "g.answers", pct=False, interval="mean", squares="g.effort_sq")],
+    )

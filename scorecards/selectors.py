@@ -18,8 +18,20 @@ from common.periods import period_start
 
 from .models import KpiSnapshot
 
-REPORT_FIELDS = ("kpi", "scope", "key", "period", "period_start", "value", "numerator", "denominator",
-                 "n", "ci_low", "ci_high", "insufficient_data")
+REPORT_FIELDS = (
+    "kpi",
+    "scope",
+    "key",
+    "period",
+    "period_start",
+    "value",
+    "numerator",
+    "denominator",
+    "n",
+    "ci_low",
+    "ci_high",
+    "insufficient_data",
+)
 IMPERSONAL_SCOPES = ("queue", "interaction_type", "channel", "tenant")
 
 
@@ -31,8 +43,9 @@ def snapshots_visible_to(*, fetched_by) -> QuerySet[KpiSnapshot]:
     if role == Role.MANAGER:
         teams = Team.objects.filter(managers=fetched_by).values("name")
         agents = Agent.objects.filter(team__managers=fetched_by).values("acd_login")
-        return rows.filter(Q(scope__in=IMPERSONAL_SCOPES) | Q(scope="team", key__in=teams)
-                           | Q(scope="agent", key__in=agents))
+        return rows.filter(
+            Q(scope__in=IMPERSONAL_SCOPES) | Q(scope="team", key__in=teams) | Q(scope="agent", key__in=agents)
+        )
     if role == Role.AGENT:
         return rows.filter(scope="agent", key__in=Agent.objects.filter(user=fetched_by).values("acd_login"))
     return rows.none()
@@ -41,16 +54,27 @@ def snapshots_visible_to(*, fetched_by) -> QuerySet[KpiSnapshot]:
 def agent_week_snapshot(*, fetched_by, kpi: str, agent: Agent, week_start: dt.date) -> KpiSnapshot | None:
     """One KPI's value for one agent in the week starting on ``week_start`` (a Monday), or None
     when there is none or the caller may not read it."""
-    return snapshots_visible_to(fetched_by=fetched_by).filter(
-        kpi=kpi, scope="agent", key=agent.acd_login, period="week", period_start=week_start).first()
+    return (
+        snapshots_visible_to(fetched_by=fetched_by)
+        .filter(kpi=kpi, scope="agent", key=agent.acd_login, period="week", period_start=week_start)
+        .first()
+    )
 
 
-def kpi_report(*, fetched_by, scope: str, period: str, start: dt.date, end: dt.date,
-               kpis: list[str] | None = None, key: str | None = None) -> QuerySet[KpiSnapshot]:
+def kpi_report(
+    *,
+    fetched_by,
+    scope: str,
+    period: str,
+    start: dt.date,
+    end: dt.date,
+    kpis: list[str] | None = None,
+    key: str | None = None,
+) -> QuerySet[KpiSnapshot]:
     """Snapshots of every period that overlaps [start, end], ordered for reading."""
     rows = snapshots_visible_to(fetched_by=fetched_by).filter(
-        scope=scope, period=period, period_start__gte=period_start(period, start),
-        period_start__lte=end)
+        scope=scope, period=period, period_start__gte=period_start(period, start), period_start__lte=end
+    )
     if kpis:
         rows = rows.filter(kpi__in=kpis)
     if key is not None:

@@ -29,46 +29,46 @@ ARRIVAL_OUTCOMES = (Outcome.ANSWERED, Outcome.ABANDONED, Outcome.BLOCKED)
 STAFFING_WEEKS = 4
 
 
-def operations_snapshots(*, period: str, period_start: dt.date,
-                         queue: str | None = None) -> dict[str, KpiSnapshot]:
+def operations_snapshots(*, period: str, period_start: dt.date, queue: str | None = None) -> dict[str, KpiSnapshot]:
     """The engine's operations KPIs of one period, for the tenant or one queue, by KPI code."""
     scope, key = (Scope.QUEUE, queue) if queue else (Scope.TENANT, "all")
-    rows = KpiSnapshot.objects.filter(kpi__in=OPERATIONS_KPIS, scope=scope, key=key,
-                                      period=period, period_start=period_start)
+    rows = KpiSnapshot.objects.filter(
+        kpi__in=OPERATIONS_KPIS, scope=scope, key=key, period=period, period_start=period_start
+    )
     return {row.kpi: row for row in rows}
 
 
-def arrivals_by_hour(*, since: dt.datetime, until: dt.datetime, tz: ZoneInfo,
-                     queue: str | None = None) -> list[int]:
+def arrivals_by_hour(*, since: dt.datetime, until: dt.datetime, tz: ZoneInfo, queue: str | None = None) -> list[int]:
     """Arrivals in [since, until) per local hour of day 0–23 (uses the offered_at index)."""
-    contacts = Interaction.objects.filter(offered_at__gte=since, offered_at__lt=until,
-                                          outcome__in=ARRIVAL_OUTCOMES)
+    contacts = Interaction.objects.filter(offered_at__gte=since, offered_at__lt=until, outcome__in=ARRIVAL_OUTCOMES)
     if queue:
         contacts = contacts.filter(queue__name=queue)
-    rows = (contacts.annotate(hour=ExtractHour("offered_at", tzinfo=tz))
-            .values("hour").annotate(n=Count("pk")).order_by())
+    rows = (
+        contacts.annotate(hour=ExtractHour("offered_at", tzinfo=tz)).values("hour").annotate(n=Count("pk")).order_by()
+    )
     counts = [0] * 24
     for row in rows:
         counts[row["hour"]] = row["n"]
     return counts
 
 
-def arrivals_by_hour_of_week(*, since: dt.datetime, until: dt.datetime,
-                             tz: ZoneInfo) -> dict[tuple[int, int], int]:
+def arrivals_by_hour_of_week(*, since: dt.datetime, until: dt.datetime, tz: ZoneInfo) -> dict[tuple[int, int], int]:
     """Arrivals in [since, until) per local (ISO weekday 1–7, hour 0–23)."""
-    rows = (Interaction.objects
-            .filter(offered_at__gte=since, offered_at__lt=until, outcome__in=ARRIVAL_OUTCOMES)
-            .annotate(weekday=ExtractIsoWeekDay("offered_at", tzinfo=tz),
-                      hour=ExtractHour("offered_at", tzinfo=tz))
-            .values("weekday", "hour").annotate(n=Count("pk")).order_by())
+    rows = (
+        Interaction.objects.filter(offered_at__gte=since, offered_at__lt=until, outcome__in=ARRIVAL_OUTCOMES)
+        .annotate(weekday=ExtractIsoWeekDay("offered_at", tzinfo=tz), hour=ExtractHour("offered_at", tzinfo=tz))
+        .values("weekday", "hour")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     return {(row["weekday"], row["hour"]): row["n"] for row in rows}
 
 
 def handled_aht(*, since: dt.datetime, until: dt.datetime) -> tuple[float | None, int]:
     """(mean handle_seconds, count) of the handled contacts offered in [since, until)."""
-    result = (Interaction.objects
-              .filter(offered_at__gte=since, offered_at__lt=until, outcome=Outcome.ANSWERED)
-              .aggregate(aht=Avg("handle_seconds"), n=Count("pk")))
+    result = Interaction.objects.filter(
+        offered_at__gte=since, offered_at__lt=until, outcome=Outcome.ANSWERED
+    ).aggregate(aht=Avg("handle_seconds"), n=Count("pk"))
     return result["aht"], result["n"]
 
 
@@ -100,21 +100,19 @@ GROUP BY 1, 2
 """
 
 
-def scheduled_by_hour_of_week(*, since: dt.datetime, until: dt.datetime,
-                              tz: ZoneInfo) -> dict[tuple[int, int], float]:
+def scheduled_by_hour_of_week(*, since: dt.datetime, until: dt.datetime, tz: ZoneInfo) -> dict[tuple[int, int], float]:
     """Agent-hours of scheduled work in [since, until) per local (ISO weekday, hour)."""
     with connection.cursor() as cursor:
-        cursor.execute(_SCHEDULED_SQL, {"since": since, "until": until, "tz": str(tz),
-                                        "work": ScheduleActivity.WORK})
+        cursor.execute(_SCHEDULED_SQL, {"since": since, "until": until, "tz": str(tz), "work": ScheduleActivity.WORK})
         return {(weekday, hour): float(agents) for weekday, hour, agents in cursor.fetchall()}
 
 
 @dataclass(frozen=True)
 class HourOfWeek:
-    weekday: int                 # ISO: 1 = Monday
+    weekday: int  # ISO: 1 = Monday
     hour: int
-    arrivals: float              # mean per week
-    scheduled: float             # mean agents working
+    arrivals: float  # mean per week
+    scheduled: float  # mean agents working
     required: StaffingResult
 
     @property
@@ -131,18 +129,18 @@ class StaffingPlan:
     aht_seconds: float | None
     handled: int
     arrivals_total: int
-    hours: list[HourOfWeek]      # 168, Monday 00 first; empty when there is nothing to plan
+    hours: list[HourOfWeek]  # 168, Monday 00 first; empty when there is nothing to plan
 
     def by_hour(self) -> list[list[HourOfWeek]]:
         """Rows of the table: one per hour of day, one cell per weekday (none without a plan)."""
         if not self.hours:
             return []
-        return [[self.hours[(weekday - 1) * 24 + hour] for weekday in range(1, 8)]
-                for hour in range(24)]
+        return [[self.hours[(weekday - 1) * 24 + hour] for weekday in range(1, 8)] for hour in range(24)]
 
 
-def staffing_plan(*, today: dt.date, tz: ZoneInfo, target_pct: float, target_seconds: float,
-                  weeks: int = STAFFING_WEEKS) -> StaffingPlan:
+def staffing_plan(
+    *, today: dt.date, tz: ZoneInfo, target_pct: float, target_seconds: float, weeks: int = STAFFING_WEEKS
+) -> StaffingPlan:
     """Erlang C per hour of the week from the last ``weeks`` complete local weeks."""
     until_day = week_start(today)
     since_day = until_day - dt.timedelta(weeks=weeks)
@@ -155,11 +153,28 @@ def staffing_plan(*, today: dt.date, tz: ZoneInfo, target_pct: float, target_sec
         for weekday in range(1, 8):
             for hour in range(24):
                 calls = arrivals.get((weekday, hour), 0) / weeks
-                required = staffing_required(calls=calls, interval_seconds=3600, aht_seconds=aht,
-                                             target_pct=target_pct, target_seconds=target_seconds)
-                hours.append(HourOfWeek(weekday=weekday, hour=hour, arrivals=calls,
-                                        scheduled=scheduled.get((weekday, hour), 0.0) / weeks,
-                                        required=required))
-    return StaffingPlan(first_day=since_day, last_day=until_day - dt.timedelta(days=1),
-                        weeks=weeks, aht_seconds=aht, handled=handled,
-                        arrivals_total=sum(arrivals.values()), hours=hours)
+                required = staffing_required(
+                    calls=calls,
+                    interval_seconds=3600,
+                    aht_seconds=aht,
+                    target_pct=target_pct,
+                    target_seconds=target_seconds,
+                )
+                hours.append(
+                    HourOfWeek(
+                        weekday=weekday,
+                        hour=hour,
+                        arrivals=calls,
+                        scheduled=scheduled.get((weekday, hour), 0.0) / weeks,
+                        required=required,
+                    )
+                )
+    return StaffingPlan(
+        first_day=since_day,
+        last_day=until_day - dt.timedelta(days=1),
+        weeks=weeks,
+        aht_seconds=aht,
+        handled=handled,
+        arrivals_total=sum(arrivals.values()),
+        hours=hours,
+    )

@@ -32,18 +32,20 @@ TREND_WEEKS = 12
 
 # --- snapshots -----------------------------------------------------------------------------
 
+
 def group_snapshots(*, fetched_by, scope: str, key: str, period: str, start: dt.date) -> dict[str, KpiSnapshot]:
     """Every KPI of one group and period, by code (empty when the caller may not see it)."""
-    rows = snapshots_visible_to(fetched_by=fetched_by).filter(
-        scope=scope, key=key, period=period, period_start=start)
+    rows = snapshots_visible_to(fetched_by=fetched_by).filter(scope=scope, key=key, period=period, period_start=start)
     return {row.kpi: row for row in rows}
 
 
-def agent_snapshots(*, fetched_by, logins: list[str], kpis: list[str], period: str,
-                    start: dt.date) -> dict[tuple[str, str], KpiSnapshot]:
+def agent_snapshots(
+    *, fetched_by, logins: list[str], kpis: list[str], period: str, start: dt.date
+) -> dict[tuple[str, str], KpiSnapshot]:
     """The agent rows of a team table in one query, by (ACD login, KPI code)."""
     rows = snapshots_visible_to(fetched_by=fetched_by).filter(
-        scope="agent", key__in=logins, kpi__in=kpis, period=period, period_start=start)
+        scope="agent", key__in=logins, kpi__in=kpis, period=period, period_start=start
+    )
     return {(row.key, row.kpi): row for row in rows}
 
 
@@ -53,26 +55,33 @@ class TrendPoint:
     snapshot: KpiSnapshot | None
 
 
-def weekly_trend(*, fetched_by, scope: str, key: str, kpi: str, last_week: dt.date,
-                 weeks: int = TREND_WEEKS) -> list[TrendPoint]:
+def weekly_trend(
+    *, fetched_by, scope: str, key: str, kpi: str, last_week: dt.date, weeks: int = TREND_WEEKS
+) -> list[TrendPoint]:
     """The ``weeks`` weeks ending with the week starting ``last_week``, oldest first; a week
     without a snapshot is kept (as None) so the chart and table show the gap."""
     starts = [last_week - dt.timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
     rows = snapshots_visible_to(fetched_by=fetched_by).filter(
-        scope=scope, key=key, kpi=kpi, period=Period.WEEK, period_start__in=starts)
+        scope=scope, key=key, kpi=kpi, period=Period.WEEK, period_start__in=starts
+    )
     by_week = {row.period_start: row for row in rows}
     return [TrendPoint(start, by_week.get(start)) for start in starts]
 
 
-def team_distributions(*, team: Team, kpis: list[str], period: str,
-                       start: dt.date) -> dict[str, list[float]]:
+def team_distributions(*, team: Team, kpis: list[str], period: str, start: dt.date) -> dict[str, list[float]]:
     """For many KPIs in one query: per KPI, the sorted values of the team's agents with
     enough data, without names (agent pages)."""
     logins = Agent.objects.filter(team=team).values("acd_login")
     values: dict[str, list[float]] = defaultdict(list)
     rows = KpiSnapshot.objects.filter(
-        kpi__in=kpis, scope="agent", key__in=logins, period=period, period_start=start,
-        insufficient_data=False, value__isnull=False).values_list("kpi", "value")
+        kpi__in=kpis,
+        scope="agent",
+        key__in=logins,
+        period=period,
+        period_start=start,
+        insufficient_data=False,
+        value__isnull=False,
+    ).values_list("kpi", "value")
     for kpi, value in rows:
         if value is not None:  # excluded by the query; the type of the column says nullable
             values[kpi].append(value)
@@ -83,15 +92,33 @@ def team_distributions(*, team: Team, kpis: list[str], period: str,
 
 # Which contacts each KPI is computed over (kpis.md; scorecards/queries_facts.py).
 POPULATION = {
-    **dict.fromkeys(("aht", "aht_index", "avg_talk", "acw", "avg_hold", "transfer_rate", "frt",
-                     "calls_handled", "asa", "cost_per_call"), "handled"),
+    **dict.fromkeys(
+        (
+            "aht",
+            "aht_index",
+            "avg_talk",
+            "acw",
+            "avg_hold",
+            "transfer_rate",
+            "frt",
+            "calls_handled",
+            "asa",
+            "cost_per_call",
+        ),
+        "handled",
+    ),
     "avg_hold_per_held": "held",
-    "fcr": "with_customer", "repeat_rate": "with_customer",
-    "service_level": "offered", "abandonment_rate": "offered",
+    "fcr": "with_customer",
+    "repeat_rate": "with_customer",
+    "service_level": "offered",
+    "abandonment_rate": "offered",
     "longest_wait": "waited",
     "callback_rate": "offered_or_callback",
     **dict.fromkeys(("arrivals", "peak_hour", "blocked_rate"), "arrivals"),
-    "csat": "survey:csat", "nps": "survey:nps", "ces": "survey:ces", "ces_mean": "survey:ces",
+    "csat": "survey:csat",
+    "nps": "survey:nps",
+    "ces": "survey:ces",
+    "ces_mean": "survey:ces",
     "missed_calls": "missed",
     # activity and schedule KPIs: the handled contacts, for context (see NOTES)
     **dict.fromkeys(("occupancy", "adherence", "utilization", "availability", "calls_per_hour"), "handled"),
@@ -115,18 +142,22 @@ POPULATION_LABELS = {
 
 NOTES = {
     "fcr": "FCR counts the first contacts among these (no handled contact of the same customer in the "
-           "repeat window before); a first contact is resolved when it was not transferred, not marked "
-           "unresolved, and the customer did not come back within the window.",
+    "repeat window before); a first contact is resolved when it was not transferred, not marked "
+    "unresolved, and the customer did not come back within the window.",
     "aht_index": "The index uses the handled contacts whose interaction type has an expected handle time.",
     "calls_handled": "The KPI's n also counts the group's contacts that were not handled.",
     "peak_hour": "The peak hour is the local hour with the most of these arrivals.",
     "cost_per_call": "Cost per contact divides the period's cost by these contacts.",
-    **dict.fromkeys(("occupancy", "availability", "calls_per_hour"),
-                    "This KPI comes from agent activity (time in each state), not from contacts: "
-                    "the contacts handled in the period are listed for context."),
-    **dict.fromkeys(("adherence", "utilization"),
-                    "This KPI comes from the schedule and agent activity, not from contacts: "
-                    "the contacts handled in the period are listed for context."),
+    **dict.fromkeys(
+        ("occupancy", "availability", "calls_per_hour"),
+        "This KPI comes from agent activity (time in each state), not from contacts: "
+        "the contacts handled in the period are listed for context.",
+    ),
+    **dict.fromkeys(
+        ("adherence", "utilization"),
+        "This KPI comes from the schedule and agent activity, not from contacts: "
+        "the contacts handled in the period are listed for context.",
+    ),
 }
 
 
@@ -159,8 +190,7 @@ def _group(scope: str, key: str, *, missed: bool) -> Q:
         if scope == "agent":
             return Q(missed_by__contains=[key])
         if scope == "team":
-            return Q(missed_by__overlap=list(Agent.objects.filter(team__name=key)
-                                              .values_list("acd_login", flat=True)))
+            return Q(missed_by__overlap=list(Agent.objects.filter(team__name=key).values_list("acd_login", flat=True)))
         return Q(missed_by__len__gt=0)
     return {
         "agent": Q(agent__acd_login=key),
@@ -208,8 +238,11 @@ class Drilldown:
     hide_others_work: bool = False
 
     def hidden(self, contact: Interaction) -> bool:
-        return (contact.agent_id is not None and self.named_agent_ids is not None
-                and contact.agent_id not in self.named_agent_ids)
+        return (
+            contact.agent_id is not None
+            and self.named_agent_ids is not None
+            and contact.agent_id not in self.named_agent_ids
+        )
 
     def agent_label(self, contact: Interaction) -> str:
         if contact.agent_id is None:
@@ -217,8 +250,7 @@ class Drilldown:
         return self.hidden_label if self.hidden(contact) else str(contact.agent)
 
 
-def drilldown(*, fetched_by, kpi: str, scope: str, key: str, period: str, start: dt.date,
-              tenant) -> Drilldown:
+def drilldown(*, fetched_by, kpi: str, scope: str, key: str, period: str, start: dt.date, tenant) -> Drilldown:
     """The contacts that count (scorecards.counting, as in the engine) of the group whose
     offered_at (local time) falls in the period, limited to the KPI's population. Raises
     Http404 for a KPI without one or a group not visible."""
@@ -234,26 +266,52 @@ def drilldown(*, fetched_by, kpi: str, scope: str, key: str, period: str, start:
     # Agent and team scopes are the caller's own contacts anyway; missed contacts and the
     # impersonal scopes include contacts handled elsewhere, listed without the agent's name.
     personal = scope in ("agent", "team") and not missed
-    base = (interactions_visible_to(fetched_by=fetched_by) if personal
-            else Interaction.objects.select_related("queue", "interaction_type", "agent"))
+    base = (
+        interactions_visible_to(fetched_by=fetched_by)
+        if personal
+        else Interaction.objects.select_related("queue", "interaction_type", "agent")
+    )
     lo, hi = local_period_range(period, start, tenant.tz)
-    contacts = (base.filter(offered_at__gte=lo, offered_at__lt=hi)
-                .filter(_group(scope, key, missed=missed))
-                .filter(_population(population, tenant.short_abandon_seconds))
-                .filter(counted_filter())
-                .order_by("offered_at", "pk"))
+    contacts = (
+        base.filter(offered_at__gte=lo, offered_at__lt=hi)
+        .filter(_group(scope, key, missed=missed))
+        .filter(_population(population, tenant.short_abandon_seconds))
+        .filter(counted_filter())
+        .order_by("offered_at", "pk")
+    )
     role = getattr(fetched_by, "role", None)
     named = None
     if role not in (Role.ADMIN, INTEGRATION):
         named = set(agents_visible_to(fetched_by=fetched_by).values_list("pk", flat=True))
-    return Drilldown(kpi=kpi, scope=scope, key=key, period=period, start=start, end=end,
-                     population=population, note=NOTES.get(kpi, ""), contacts=contacts,
-                     named_agent_ids=named, hide_others_work=role == Role.AGENT,
-                     hidden_label="(another agent)" if role == Role.AGENT else "(another team)")
+    return Drilldown(
+        kpi=kpi,
+        scope=scope,
+        key=key,
+        period=period,
+        start=start,
+        end=end,
+        population=population,
+        note=NOTES.get(kpi, ""),
+        contacts=contacts,
+        named_agent_ids=named,
+        hide_others_work=role == Role.AGENT,
+        hidden_label="(another agent)" if role == Role.AGENT else "(another team)",
+    )
 
 
-COLUMNS = ("external_id", "offered", "channel", "queue", "type", "agent", "outcome", "wait",
-           "handle", "transferred", "resolved")
+COLUMNS = (
+    "external_id",
+    "offered",
+    "channel",
+    "queue",
+    "type",
+    "agent",
+    "outcome",
+    "wait",
+    "handle",
+    "transferred",
+    "resolved",
+)
 
 
 def drilldown_row(drill: Drilldown, contact: Interaction, tz: ZoneInfo) -> dict:

@@ -10,9 +10,14 @@ from django.db import connection, transaction
 from tenants.current import current_schema_name, current_tenant
 
 
-def kpi_recompute_enqueue(*, since: dt.date | None = None, until: dt.date | None = None,
-                          reason: str = "manual", debounce_seconds: int = 0,
-                          changed_since: dt.datetime | None = None) -> None:
+def kpi_recompute_enqueue(
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    reason: str = "manual",
+    debounce_seconds: int = 0,
+    changed_since: dt.datetime | None = None,
+) -> None:
     """Ask the worker to recompute this tenant's KPIs for [since, until] (None: everything)
     once the current transaction commits.
 
@@ -23,15 +28,19 @@ def kpi_recompute_enqueue(*, since: dt.date | None = None, until: dt.date | None
     from .tasks import kpi_recompute_task
 
     schema = current_schema_name()
-    args = [since.isoformat() if since else None, until.isoformat() if until else None, reason,
-            changed_since.isoformat() if changed_since else None]
+    args = [
+        since.isoformat() if since else None,
+        until.isoformat() if until else None,
+        reason,
+        changed_since.isoformat() if changed_since else None,
+    ]
 
     def send() -> None:
-        if debounce_seconds and not cache.add(f"kpi-recompute:{schema}:{args[0]}:{args[1]}", 1,
-                                              timeout=debounce_seconds):
+        if debounce_seconds and not cache.add(
+            f"kpi-recompute:{schema}:{args[0]}:{args[1]}", 1, timeout=debounce_seconds
+        ):
             return
-        kpi_recompute_task.apply_async(args=args, headers={"_schema_name": schema},
-                                       countdown=debounce_seconds or None)
+        kpi_recompute_task.apply_async(args=args, headers={"_schema_name": schema}, countdown=debounce_seconds or None)
 
     transaction.on_commit(send)
 
@@ -44,7 +53,8 @@ def kpi_changed_range(*, since: dt.datetime) -> tuple[dt.date, dt.date] | None:
     """
     tenant = current_tenant()
     with connection.cursor() as cur:
-        cur.execute("""
+        cur.execute(
+            """
             SELECT min(lo), max(hi) FROM (
                 SELECT min(offered_at) lo, max(offered_at) hi FROM interactions_interaction
                  WHERE updated_at >= %(since)s
@@ -54,7 +64,9 @@ def kpi_changed_range(*, since: dt.datetime) -> tuple[dt.date, dt.date] | None:
                  WHERE updated_at >= %(since)s
                 UNION ALL SELECT min(i.offered_at), max(i.offered_at) FROM surveys_surveyresponse r
                   JOIN interactions_interaction i ON i.id = r.interaction_id WHERE r.updated_at >= %(since)s
-            ) changed""", {"since": since})
+            ) changed""",
+            {"since": since},
+        )
         lo, hi = cur.fetchone()
     if lo is None:
         return None

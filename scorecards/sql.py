@@ -27,8 +27,10 @@ class KpiValues:
     ci_high: str = NULL
 
     def sql(self) -> str:
-        return (f"('{self.code}', {self.value}, {self.numerator}, {self.denominator}, {self.n}, "
-                f"{self.ci_low}, {self.ci_high})")
+        return (
+            f"('{self.code}', {self.value}, {self.numerator}, {self.denominator}, {self.n}, "
+            f"{self.ci_low}, {self.ci_high})"
+        )
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,9 @@ def kpi_name(kpi: Kpi) -> str:
 
 def targetable_kpis() -> list[Kpi]:
     """KPIs a target can be accepted on: a diagnostic needs the interaction-type scope."""
-    return [k for k in KPIS.values() if k.code not in UNTARGETABLE
-            and (not k.diagnostic or "interaction_type" in k.scopes)]
+    return [
+        k for k in KPIS.values() if k.code not in UNTARGETABLE and (not k.diagnostic or "interaction_type" in k.scopes)
+    ]
 
 
 def _num(value: float) -> str:
@@ -56,9 +57,9 @@ def _same_or_none(field: str, value) -> Q:
 def _pairing_missing(*, team, queue, interaction_type, exclude_pk: int | None = None) -> list[str]:
     """Codes of PAIRED_WITH without an active target on the same scorecard: the same
     interaction type or none, the same team or none (and the same queue or none)."""
-    targets = (Target.objects.filter(kpi__in=PAIRED_WITH, retired_at__isnull=True)
-               .filter(_same_or_none("team", team), _same_or_none("queue", queue),
-                       _same_or_none("interaction_type", interaction_type)))
+    targets = Target.objects.filter(kpi__in=PAIRED_WITH, retired_at__isnull=True).filter(
+        _same_or_none("team", team), _same_or_none("queue", queue), _same_or_none("interaction_type", interaction_type)
+    )
     if exclude_pk is not None:
         targets = targets.exclude(pk=exclude_pk)
     present = set(targets.values_list("kpi", flat=True))
@@ -66,9 +67,11 @@ def _pairing_missing(*, team, queue, interaction_type, exclude_pk: int | None = 
 
 
 def _diagnostic_refusal(kpi: Kpi, *, team, queue, interaction_type, missing: list[str]) -> str:
-    reason = (f"{kpi_name(kpi)} is a diagnostic: a target on it is accepted only per interaction "
-              "type, next to FCR and repeat-rate targets on the same scorecard, so speed is never "
-              "pushed at the cost of resolution.")
+    reason = (
+        f"{kpi_name(kpi)} is a diagnostic: a target on it is accepted only per interaction "
+        "type, next to FCR and repeat-rate targets on the same scorecard, so speed is never "
+        "pushed at the cost of resolution."
+    )
     if interaction_type is None:
         return reason + " Choose an interaction type."
     names = " and ".join("an FCR" if code == "fcr" else "a repeat-rate" for code in missing)
@@ -80,9 +83,16 @@ def _diagnostic_refusal(kpi: Kpi, *, team, queue, interaction_type, missing: lis
     return f"{reason} Set {names} target{where} first."
 
 
-def target_validate(*, kpi: str, team: Team | None = None, queue: Queue | None = None,
-                    interaction_type: InteractionType | None = None, direction: str | None = None,
-                    green: float, amber: float) -> str:
+def target_validate(
+    *,
+    kpi: str,
+    team: Team | None = None,
+    queue: Queue | None = None,
+    interaction_type: InteractionType | None = None,
+    direction: str | None = None,
+    green: float,
+    amber: float,
+) -> str:
     """Raise ValidationError (by form field) for a target that may not be set; return the
     direction it will carry. Forms call it to refuse early; target_set calls it again."""
     errors: dict[str, list[str]] = {}
@@ -97,33 +107,37 @@ def target_validate(*, kpi: str, team: Team | None = None, queue: Queue | None =
     if direction not in (None, "", *Direction.values):
         refuse("direction", "Choose higher or lower.")
     elif entry.diagnostic and not direction:
-        refuse("direction", f"{name} is a diagnostic with no better direction of its own: "
-                            "name the direction of this target explicitly.")
+        refuse(
+            "direction",
+            f"{name} is a diagnostic with no better direction of its own: "
+            "name the direction of this target explicitly.",
+        )
     elif not direction and entry.better is None:
         refuse("direction", f"{name} has no better direction of its own: choose higher or lower.")
     direction = direction or entry.better or ""
-    for field, scope, value in (("queue", "queue", queue),
-                                ("interaction_type", "interaction_type", interaction_type)):
+    for field, scope, value in (("queue", "queue", queue), ("interaction_type", "interaction_type", interaction_type)):
         if value is not None and scope not in entry.scopes:
-            refuse(field, f"{name} is not measured per {scope.replace('_', ' ')}, so it takes no "
-                          f"target for one.")
+            refuse(field, f"{name} is not measured per {scope.replace('_', ' ')}, so it takes no target for one.")
     low, high = UNIT_RANGE.get(entry.unit, (0, None))
     for field, threshold in (("green", green), ("amber", amber)):
         if not math.isfinite(threshold) or threshold < low or (high is not None and threshold > high):
             span = f"between {low} and {high}" if high is not None else f"{low} or more"
             refuse(field, f"{name} is measured in {entry.unit}: a threshold must be {span}.")
     if direction == Direction.HIGHER and green < amber:
-        refuse("amber", f"Higher is better here, so amber ({_num(amber)}) must be at or below "
-                        f"green ({_num(green)}).")
+        refuse("amber", f"Higher is better here, so amber ({_num(amber)}) must be at or below green ({_num(green)}).")
     if direction == Direction.LOWER and green > amber:
-        refuse("amber", f"Lower is better here, so amber ({_num(amber)}) must be at or above "
-                        f"green ({_num(green)}).")
+        refuse("amber", f"Lower is better here, so amber ({_num(amber)}) must be at or above green ({_num(green)}).")
     if entry.diagnostic:
-        missing = [] if interaction_type is None else _pairing_missing(
-            team=team, queue=queue, interaction_type=interaction_type)
+        missing = (
+            []
+            if interaction_type is None
+            else _pairing_missing(team=team, queue=queue, interaction_type=interaction_type)
+        )
         if interaction_type is None or missing:
-            refuse(NON_FIELD_ERRORS, _diagnostic_refusal(entry, team=team, queue=queue,
-                                                         interaction_type=interaction_type, missing=missing))
+            refuse(
+                NON_FIELD_ERRORS,
+                _diagnostic_refusal(entry, team=team, queue=queue, interaction_type=interaction_type, missing=missing),
+            )
     if errors:
         raise ValidationError(errors)
     return direction
@@ -144,22 +158,54 @@ def target_bands(target: Target) -> dict:
 
 
 @transaction.atomic
-def target_set(*, kpi: str, team: Team | None = None, queue: Queue | None = None,
-               interaction_type: InteractionType | None = None, direction: str | None = None,
-               green: float, amber: float, effective_from: dt.date, by: User | None) -> Target:
+def target_set(
+    *,
+    kpi: str,
+    team: Team | None = None,
+    queue: Queue | None = None,
+    interaction_type: InteractionType | None = None,
+    direction: str | None = None,
+    green: float,
+    amber: float,
+    effective_from: dt.date,
+    by: User | None,
+) -> Target:
     """Create the target, or change the bands of the active one with the same KPI, scope and
     start date; either way the change is recorded with its old and new bands."""
-    target = (Target.objects.select_for_update()
-              .filter(kpi=kpi, team=team, queue=queue, interaction_type=interaction_type,
-                      effective_from=effective_from, retired_at__isnull=True).first())
-    direction = target_validate(kpi=kpi, team=team, queue=queue, interaction_type=interaction_type,
-                                direction=direction, green=green, amber=amber)
+    target = (
+        Target.objects.select_for_update()
+        .filter(
+            kpi=kpi,
+            team=team,
+            queue=queue,
+            interaction_type=interaction_type,
+            effective_from=effective_from,
+            retired_at__isnull=True,
+        )
+        .first()
+    )
+    direction = target_validate(
+        kpi=kpi,
+        team=team,
+        queue=queue,
+        interaction_type=interaction_type,
+        direction=direction,
+        green=green,
+        amber=amber,
+    )
     if target is None:
         target = Target.objects.create(
-            kpi=kpi, team=team, queue=queue, interaction_type=interaction_type, direction=direction,
-            green=green, amber=amber, effective_from=effective_from, created_by=by)
-        TargetChange.objects.create(target=target, action="created", old=None,
-                                    new=target_bands(target), changed_by=by)
+            kpi=kpi,
+            team=team,
+            queue=queue,
+            interaction_type=interaction_type,
+            direction=direction,
+            green=green,
+            amber=amber,
+            effective_from=effective_from,
+            created_by=by,
+        )
+        TargetChange.objects.create(target=target, action="created", old=None, new=target_bands(target), changed_by=by)
         return target
     old = target_bands(target)
     target.direction, target.green, target.amber = direction, green, amber
@@ -174,22 +220,30 @@ def _diagnostics_left_unpaired(target: Target) -> list[Target]:
     if target.kpi not in PAIRED_WITH:
         return []
     # Only diagnostics this target can pair: its team, type and queue, or any where it has none.
-    scope = {field: getattr(target, f"{field}_id") for field in ("team", "queue", "interaction_type")
-             if getattr(target, f"{field}_id") is not None}
-    diagnostics = (Target.objects.filter(kpi__in=[k.code for k in KPIS.values() if k.diagnostic],
-                                         retired_at__isnull=True, **scope)
-                   .select_related("team", "queue", "interaction_type"))
-    return [d for d in diagnostics
-            if _pairing_missing(team=d.team, queue=d.queue, interaction_type=d.interaction_type,
-                                exclude_pk=target.pk)]
+    scope = {
+        field: getattr(target, f"{field}_id")
+        for field in ("team", "queue", "interaction_type")
+        if getattr(target, f"{field}_id") is not None
+    }
+    diagnostics = Target.objects.filter(
+        kpi__in=[k.code for k in KPIS.values() if k.diagnostic], retired_at__isnull=True, **scope
+    ).select_related("team", "queue", "interaction_type")
+    return [
+        d
+        for d in diagnostics
+        if _pairing_missing(team=d.team, queue=d.queue, interaction_type=d.interaction_type, exclude_pk=target.pk)
+    ]
 
 
 @transaction.atomic
 def target_retire(*, target: Target, by: User | None) -> Target:
     """Retire a target (it stays in the history). An FCR or repeat-rate target that pairs an
     active diagnostic target cannot go first: that would leave speed targeted alone."""
-    target = Target.objects.select_for_update(of=("self",)).select_related(
-        "team", "queue", "interaction_type").get(pk=target.pk)
+    target = (
+        Target.objects.select_for_update(of=("self",))
+        .select_related("team", "queue", "interaction_type")
+        .get(pk=target.pk)
+    )
     if target.retired_at is not None:
         raise ValidationError("This target is already retired.")
     orphans = _diagnostics_left_unpaired(target)
@@ -197,7 +251,8 @@ def target_retire(*, target: Target, by: User | None) -> Target:
         listed = ", ".join(f"{kpi_name(KPIS[d.kpi])} for {d.interaction_type}" for d in orphans)
         raise ValidationError(
             f"This target pairs diagnostic targets ({listed}): retire those first, so speed is "
-            "never targeted without resolution next to it.")
+            "never targeted without resolution next to it."
+        )
     old = target_bands(target)
     target.retired_at = timezone.now()
     target.save(update_fields=["retired_at"])
@@ -205,17 +260,31 @@ def target_retire(*, target: Target, by: User | None) -> Target:
     return target
 
 
-def target_in_force(*, kpi: str, team: Team | None = None, queue: Queue | None = None,
-                    interaction_type: InteractionType | None = None, on: dt.date) -> Target | None:
+def target_in_force(
+    *,
+    kpi: str,
+    team: Team | None = None,
+    queue: Queue | None = None,
+    interaction_type: InteractionType | None = None,
+    on: dt.date,
+) -> Target | None:
     """The most specific active target that applies on ``on``: team + interaction type, then
     interaction type, then team, then tenant-wide (a queue's own target before all of them);
     among equally specific ones, the latest start date."""
-    candidates = (Target.objects.filter(kpi=kpi, retired_at__isnull=True, effective_from__lte=on)
-                  .filter(_same_or_none("team", team), _same_or_none("queue", queue),
-                          _same_or_none("interaction_type", interaction_type)))
-    return max(candidates, default=None, key=lambda t: (
-        t.queue_id is not None, t.interaction_type_id is not None, t.team_id is not None,
-        t.effective_from, t.pk))
+    candidates = Target.objects.filter(kpi=kpi, retired_at__isnull=True, effective_from__lte=on).filter(
+        _same_or_none("team", team), _same_or_none("queue", queue), _same_or_none("interaction_type", interaction_type)
+    )
+    return max(
+        candidates,
+        default=None,
+        key=lambda t: (
+            t.queue_id is not None,
+            t.interaction_type_id is not None,
+            t.team_id is not None,
+            t.effective_from,
+            t.pk,
+        ),
+    )
 
 
 def targets_list(*, include_retired: bool = True) -> QuerySet[Target]:
@@ -233,8 +302,16 @@ def tenant_today(tenant: Tenant | None = None) -> dt.date:
     return timezone.localdate(timezone=tenant.tz)
 
 
-def realism_check(*, kpi: str, green: float, amber: float, direction: str, team: Team | None = None,
-                  weeks: int = 8, today: dt.date | None = None) -> list[dict]:
+def realism_check(
+    *,
+    kpi: str,
+    green: float,
+    amber: float,
+    direction: str,
+    team: Team | None = None,
+    weeks: int = 8,
+    today: dt.date | None = None,
+) -> list[dict]:
     """Share of agents (n ≥ min_sample) whose weekly value was green, in each of the last
     ``weeks`` complete weeks (Monday starts, tenant time), oldest first. ``amber`` does not
     change "met": it is accepted so callers pass a whole target."""
@@ -244,18 +321,19 @@ def realism_check(*, kpi: str, green: float, amber: float, direction: str, team:
     starts = [this_monday - dt.timedelta(weeks=back) for back in range(weeks, 0, -1)]
     met = Q(value__gte=green) if direction == Direction.HIGHER else Q(value__lte=green)
     snapshots = KpiSnapshot.objects.filter(
-        kpi=kpi, scope="agent", period="week", period_start__in=starts,
-        n__gte=tenant.min_sample, value__isnull=False)
+        kpi=kpi, scope="agent", period="week", period_start__in=starts, n__gte=tenant.min_sample, value__isnull=False
+    )
     if team is not None:
         snapshots = snapshots.filter(key__in=Agent.objects.filter(team=team).values("acd_login"))
-    counts = {row["period_start"]: row for row in snapshots.values("period_start").annotate(
-        eligible=Count("id"), met=Count("id", filter=met))}
+    counts = {
+        row["period_start"]: row
+        for row in snapshots.values("period_start").annotate(eligible=Count("id"), met=Count("id", filter=met))
+    }
     result = []
     for start in starts:
         row = counts.get(start, {"eligible": 0, "met": 0})
         share = round(100 * row["met"] / row["eligible"], 1) if row["eligible"] else None
-        result.append({"week_start": start, "met": row["met"], "eligible": row["eligible"],
-                       "share_pct": share})
+        result.append({"week_start": start, "met": row["met"], "eligible": row["eligible"], "share_pct": share})
     return result
 
 
@@ -314,10 +392,14 @@ def settings_update(*, tenant: Tenant, changes: dict, by: User | None) -> list[S
         if not changed:
             return []
         Tenant.objects.filter(pk=tenant.pk).update(**changed)
-        audit = SettingChange.objects.bulk_create([
-            SettingChange(setting=name, old=setting_text(getattr(current, name)),
-                          new=setting_text(value), changed_by=by)
-            for name, value in changed.items()])
+        audit = SettingChange.objects.bulk_create(
+            [
+                SettingChange(
+                    setting=name, old=setting_text(getattr(current, name)), new=setting_text(value), changed_by=by
+                )
+                for name, value in changed.items()
+            ]
+        )
         for name, value in changed.items():
             setattr(tenant, name, value)
         kpi_recompute_enqueue(reason="settings")

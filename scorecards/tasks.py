@@ -12,14 +12,18 @@ from tenants.models import Tenant
 
 
 @shared_task(acks_late=True)
-def kpi_recompute_task(since: str | None, until: str | None, reason: str = "manual",
-                       changed_since: str | None = None) -> int:
+def kpi_recompute_task(
+    since: str | None, until: str | None, reason: str = "manual", changed_since: str | None = None
+) -> int:
     """Recompute the current tenant's KPIs (the schema comes from the task's headers)."""
     from .engine import recompute
 
-    return recompute(since=dt.date.fromisoformat(since) if since else None,
-                     until=dt.date.fromisoformat(until) if until else None, reason=reason,
-                     changed_since=dt.datetime.fromisoformat(changed_since) if changed_since else None)
+    return recompute(
+        since=dt.date.fromisoformat(since) if since else None,
+        until=dt.date.fromisoformat(until) if until else None,
+        reason=reason,
+        changed_since=dt.datetime.fromisoformat(changed_since) if changed_since else None,
+    )
 
 
 NIGHTLY_DAYS = 35
@@ -43,7 +47,9 @@ def kpi_nightly_dispatch() -> int:
         since = today - dt.timedelta(days=NIGHTLY_DAYS)
         everything = today.weekday() == NIGHTLY_FULL_WEEKDAY
         days: list[str | None] = [None, None] if everything else [since.isoformat(), today.isoformat()]
-        kpi_recompute_task.apply_async(args=[*days, "nightly"],
-                                       headers={"_schema_name": tenant.schema_name},
-                                       countdown=min(position * settings.KPI_NIGHTLY_STAGGER_SECONDS, 3600))
+        kpi_recompute_task.apply_async(
+            args=[*days, "nightly"],
+            headers={"_schema_name": tenant.schema_name},
+            countdown=min(position * settings.KPI_NIGHTLY_STAGGER_SECONDS, 3600),
+        )
     return len(tenants)

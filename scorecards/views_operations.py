@@ -24,27 +24,33 @@ MAX_TRAFFIC_ERLANGS = 1000
 
 
 class OperationsPeriodForm(forms.Form):
-    period = forms.ChoiceField(choices=[(Period.DAY, "Day"), (Period.WEEK, "Week")],
-                               initial=Period.DAY)
-    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                           help_text="For a week, any day in it.")
-    queue = forms.ModelChoiceField(queryset=Queue.objects.all(), to_field_name="name",
-                                   required=False, empty_label="All queues")
+    period = forms.ChoiceField(choices=[(Period.DAY, "Day"), (Period.WEEK, "Week")], initial=Period.DAY)
+    date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="For a week, any day in it."
+    )
+    queue = forms.ModelChoiceField(
+        queryset=Queue.objects.all(), to_field_name="name", required=False, empty_label="All queues"
+    )
 
 
 class StaffingCalculatorForm(forms.Form):
     calls = forms.FloatField(min_value=0, max_value=1_000_000, label="Contacts in the interval")
-    interval_minutes = forms.FloatField(min_value=1, max_value=1440, initial=30,
-                                        label="Interval (minutes)")
+    interval_minutes = forms.FloatField(min_value=1, max_value=1440, initial=30, label="Interval (minutes)")
     aht_seconds = forms.FloatField(min_value=1, max_value=86_400, label="Average handle time (seconds)")
     # 100 % is out of reach: Erlang C's service level only approaches it.
     target_pct = forms.FloatField(min_value=1, max_value=99.9, label="Service level target (%)")
     target_seconds = forms.FloatField(min_value=0, max_value=86_400, label="Answered within (seconds)")
-    max_occupancy_pct = forms.FloatField(min_value=50, max_value=100, required=False,
-                                         label="Maximum occupancy (%)", help_text="Optional, e.g. 85.")
-    shrinkage_pct = forms.FloatField(min_value=0, max_value=90, initial=0, required=False,
-                                     label="Shrinkage (%)",
-                                     help_text="Breaks, training, absence: time paid but off the phones.")
+    max_occupancy_pct = forms.FloatField(
+        min_value=50, max_value=100, required=False, label="Maximum occupancy (%)", help_text="Optional, e.g. 85."
+    )
+    shrinkage_pct = forms.FloatField(
+        min_value=0,
+        max_value=90,
+        initial=0,
+        required=False,
+        label="Shrinkage (%)",
+        help_text="Breaks, training, absence: time paid but off the phones.",
+    )
 
     def clean(self):
         data = super().clean()
@@ -53,18 +59,22 @@ class StaffingCalculatorForm(forms.Form):
             if traffic > MAX_TRAFFIC_ERLANGS:
                 raise forms.ValidationError(
                     f"That is {traffic:,.0f} Erlangs of traffic; the calculator stops at "
-                    f"{MAX_TRAFFIC_ERLANGS:,}. Split the work into smaller queues or intervals.")
+                    f"{MAX_TRAFFIC_ERLANGS:,}. Split the work into smaller queues or intervals."
+                )
         return data
 
     def result(self):
         data = self.cleaned_data
         occupancy = data.get("max_occupancy_pct")
         return staffing_required(
-            calls=data["calls"], interval_seconds=data["interval_minutes"] * 60,
-            aht_seconds=data["aht_seconds"], target_pct=data["target_pct"],
+            calls=data["calls"],
+            interval_seconds=data["interval_minutes"] * 60,
+            aht_seconds=data["aht_seconds"],
+            target_pct=data["target_pct"],
             target_seconds=data["target_seconds"],
             max_occupancy=occupancy / 100 if occupancy else None,
-            shrinkage=(data.get("shrinkage_pct") or 0) / 100)
+            shrinkage=(data.get("shrinkage_pct") or 0) / 100,
+        )
 
 
 def format_seconds(value: float) -> str:
@@ -92,8 +102,15 @@ def kpi_tiles(snapshots: dict) -> list[dict]:
     tiles = []
     for code, (label, fmt) in TILES.items():
         snap = snapshots.get(code)
-        tile = {"code": code, "label": label, "snapshot": snap, "value": None, "interval": None,
-                "note": "", "state": "missing"}
+        tile = {
+            "code": code,
+            "label": label,
+            "snapshot": snap,
+            "value": None,
+            "interval": None,
+            "note": "",
+            "state": "missing",
+        }
         if snap is not None and snap.insufficient_data:
             tile["state"] = "insufficient"
         elif snap is not None and snap.value is not None:
@@ -128,36 +145,61 @@ def operations(request):
     arrivals = selectors.arrivals_by_hour(since=since, until=until, tz=tz, queue=queue_name)
     snapshots = selectors.operations_snapshots(period=period, period_start=start, queue=queue_name)
     next_start = periods.next_period_start(period, start)
-    return render(request, "scorecards/operations.html", {
-        "form": form, "period": period, "start": start, "end": periods.period_last_day(period, start),
-        "queue": queue_name, "tiles": kpi_tiles(snapshots), "has_snapshots": bool(snapshots),
-        "arrivals": [{"hour": h, "label": f"{h:02d}", "count": n} for h, n in enumerate(arrivals)],
-        "arrivals_total": sum(arrivals),
-        "chart": {"labels": [f"{h:02d}" for h in range(24)], "counts": arrivals},
-        "previous_start": periods.previous_period_start(period, start),
-        "next_start": next_start if next_start <= today else None,
-        "target_pct": target_pct, "target_seconds": target_seconds, "timezone": tenant.timezone,
-        "min_sample": tenant.min_sample,
-    })
+    return render(
+        request,
+        "scorecards/operations.html",
+        {
+            "form": form,
+            "period": period,
+            "start": start,
+            "end": periods.period_last_day(period, start),
+            "queue": queue_name,
+            "tiles": kpi_tiles(snapshots),
+            "has_snapshots": bool(snapshots),
+            "arrivals": [{"hour": h, "label": f"{h:02d}", "count": n} for h, n in enumerate(arrivals)],
+            "arrivals_total": sum(arrivals),
+            "chart": {"labels": [f"{h:02d}" for h in range(24)], "counts": arrivals},
+            "previous_start": periods.previous_period_start(period, start),
+            "next_start": next_start if next_start <= today else None,
+            "target_pct": target_pct,
+            "target_seconds": target_seconds,
+            "timezone": tenant.timezone,
+            "min_sample": tenant.min_sample,
+        },
+    )
 
 
 @role_required(ADMIN, MANAGER)
 def staffing(request):
     tenant, tz, target_pct, target_seconds = _tenant_settings()
-    plan = selectors.staffing_plan(today=timezone.localdate(timezone=tz), tz=tz,
-                                   target_pct=target_pct, target_seconds=target_seconds)
+    plan = selectors.staffing_plan(
+        today=timezone.localdate(timezone=tz), tz=tz, target_pct=target_pct, target_seconds=target_seconds
+    )
     calculator = StaffingCalculatorForm(
         request.GET if "calls" in request.GET else None,
-        initial={"target_pct": _plain(target_pct), "target_seconds": target_seconds})
+        initial={"target_pct": _plain(target_pct), "target_seconds": target_seconds},
+    )
     result = calculator.result() if calculator.is_bound and calculator.is_valid() else None
     labels = [f"{WEEKDAYS[h.weekday - 1]} {h.hour:02d}" for h in plan.hours]
-    return render(request, "scorecards/staffing.html", {
-        "plan": plan, "rows": plan.by_hour(), "weekdays": WEEKDAYS,
-        "chart": {"labels": labels, "required": [h.required.agents for h in plan.hours],
-                  "scheduled": [round(h.scheduled, 2) for h in plan.hours]},
-        "calculator": calculator, "result": result,
-        "target_pct": target_pct, "target_seconds": target_seconds, "timezone": tenant.timezone,
-    })
+    return render(
+        request,
+        "scorecards/staffing.html",
+        {
+            "plan": plan,
+            "rows": plan.by_hour(),
+            "weekdays": WEEKDAYS,
+            "chart": {
+                "labels": labels,
+                "required": [h.required.agents for h in plan.hours],
+                "scheduled": [round(h.scheduled, 2) for h in plan.hours],
+            },
+            "calculator": calculator,
+            "result": result,
+            "target_pct": target_pct,
+            "target_seconds": target_seconds,
+            "timezone": tenant.timezone,
+        },
+    )
 
 
 def _plain(number: float) -> str:

@@ -30,15 +30,17 @@ from .targets import target_in_force
 
 # The team table's columns: outcomes first; AHT and its index are there to explain them and
 # the table is never sorted by them (it is sorted by name).
-AGENT_COLUMNS = ("fcr", "csat", "nps", "qa_score", "repeat_rate", "transfer_rate", "adherence", "aht",
-                 "aht_index")
+AGENT_COLUMNS = ("fcr", "csat", "nps", "qa_score", "repeat_rate", "transfer_rate", "adherence", "aht", "aht_index")
 DEFAULT_TREND = "fcr"
 
 
 class PeriodForm(forms.Form):
     period = forms.ChoiceField(choices=Period.choices, initial=Period.WEEK)
-    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                           help_text="Any day in the period; empty: the last complete one.")
+    date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Any day in the period; empty: the last complete one.",
+    )
     kpi = forms.ChoiceField(label="Trend of", required=False)
 
     def __init__(self, *args, scope: str | None = None, **kwargs):
@@ -61,10 +63,12 @@ class PeriodForm(forms.Form):
 
 class ScorecardForm(PeriodForm):
     team = forms.ChoiceField(required=False)
-    queue = forms.ModelChoiceField(queryset=Queue.objects.all(), to_field_name="name", required=False,
-                                   empty_label="All queues")
-    interaction_type = forms.ModelChoiceField(queryset=InteractionType.objects.all(), to_field_name="name",
-                                              required=False, empty_label="All types")
+    queue = forms.ModelChoiceField(
+        queryset=Queue.objects.all(), to_field_name="name", required=False, empty_label="All queues"
+    )
+    interaction_type = forms.ModelChoiceField(
+        queryset=InteractionType.objects.all(), to_field_name="name", required=False, empty_label="All types"
+    )
     channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
     field_order = ["team", "queue", "interaction_type", "channel", "period", "date", "kpi"]
 
@@ -77,8 +81,9 @@ class ScorecardForm(PeriodForm):
         chosen = [name for name in ("queue", "interaction_type", "channel") if data.get(name)]
         if len(chosen) > 1:
             # Snapshots describe one group at a time: "queue Billing AND chat" was never computed.
-            raise forms.ValidationError("Choose one of queue, interaction type or channel: KPIs are "
-                                        "computed for one group at a time.")
+            raise forms.ValidationError(
+                "Choose one of queue, interaction type or channel: KPIs are computed for one group at a time."
+            )
         return data
 
 
@@ -90,8 +95,10 @@ def drill_url(*, kpi: str, scope: str, key: str, period: str, start: dt.date) ->
 
 
 def _cards(codes, snapshots, targets, **group) -> list[dict]:
-    return [kpi_card(code, snapshots.get(code), target=targets.get(code),
-                     drill_url=drill_url(kpi=code, **group)) for code in codes]
+    return [
+        kpi_card(code, snapshots.get(code), target=targets.get(code), drill_url=drill_url(kpi=code, **group))
+        for code in codes
+    ]
 
 
 def _sections(scope: str, snapshots: dict, targets: dict, **group) -> dict:
@@ -101,9 +108,11 @@ def _sections(scope: str, snapshots: dict, targets: dict, **group) -> dict:
     north = [k.code for k in in_scope if k.north_star]
     diagnostic = [k.code for k in in_scope if k.diagnostic]
     other = [k.code for k in in_scope if not (k.north_star or k.diagnostic) and k.code in snapshots]
-    return {"north_star": _cards(north, snapshots, targets, scope=scope, **group),
-            "diagnostics": _cards(diagnostic, snapshots, targets, scope=scope, **group),
-            "others": _cards(other, snapshots, targets, scope=scope, **group)}
+    return {
+        "north_star": _cards(north, snapshots, targets, scope=scope, **group),
+        "diagnostics": _cards(diagnostic, snapshots, targets, scope=scope, **group),
+        "others": _cards(other, snapshots, targets, scope=scope, **group),
+    }
 
 
 class TrendChart(TypedDict):
@@ -130,23 +139,36 @@ def _trend(*, fetched_by, scope: str, key: str, kpi: str, end: dt.date) -> Trend
     last_week = periods.week_start(end - dt.timedelta(days=1))
     points = selectors.weekly_trend(fetched_by=fetched_by, scope=scope, key=key, kpi=kpi, last_week=last_week)
     for point in points:
-        trend["rows"].append({"week_start": point.week_start, **kpi_card(
-            kpi, point.snapshot, drill_url=drill_url(kpi=kpi, scope=scope, key=key, period=Period.WEEK,
-                                                     start=point.week_start))})
+        trend["rows"].append(
+            {
+                "week_start": point.week_start,
+                **kpi_card(
+                    kpi,
+                    point.snapshot,
+                    drill_url=drill_url(kpi=kpi, scope=scope, key=key, period=Period.WEEK, start=point.week_start),
+                ),
+            }
+        )
     if any(p.snapshot for p in points):
         # Weeks with too little data are gaps in the line: a point would look like a fact.
         trend["chart"] = {
-            "label": entry.label, "axis": chart_axis(kpi),
+            "label": entry.label,
+            "axis": chart_axis(kpi),
             "labels": [f"{p.week_start.day} {p.week_start:%b}" for p in points],
-            "values": [chart_value(kpi, p.snapshot.value) if p.snapshot and not p.snapshot.insufficient_data
-                       else None for p in points]}
+            "values": [
+                chart_value(kpi, p.snapshot.value) if p.snapshot and not p.snapshot.insufficient_data else None
+                for p in points
+            ],
+        }
     return trend
 
 
 def _neighbours(period: str, start: dt.date, end: dt.date, today: dt.date) -> dict:
     """Dates for the previous / next period links (no next period that has not begun)."""
-    return {"previous_date": periods.previous_period_start(period, start).isoformat(),
-            "next_date": end.isoformat() if end <= today else None}
+    return {
+        "previous_date": periods.previous_period_start(period, start).isoformat(),
+        "next_date": end.isoformat() if end <= today else None,
+    }
 
 
 def _chosen_team(raw: str | None, teams: list):
@@ -184,44 +206,79 @@ def scorecard(request):
     else:
         scope, key, group_label = "tenant", "all", "the whole contact center"
     if not form.errors:  # show what the page shows: the resolved team and period
-        form = ScorecardForm(teams=teams, initial={
-            "team": str(team.pk) if team else "all", "queue": queue, "interaction_type": itype,
-            "channel": channel or "", "period": period, "date": start, "kpi": trend_kpi})
+        form = ScorecardForm(
+            teams=teams,
+            initial={
+                "team": str(team.pk) if team else "all",
+                "queue": queue,
+                "interaction_type": itype,
+                "channel": channel or "",
+                "period": period,
+                "date": start,
+                "kpi": trend_kpi,
+            },
+        )
     end = periods.next_period_start(period, start)
-    snapshots = selectors.group_snapshots(fetched_by=request.user, scope=scope, key=key, period=period,
-                                          start=start)
+    snapshots = selectors.group_snapshots(fetched_by=request.user, scope=scope, key=key, period=period, start=start)
     # The most specific target of the group shown; a channel has no target of its own.
     team_for_target = team if scope == "team" else None
-    targets = {k.code: target_in_force(kpi=k.code, team=team_for_target, queue=queue, interaction_type=itype,
-                                       on=start)
-               for k in KPIS.values() if k.north_star}
+    targets = {
+        k.code: target_in_force(kpi=k.code, team=team_for_target, queue=queue, interaction_type=itype, on=start)
+        for k in KPIS.values()
+        if k.north_star
+    }
     group = {"key": key, "period": period, "start": start}
     agents = _team_table(request.user, team, targets, **group) if scope == "team" else None
-    return render(request, "scorecards/scorecard.html", {
-        "form": form, "team": team, "scope": scope, "key": key, "group_label": group_label,
-        "period": period, "start": start, "period_text": period_text(period, start, end),
-        "has_snapshots": bool(snapshots), **_sections(scope, snapshots, targets, **group),
-        "agent_columns": [KPIS[c] for c in AGENT_COLUMNS], "agents": agents,
-        "single_dimension": scope in ("queue", "interaction_type", "channel"),
-        "trend": _trend(fetched_by=request.user, scope=scope, key=key, kpi=trend_kpi, end=end),
-        **_neighbours(period, start, end, today),
-        "timezone": tenant.timezone, "min_sample": tenant.min_sample,
-    })
+    return render(
+        request,
+        "scorecards/scorecard.html",
+        {
+            "form": form,
+            "team": team,
+            "scope": scope,
+            "key": key,
+            "group_label": group_label,
+            "period": period,
+            "start": start,
+            "period_text": period_text(period, start, end),
+            "has_snapshots": bool(snapshots),
+            **_sections(scope, snapshots, targets, **group),
+            "agent_columns": [KPIS[c] for c in AGENT_COLUMNS],
+            "agents": agents,
+            "single_dimension": scope in ("queue", "interaction_type", "channel"),
+            "trend": _trend(fetched_by=request.user, scope=scope, key=key, kpi=trend_kpi, end=end),
+            **_neighbours(period, start, end, today),
+            "timezone": tenant.timezone,
+            "min_sample": tenant.min_sample,
+        },
+    )
 
 
 def _team_table(user, team, targets: dict, *, key: str, period: str, start: dt.date) -> list[dict]:
     """The team's agents by name (never ranked), one card per key KPI."""
-    agents = sorted(agents_visible_to(fetched_by=user).filter(team=team),
-                    key=lambda a: (str(a).lower(), a.acd_login))
-    snapshots = selectors.agent_snapshots(fetched_by=user, logins=[a.acd_login for a in agents],
-                                          kpis=list(AGENT_COLUMNS), period=period, start=start)
-    return [{"agent": agent, "cards": [
-        kpi_card(code, snapshots.get((agent.acd_login, code)), target=targets.get(code),
-                 drill_url=drill_url(kpi=code, scope="agent", key=agent.acd_login, period=period, start=start))
-        for code in AGENT_COLUMNS]} for agent in agents]
+    agents = sorted(agents_visible_to(fetched_by=user).filter(team=team), key=lambda a: (str(a).lower(), a.acd_login))
+    snapshots = selectors.agent_snapshots(
+        fetched_by=user, logins=[a.acd_login for a in agents], kpis=list(AGENT_COLUMNS), period=period, start=start
+    )
+    return [
+        {
+            "agent": agent,
+            "cards": [
+                kpi_card(
+                    code,
+                    snapshots.get((agent.acd_login, code)),
+                    target=targets.get(code),
+                    drill_url=drill_url(kpi=code, scope="agent", key=agent.acd_login, period=period, start=start),
+                )
+                for code in AGENT_COLUMNS
+            ],
+        }
+        for agent in agents
+    ]
 
 
 # --- the agent's own page ----------------------------------------------------------------
+
 
 @role_required(ADMIN, MANAGER, AGENT)
 def agent_scorecard(request, pk: int):
@@ -245,23 +302,36 @@ def _agent_page(request, agent: Agent):
     if not form.errors:
         form = PeriodForm(scope="agent", initial={"period": period, "date": start, "kpi": trend_kpi})
     end = periods.next_period_start(period, start)
-    snapshots = selectors.group_snapshots(fetched_by=request.user, scope="agent", key=agent.acd_login,
-                                          period=period, start=start)
+    snapshots = selectors.group_snapshots(
+        fetched_by=request.user, scope="agent", key=agent.acd_login, period=period, start=start
+    )
     codes = [k.code for k in KPIS.values() if "agent" in k.scopes]
-    targets = {code: target_in_force(kpi=code, team=agent.team, on=start)
-               for code in codes if KPIS[code].north_star}
+    targets = {code: target_in_force(kpi=code, team=agent.team, on=start) for code in codes if KPIS[code].north_star}
     sections = _sections("agent", snapshots, targets, key=agent.acd_login, period=period, start=start)
-    values = (selectors.team_distributions(team=agent.team, kpis=codes, period=period, start=start)
-              if agent.team is not None else {})
+    values = (
+        selectors.team_distributions(team=agent.team, kpis=codes, period=period, start=start)
+        if agent.team is not None
+        else {}
+    )
     for cards in sections.values():
         for card in cards:
             card["distribution"] = distribution(values.get(card["code"], []), card["snapshot"], card["code"])
-    return render(request, "scorecards/agent_scorecard.html", {
-        "agent": agent, "form": form, "period": period, "start": start,
-        "period_text": period_text(period, start, end), "has_snapshots": bool(snapshots), **sections,
-        "trend": _trend(fetched_by=request.user, scope="agent", key=agent.acd_login, kpi=trend_kpi, end=end),
-        "own_page": agent.user_id == request.user.pk,
-        **_neighbours(period, start, end, today),
-        "timezone": tenant.timezone, "min_sample": tenant.min_sample,
-        "min_distribution": MIN_DISTRIBUTION,
-    })
+    return render(
+        request,
+        "scorecards/agent_scorecard.html",
+        {
+            "agent": agent,
+            "form": form,
+            "period": period,
+            "start": start,
+            "period_text": period_text(period, start, end),
+            "has_snapshots": bool(snapshots),
+            **sections,
+            "trend": _trend(fetched_by=request.user, scope="agent", key=agent.acd_login, kpi=trend_kpi, end=end),
+            "own_page": agent.user_id == request.user.pk,
+            **_neighbours(period, start, end, today),
+            "timezone": tenant.timezone,
+            "min_sample": tenant.min_sample,
+            "min_distribution": MIN_DISTRIBUTION,
+        },
+    )

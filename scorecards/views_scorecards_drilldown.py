@@ -96,23 +96,40 @@ def kpi_drilldown(request):
         raise Http404("Not a KPI value.")
     tenant = current_tenant()
     params = form.cleaned_data
-    drill = selectors.drilldown(fetched_by=request.user, kpi=params["kpi"], scope=params["scope"],
-                                key=params["key"], period=params["period"], start=params["start"], tenant=tenant)
+    drill = selectors.drilldown(
+        fetched_by=request.user,
+        kpi=params["kpi"],
+        scope=params["scope"],
+        key=params["key"],
+        period=params["period"],
+        start=params["start"],
+        tenant=tenant,
+    )
     if request.GET.get("format") == "csv":
         name = slugify(f"{drill.kpi}-{drill.scope}-{drill.key}-{drill.period}-{drill.start:%Y-%m-%d}")
         response = StreamingHttpResponse(_csv_lines(drill, tenant.tz), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
-    snapshot = selectors.group_snapshots(fetched_by=request.user, scope=drill.scope, key=drill.key,
-                                         period=drill.period, start=drill.start).get(drill.kpi)
+    snapshot = selectors.group_snapshots(
+        fetched_by=request.user, scope=drill.scope, key=drill.key, period=drill.period, start=drill.start
+    ).get(drill.kpi)
     page = Paginator(drill.contacts, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [selectors.drilldown_row(drill, contact, tenant.tz) for contact in page.object_list]
     group_label, back_url = _group_and_back(request, drill)
-    return render(request, "scorecards/drilldown.html", {
-        "drill": drill, "kpi": KPIS[drill.kpi], "card": kpi_card(drill.kpi, snapshot),
-        "group_label": group_label, "back_url": back_url,
-        "period_text": period_text(drill.period, drill.start, drill.end),
-        "population_label": selectors.POPULATION_LABELS[drill.population],
-        "page": page, "rows": rows, "timezone": tenant.timezone,
-        "min_sample": tenant.min_sample,
-    })
+    return render(
+        request,
+        "scorecards/drilldown.html",
+        {
+            "drill": drill,
+            "kpi": KPIS[drill.kpi],
+            "card": kpi_card(drill.kpi, snapshot),
+            "group_label": group_label,
+            "back_url": back_url,
+            "period_text": period_text(drill.period, drill.start, drill.end),
+            "population_label": selectors.POPULATION_LABELS[drill.population],
+            "page": page,
+            "rows": rows,
+            "timezone": tenant.timezone,
+            "min_sample": tenant.min_sample,
+        },
+    )

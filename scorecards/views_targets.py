@@ -24,11 +24,22 @@ def _realism(*, kpi: str | None, green, amber=None, direction: str | None = None
     if entry is None or green is None or not direction:
         return None
     per_agent = "agent" in entry.scopes
-    weeks = targets.realism_check(kpi=entry.code, green=green, amber=amber, direction=direction,
-                                  team=team) if per_agent else []
-    return {"kpi": entry.code, "label": entry.label, "unit": entry.unit, "direction": direction,
-            "green": green, "team": team.name if team else None, "per_agent": per_agent,
-            "min_sample": current_tenant().min_sample, "weeks": weeks}
+    weeks = (
+        targets.realism_check(kpi=entry.code, green=green, amber=amber, direction=direction, team=team)
+        if per_agent
+        else []
+    )
+    return {
+        "kpi": entry.code,
+        "label": entry.label,
+        "unit": entry.unit,
+        "direction": direction,
+        "green": green,
+        "team": team.name if team else None,
+        "per_agent": per_agent,
+        "min_sample": current_tenant().min_sample,
+        "weeks": weeks,
+    }
 
 
 def _realism_of(form) -> dict | None:
@@ -36,13 +47,16 @@ def _realism_of(form) -> dict | None:
     data = getattr(form, "cleaned_data", {})
     kpi = data.get("kpi") or getattr(getattr(form, "target", None), "kpi", None)
     team = data.get("team") if "team" in form.fields else form.target.team
-    return _realism(kpi=kpi, green=data.get("green"), amber=data.get("amber"),
-                    direction=data.get("direction"), team=team)
+    return _realism(
+        kpi=kpi, green=data.get("green"), amber=data.get("amber"), direction=data.get("direction"), team=team
+    )
 
 
 def _kpi_meta() -> dict:
-    return {k.code: {"unit": UNIT_WORDS.get(k.unit, k.unit), "better": k.better, "diagnostic": k.diagnostic}
-            for k in targets.targetable_kpis()}
+    return {
+        k.code: {"unit": UNIT_WORDS.get(k.unit, k.unit), "better": k.better, "diagnostic": k.diagnostic}
+        for k in targets.targetable_kpis()
+    }
 
 
 def _labelled(rows) -> list:
@@ -65,24 +79,31 @@ def target_list(request):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"Target saved: {KPIS[target.kpi].label}, in force from "
-                                          f"{target.effective_from:%Y-%m-%d}.")
+                messages.success(
+                    request, f"Target saved: {KPIS[target.kpi].label}, in force from {target.effective_from:%Y-%m-%d}."
+                )
                 return redirect("target_list")
         realism = _realism_of(form)
     meta = _kpi_meta()
-    return render(request, "scorecards/targets.html", {
-        "form": form, "realism": realism, "kpi_meta": meta, "chosen": meta.get(form["kpi"].value() or ""),
-        "targets": _labelled(targets.targets_list(include_retired=False)),
-        "changes": _labelled(targets.target_changes_list()[:20]),
-    })
+    return render(
+        request,
+        "scorecards/targets.html",
+        {
+            "form": form,
+            "realism": realism,
+            "kpi_meta": meta,
+            "chosen": meta.get(form["kpi"].value() or ""),
+            "targets": _labelled(targets.targets_list(include_retired=False)),
+            "changes": _labelled(targets.target_changes_list()[:20]),
+        },
+    )
 
 
 @role_required(ADMIN)
 def target_edit(request, pk):
     target = get_object_or_404(targets.targets_list(), pk=pk)
     action = request.POST.get("action", "save") if request.method == "POST" else None
-    form = TargetBandsForm(request.POST if action == "save" and not target.retired_at else None,
-                           target=target)
+    form = TargetBandsForm(request.POST if action == "save" and not target.retired_at else None, target=target)
     realism = None
     if action and target.retired_at:
         messages.error(request, "This target is retired and cannot change: set a new one.")
@@ -97,10 +118,15 @@ def target_edit(request, pk):
     elif action == "save":
         if form.is_valid() and "preview" not in request.POST:
             try:
-                targets.target_set(kpi=target.kpi, team=target.team, queue=target.queue,
-                                   interaction_type=target.interaction_type,
-                                   effective_from=target.effective_from, by=request.user,
-                                   **form.cleaned_data)
+                targets.target_set(
+                    kpi=target.kpi,
+                    team=target.team,
+                    queue=target.queue,
+                    interaction_type=target.interaction_type,
+                    effective_from=target.effective_from,
+                    by=request.user,
+                    **form.cleaned_data,
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -108,13 +134,23 @@ def target_edit(request, pk):
                 return redirect("target_edit", pk=target.pk)
         realism = _realism_of(form)
     if realism is None and not form.is_bound:
-        realism = _realism(kpi=target.kpi, green=target.green, amber=target.amber,
-                           direction=target.direction, team=target.team)
+        realism = _realism(
+            kpi=target.kpi, green=target.green, amber=target.amber, direction=target.direction, team=target.team
+        )
     meta = _kpi_meta()
-    return render(request, "scorecards/targets_edit.html", {
-        "target": target, "kpi": KPIS[target.kpi], "chosen": meta.get(target.kpi), "form": form,
-        "realism": realism, "kpi_meta": meta, "changes": _labelled(targets.target_changes_list(target=target)),
-    })
+    return render(
+        request,
+        "scorecards/targets_edit.html",
+        {
+            "target": target,
+            "kpi": KPIS[target.kpi],
+            "chosen": meta.get(target.kpi),
+            "form": form,
+            "realism": realism,
+            "kpi_meta": meta,
+            "changes": _labelled(targets.target_changes_list(target=target)),
+        },
+    )
 
 
 @role_required(ADMIN)
@@ -122,8 +158,9 @@ def target_edit(request, pk):
 def target_realism(request):
     form = RealismForm(request.GET)
     if not form.is_valid():
-        return JsonResponse({"errors": {field: [str(e) for e in errors]
-                                        for field, errors in form.errors.items()}}, status=400)
+        return JsonResponse(
+            {"errors": {field: [str(e) for e in errors] for field, errors in form.errors.items()}}, status=400
+        )
     realism = _realism(**form.cleaned_data)
     for week in realism["weeks"]:
         week["week_start"] = week["week_start"].isoformat()
@@ -141,13 +178,21 @@ def kpi_settings(request):
             form.add_error(None, error)
         else:
             if changed:
-                messages.success(request, f"Saved {len(changed)} setting(s). KPIs are being recomputed "
-                                          "with the new settings.")
+                messages.success(
+                    request, f"Saved {len(changed)} setting(s). KPIs are being recomputed with the new settings."
+                )
             else:
                 messages.info(request, "Nothing changed.")
             return redirect("kpi_settings")
-    return render(request, "scorecards/settings.html", {
-        "form": form, "tenant": tenant,
-        "changes": [(change, targets.SETTINGS.get(change.setting, change.setting))
-                    for change in targets.setting_changes_list()[:100]],
-    })
+    return render(
+        request,
+        "scorecards/settings.html",
+        {
+            "form": form,
+            "tenant": tenant,
+            "changes": [
+                (change, targets.SETTINGS.get(change.setting, change.setting))
+                for change in targets.setting_changes_list()[:100]
+            ],
+        },
+    )

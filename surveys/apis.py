@@ -33,15 +33,21 @@ class InvitationRequestSerializer(serializers.Serializer):
         survey = survey_for_code(code)
         if survey is None:
             raise serializers.ValidationError(
-                {"survey": [f"No active survey {code!r} (a kind: csat, nps, ces, or a survey id)."]})
+                {"survey": [f"No active survey {code!r} (a kind: csat, nps, ces, or a survey id)."]}
+            )
         external_id = attrs["interaction"]
         interaction = interaction_by_external_id(fetched_by=self.context["fetched_by"], external_id=external_id)
         if interaction is None:
             raise serializers.ValidationError({"interaction": [f"No contact with external_id {external_id!r}."]})
         if interaction.outcome != Outcome.ANSWERED:
-            raise serializers.ValidationError({"interaction": [
-                f"Contact {external_id!r} was not handled by an agent ({interaction.outcome}): "
-                f"there is nobody to rate."]})
+            raise serializers.ValidationError(
+                {
+                    "interaction": [
+                        f"Contact {external_id!r} was not handled by an agent ({interaction.outcome}): "
+                        f"there is nobody to rate."
+                    ]
+                }
+            )
         return {"survey": survey, "interaction": interaction}
 
 
@@ -88,8 +94,9 @@ class InvitationListItemSerializer(serializers.ModelSerializer):
 
 class InvitationListQuery(serializers.Serializer):
     since = serializers.DateTimeField(required=False, help_text="Only invitations created at or after this time.")
-    answered = serializers.BooleanField(required=False, allow_null=True, default=None,
-                                        help_text="true: answered only; false: not yet answered.")
+    answered = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="true: answered only; false: not yet answered."
+    )
 
 
 class SurveyInvitationCreateApi(TenantAPIView):
@@ -101,25 +108,42 @@ class SurveyInvitationCreateApi(TenantAPIView):
 
     allowed_roles = frozenset({ADMIN, INTEGRATION})
 
-    @extend_schema(parameters=[InvitationListQuery], responses={200: inline_serializer(
-        "SurveyInvitationPage", {"count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
-                                 "previous": serializers.URLField(allow_null=True),
-                                 "results": serializers.ListField(child=serializers.DictField())})})
+    @extend_schema(
+        parameters=[InvitationListQuery],
+        responses={
+            200: inline_serializer(
+                "SurveyInvitationPage",
+                {
+                    "count": serializers.IntegerField(),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "results": serializers.ListField(child=serializers.DictField()),
+                },
+            )
+        },
+    )
     def get(self, request):
         query = InvitationListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        invitations = invitations_to_send(fetched_by=request.user, since=query.validated_data.get("since"),
-                                          answered=query.validated_data.get("answered"))
+        invitations = invitations_to_send(
+            fetched_by=request.user,
+            since=query.validated_data.get("since"),
+            answered=query.validated_data.get("answered"),
+        )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(invitations, request, view=self)
         return paginator.get_paginated_response(
-            InvitationListItemSerializer(page, many=True, context={"request": request}).data)
+            InvitationListItemSerializer(page, many=True, context={"request": request}).data
+        )
 
-    @extend_schema(request=InvitationRequestSerializer, responses={200: InvitationSerializer,
-                                                                   201: InvitationSerializer})
+    @extend_schema(
+        request=InvitationRequestSerializer, responses={200: InvitationSerializer, 201: InvitationSerializer}
+    )
     def post(self, request):
         data = InvitationRequestSerializer(data=request.data, context={"fetched_by": request.user})
         data.is_valid(raise_exception=True)
         invitation, created = invitation_get_or_create(**data.validated_data, source="api")
-        return Response(InvitationSerializer(invitation, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(
+            InvitationSerializer(invitation, context={"request": request}).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

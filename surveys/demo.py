@@ -29,36 +29,62 @@ def demo_surveys_create(*, personas: dict[str, str], seed: int = 42) -> str | No
     if SurveyInvitation.objects.exists():
         return None
     rng = random.Random(seed)
-    surveys = {kind: Survey.objects.create(kind=kind, name=f"Post-contact {kind.upper()}",
-                                           question=DEFAULT_QUESTIONS[kind], sample_pct=25,
-                                           follow_up_question="What could we have done better?")
-               for kind in ("csat", "nps", "ces")}
+    surveys = {
+        kind: Survey.objects.create(
+            kind=kind,
+            name=f"Post-contact {kind.upper()}",
+            question=DEFAULT_QUESTIONS[kind],
+            sample_pct=25,
+            follow_up_question="What could we have done better?",
+        )
+        for kind in ("csat", "nps", "ces")
+    }
     # (id of the response the invitation is for, or None for an unanswered one, invitation)
     invitations: list[tuple[int | None, SurveyInvitation]] = []
     answered = SurveyResponse.objects.values_list("id", "survey", "interaction_id", "interaction__ended_at")
     for response_id, kind, interaction_id, ended in answered.iterator():
-        invitations.append((response_id, SurveyInvitation(
-            survey=surveys[kind], interaction_id=interaction_id, token=secrets.token_urlsafe(32),
-            expires_at=(ended or dt.datetime.now(dt.UTC)) + dt.timedelta(days=7))))
+        invitations.append(
+            (
+                response_id,
+                SurveyInvitation(
+                    survey=surveys[kind],
+                    interaction_id=interaction_id,
+                    token=secrets.token_urlsafe(32),
+                    expires_at=(ended or dt.datetime.now(dt.UTC)) + dt.timedelta(days=7),
+                ),
+            )
+        )
     # Three unanswered invitations for every answer: a response rate of about 25%.
-    unanswered = (Interaction.objects.filter(outcome="answered")
-                  .exclude(Exists(SurveyResponse.objects.filter(interaction=OuterRef("pk"))))
-                  .values_list("id", "ended_at"))
+    unanswered = (
+        Interaction.objects.filter(outcome="answered")
+        .exclude(Exists(SurveyResponse.objects.filter(interaction=OuterRef("pk"))))
+        .values_list("id", "ended_at")
+    )
     kinds = list(surveys)
     for interaction_id, ended in unanswered.iterator():
         if rng.random() < 0.3:
-            invitations.append((None, SurveyInvitation(
-                survey=surveys[rng.choice(kinds)], interaction_id=interaction_id,
-                token=secrets.token_urlsafe(32), source="sampling",
-                expires_at=(ended or dt.datetime.now(dt.UTC)) + dt.timedelta(days=7))))
+            invitations.append(
+                (
+                    None,
+                    SurveyInvitation(
+                        survey=surveys[rng.choice(kinds)],
+                        interaction_id=interaction_id,
+                        token=secrets.token_urlsafe(32),
+                        source="sampling",
+                        expires_at=(ended or dt.datetime.now(dt.UTC)) + dt.timedelta(days=7),
+                    ),
+                )
+            )
     created = SurveyInvitation.objects.bulk_create([inv for _, inv in invitations], batch_size=2000)
-    links = [SurveyResponse(id=response_id, invitation=inv)
-             for (response_id, _), inv in zip(invitations, created, strict=True) if response_id]
+    links = [
+        SurveyResponse(id=response_id, invitation=inv)
+        for (response_id, _), inv in zip(invitations, created, strict=True)
+        if response_id
+    ]
     SurveyResponse.objects.bulk_update(links, ["invitation"], batch_size=2000)
     _effort_answers(rng, personas)
     # The newest unanswered invitation, with a week to go, for a visitor to try the link.
-    latest = (SurveyInvitation.objects.filter(response__isnull=True).order_by("-interaction__offered_at")
-              .first())
+    latest = SurveyInvitation.objects.filter(response__isnull=True).order_by("-interaction__offered_at").first()
     if latest is None:
         return None
     latest.expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(days=7)
@@ -84,13 +110,19 @@ def _effort_answers(rng: random.Random, personas: dict[str, str]) -> None:
             # two weeks in a row" (a burnout-risk signal) fire for anyone by chance.
             wobble = rng.choice([-1, 1]) if rng.random() < 0.2 else 0
             effort = min(7, max(1, round(base + drift) + wobble))
-            when = dt.datetime.combine(monday + dt.timedelta(weeks=week, days=rng.randrange(5)),
-                                       dt.time(8, rng.randrange(60)), tzinfo=dt.UTC)
-            answers.append(EffortResponse(
-                agent=agent, submitted_at=when, effort=effort,
-                tools=min(7, max(1, effort + rng.choice([-1, 0, 0, 1]))),
-                knowledge_base=min(7, max(1, effort + rng.choice([-2, -1, 0, 1]))),
-                process=min(7, max(1, effort + rng.choice([-1, 0, 1, 1])))))
+            when = dt.datetime.combine(
+                monday + dt.timedelta(weeks=week, days=rng.randrange(5)), dt.time(8, rng.randrange(60)), tzinfo=dt.UTC
+            )
+            answers.append(
+                EffortResponse(
+                    agent=agent,
+                    submitted_at=when,
+                    effort=effort,
+                    tools=min(7, max(1, effort + rng.choice([-1, 0, 0, 1]))),
+                    knowledge_base=min(7, max(1, effort + rng.choice([-2, -1, 0, 1]))),
+                    process=min(7, max(1, effort + rng.choice([-1, 0, 1, 1]))),
+                )
+            )
     created = EffortResponse.objects.bulk_create(answers, batch_size=2000)
     # Most agents find tech support and retention the hardest; some name billing too.
     types = {t.name: t.pk for t in InteractionType.objects.all()}

@@ -39,9 +39,17 @@ def _scale(name: str, value, *, required: bool) -> int | None:
 
 
 @transaction.atomic
-def effort_response_submit(*, agent: Agent, effort, tools, knowledge_base, process,
-                           hardest_types: Iterable[InteractionType], comment: str = "",
-                           now: dt.datetime | None = None) -> EffortResponse:
+def effort_response_submit(
+    *,
+    agent: Agent,
+    effort,
+    tools,
+    knowledge_base,
+    process,
+    hardest_types: Iterable[InteractionType],
+    comment: str = "",
+    now: dt.datetime | None = None,
+) -> EffortResponse:
     """Record one pulse answer; refuses a second one within ``every_days`` of the last.
 
     effort_response_submit(agent=alice, effort=5, tools=3, knowledge_base=None, process=6,
@@ -66,7 +74,8 @@ def effort_response_submit(*, agent: Agent, effort, tools, knowledge_base, proce
     if next_due is not None and now < next_due:
         opens = timezone.localtime(next_due).strftime("%A %-d %B %Y, %H:%M")
         raise ValidationError(
-            f"You have already answered the effort pulse for this period. The next one opens on {opens}.")
+            f"You have already answered the effort pulse for this period. The next one opens on {opens}."
+        )
     response = EffortResponse.objects.create(agent=agent, submitted_at=now, comment=comment, **values)
     response.hardest_types.set(list(hardest_types))
     return response
@@ -76,4 +85,5 @@ def effort_settings_update(*, every_days: int, is_active: bool) -> EffortPulseSe
     if not 1 <= int(every_days) <= EVERY_DAYS_MAX:
         raise ValidationError({"every_days": f"Ask every 1 to {EVERY_DAYS_MAX} days."})
     return EffortPulseSettings.objects.update_or_create(
-        pk=SETTINGS_PK, defaults={"every_days": int(every_days), "is_active": bool(is_active)})[0]
+        pk=SETTINGS_PK, defaults={"every_days": int(every_days), "is_active": bool(is_active)}
+    )[0]

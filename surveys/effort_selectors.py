@@ -69,6 +69,7 @@ def effort_pulse_due(*, agent: Agent, now: dt.datetime | None = None) -> bool:
 
 # --- an agent's own answers (used by that agent only) ----------------------------------------
 
+
 def effort_agent_history(agent: Agent) -> QuerySet[EffortResponse]:
     return agent.effort_responses.prefetch_related("hardest_types").order_by("-submitted_at")
 
@@ -82,8 +83,12 @@ class WeekMean:
 
 def effort_agent_trend(agent: Agent) -> list[WeekMean]:
     """The agent's weekly mean effort (weeks start on Monday, tenant time), oldest first."""
-    rows = (agent.effort_responses.annotate(week=TruncWeek("submitted_at", tzinfo=tenant_tz()))
-            .values("week").annotate(mean=Avg("effort"), n=Count("id")).order_by("week"))
+    rows = (
+        agent.effort_responses.annotate(week=TruncWeek("submitted_at", tzinfo=tenant_tz()))
+        .values("week")
+        .annotate(mean=Avg("effort"), n=Count("id"))
+        .order_by("week")
+    )
     return [WeekMean(row["week"].date(), float(row["mean"]), row["n"]) for row in rows]
 
 
@@ -101,6 +106,7 @@ def effort_rising(agent: Agent, weeks: int = 3) -> bool:
 
 # --- aggregates for managers and admins ------------------------------------------------------
 
+
 def effort_teams_visible_to(*, fetched_by) -> QuerySet[Team]:
     """Admins every team, managers their own; agents none (they see their own answers only)."""
     role = getattr(fetched_by, "role", None)
@@ -116,8 +122,8 @@ class TeamWeek:
     team: Team
     week_start: dt.date
     respondents: int
-    suppressed: bool                     # fewer than ANONYMITY_MIN respondents: nothing below is shown
-    means: dict[str, float | None] = field(default_factory=dict)   # by QUESTIONS; None = withheld
+    suppressed: bool  # fewer than ANONYMITY_MIN respondents: nothing below is shown
+    means: dict[str, float | None] = field(default_factory=dict)  # by QUESTIONS; None = withheld
     hardest: list[tuple[str, float]] = field(default_factory=list)  # (type name, share), largest first
 
     @property
@@ -127,8 +133,12 @@ class TeamWeek:
 
 def _tables() -> dict[str, str]:
     through = EffortResponse.hardest_types.through._meta
-    return {"resp": EffortResponse._meta.db_table, "agent": Agent._meta.db_table,
-            "hardest": through.db_table, "itype": InteractionType._meta.db_table}
+    return {
+        "resp": EffortResponse._meta.db_table,
+        "agent": Agent._meta.db_table,
+        "hardest": through.db_table,
+        "itype": InteractionType._meta.db_table,
+    }
 
 
 # One row per agent, team and week first (an agent who answered twice in a week counts once),
@@ -167,8 +177,11 @@ def effort_by_team(*, fetched_by, weeks: int = 12, now: dt.datetime | None = Non
     tz = tenant_tz()
     until = this_monday(now)
     params: dict[str, str | list[int] | dt.datetime] = {
-        "tz": str(tz), "teams": list(teams), "until": local_midnight(until, tz),
-        "since": local_midnight(until - dt.timedelta(weeks=weeks), tz)}
+        "tz": str(tz),
+        "teams": list(teams),
+        "until": local_midnight(until, tz),
+        "since": local_midnight(until - dt.timedelta(weeks=weeks), tz),
+    }
     with connection.cursor() as cur:
         cur.execute(TEAM_WEEKS_SQL.format(**_tables()), params)
         week_rows = cur.fetchall()
@@ -214,15 +227,15 @@ class GapRow:
     type_name: str
     ces_mean: float | None
     ces_n: int
-    share: float | None          # of respondents naming the type hardest; None = withheld
-    effort_among: float | None   # mean effort of the answers naming it; None = fewer than 5 agents
+    share: float | None  # of respondents naming the type hardest; None = withheld
+    effort_among: float | None  # mean effort of the answers naming it; None = fewer than 5 agents
     both_struggle: bool = False
 
 
 @dataclass
 class EffortGap:
     start: dt.date
-    end: dt.date                 # exclusive
+    end: dt.date  # exclusive
     respondents: int
     suppressed: bool
     rows: list[GapRow]
@@ -259,8 +272,12 @@ def effort_gap(*, fetched_by, now: dt.datetime | None = None) -> EffortGap | Non
         return None
     start, end = effort_gap_block(now)
     tz = tenant_tz()
-    params = {"teams": teams, "since": local_midnight(start, tz), "until": local_midnight(end, tz),
-              "everyone": getattr(fetched_by, "role", None) == Role.ADMIN}
+    params = {
+        "teams": teams,
+        "since": local_midnight(start, tz),
+        "until": local_midnight(end, tz),
+        "everyone": getattr(fetched_by, "role", None) == Role.ADMIN,
+    }
     tables = {**_tables(), "survey": SurveyResponse._meta.db_table, "interaction": Interaction._meta.db_table}
     with connection.cursor() as cur:
         cur.execute(GAP_AGENTS_SQL.format(**tables), params)
@@ -276,8 +293,9 @@ def effort_gap(*, fetched_by, now: dt.datetime | None = None) -> EffortGap | Non
         ces_mean, ces_n = ces.get(name, (None, 0))
         share = None if suppressed else namers / respondents
         row = GapRow(name, ces_mean, ces_n, share, mean_effort if namers >= ANONYMITY_MIN else None)
-        row.both_struggle = (ces_mean is not None and ces_mean <= CES_STRUGGLE
-                             and share is not None and share >= AGENT_STRUGGLE_SHARE)
+        row.both_struggle = (
+            ces_mean is not None and ces_mean <= CES_STRUGGLE and share is not None and share >= AGENT_STRUGGLE_SHARE
+        )
         rows.append(row)
     rows.sort(key=lambda r: (not r.both_struggle, -(r.share or 0), r.ces_mean if r.ces_mean is not None else 8))
     return EffortGap(start, end, respondents, suppressed, rows)

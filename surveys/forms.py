@@ -55,15 +55,27 @@ class SurveyForm(forms.ModelForm):
 
     class Meta:
         model = Survey
-        fields = ["kind", "name", "languages", "question", "follow_up_question", "sample_pct",
-                  "sample_pct_by_channel", "sample_pct_by_queue", "cooldown_days", "link_valid_days"]
-        labels = {"sample_pct": "Share of handled contacts to invite (%)",
-                  "sample_pct_by_channel": "Share per channel (%)",
-                  "sample_pct_by_queue": "Share per queue (%)",
-                  "link_valid_days": "Link valid for (days)"}
+        fields = [
+            "kind",
+            "name",
+            "languages",
+            "question",
+            "follow_up_question",
+            "sample_pct",
+            "sample_pct_by_channel",
+            "sample_pct_by_queue",
+            "cooldown_days",
+            "link_valid_days",
+        ]
+        labels = {
+            "sample_pct": "Share of handled contacts to invite (%)",
+            "sample_pct_by_channel": "Share per channel (%)",
+            "sample_pct_by_queue": "Share per queue (%)",
+            "link_valid_days": "Link valid for (days)",
+        }
         help_texts = {
             "languages": "Comma-separated codes, first the main one, e.g. en, de, fr-CA. After adding one, "
-                         "save: its question fields appear below the follow-up question.",
+            "save: its question fields appear below the follow-up question.",
             "sample_pct_by_channel": 'Overrides the share for a channel, e.g. {"chat": 50, "voice": 10}.',
             "sample_pct_by_queue": 'Overrides channel and overall share for a queue, e.g. {"Billing": 100}.',
         }
@@ -97,8 +109,7 @@ class SurveyForm(forms.ModelForm):
             posted[code] = (data.get(f"question_{code}", ""), data.get(f"follow_up_question_{code}", ""))
         stored = {}
         if self.instance.pk:
-            stored = {code: tuple(self.instance.wording(code).values())
-                      for code in self.instance.offered_languages}
+            stored = {code: tuple(self.instance.wording(code).values()) for code in self.instance.offered_languages}
         if codes[0] in posted or codes[0] in stored:
             main = posted.get(codes[0]) or stored[codes[0]]
         else:  # a new first language, typed together with its question: the main fields are its wording
@@ -113,7 +124,8 @@ class SurveyForm(forms.ModelForm):
         first_name = f"{language_name(first)} ({first})" if first else "first language"
         self.fields["question"].label = f"Question in {first_name}"
         self.fields["question"].help_text = (
-            "Leave empty for the kind's standard wording." if _is_english(first or "en") else "")
+            "Leave empty for the kind's standard wording." if _is_english(first or "en") else ""
+        )
         self.fields["follow_up_question"].label = f"Follow-up question in {first_name}, free text (optional)"
         saved = self.instance.translations or {}
         names = []
@@ -121,15 +133,22 @@ class SurveyForm(forms.ModelForm):
             name = f"{language_name(code)} ({code})"
             english = _is_english(code)
             self.fields[f"question_{code}"] = forms.CharField(
-                max_length=300, required=not english, label=f"Question in {name}",
+                max_length=300,
+                required=not english,
+                label=f"Question in {name}",
                 initial=(saved.get(code) or {}).get("question", ""),
                 help_text="Leave empty for the kind's standard wording." if english else "",
-                error_messages={"required": f"Enter the question in {language_name(code)}, "
-                                            "or remove the language from the list."})
+                error_messages={
+                    "required": f"Enter the question in {language_name(code)}, or remove the language from the list."
+                },
+            )
             self.fields[f"follow_up_question_{code}"] = forms.CharField(
-                max_length=300, required=False, label=f"Follow-up question in {name}",
+                max_length=300,
+                required=False,
+                label=f"Follow-up question in {name}",
                 initial=(saved.get(code) or {}).get("follow_up_question", ""),
-                help_text="Needed when the survey asks a follow-up question.")
+                help_text="Needed when the survey asks a follow-up question.",
+            )
             names += [f"question_{code}", f"follow_up_question_{code}"]
         self.order_fields(["kind", "name", "languages", "question", "follow_up_question", *names])
         self._other_languages = others
@@ -167,11 +186,14 @@ class SurveyForm(forms.ModelForm):
         if data.get("follow_up_question"):
             for code, words in wording.items():
                 if not words["follow_up_question"]:
-                    self.add_error(f"follow_up_question_{code}",
-                                   f"Enter the follow-up question in {language_name(code)} too.")
+                    self.add_error(
+                        f"follow_up_question_{code}", f"Enter the follow-up question in {language_name(code)} too."
+                    )
         elif any(words["follow_up_question"] for words in wording.values()):
-            self.add_error("follow_up_question", f"Enter the follow-up question in {language_name(codes[0])} "
-                                                 "too, or leave it empty in every language.")
+            self.add_error(
+                "follow_up_question",
+                f"Enter the follow-up question in {language_name(codes[0])} too, or leave it empty in every language.",
+            )
         self._translations = wording
         return data
 
@@ -190,20 +212,26 @@ class AnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         low, high = SCORE_RANGES[kind]
         self.fields["score"] = forms.TypedChoiceField(
-            choices=[(n, str(n)) for n in range(low, high + 1)], coerce=int,
-            widget=forms.RadioSelect, error_messages={"required": "Please choose a score."})
+            choices=[(n, str(n)) for n in range(low, high + 1)],
+            coerce=int,
+            widget=forms.RadioSelect,
+            error_messages={"required": "Please choose a score."},
+        )
 
 
 class FollowUpCloseForm(forms.Form):
-    note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                           label="What was done")
+    note = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="What was done"
+    )
 
 
 class ResultsForm(forms.Form):
     kind = forms.ChoiceField(choices=SurveyKind.choices, initial="csat")
-    group_by = forms.ChoiceField(choices=[("team", "Team"), ("agent", "Agent"), ("queue", "Queue"),
-                                          ("interaction_type", "Interaction type")], initial="team",
-                                 required=False)
+    group_by = forms.ChoiceField(
+        choices=[("team", "Team"), ("agent", "Agent"), ("queue", "Queue"), ("interaction_type", "Interaction type")],
+        initial="team",
+        required=False,
+    )
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     team = forms.ChoiceField(required=False)

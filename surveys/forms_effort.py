@@ -9,32 +9,43 @@ from .effort import COMMENT_MAX, EVERY_DAYS_MAX
 # The words at both ends of each 1–7 scale; the template puts them in the labels of 1 and 7
 # so a screen reader announces them with the radio button, not only in a visual legend.
 SCALES = {
-    "effort": ("How much effort did it take to do your job well over the last days?",
-               "very little effort", "a great deal of effort"),
-    "tools": ("How much did the tools (phone, CRM, screens) get in your way?",
-              "not at all", "constantly"),
-    "knowledge_base": ("How hard was it to find answers in the knowledge base?",
-                       "very easy", "very hard"),
+    "effort": (
+        "How much effort did it take to do your job well over the last days?",
+        "very little effort",
+        "a great deal of effort",
+    ),
+    "tools": ("How much did the tools (phone, CRM, screens) get in your way?", "not at all", "constantly"),
+    "knowledge_base": ("How hard was it to find answers in the knowledge base?", "very easy", "very hard"),
     "process": ("How much did processes and rules get in your way?", "not at all", "constantly"),
 }
 CHOICES = [(str(value), str(value)) for value in range(1, 8)]
 
 
 class EffortPulseForm(forms.Form):
-    effort = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect, label=SCALES["effort"][0],
-                               error_messages={"required": "Choose how much effort it took, from 1 to 7."})
-    tools = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect, required=False,
-                              label=SCALES["tools"][0])
-    knowledge_base = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect, required=False,
-                                       label=SCALES["knowledge_base"][0])
-    process = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect, required=False,
-                                label=SCALES["process"][0])
+    effort = forms.ChoiceField(
+        choices=CHOICES,
+        widget=forms.RadioSelect,
+        label=SCALES["effort"][0],
+        error_messages={"required": "Choose how much effort it took, from 1 to 7."},
+    )
+    tools = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect, required=False, label=SCALES["tools"][0])
+    knowledge_base = forms.ChoiceField(
+        choices=CHOICES, widget=forms.RadioSelect, required=False, label=SCALES["knowledge_base"][0]
+    )
+    process = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect, required=False, label=SCALES["process"][0])
     hardest_types = forms.ModelMultipleChoiceField(
-        queryset=InteractionType.objects.order_by("name"), required=False,
-        widget=forms.CheckboxSelectMultiple, label="Which kinds of contacts are hardest to handle?")
-    comment = forms.CharField(required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
-                              label="Anything else? (optional)",
-                              help_text="Your manager never sees your comment; it stays in your own history.")
+        queryset=InteractionType.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Which kinds of contacts are hardest to handle?",
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Anything else? (optional)",
+        help_text="Your manager never sees your comment; it stays in your own history.",
+    )
 
     def scales(self):
         """(bound field, question, low words, high words) per scale, in order, for the template."""
@@ -42,7 +53,12 @@ class EffortPulseForm(forms.Form):
 
 
 class EffortSettingsForm(forms.Form):
-    every_days = forms.IntegerField(min_value=1, max_value=EVERY_DAYS_MAX, label="Ask each agent every",
-                                    help_text="Days between two pulses of one agent (7 = weekly).")
-    is_active = forms.BooleanField(required=False, label="The pulse is on",
-                                   help_text="When off, agents are not asked and cannot answer.")
+    every_days = forms.IntegerField(
+        min_value=1,
+        max_value=EVERY_DAYS_MAX,
+        label="Ask each agent every",
+        help_text="Days between two pulses of one agent (7 = weekly).",
+    )
+    is_active = forms.BooleanField(
+        required=False, label="The pulse is on", help_text="When off, agents are not asked and cannot answer."
+    )

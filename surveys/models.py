@@ -39,7 +39,8 @@ class Survey(models.Model):
     sample_pct_by_channel = models.JSONField(default=dict, blank=True)
     sample_pct_by_queue = models.JSONField(default=dict, blank=True)
     cooldown_days = models.PositiveIntegerField(
-        default=30, help_text="Invite one customer at most once per this many days.")
+        default=30, help_text="Invite one customer at most once per this many days."
+    )
     link_valid_days = models.PositiveIntegerField(default=7)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -93,26 +94,27 @@ class SurveyInvitation(models.Model):
 class SurveyResponse(models.Model):
     """A customer's answer about one interaction (and so its agent, queue, type, period)."""
 
-    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE,
-                                    related_name="survey_responses")
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="survey_responses")
     survey = models.CharField(max_length=8, choices=SurveyKind.choices)
     score = models.SmallIntegerField()
     responded_at = models.DateTimeField()
     comment = models.TextField(blank=True, default="")
     source = models.CharField(max_length=8, default="import")  # import, link
-    invitation = models.OneToOneField(SurveyInvitation, null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="response")
+    invitation = models.OneToOneField(
+        SurveyInvitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="response"
+    )
     language = models.CharField(max_length=8, blank=True, default="", db_default="")
     updated_at = models.DateTimeField(db_default=Now())
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["interaction", "survey"],
-                                    name="survey_response_interaction_survey_key"),
+            models.UniqueConstraint(fields=["interaction", "survey"], name="survey_response_interaction_survey_key"),
             models.CheckConstraint(
-                condition=(models.Q(survey="csat", score__gte=1, score__lte=5)
-                           | models.Q(survey="nps", score__gte=0, score__lte=10)
-                           | models.Q(survey="ces", score__gte=1, score__lte=7)),
+                condition=(
+                    models.Q(survey="csat", score__gte=1, score__lte=5)
+                    | models.Q(survey="nps", score__gte=0, score__lte=10)
+                    | models.Q(survey="ces", score__gte=1, score__lte=7)
+                ),
                 name="survey_response_score_in_range",
             ),
         ]
@@ -166,6 +168,6 @@ class EffortResponse(models.Model):
                 & (models.Q(tools__isnull=True) | models.Q(tools__gte=1, tools__lte=7))
                 & (models.Q(knowledge_base__isnull=True) | models.Q(knowledge_base__gte=1, knowledge_base__lte=7))
                 & (models.Q(process__isnull=True) | models.Q(process__gte=1, process__lte=7)),
-                name="effort_response_scales"),
+                name="effort_response_scales",
+            ),
         ]
-

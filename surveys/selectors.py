@@ -53,12 +53,23 @@ def invitation_for_token(token: str) -> WithAnnotations[SurveyInvitation, _Answe
     Tokens are per schema: another tenant's token is simply unknown here."""
     # only(): the public page needs the survey's wording and the contact's time, not the
     # contact's transcript; it is the busiest page of the product (bench/surveys.py).
-    return (SurveyInvitation.objects.select_related("survey", "interaction")
-            .only("token", "expires_at", "interaction__offered_at", "survey__kind", "survey__question",
-                  "survey__follow_up_question", "survey__languages", "survey__translations",
-                  "survey__link_valid_days")
-            .annotate(answered=Exists(SurveyResponse.objects.filter(invitation=OuterRef("pk"))))
-            .filter(token=token).first())
+    return (
+        SurveyInvitation.objects.select_related("survey", "interaction")
+        .only(
+            "token",
+            "expires_at",
+            "interaction__offered_at",
+            "survey__kind",
+            "survey__question",
+            "survey__follow_up_question",
+            "survey__languages",
+            "survey__translations",
+            "survey__link_valid_days",
+        )
+        .annotate(answered=Exists(SurveyResponse.objects.filter(invitation=OuterRef("pk"))))
+        .filter(token=token)
+        .first()
+    )
 
 
 def _own_teams(fetched_by) -> Q | None:
@@ -73,7 +84,8 @@ def _own_teams(fetched_by) -> Q | None:
 
 def responses_visible_to(*, fetched_by) -> QuerySet[SurveyResponse]:
     rows = SurveyResponse.objects.select_related(
-        "interaction__agent__team", "interaction__queue", "interaction__interaction_type")
+        "interaction__agent__team", "interaction__queue", "interaction__interaction_type"
+    )
     scope = _own_teams(fetched_by)
     return rows if scope is None else rows.filter(scope)
 
@@ -81,13 +93,18 @@ def responses_visible_to(*, fetched_by) -> QuerySet[SurveyResponse]:
 def survey_comment_of_contact(*, fetched_by, external_id: str) -> SurveyResponse | None:
     """A response with a comment about the contact with this external id, or None when there is
     none or the caller may not read it."""
-    return (responses_visible_to(fetched_by=fetched_by)
-            .filter(interaction__external_id=external_id).exclude(comment="").first())
+    return (
+        responses_visible_to(fetched_by=fetched_by)
+        .filter(interaction__external_id=external_id)
+        .exclude(comment="")
+        .first()
+    )
 
 
 def follow_ups_visible_to(*, fetched_by) -> QuerySet[FollowUp]:
     rows = FollowUp.objects.select_related(
-        "response__interaction__agent__team", "response__interaction__queue", "closed_by")
+        "response__interaction__agent__team", "response__interaction__queue", "closed_by"
+    )
     role = getattr(fetched_by, "role", None)
     if role == Role.ADMIN:
         return rows
@@ -102,12 +119,16 @@ def invitations_visible_to(*, fetched_by) -> QuerySet[SurveyInvitation]:
     return rows if scope is None else rows.filter(scope)
 
 
-def invitations_to_send(*, fetched_by, since: dt.datetime | None = None,
-                        answered: bool | None = None) -> QuerySet[SurveyInvitation]:
+def invitations_to_send(
+    *, fetched_by, since: dt.datetime | None = None, answered: bool | None = None
+) -> QuerySet[SurveyInvitation]:
     """Newest first, with their survey and contact: the links the tenant's own systems send.
     ``since``: created at or after; ``answered``: True answered only, False not yet answered."""
-    rows = (invitations_visible_to(fetched_by=fetched_by).select_related("interaction", "survey")
-            .order_by("-created_at", "-pk"))
+    rows = (
+        invitations_visible_to(fetched_by=fetched_by)
+        .select_related("interaction", "survey")
+        .order_by("-created_at", "-pk")
+    )
     if since is not None:
         rows = rows.filter(created_at__gte=since)
     if answered is not None:
@@ -135,7 +156,8 @@ def responses_filtered(*, fetched_by, f: ResponseFilter) -> QuerySet[SurveyRespo
     """A response belongs to the period of the contact it rates (kpis.md)."""
     lo, hi = f.bounds()
     rows = responses_visible_to(fetched_by=fetched_by).filter(
-        survey=f.kind, interaction__offered_at__gte=lo, interaction__offered_at__lt=hi)
+        survey=f.kind, interaction__offered_at__gte=lo, interaction__offered_at__lt=hi
+    )
     if f.team:
         rows = rows.filter(interaction__agent__team__name=f.team)
     if f.agent:
@@ -181,9 +203,12 @@ def results(*, fetched_by, f: ResponseFilter, group_by: str) -> Results:
     groups: dict[str, GroupResult] = {}
     total: dict[int, int] = {}
     weeks: set[dt.date] = set()
-    for key, week, score, n in (rows.annotate(week=TruncWeek("interaction__offered_at", tzinfo=f.tz))
-                                .values_list(GROUPS[group_by], "week", "score")
-                                .annotate(n=Count("id")).order_by()):
+    for key, week, score, n in (
+        rows.annotate(week=TruncWeek("interaction__offered_at", tzinfo=f.tz))
+        .values_list(GROUPS[group_by], "week", "score")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
         group = groups.setdefault(key or "(none)", GroupResult(key or "(none)"))
         group.dist[score] = group.dist.get(score, 0) + n
         week_dist = group.weeks.setdefault(week.date(), {})
@@ -192,16 +217,26 @@ def results(*, fetched_by, f: ResponseFilter, group_by: str) -> Results:
         weeks.add(week.date())
     lo, hi = f.bounds()
     invitations = invitations_visible_to(fetched_by=fetched_by).filter(
-        survey__kind=f.kind, interaction__offered_at__gte=lo, interaction__offered_at__lt=hi)
+        survey__kind=f.kind, interaction__offered_at__gte=lo, interaction__offered_at__lt=hi
+    )
     if f.team:
         invitations = invitations.filter(interaction__agent__team__name=f.team)
     if f.agent:
         invitations = invitations.filter(interaction__agent__acd_login=f.agent)
     counts = invitations.aggregate(total=Count("id"), answered=Count("response"))
     # Tenant-wide, unnamed: a manager may compare their teams with the whole contact center.
-    tenant_dist = dict(SurveyResponse.objects.filter(
-        survey=f.kind, interaction__offered_at__gte=lo, interaction__offered_at__lt=hi)
-        .values_list("score").annotate(n=Count("id")).order_by())
-    return Results(kind=f.kind, groups=sorted(groups.values(), key=lambda g: (-g.n, g.key)),
-                   weeks=sorted(weeks), distribution=total, invitations=counts["total"],
-                   answered=counts["answered"], tenant_dist=tenant_dist)
+    tenant_dist = dict(
+        SurveyResponse.objects.filter(survey=f.kind, interaction__offered_at__gte=lo, interaction__offered_at__lt=hi)
+        .values_list("score")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return Results(
+        kind=f.kind,
+        groups=sorted(groups.values(), key=lambda g: (-g.n, g.key)),
+        weeks=sorted(weeks),
+        distribution=total,
+        invitations=counts["total"],
+        answered=counts["answered"],
+        tenant_dist=tenant_dist,
+    )

@@ -46,8 +46,9 @@ def survey_deactivate(*, survey: Survey) -> Survey:
     return survey
 
 
-def invitation_get_or_create(*, survey: Survey, interaction: Interaction,
-                             source: str = "api") -> tuple[SurveyInvitation, bool]:
+def invitation_get_or_create(
+    *, survey: Survey, interaction: Interaction, source: str = "api"
+) -> tuple[SurveyInvitation, bool]:
     """The invitation of this interaction to this survey, created once (safe under races:
     the unique (survey, interaction) constraint decides)."""
     existing = SurveyInvitation.objects.filter(survey=survey, interaction=interaction).first()
@@ -56,8 +57,12 @@ def invitation_get_or_create(*, survey: Survey, interaction: Interaction,
     try:
         with transaction.atomic():
             return SurveyInvitation.objects.create(
-                survey=survey, interaction=interaction, token=invitation_token(), source=source,
-                expires_at=timezone.now() + dt.timedelta(days=survey.link_valid_days)), True
+                survey=survey,
+                interaction=interaction,
+                token=invitation_token(),
+                source=source,
+                expires_at=timezone.now() + dt.timedelta(days=survey.link_valid_days),
+            ), True
     except IntegrityError:
         return SurveyInvitation.objects.get(survey=survey, interaction=interaction), False
 
@@ -88,7 +93,8 @@ def invitations_sample(*, since: dt.datetime) -> int:
 
 def _sample_one(survey: Survey, since: dt.datetime) -> int:
     with connection.cursor() as cur:
-        cur.execute(f"""
+        cur.execute(
+            f"""
             SELECT i.id, i.channel, q.name, i.customer_id, i.offered_at, {_BUCKET_SQL}
               FROM interactions_interaction i LEFT JOIN interactions_queue q ON q.id = i.queue_id
              WHERE i.updated_at >= %s AND i.outcome = %s
@@ -98,17 +104,17 @@ def _sample_one(survey: Survey, since: dt.datetime) -> int:
                AND NOT EXISTS (SELECT 1 FROM surveys_surveyinvitation v
                                 WHERE v.interaction_id = i.id AND v.survey_id = %s)
              ORDER BY i.offered_at, i.id""",
-                    [survey.pk, since, Outcome.ANSWERED, timezone.now() - dt.timedelta(days=survey.link_valid_days),
-                     survey.pk])
+            [survey.pk, since, Outcome.ANSWERED, timezone.now() - dt.timedelta(days=survey.link_valid_days), survey.pk],
+        )
         rows = [r for r in cur.fetchall() if r[5] < _sample_pct(survey, r[1], r[2]) * 100]
     if not rows:
         return 0
     cooldown = dt.timedelta(days=survey.cooldown_days)
     customers = {r[3] for r in rows if r[3]}
     invited: dict[str, list[dt.datetime]] = defaultdict(list)
-    for customer, offered in SurveyInvitation.objects.filter(
-            interaction__customer_id__in=customers).values_list(
-            "interaction__customer_id", "interaction__offered_at"):
+    for customer, offered in SurveyInvitation.objects.filter(interaction__customer_id__in=customers).values_list(
+        "interaction__customer_id", "interaction__offered_at"
+    ):
         assert customer is not None, "customer_id__in matches no contact without a customer"
         invited[customer].append(offered)
     expires = timezone.now() + dt.timedelta(days=survey.link_valid_days)
@@ -119,15 +125,17 @@ def _sample_one(survey: Survey, since: dt.datetime) -> int:
             continue
         if customer:
             invited[customer].append(offered)
-        new.append(SurveyInvitation(survey=survey, interaction_id=pk, token=invitation_token(),
-                                    source="sampling", expires_at=expires))
+        new.append(
+            SurveyInvitation(
+                survey=survey, interaction_id=pk, token=invitation_token(), source="sampling", expires_at=expires
+            )
+        )
     # ignore_conflicts: a concurrent run may have invited the same contact; the constraint wins.
     made = SurveyInvitation.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
     return len(made)
 
 
-def follow_ups_create_missing(*, response_ids: list[int] | None = None,
-                              since: dt.datetime | None = None) -> int:
+def follow_ups_create_missing(*, response_ids: list[int] | None = None, since: dt.datetime | None = None) -> int:
     """Open a follow-up for every CSAT 1–2 and NPS 0–6 response that has none (imported or
     answered through a link), in one statement. Returns how many were opened."""
     where = ""
@@ -139,12 +147,15 @@ def follow_ups_create_missing(*, response_ids: list[int] | None = None,
         where += " AND r.updated_at >= %s"
         params.append(since)
     with connection.cursor() as cur:
-        cur.execute(f"""
+        cur.execute(
+            f"""
             INSERT INTO surveys_followup (response_id, status, note, created_at)
             SELECT r.id, 'open', '', statement_timestamp() FROM surveys_surveyresponse r
              WHERE ((r.survey = 'csat' AND r.score <= 2) OR (r.survey = 'nps' AND r.score <= 6)) {where}
                AND NOT EXISTS (SELECT 1 FROM surveys_followup f WHERE f.response_id = r.id)
-            ON CONFLICT (response_id) DO NOTHING""", params)
+            ON CONFLICT (response_id) DO NOTHING""",
+            params,
+        )
         return cur.rowcount
 
 
@@ -175,8 +186,7 @@ _ANSWER_SQL = """
     SELECT id FROM answer"""
 
 
-def response_submit(*, invitation: SurveyInvitation, score: int, comment: str = "",
-                    language: str = "") -> int | None:
+def response_submit(*, invitation: SurveyInvitation, score: int, comment: str = "", language: str = "") -> int | None:
     """Record the one answer of an invitation (caller checked it is not expired) and return
     its id, or None when the invitation (or its contact, for this kind) already has an answer:
     a second submit changes nothing. Then asks for the KPIs of the contact's day.
@@ -185,9 +195,18 @@ def response_submit(*, invitation: SurveyInvitation, score: int, comment: str = 
     # No atomic block: one statement is atomic by itself, and outside a transaction on_commit
     # runs at once (inside a caller's transaction it still waits for the commit).
     with connection.cursor() as cur:
-        cur.execute(_ANSWER_SQL, {
-            "interaction": invitation.interaction_id, "kind": kind, "score": score, "comment": comment,
-            "invitation": invitation.pk, "language": language, "follow_up": needs_follow_up(kind, score)})
+        cur.execute(
+            _ANSWER_SQL,
+            {
+                "interaction": invitation.interaction_id,
+                "kind": kind,
+                "score": score,
+                "comment": comment,
+                "invitation": invitation.pk,
+                "language": language,
+                "follow_up": needs_follow_up(kind, score),
+            },
+        )
         row = cur.fetchone()
         if row is None:
             return None

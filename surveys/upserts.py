@@ -18,10 +18,11 @@ RESPONSE = SurveyResponse._meta.db_table
 
 def upsert_survey_responses(rows: list[SurveyResponseRow]) -> tuple[int, int, list[RowError]]:
     with connection.cursor() as cur:
-        stage = stage_rows(cur, "response", [
-            (r.line, r.interaction_external_id, r.survey, r.score, r.responded_at, r.comment)
-            for r in rows
-        ])
+        stage = stage_rows(
+            cur,
+            "response",
+            [(r.line, r.interaction_external_id, r.survey, r.score, r.responded_at, r.comment) for r in rows],
+        )
         cur.execute(
             f"""
             DELETE FROM {stage} s
@@ -30,8 +31,11 @@ def upsert_survey_responses(rows: list[SurveyResponseRow]) -> tuple[int, int, li
             """
         )
         errors = [
-            RowError(line, "interaction_external_id",
-                     f"no interaction with external_id {ext!r}; import the interactions first")
+            RowError(
+                line,
+                "interaction_external_id",
+                f"no interaction with external_id {ext!r}; import the interactions first",
+            )
             for line, ext in sorted(cur.fetchall())
         ]
         cur.execute(

@@ -21,8 +21,11 @@ def survey_list(request):
         survey = survey_save(survey=form.instance, translations=form.translations)  # fields set by the form
         messages.success(request, f"Survey {survey.name} created.")
         return redirect("survey_list")
-    return render(request, "surveys/survey_list.html", {
-        "surveys": surveys_list(), "form": form, "default_questions": DEFAULT_QUESTIONS})
+    return render(
+        request,
+        "surveys/survey_list.html",
+        {"surveys": surveys_list(), "form": form, "default_questions": DEFAULT_QUESTIONS},
+    )
 
 
 @role_required(ADMIN)
@@ -33,8 +36,9 @@ def survey_edit(request, pk: int):
         survey_save(survey=form.instance, translations=form.translations)
         messages.success(request, f"Survey {survey.name} saved.")
         return redirect("survey_list")
-    return render(request, "surveys/survey_edit.html", {
-        "survey": survey, "form": form, "default_questions": DEFAULT_QUESTIONS})
+    return render(
+        request, "surveys/survey_edit.html", {"survey": survey, "form": form, "default_questions": DEFAULT_QUESTIONS}
+    )
 
 
 @role_required(ADMIN)

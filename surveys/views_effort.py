@@ -32,8 +32,9 @@ def _own_agent(request) -> Agent:
 
 def _next_url(request) -> str | None:
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return None
 
@@ -52,10 +53,15 @@ def effort_pulse(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            effort_response_submit(agent=agent, effort=data["effort"], tools=data["tools"] or None,
-                                   knowledge_base=data["knowledge_base"] or None,
-                                   process=data["process"] or None, hardest_types=data["hardest_types"],
-                                   comment=data["comment"])
+            effort_response_submit(
+                agent=agent,
+                effort=data["effort"],
+                tools=data["tools"] or None,
+                knowledge_base=data["knowledge_base"] or None,
+                process=data["process"] or None,
+                hardest_types=data["hardest_types"],
+                comment=data["comment"],
+            )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for name, errors in error.error_dict.items():
@@ -65,20 +71,32 @@ def effort_pulse(request):
         else:
             messages.success(request, "Thank you: your answer is in your effort history.")
             return redirect(next_url or "effort_history")
-    return render(request, "surveys/effort_pulse.html", {
-        "form": form, "next": next_url or "", "settings": settings, "answered": answered,
-        "next_due": next_due})
+    return render(
+        request,
+        "surveys/effort_pulse.html",
+        {"form": form, "next": next_url or "", "settings": settings, "answered": answered, "next_due": next_due},
+    )
 
 
 @role_required(AGENT)
 def effort_history(request):
     agent = _own_agent(request)
     trend = selectors.effort_agent_trend(agent)
-    chart = {"labels": [p.week_start.isoformat() for p in trend], "axis": "Mean effort (1–7)",
-             "datasets": [{"label": "My effort", "values": [round(p.mean, 2) for p in trend]}]}
-    return render(request, "surveys/effort_history.html", {
-        "responses": selectors.effort_agent_history(agent), "trend": trend, "chart": chart,
-        "due": selectors.effort_pulse_due(agent=agent)})
+    chart = {
+        "labels": [p.week_start.isoformat() for p in trend],
+        "axis": "Mean effort (1–7)",
+        "datasets": [{"label": "My effort", "values": [round(p.mean, 2) for p in trend]}],
+    }
+    return render(
+        request,
+        "surveys/effort_history.html",
+        {
+            "responses": selectors.effort_agent_history(agent),
+            "trend": trend,
+            "chart": chart,
+            "due": selectors.effort_pulse_due(agent=agent),
+        },
+    )
 
 
 @role_required(ADMIN, MANAGER)
@@ -88,28 +106,59 @@ def effort_results(request):
     for row in rows:
         teams.setdefault(row.team.name, []).append(row)
     labels = sorted({row.week_start for row in rows})
-    chart = {"labels": [week.isoformat() for week in labels], "axis": "Mean effort (1–7, higher = more)",
-             "datasets": [{"label": name, "values": [
-                 next((round(r.means["effort"], 2) for r in team_rows
-                       if r.week_start == week and r.means["effort"] is not None), None)
-                 for week in labels]} for name, team_rows in teams.items()]}
-    return render(request, "surveys/effort_results.html", {
-        "teams": teams, "chart": chart, "minimum": ANONYMITY_MIN,
-        "visible_teams": selectors.effort_teams_visible_to(fetched_by=request.user)})
+    chart = {
+        "labels": [week.isoformat() for week in labels],
+        "axis": "Mean effort (1–7, higher = more)",
+        "datasets": [
+            {
+                "label": name,
+                "values": [
+                    next(
+                        (
+                            round(r.means["effort"], 2)
+                            for r in team_rows
+                            if r.week_start == week and r.means["effort"] is not None
+                        ),
+                        None,
+                    )
+                    for week in labels
+                ],
+            }
+            for name, team_rows in teams.items()
+        ],
+    }
+    return render(
+        request,
+        "surveys/effort_results.html",
+        {
+            "teams": teams,
+            "chart": chart,
+            "minimum": ANONYMITY_MIN,
+            "visible_teams": selectors.effort_teams_visible_to(fetched_by=request.user),
+        },
+    )
 
 
 @role_required(ADMIN, MANAGER)
 def effort_gap(request):
-    return render(request, "surveys/effort_gap.html", {
-        "gap": selectors.effort_gap(fetched_by=request.user), "minimum": ANONYMITY_MIN,
-        "ces_struggle": selectors.CES_STRUGGLE, "agent_share_pct": round(selectors.AGENT_STRUGGLE_SHARE * 100)})
+    return render(
+        request,
+        "surveys/effort_gap.html",
+        {
+            "gap": selectors.effort_gap(fetched_by=request.user),
+            "minimum": ANONYMITY_MIN,
+            "ces_struggle": selectors.CES_STRUGGLE,
+            "agent_share_pct": round(selectors.AGENT_STRUGGLE_SHARE * 100),
+        },
+    )
 
 
 @role_required(ADMIN)
 def effort_settings(request):
     settings = selectors.effort_pulse_settings()
-    form = EffortSettingsForm(request.POST or None,
-                              initial={"every_days": settings.every_days, "is_active": settings.is_active})
+    form = EffortSettingsForm(
+        request.POST or None, initial={"every_days": settings.every_days, "is_active": settings.is_active}
+    )
     if request.method == "POST" and form.is_valid():
         effort_settings_update(**form.cleaned_data)
         messages.success(request, "Effort pulse settings saved.")

@@ -27,9 +27,19 @@ def drilldown_url(follow_up: FollowUp, tz) -> str | None:
     if agent is None:
         return None
     day = timezone.localtime(interaction.offered_at, tz).date()
-    return reverse("kpi_drilldown") + "?" + urlencode({
-        "scope": "agent", "key": agent.acd_login, "period": "day",
-        "start": day.isoformat(), "kpi": follow_up.response.survey})
+    return (
+        reverse("kpi_drilldown")
+        + "?"
+        + urlencode(
+            {
+                "scope": "agent",
+                "key": agent.acd_login,
+                "period": "day",
+                "start": day.isoformat(),
+                "kpi": follow_up.response.survey,
+            }
+        )
+    )
 
 
 @role_required(ADMIN, MANAGER)
@@ -39,8 +49,11 @@ def follow_up_list(request):
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     tz = current_tenant().tz
     items = [(f, drilldown_url(f, tz)) for f in page.object_list]
-    return render(request, "surveys/follow_ups.html", {
-        "page": page, "items": items, "status": status, "close_form": FollowUpCloseForm()})
+    return render(
+        request,
+        "surveys/follow_ups.html",
+        {"page": page, "items": items, "status": status, "close_form": FollowUpCloseForm()},
+    )
 
 
 @role_required(ADMIN, MANAGER)

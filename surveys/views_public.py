@@ -99,19 +99,26 @@ def survey_respond(request, token: str):
     wording = survey.wording(language)
     form = AnswerForm(request.POST if request.method == "POST" else None, kind=survey.kind)
     if request.method == "POST" and form.is_valid():
-        created = response_submit(invitation=invitation, score=form.cleaned_data["score"],
-                                  comment=form.cleaned_data["comment"] if wording["follow_up_question"] else "",
-                                  language=language)
+        created = response_submit(
+            invitation=invitation,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"] if wording["follow_up_question"] else "",
+            language=language,
+        )
         return _page(request, "public_already.html" if created is None else "public_thanks.html", context)
     low, high = SCORE_RANGES[survey.kind]
     # Only the question and follow-up question are translated; the page's fixed texts (heading,
     # scale ends, button, errors, and the thanks/expired pages) stay in English, marked lang="en".
-    context.update(form=form, low=low, high=high, end_labels=END_LABELS[survey.kind],
-                   question=wording["question"], follow_up_question=wording["follow_up_question"],
-                   survey_language=language,
-                   language_links=[(code, language_name(code, local=True)) for code in offered]
-                   if len(offered) > 1 else [])
+    context.update(
+        form=form,
+        low=low,
+        high=high,
+        end_labels=END_LABELS[survey.kind],
+        question=wording["question"],
+        follow_up_question=wording["follow_up_question"],
+        survey_language=language,
+        language_links=[(code, language_name(code, local=True)) for code in offered] if len(offered) > 1 else [],
+    )
     response = _page(request, "public_respond.html", context, status=400 if form.errors else 200)
     patch_vary_headers(response, ["Accept-Language"])
     return response
-

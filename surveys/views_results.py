@@ -29,15 +29,25 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # spreadsheets run such cells
 
 
 def _filters(request) -> tuple[ResultsForm, ResponseFilter, str]:
-    form = ResultsForm(request.GET or None, teams=teams_visible_to(fetched_by=request.user),
-                       agents=agents_visible_to(fetched_by=request.user))
+    form = ResultsForm(
+        request.GET or None,
+        teams=teams_visible_to(fetched_by=request.user),
+        agents=agents_visible_to(fetched_by=request.user),
+    )
     data = form.cleaned_data if form.is_valid() else {}
     tz = current_tenant().tz
     end = data.get("end") or timezone.localdate(timezone=tz)
     start = data.get("start") or end - dt.timedelta(days=DEFAULT_DAYS - 1)
-    f = ResponseFilter(kind=data.get("kind") or "csat", start=min(start, end), end=end, tz=tz,
-                       team=data.get("team") or None, agent=data.get("agent") or None,
-                       score_min=data.get("score_min"), score_max=data.get("score_max"))
+    f = ResponseFilter(
+        kind=data.get("kind") or "csat",
+        start=min(start, end),
+        end=end,
+        tz=tz,
+        team=data.get("team") or None,
+        agent=data.get("agent") or None,
+        score_min=data.get("score_min"),
+        score_max=data.get("score_max"),
+    )
     return form, f, data.get("group_by") or "team"
 
 
@@ -51,23 +61,49 @@ def _fmt(kind: str, value: float | None) -> str:
 def survey_results(request):
     form, f, group_by = _filters(request)
     res = results(fetched_by=request.user, f=f, group_by=group_by)
-    rows = [{"key": g.key, "n": g.n, "value": _fmt(f.kind, res.value(g.dist)),
-             "mean": f"{scoring.ces_mean(g.dist):.2f}" if f.kind == "ces" and g.n else ""} for g in res.groups]
-    chart = {"label": {"csat": "CSAT %", "nps": "NPS", "ces": "CES (net)"}[f.kind],
-             "weeks": [w.isoformat() for w in res.weeks],
-             "series": [{"label": g.key, "data": [res.value(g.weeks.get(w, {})) for w in res.weeks]}
-                        for g in res.groups[:CHART_GROUPS]]}
+    rows = [
+        {
+            "key": g.key,
+            "n": g.n,
+            "value": _fmt(f.kind, res.value(g.dist)),
+            "mean": f"{scoring.ces_mean(g.dist):.2f}" if f.kind == "ces" and g.n else "",
+        }
+        for g in res.groups
+    ]
+    chart = {
+        "label": {"csat": "CSAT %", "nps": "NPS", "ces": "CES (net)"}[f.kind],
+        "weeks": [w.isoformat() for w in res.weeks],
+        "series": [
+            {"label": g.key, "data": [res.value(g.weeks.get(w, {})) for w in res.weeks]}
+            for g in res.groups[:CHART_GROUPS]
+        ],
+    }
     low, high = SCORE_RANGES[f.kind]
     total = sum(res.distribution.values())
-    distribution = [{"score": s, "n": res.distribution.get(s, 0),
-                     "pct": res.distribution.get(s, 0) / total * 100 if total else 0} for s in range(low, high + 1)]
-    return render(request, "surveys/results.html", {
-        "form": form, "f": f, "group_by": group_by, "rows": rows, "chart": chart, "distribution": distribution,
-        "overall": _fmt(f.kind, res.value(res.distribution)), "n": total,
-        "tenant_value": _fmt(f.kind, res.value(res.tenant_dist)), "tenant_n": sum(res.tenant_dist.values()),
-        "invitations": res.invitations, "answered": res.answered,
-        "rate": scoring.response_rate(res.answered, res.invitations), "query": request.GET.urlencode(),
-    })
+    distribution = [
+        {"score": s, "n": res.distribution.get(s, 0), "pct": res.distribution.get(s, 0) / total * 100 if total else 0}
+        for s in range(low, high + 1)
+    ]
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "form": form,
+            "f": f,
+            "group_by": group_by,
+            "rows": rows,
+            "chart": chart,
+            "distribution": distribution,
+            "overall": _fmt(f.kind, res.value(res.distribution)),
+            "n": total,
+            "tenant_value": _fmt(f.kind, res.value(res.tenant_dist)),
+            "tenant_n": sum(res.tenant_dist.values()),
+            "invitations": res.invitations,
+            "answered": res.answered,
+            "rate": scoring.response_rate(res.answered, res.invitations),
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @role_required(ADMIN, MANAGER)
@@ -76,8 +112,9 @@ def survey_comments(request):
     f.comments_only = True
     rows = responses_filtered(fetched_by=request.user, f=f).order_by("-responded_at", "-pk")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "surveys/comments.html", {"form": form, "f": f, "page": page,
-                                                     "query": request.GET.urlencode()})
+    return render(
+        request, "surveys/comments.html", {"form": form, "f": f, "page": page, "query": request.GET.urlencode()}
+    )
 
 
 class _Echo:
@@ -90,8 +127,21 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-COLUMNS = ["responded_at", "survey", "score", "comment", "source", "language", "interaction",
-           "offered_at", "channel", "queue", "interaction_type", "agent", "team"]
+COLUMNS = [
+    "responded_at",
+    "survey",
+    "score",
+    "comment",
+    "source",
+    "language",
+    "interaction",
+    "offered_at",
+    "channel",
+    "queue",
+    "interaction_type",
+    "agent",
+    "team",
+]
 
 
 def _csv_lines(rows, tz):
@@ -99,12 +149,26 @@ def _csv_lines(rows, tz):
     yield writer.writerow(COLUMNS)
     for r in rows.iterator(chunk_size=2000):  # never hold a year of answers in memory
         i = r.interaction
-        yield writer.writerow([_cell(v) for v in (
-            timezone.localtime(r.responded_at, tz).strftime("%Y-%m-%d %H:%M:%S"), r.survey, r.score,
-            r.comment, r.source, r.language, i.external_id,
-            timezone.localtime(i.offered_at, tz).strftime("%Y-%m-%d %H:%M:%S"), i.channel,
-            i.queue.name if i.queue_id else "", i.interaction_type.name if i.interaction_type_id else "",
-            i.agent.acd_login if i.agent_id else "", i.agent.team.name if i.agent_id and i.agent.team_id else "")])
+        yield writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    timezone.localtime(r.responded_at, tz).strftime("%Y-%m-%d %H:%M:%S"),
+                    r.survey,
+                    r.score,
+                    r.comment,
+                    r.source,
+                    r.language,
+                    i.external_id,
+                    timezone.localtime(i.offered_at, tz).strftime("%Y-%m-%d %H:%M:%S"),
+                    i.channel,
+                    i.queue.name if i.queue_id else "",
+                    i.interaction_type.name if i.interaction_type_id else "",
+                    i.agent.acd_login if i.agent_id else "",
+                    i.agent.team.name if i.agent_id and i.agent.team_id else "",
+                )
+            ]
+        )
 
 
 @role_required(ADMIN, MANAGER)

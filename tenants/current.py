@@ -38,8 +38,10 @@ def current_tenant() -> Tenant:
     ``tenant_context``) or when no Tenant row has the connection's schema."""
     schema = current_schema_name()
     if schema == get_public_schema_name():
-        raise NoTenantError("no tenant: the connection is on the public schema "
-                            "(tenant settings are read inside schema_context or tenant_context)")
+        raise NoTenantError(
+            "no tenant: the connection is on the public schema "
+            "(tenant settings are read inside schema_context or tenant_context)"
+        )
     tenant = getattr(_tenant_connection, "tenant", None)
     if isinstance(tenant, Tenant):
         return tenant

@@ -23,7 +23,9 @@ class Tenant(TenantMixin):
     service_level_seconds = models.PositiveIntegerField(default=20)
     service_level_inclusive = models.BooleanField(default=True)
     service_level_target_pct = models.DecimalField(
-        max_digits=5, decimal_places=2, default=80,
+        max_digits=5,
+        decimal_places=2,
+        default=80,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     short_abandon_seconds = models.PositiveIntegerField(default=5)
@@ -38,8 +40,7 @@ class Tenant(TenantMixin):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(service_level_target_pct__gte=0)
-                & models.Q(service_level_target_pct__lte=100),
+                condition=models.Q(service_level_target_pct__gte=0) & models.Q(service_level_target_pct__lte=100),
                 name="tenant_sl_target_pct_range",
             ),
         ]

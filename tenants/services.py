@@ -25,12 +25,10 @@ def tenant_create(*, schema: str, domain: str, name: str, timezone: str = "UTC")
     layer up: accounts.services.tenant_with_admin_create.
     """
     if not SCHEMA_RE.match(schema) or schema == "public" or schema.startswith("pg_"):
-        raise ValidationError(f"schema {schema!r}: use lowercase letters, digits and _, "
-                              "starting with a letter")
+        raise ValidationError(f"schema {schema!r}: use lowercase letters, digits and _, starting with a letter")
     domain = domain.lower()
     if not DOMAIN_RE.match(domain):
-        raise ValidationError(f"domain {domain!r} is not a valid host name "
-                              "(letters, digits, '-' and '.' only; no '_')")
+        raise ValidationError(f"domain {domain!r} is not a valid host name (letters, digits, '-' and '.' only; no '_')")
     validate_timezone(timezone)
     if Tenant.objects.filter(schema_name=schema).exists():
         raise TenantExists(f"tenant with schema {schema!r} already exists")

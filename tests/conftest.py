@@ -26,10 +26,8 @@ PASSWORD = "correct-horse-battery"
 @pytest.fixture(scope="session")
 def tenants(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        alpha = tenant_create(schema="alpha", domain="alpha.localhost", name="Alpha Care",
-                              timezone="Europe/Berlin")
-        beta = tenant_create(schema="beta", domain="beta.localhost", name="Beta Support",
-                             timezone="America/New_York")
+        alpha = tenant_create(schema="alpha", domain="alpha.localhost", name="Alpha Care", timezone="Europe/Berlin")
+        beta = tenant_create(schema="beta", domain="beta.localhost", name="Beta Support", timezone="America/New_York")
     return SimpleNamespace(alpha=alpha, beta=beta)
 
 
@@ -72,9 +70,19 @@ def people(tenants, in_tenant):
     alice = _user(Role.AGENT, "alice@alpha.test", agent_login="alice.a", team=north)
     bob = _user(Role.AGENT, "bob@alpha.test", agent_login="bob.b", team=south)
     _, alpha_key = apikey_create(name="alpha crm")
-    return SimpleNamespace(ada=ada, mona=mona, max=max_, alice=alice, bob=bob, bea=bea,
-                           bert=bert, north=north, south=south, alpha_key=alpha_key,
-                           beta_key=beta_key)
+    return SimpleNamespace(
+        ada=ada,
+        mona=mona,
+        max=max_,
+        alice=alice,
+        bob=bob,
+        bea=bea,
+        bert=bert,
+        north=north,
+        south=south,
+        alpha_key=alpha_key,
+        beta_key=beta_key,
+    )
 
 
 @pytest.fixture
@@ -126,8 +134,7 @@ def celery_worker_thread(django_db_blocker):
 
     # Tasks other tests queued on commit (for tenants long dropped) must not run first.
     app.control.purge()
-    with django_db_blocker.unblock(), start_worker(app, pool="solo", perform_ping_check=False,
-                                                   shutdown_timeout=10):
+    with django_db_blocker.unblock(), start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield
 
 
@@ -138,12 +145,18 @@ def _no_stray_sessions(django_db_setup, django_db_blocker):
     test database can be dropped at the end of the run."""
     yield
     with django_db_blocker.unblock(), connection.cursor() as cur:
-        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        cur.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 def recompute_reasons(callbacks) -> list[str]:
     """The reason of each KPI recompute requested on commit (kpi_recompute_enqueue's callback
     closes over the task's args: since, until, reason, ...). The broker is never called."""
-    return [cell.cell_contents[2] for callback in callbacks for cell in callback.__closure__ or ()
-            if isinstance(cell.cell_contents, list)]
+    return [
+        cell.cell_contents[2]
+        for callback in callbacks
+        for cell in callback.__closure__ or ()
+        if isinstance(cell.cell_contents, list)
+    ]

@@ -20,8 +20,10 @@ def sample(name: str) -> Path:
     path = folder / name
     if path.is_file():
         return path
-    where = (f"real sample {name} not found in {folder}: put the samples there "
-             f"(../shared/data/external beside the checkout) or set CALLWELL_SAMPLES_DIR to their folder")
+    where = (
+        f"real sample {name} not found in {folder}: put the samples there "
+        f"(../shared/data/external beside the checkout) or set CALLWELL_SAMPLES_DIR to their folder"
+    )
     if os.environ.get("CALLWELL_REQUIRE_SAMPLES") == "1":
         pytest.fail(f"{where} (CALLWELL_REQUIRE_SAMPLES=1: samples are required here)")
     pytest.skip(where)

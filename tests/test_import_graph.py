@@ -17,17 +17,17 @@ from tests.paths import ROOT
 
 # Bottom first. A newcomer can read the project in this order.
 LAYERS = [
-    "common",        # small helpers; imports no app of ours
-    "tenants",       # the contact center and its settings (current_tenant)
-    "accounts",      # users, roles, teams, agents, API keys
+    "common",  # small helpers; imports no app of ours
+    "tenants",  # the contact center and its settings (current_tenant)
+    "accounts",  # users, roles, teams, agents, API keys
     "interactions",  # contacts, activity, schedules, ingestion
-    "scorecards",    # the KPI engine, targets, KPI pages and API
-    "surveys",       # customer surveys and the agent effort pulse
-    "qa",            # evaluations, disputes, calibration, sampling, automated checks
-    "coaching",      # sessions, signals, exclusions, the digest
-    "home",          # pages that gather every app for the person asking
-    "pipeline",      # what follows what; the demo
-    "config",        # settings, URLconfs, the Celery app
+    "scorecards",  # the KPI engine, targets, KPI pages and API
+    "surveys",  # customer surveys and the agent effort pulse
+    "qa",  # evaluations, disputes, calibration, sampling, automated checks
+    "coaching",  # sessions, signals, exclusions, the digest
+    "home",  # pages that gather every app for the person asking
+    "pipeline",  # what follows what; the demo
+    "config",  # settings, URLconfs, the Celery app
 ]
 RANK = {app: rank for rank, app in enumerate(LAYERS)}
 
@@ -47,8 +47,11 @@ def imported_apps(source: str) -> list[tuple[str, int]]:
 
 
 def upward_imports(app: str, path: Path, source: str) -> list[str]:
-    return [f"{path.relative_to(ROOT)}:{line} ({app} imports {target}, a layer above it)"
-            for target, line in imported_apps(source) if RANK[target] > RANK[app]]
+    return [
+        f"{path.relative_to(ROOT)}:{line} ({app} imports {target}, a layer above it)"
+        for target, line in imported_apps(source)
+        if RANK[target] > RANK[app]
+    ]
 
 
 def test_every_app_is_a_layer():
@@ -64,11 +67,14 @@ def test_no_app_imports_a_layer_above_it():
     assert violations == []
 
 
-@pytest.mark.parametrize("source", [
-    "from coaching.signals import signals_recompute\n",
-    "import coaching.signals\n",
-    "def after():\n    from coaching.signals import signals_recompute\n",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from coaching.signals import signals_recompute\n",
+        "import coaching.signals\n",
+        "def after():\n    from coaching.signals import signals_recompute\n",
+    ],
+)
 def test_an_upward_import_is_caught_even_inside_a_function(source):
     assert upward_imports("scorecards", ROOT / "scorecards" / "engine.py", source) != []
 

@@ -150,11 +150,13 @@ KPI_NIGHTLY_STAGGER_SECONDS = int(os.environ.get("KPI_NIGHTLY_STAGGER_SECONDS", 
 
 # The public survey pages' rate limits must be shared by every worker process: Redis.
 _redis = devservers.redis_url()
-CACHES = {"default": {
-    "BACKEND": "django.core.cache.backends.redis.RedisCache",
-    # redis-py spells a socket unix://, Celery (kombu) redis+socket://
-    "LOCATION": _redis.replace("redis+socket://", "unix://", 1),
-}}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # redis-py spells a socket unix://, Celery (kombu) redis+socket://
+        "LOCATION": _redis.replace("redis+socket://", "unix://", 1),
+    }
+}
 # django-tenants sets the search_path once per connection and tenant, not before every query.
 TENANT_LIMIT_SET_CALLS = True
 

@@ -42,8 +42,9 @@ def _records(stream: BinaryIO) -> Iterator[tuple[int, object]]:
             parsed_any = True
         except json.JSONDecodeError as exc:
             if not parsed_any and number == 1:
-                raise FileUnreadable(f"not JSON, a JSON array or JSON lines: {exc.msg} "
-                                     f"(line 1, column {exc.colno})") from None
+                raise FileUnreadable(
+                    f"not JSON, a JSON array or JSON lines: {exc.msg} (line 1, column {exc.colno})"
+                ) from None
             yield number, f"not valid JSON: {exc.msg} (column {exc.colno})"
 
 
@@ -113,8 +114,7 @@ def _row(number: int, record: object, tz) -> InteractionRow:
         raise _Rejected("ContactId", "ContactId is missing")
     channel = CHANNELS.get(str(record.get("Channel", "VOICE")).upper())
     if channel is None:
-        raise _Rejected("Channel", f"Channel {record.get('Channel')!r} is not supported "
-                                   f"(VOICE, CHAT, EMAIL)")
+        raise _Rejected("Channel", f"Channel {record.get('Channel')!r} is not supported (VOICE, CHAT, EMAIL)")
     agent = record.get("Agent") or {}
     queue = record.get("Queue") or {}
     initiated = _required_ts(record, "InitiationTimestamp", tz)

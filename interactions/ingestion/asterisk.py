@@ -19,15 +19,19 @@ from typing import BinaryIO
 from .common import CellError, decoded_lines, parse_timestamp
 from .rows import ActivityRow, FileUnreadable, FileWarning, InteractionRow, RowError
 
-COMPLETIONS = {"COMPLETEAGENT", "COMPLETECALLER", "TRANSFER", "BLINDTRANSFER",
-               "ATTENDEDTRANSFER"}
+COMPLETIONS = {"COMPLETEAGENT", "COMPLETECALLER", "TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"}
 ABANDONS = {"ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY"}
 TRANSFERS = {"TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"}
 LOGINS = {"AGENTLOGIN", "ADDMEMBER"}
 LOGOFFS = {"AGENTLOGOFF", "REMOVEMEMBER"}
 # where holdtime and calltime sit among data fields, per completion event
-WAIT_TALK = {"COMPLETEAGENT": (0, 1), "COMPLETECALLER": (0, 1), "TRANSFER": (2, 3),
-             "BLINDTRANSFER": (2, 3), "ATTENDEDTRANSFER": (2, 3)}
+WAIT_TALK = {
+    "COMPLETEAGENT": (0, 1),
+    "COMPLETECALLER": (0, 1),
+    "TRANSFER": (2, 3),
+    "BLINDTRANSFER": (2, 3),
+    "ATTENDEDTRANSFER": (2, 3),
+}
 
 
 @dataclass
@@ -51,8 +55,9 @@ def _int(value: str) -> int:
     return max(0, round(float(value)))
 
 
-def parse(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo
-          ) -> Iterator[InteractionRow | ActivityRow | RowError | FileWarning]:
+def parse(
+    stream: BinaryIO, *, tz: zoneinfo.ZoneInfo
+) -> Iterator[InteractionRow | ActivityRow | RowError | FileWarning]:
     calls: dict[str, _Call] = {}
     # agent -> (state, since, line); an open ready/not_ready interval
     sessions: dict[str, tuple[str, dt.datetime, int, str]] = {}
@@ -72,8 +77,7 @@ def parse(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo
             yield RowError(line, "*", "expected time|callid|queue|agent|event|data…")
             continue
         any_line = True
-        stamp, callid, queue, agent, event, data = (parts[0], parts[1], parts[2], parts[3],
-                                                    parts[4].upper(), parts[5:])
+        stamp, callid, queue, agent, event, data = (parts[0], parts[1], parts[2], parts[3], parts[4].upper(), parts[5:])
         try:
             at = _time(stamp, tz)
         except CellError as exc:
@@ -98,19 +102,33 @@ def parse(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo
                 answered_at = call.connected_at or at - dt.timedelta(seconds=talk)
                 offered_at = call.entered_at or answered_at - dt.timedelta(seconds=wait)
                 yield InteractionRow(
-                    line=call.line, external_id=callid, offered_at=offered_at,
-                    queue=queue or call.queue or None, agent=agent or None,
-                    customer_id=call.customer, answered_at=answered_at, ended_at=at,
-                    talk_seconds=talk, outcome="answered", transferred=event in TRANSFERS,
-                    missed_by=[m for m in call.missed_by if m != agent])
+                    line=call.line,
+                    external_id=callid,
+                    offered_at=offered_at,
+                    queue=queue or call.queue or None,
+                    agent=agent or None,
+                    customer_id=call.customer,
+                    answered_at=answered_at,
+                    ended_at=at,
+                    talk_seconds=talk,
+                    outcome="answered",
+                    transferred=event in TRANSFERS,
+                    missed_by=[m for m in call.missed_by if m != agent],
+                )
             elif event in ABANDONS:
                 call = calls.pop(callid) if callid in calls else _Call(line, queue)
                 wait = _int(data[2] or "0")
                 offered_at = call.entered_at or at - dt.timedelta(seconds=wait)
                 yield InteractionRow(
-                    line=call.line, external_id=callid, offered_at=offered_at,
-                    queue=queue or call.queue or None, customer_id=call.customer,
-                    ended_at=at, outcome="abandoned", missed_by=call.missed_by)
+                    line=call.line,
+                    external_id=callid,
+                    offered_at=offered_at,
+                    queue=queue or call.queue or None,
+                    customer_id=call.customer,
+                    ended_at=at,
+                    outcome="abandoned",
+                    missed_by=call.missed_by,
+                )
             elif event in LOGINS and agent:
                 if agent not in sessions:
                     sessions[agent] = ("ready", at, line, "")
@@ -128,19 +146,16 @@ def parse(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo
             else:
                 ignored[event] = ignored.get(event, 0) + 1
         except ValueError:
-            yield RowError(line, "data", f"{event}: a duration field is not a number "
-                                         f"({'|'.join(data)})")
+            yield RowError(line, "data", f"{event}: a duration field is not a number ({'|'.join(data)})")
     if not any_line:
         raise FileUnreadable("no queue_log lines found (expected time|callid|queue|agent|event)")
     for callid, call in calls.items():
         yield RowError(call.line, "event", f"call {callid} has no completion event in this file")
     if ignored:
-        yield FileWarning("events ignored: " + ", ".join(f"{k} ×{v}" for k, v in
-                                                         sorted(ignored.items())))
+        yield FileWarning("events ignored: " + ", ".join(f"{k} ×{v}" for k, v in sorted(ignored.items())))
 
 
 def _close(session, agent: str, at: dt.datetime) -> Iterator[ActivityRow]:
     state, since, line, reason = session
     if at > since:
-        yield ActivityRow(line=line, agent=agent, state=state, start=since, end=at,
-                          reason=reason)
+        yield ActivityRow(line=line, agent=agent, state=state, start=since, end=at, reason=reason)

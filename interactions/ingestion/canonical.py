@@ -18,10 +18,28 @@ from .rows import CHANNELS, OUTCOMES, FileWarning, InteractionRow, RowError
 
 REQUIRED = ("external_id", "offered_at")
 COLUMNS = (
-    "external_id", "channel", "queue", "interaction_type", "agent", "customer_id", "case_id",
-    "initiated_at", "offered_at", "answered_at", "ended_at", "talk_seconds", "hold_seconds",
-    "acw_seconds", "hold_count", "outcome", "transferred", "resolved", "callback_requested",
-    "missed_by", "cost", "transcript",
+    "external_id",
+    "channel",
+    "queue",
+    "interaction_type",
+    "agent",
+    "customer_id",
+    "case_id",
+    "initiated_at",
+    "offered_at",
+    "answered_at",
+    "ended_at",
+    "talk_seconds",
+    "hold_seconds",
+    "acw_seconds",
+    "hold_count",
+    "outcome",
+    "transferred",
+    "resolved",
+    "callback_requested",
+    "missed_by",
+    "cost",
+    "transcript",
 )
 TIMESTAMPS = ("initiated_at", "offered_at", "answered_at", "ended_at")
 SECONDS = ("talk_seconds", "hold_seconds", "acw_seconds", "hold_count")
@@ -55,8 +73,7 @@ def parse(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo) -> Iterator[InteractionRow
             continue
         first = seen.get(row.external_id)
         if first is not None:
-            yield RowError(line, "external_id",
-                           f"duplicate external_id {row.external_id}, first seen on line {first}")
+            yield RowError(line, "external_id", f"duplicate external_id {row.external_id}, first seen on line {first}")
             continue
         seen[row.external_id] = line
         yield row
@@ -90,25 +107,30 @@ def _row(line: int, record: dict, tz) -> InteractionRow:
     if outcome == "answered" and answered is None:
         raise RowRejected("outcome", "outcome answered needs answered_at (when the agent connected)")
     if outcome != "answered" and answered is not None:
-        raise RowRejected("outcome", f"outcome {outcome} contradicts answered_at "
-                                     f"({record['answered_at']}): only answered contacts have one")
+        raise RowRejected(
+            "outcome",
+            f"outcome {outcome} contradicts answered_at ({record['answered_at']}): only answered contacts have one",
+        )
     if answered is not None and answered < offered:
-        raise RowRejected("answered_at", f"answered_at ({record['answered_at']}) is before "
-                                         f"offered_at ({record['offered_at']})")
+        raise RowRejected(
+            "answered_at", f"answered_at ({record['answered_at']}) is before offered_at ({record['offered_at']})"
+        )
     if ended is not None and ended < (answered or offered):
         other = "answered_at" if answered else "offered_at"
-        raise RowRejected("ended_at", f"ended_at ({record['ended_at']}) is before "
-                                      f"{other} ({record[other]})")
+        raise RowRejected("ended_at", f"ended_at ({record['ended_at']}) is before {other} ({record[other]})")
     if times["initiated_at"] is not None and times["initiated_at"] > offered:
-        raise RowRejected("initiated_at", f"initiated_at ({record['initiated_at']}) is after "
-                                          f"offered_at ({record['offered_at']})")
+        raise RowRejected(
+            "initiated_at", f"initiated_at ({record['initiated_at']}) is after offered_at ({record['offered_at']})"
+        )
     hold = numbers["hold_seconds"] or 0
     talk = numbers["talk_seconds"]
     if talk is None:
-        talk = (max(0, round((ended - answered).total_seconds()) - hold)
-                if answered is not None and ended is not None else 0)
-    flags = {f: _cell(record, f, parse_bool)
-             for f in ("transferred", "resolved", "callback_requested")}
+        talk = (
+            max(0, round((ended - answered).total_seconds()) - hold)
+            if answered is not None and ended is not None
+            else 0
+        )
+    flags = {f: _cell(record, f, parse_bool) for f in ("transferred", "resolved", "callback_requested")}
     return InteractionRow(
         line=line,
         external_id=external_id,

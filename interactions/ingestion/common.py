@@ -27,21 +27,23 @@ def decoded_lines(stream: BinaryIO) -> Iterator[tuple[int, str | None]]:
     """
     for number, raw in enumerate(stream, start=1):
         if number == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8):]
+            raw = raw[len(codecs.BOM_UTF8) :]
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             if number == 1:
                 raise FileUnreadable(
                     f"the file is not UTF-8 text (byte {exc.start} of the first line); "
-                    "save it as UTF-8 CSV and import it again") from None
+                    "save it as UTF-8 CSV and import it again"
+                ) from None
             yield number, None
             continue
         yield number, text
 
 
-def csv_records(stream: BinaryIO, *, required: tuple[str, ...], known: tuple[str, ...]
-                ) -> Iterator[tuple[int, dict[str, str] | None, list[str]]]:
+def csv_records(
+    stream: BinaryIO, *, required: tuple[str, ...], known: tuple[str, ...]
+) -> Iterator[tuple[int, dict[str, str] | None, list[str]]]:
     """Yields (line, record or None if undecodable, unknown columns) per CSV record.
 
     Line numbers are those where each record starts, so a quoted field spanning lines
@@ -57,7 +59,8 @@ def csv_records(stream: BinaryIO, *, required: tuple[str, ...], known: tuple[str
     if missing:
         raise FileUnreadable(
             f"missing required column(s) {', '.join(missing)}; the first line must be a "
-            f"header naming the columns (found: {', '.join(h for h in header if h)[:200]})")
+            f"header naming the columns (found: {', '.join(h for h in header if h)[:200]})"
+        )
     unknown = [h for h in header if h not in known]
 
     pending: list[str] = []
@@ -78,8 +81,7 @@ def csv_records(stream: BinaryIO, *, required: tuple[str, ...], known: tuple[str
             continue
         pending = []
         values = next(csv.reader([joined]), [])
-        record = {name: (values[i].strip() if i < len(values) else "")
-                  for i, name in enumerate(header) if name}
+        record = {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header) if name}
         yield start_line, record, unknown
     if pending:
         yield start_line, {"__unterminated__": "1"}, unknown

@@ -18,16 +18,16 @@ from .rows import (
 )
 
 
-def _intervals(stream: BinaryIO, tz, *, kind_field: str, allowed: tuple[str, ...],
-               extra: tuple[str, ...], check_overlaps: bool):
+def _intervals(
+    stream: BinaryIO, tz, *, kind_field: str, allowed: tuple[str, ...], extra: tuple[str, ...], check_overlaps: bool
+):
     required = ("agent", kind_field, "start", "end")
     seen: dict[tuple[str, object], int] = {}
     # per agent: sorted starts, and the (end, line) of each interval, for overlap checks
     starts: dict[str, list] = {}
     details: dict[str, list] = {}
     warned = False
-    for line, record, unknown in csv_records(stream, required=required,
-                                             known=required + extra):
+    for line, record, unknown in csv_records(stream, required=required, known=required + extra):
         if unknown and not warned:
             warned = True
             yield FileWarning(f"unknown column(s) ignored: {', '.join(unknown)}")
@@ -40,8 +40,7 @@ def _intervals(stream: BinaryIO, tz, *, kind_field: str, allowed: tuple[str, ...
             continue
         kind = record.get(kind_field, "").lower()
         if kind not in allowed:
-            yield RowError(line, kind_field,
-                           f"{kind_field} {kind!r} is not one of {', '.join(allowed)}")
+            yield RowError(line, kind_field, f"{kind_field} {kind!r} is not one of {', '.join(allowed)}")
             continue
         try:
             bounds = []
@@ -58,22 +57,25 @@ def _intervals(stream: BinaryIO, tz, *, kind_field: str, allowed: tuple[str, ...
             continue
         start, end = bounds
         if end <= start:
-            yield RowError(line, "end", f"end ({record['end']}) is not after start "
-                                        f"({record['start']})")
+            yield RowError(line, "end", f"end ({record['end']}) is not after start ({record['start']})")
             continue
         key = (agent, start)
         if key in seen:
-            yield RowError(line, "start", f"agent {agent} already has an interval starting "
-                                          f"{record['start']} on line {seen[key]}")
+            yield RowError(
+                line, "start", f"agent {agent} already has an interval starting {record['start']} on line {seen[key]}"
+            )
             continue
         if check_overlaps:
-            clash = _overlap(starts.setdefault(agent, []), details.setdefault(agent, []),
-                             start, end)
+            clash = _overlap(starts.setdefault(agent, []), details.setdefault(agent, []), start, end)
             if clash is not None:
                 other_start, other_end, other_line = clash
-                yield RowError(line, "start", f"overlaps line {other_line} "
-                               f"({other_start.isoformat()} – {other_end.isoformat()}) "
-                               f"of agent {agent}")
+                yield RowError(
+                    line,
+                    "start",
+                    f"overlaps line {other_line} "
+                    f"({other_start.isoformat()} – {other_end.isoformat()}) "
+                    f"of agent {agent}",
+                )
                 continue
             index = bisect.bisect(starts[agent], start)
             starts[agent].insert(index, start)
@@ -93,22 +95,21 @@ def _overlap(starts: list, details: list, start, end):
     return None
 
 
-def parse_activity(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo
-                   ) -> Iterator[ActivityRow | RowError | FileWarning]:
-    for item in _intervals(stream, tz, kind_field="state", allowed=ACTIVITY_STATES,
-                           extra=("reason",), check_overlaps=True):
+def parse_activity(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo) -> Iterator[ActivityRow | RowError | FileWarning]:
+    for item in _intervals(
+        stream, tz, kind_field="state", allowed=ACTIVITY_STATES, extra=("reason",), check_overlaps=True
+    ):
         if isinstance(item, (RowError, FileWarning)):
             yield item
             continue
         line, agent, state, start, end, record = item
-        yield ActivityRow(line=line, agent=agent, state=state, start=start, end=end,
-                          reason=record.get("reason", ""))
+        yield ActivityRow(line=line, agent=agent, state=state, start=start, end=end, reason=record.get("reason", ""))
 
 
-def parse_schedule(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo
-                   ) -> Iterator[ScheduleRow | RowError | FileWarning]:
-    for item in _intervals(stream, tz, kind_field="activity", allowed=SCHEDULE_ACTIVITIES,
-                           extra=(), check_overlaps=False):
+def parse_schedule(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo) -> Iterator[ScheduleRow | RowError | FileWarning]:
+    for item in _intervals(
+        stream, tz, kind_field="activity", allowed=SCHEDULE_ACTIVITIES, extra=(), check_overlaps=False
+    ):
         if isinstance(item, (RowError, FileWarning)):
             yield item
             continue

@@ -15,7 +15,15 @@ from decimal import Decimal
 CHANNELS = ("voice", "chat", "email", "social", "video")
 OUTCOMES = ("answered", "abandoned", "blocked", "callback", "deflected")
 ACTIVITY_STATES = (
-    "ready", "on_contact", "acw", "not_ready", "break", "lunch", "training", "meeting", "offline",
+    "ready",
+    "on_contact",
+    "acw",
+    "not_ready",
+    "break",
+    "lunch",
+    "training",
+    "meeting",
+    "offline",
 )
 SCHEDULE_ACTIVITIES = ("work", "break", "lunch", "training", "meeting", "off")
 SURVEY_KINDS = ("csat", "nps", "ces")

@@ -12,12 +12,10 @@ from .rows import SURVEY_KINDS, SURVEY_SCORE_RANGES, FileWarning, RowError, Surv
 REQUIRED = ("interaction_external_id", "survey", "score", "responded_at")
 
 
-def parse(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo
-          ) -> Iterator[SurveyResponseRow | RowError | FileWarning]:
+def parse(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo) -> Iterator[SurveyResponseRow | RowError | FileWarning]:
     seen: dict[tuple[str, str], int] = {}
     warned = False
-    for line, record, unknown in csv_records(stream, required=REQUIRED,
-                                             known=REQUIRED + ("comment",)):
+    for line, record, unknown in csv_records(stream, required=REQUIRED, known=REQUIRED + ("comment",)):
         if unknown and not warned:
             warned = True
             yield FileWarning(f"unknown column(s) ignored: {', '.join(unknown)}")
@@ -30,8 +28,7 @@ def parse(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo
             continue
         survey = record.get("survey", "").lower()
         if survey not in SURVEY_KINDS:
-            yield RowError(line, "survey", f"survey {survey!r} is not one of "
-                                           f"{', '.join(SURVEY_KINDS)}")
+            yield RowError(line, "survey", f"survey {survey!r} is not one of {', '.join(SURVEY_KINDS)}")
             continue
         low, high = SURVEY_SCORE_RANGES[survey]
         try:
@@ -51,10 +48,16 @@ def parse(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo
             continue
         key = (external_id, survey)
         if key in seen:
-            yield RowError(line, "interaction_external_id",
-                           f"a {survey} response for {external_id} is already on line {seen[key]}")
+            yield RowError(
+                line, "interaction_external_id", f"a {survey} response for {external_id} is already on line {seen[key]}"
+            )
             continue
         seen[key] = line
-        yield SurveyResponseRow(line=line, interaction_external_id=external_id, survey=survey,
-                                score=score, responded_at=responded_at,
-                                comment=record.get("comment", ""))
+        yield SurveyResponseRow(
+            line=line,
+            interaction_external_id=external_id,
+            survey=survey,
+            score=score,
+            responded_at=responded_at,
+            comment=record.get("comment", ""),
+        )

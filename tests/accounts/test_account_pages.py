@@ -10,16 +10,14 @@ from tests.conftest import PASSWORD, recompute_reasons
 
 def test_login_with_email_lands_on_the_role_home(tenants, people, web):
     client = web(tenants.alpha)
-    response = client.post("/login/", {"username": "Mona@Alpha.test", "password": PASSWORD},
-                           follow=True)
+    response = client.post("/login/", {"username": "Mona@Alpha.test", "password": PASSWORD}, follow=True)
     page = response.content.decode()
     assert "Your teams: North" in page
     assert "Import history" not in page  # no admin navigation for a manager
 
 
 def test_wrong_password_says_so_and_does_not_log_in(tenants, people, web):
-    response = web(tenants.alpha).post("/login/", {"username": "mona@alpha.test",
-                                                   "password": "nope"})
+    response = web(tenants.alpha).post("/login/", {"username": "mona@alpha.test", "password": "nope"})
     assert response.status_code == 200
     assert "correct" in response.content.decode()  # Django's "enter a correct email..."
     assert "_auth_user_id" not in response.wsgi_request.session
@@ -32,8 +30,9 @@ def test_password_reset_email_link_sets_a_new_password(tenants, people, web):
     assert message.to == ["alice@alpha.test"]
     link = re.search(r"http://alpha\.localhost(/password/reset/\S+/)", message.body).group(1)
     form_url = client.get(link, follow=True).redirect_chain[-1][0]
-    response = client.post(form_url, {"new_password1": "a-brand-new-pass-42",
-                                      "new_password2": "a-brand-new-pass-42"}, follow=True)
+    response = client.post(
+        form_url, {"new_password1": "a-brand-new-pass-42", "new_password2": "a-brand-new-pass-42"}, follow=True
+    )
     assert "Password set" in response.content.decode()
     people.alice.refresh_from_db()
     assert people.alice.check_password("a-brand-new-pass-42")
@@ -47,8 +46,7 @@ def test_password_reset_for_an_address_of_another_tenant_sends_nothing(tenants, 
 def test_admin_invites_an_agent_seen_in_data(tenants, people, web):
     agent = Agent.objects.create(acd_login="new.agent")  # as an import creates it
     client = web(tenants.alpha, people.ada)
-    response = client.post(f"/agents/{agent.pk}/invite/", {"invite-email": "New@Alpha.test"},
-                           follow=True)
+    response = client.post(f"/agents/{agent.pk}/invite/", {"invite-email": "New@Alpha.test"}, follow=True)
     assert "Invitation sent to new@alpha.test" in response.content.decode()
     agent.refresh_from_db()
     assert (agent.user.email, agent.user.role) == ("new@alpha.test", "agent")
@@ -59,8 +57,7 @@ def test_admin_invites_an_agent_seen_in_data(tenants, people, web):
 
 def test_admin_adds_a_manager_to_a_team(tenants, people, web):
     client = web(tenants.alpha, people.ada)
-    client.post("/settings/users/", {"email": "nina@alpha.test", "role": "manager",
-                                     "teams": [people.south.pk]})
+    client.post("/settings/users/", {"email": "nina@alpha.test", "role": "manager", "teams": [people.south.pk]})
     nina = User.objects.get(email="nina@alpha.test")
     assert list(nina.managed_teams.values_list("name", flat=True)) == ["South"]
     response = client.post("/settings/users/", {"email": "nina@alpha.test", "role": "agent"})
@@ -90,15 +87,21 @@ def test_times_are_shown_in_the_contact_centers_timezone(tenants, people, web):
 
     from interactions.services import import_stream
 
-    import_stream(kind="interactions", stream=io.BytesIO(
-        b"external_id,agent,offered_at,answered_at,talk_seconds\n"
-        b"tz1,alice.a,2026-03-02T08:00:00+00:00,2026-03-02T08:00:10+00:00,60\n"), tz=tenants.alpha.tz)
+    import_stream(
+        kind="interactions",
+        stream=io.BytesIO(
+            b"external_id,agent,offered_at,answered_at,talk_seconds\n"
+            b"tz1,alice.a,2026-03-02T08:00:00+00:00,2026-03-02T08:00:10+00:00,60\n"
+        ),
+        tz=tenants.alpha.tz,
+    )
     page = web(tenants.alpha, people.ada).get("/").content.decode()
     assert "2026-03-02 09:00" in page  # 08:00 UTC is 09:00 in Berlin
 
 
-def test_moving_an_agent_or_renaming_a_team_recomputes_the_kpis_once(tenants, people, web,
-                                                                      django_capture_on_commit_callbacks):
+def test_moving_an_agent_or_renaming_a_team_recomputes_the_kpis_once(
+    tenants, people, web, django_capture_on_commit_callbacks
+):
     """History follows an agent's current team and the team's current name, and the KPI
     engine keeps day sums by team: such edits ask for a full recompute; other edits do not."""
     client = web(tenants.alpha, people.ada)

@@ -27,9 +27,19 @@ BEFORE = dt.date(2026, 3, 2)
 
 
 def snap(kpi, scope, key, week, value, n, low, high, insufficient=False):
-    KpiSnapshot.objects.create(kpi=kpi, scope=scope, key=key, period="week", period_start=week, value=value,
-                               n=n, ci_low=low, ci_high=high, insufficient_data=insufficient,
-                               computed_at=timezone.now())
+    KpiSnapshot.objects.create(
+        kpi=kpi,
+        scope=scope,
+        key=key,
+        period="week",
+        period_start=week,
+        value=value,
+        n=n,
+        ci_low=low,
+        ci_high=high,
+        insufficient_data=insufficient,
+        computed_at=timezone.now(),
+    )
 
 
 def seed_week(north, south):
@@ -48,11 +58,17 @@ def seed_week(north, south):
     snap("fcr", "agent", "carol.c", WEEK, 40.0, 5, 11.8, 76.9, insufficient=True)
     snap("fcr", "agent", "bob.b", WEEK, 55.0, 35, 38.9, 70.1)
     bob = Agent.objects.get(acd_login="bob.b")
-    Signal.objects.create(kind="burnout_risk", agent=bob, week_start=WEEK, computed_at=timezone.now(),
-                          facts={"summary": "occupancy above 85% on 4 days"})
+    Signal.objects.create(
+        kind="burnout_risk",
+        agent=bob,
+        week_start=WEEK,
+        computed_at=timezone.now(),
+        facts={"summary": "occupancy above 85% on 4 days"},
+    )
     session = CoachingSession.objects.create(agent=Agent.objects.get(acd_login="alice.a"))
-    ActionItem.objects.create(session=session, description="Shadow a senior on billing calls",
-                              due_on=dt.date(2026, 3, 11))
+    ActionItem.objects.create(
+        session=session, description="Shadow a senior on billing calls", due_on=dt.date(2026, 3, 11)
+    )
     return carol
 
 
@@ -69,16 +85,19 @@ def test_a_manager_gets_her_own_teams_numbers_against_targets_and_the_week_befor
     assert fcr.change == "not a significant change (from 78.0%)"
     assert (csat.value, csat.band_word, csat.change) == ("90.0%", "no target set", "up significantly from 70.0%")
     assert [(p.name, p.reasons) for p in mona["North"]["recognition"]] == [
-        ("Alice", ["First-contact resolution 85.0% on target (n=40)"])]
+        ("Alice", ["First-contact resolution 85.0% on target (n=40)"])
+    ]
     assert mona["North"]["coaching"] == []  # carol's 40% rests on 5 contacts: not judged
     assert [a["description"] for a in mona["North"]["overdue"]] == ["Shadow a senior on billing calls"]
 
     south = texts(manager_digest(manager=people.max, week_start=WEEK, today=dt.date(2026, 3, 16)))["South"]
     assert south["kpis"][0].band_word == "off target"
     assert [(p.name, p.reasons) for p in south["coaching"]] == [
-        ("Bob", ["First-contact resolution 55.0% off target (n=35)"])]
+        ("Bob", ["First-contact resolution 55.0% off target (n=35)"])
+    ]
     assert [(p.name, p.reasons) for p in south["wellbeing"]] == [
-        ("Bob", ["Burnout risk (occupancy above 85% on 4 days)"])]
+        ("Bob", ["Burnout risk (occupancy above 85% on 4 days)"])
+    ]
     assert south["overdue"] == [] and south["recognition"] == []
 
 
@@ -91,28 +110,37 @@ def test_the_last_complete_week_is_local(tenants):
 BERLIN, NEW_YORK = TenantDigestTime("alpha", "Europe/Berlin"), TenantDigestTime("beta", "America/New_York")
 
 
-@pytest.mark.parametrize(("utc", "due"), [
-    ("2026-03-02T07:00", ["alpha"]),  # 08:00 CET
-    ("2026-03-02T13:00", ["beta"]),  # 08:00 EST
-    ("2026-03-02T08:00", []), ("2026-03-02T12:00", []), ("2026-03-03T07:00", []),
-    ("2026-03-30T06:00", ["alpha"]),  # 08:00 CEST, after Europe's DST change
-    ("2026-03-09T12:00", ["beta"]),  # 08:00 EDT, after America's DST change
-])
+@pytest.mark.parametrize(
+    ("utc", "due"),
+    [
+        ("2026-03-02T07:00", ["alpha"]),  # 08:00 CET
+        ("2026-03-02T13:00", ["beta"]),  # 08:00 EST
+        ("2026-03-02T08:00", []),
+        ("2026-03-02T12:00", []),
+        ("2026-03-03T07:00", []),
+        ("2026-03-30T06:00", ["alpha"]),  # 08:00 CEST, after Europe's DST change
+        ("2026-03-09T12:00", ["beta"]),  # 08:00 EDT, after America's DST change
+    ],
+)
 def test_tenants_are_due_at_their_own_local_hour(utc, due):
     assert tenants_due(dt.datetime.fromisoformat(utc).replace(tzinfo=dt.UTC), [BERLIN, NEW_YORK]) == due
     custom = TenantDigestTime("gamma", "Europe/Berlin", weekday=4, hour=16)
     assert tenants_due(dt.datetime(2026, 3, 6, 15, tzinfo=dt.UTC), [custom]) == ["gamma"]
 
 
-@pytest.mark.parametrize(("utc", "expected"), [
-    (dt.datetime(2026, 1, 12, 7, tzinfo=dt.UTC), [("alpha", "2026-01-05")]),
-    (dt.datetime(2026, 1, 12, 13, tzinfo=dt.UTC), [("beta", "2026-01-05")]),
-    (dt.datetime(2026, 1, 12, 9, tzinfo=dt.UTC), []),
-])
+@pytest.mark.parametrize(
+    ("utc", "expected"),
+    [
+        (dt.datetime(2026, 1, 12, 7, tzinfo=dt.UTC), [("alpha", "2026-01-05")]),
+        (dt.datetime(2026, 1, 12, 13, tzinfo=dt.UTC), [("beta", "2026-01-05")]),
+        (dt.datetime(2026, 1, 12, 9, tzinfo=dt.UTC), []),
+    ],
+)
 def test_the_dispatcher_enqueues_each_tenant_at_its_own_hour(tenants, db, monkeypatch, utc, expected):
     sent = []
-    monkeypatch.setattr(tasks.digest_send_task, "apply_async",
-                        lambda args, headers: sent.append((headers["_schema_name"], args[0])))
+    monkeypatch.setattr(
+        tasks.digest_send_task, "apply_async", lambda args, headers: sent.append((headers["_schema_name"], args[0]))
+    )
     with time_machine.travel(utc, tick=False):
         digest_dispatch()
     assert sorted(sent) == expected
@@ -120,8 +148,9 @@ def test_the_dispatcher_enqueues_each_tenant_at_its_own_hour(tenants, db, monkey
 
 def test_admins_preview_any_managers_digest_and_see_the_ledger(people, web, tenants):
     seed_week(people.north, people.south)
-    DigestDelivery.objects.create(recipient=people.max, week_start=WEEK, status="failed", attempts=2,
-                                  last_error="SMTPServerDisconnected: gone")
+    DigestDelivery.objects.create(
+        recipient=people.max, week_start=WEEK, status="failed", attempts=2, last_error="SMTPServerDisconnected: gone"
+    )
     admin = web(tenants.alpha, people.ada)
     page = admin.get("/coaching/digests/").content.decode()
     assert "max@alpha.test" in page and "SMTPServerDisconnected: gone" in page and "preview" in page
@@ -142,8 +171,10 @@ def test_a_dry_run_lists_the_digests_and_claims_nothing(people):
     out = StringIO()
     call_command("send_digests", "--schema", "alpha", "--week", "2026-03-09", "--dry-run", stdout=out)
     summary = json.loads(out.getvalue())
-    assert [(d["to"], d["kind"]) for d in summary["would_send"]] == [("max@alpha.test", "manager"),
-                                                                      ("mona@alpha.test", "manager")]
+    assert [(d["to"], d["kind"]) for d in summary["would_send"]] == [
+        ("max@alpha.test", "manager"),
+        ("mona@alpha.test", "manager"),
+    ]
     assert summary["would_send"][0]["subject"] == "Alpha Care: your coaching digest for the week of 9 Mar 2026"
     assert (summary["sent"], summary["skipped"], summary["failed"]) == (0, 0, 0)
     assert not DigestDelivery.objects.exists()
@@ -153,8 +184,10 @@ def test_agents_get_their_own_week_only_when_the_tenant_says_so(people):
     seed_week(people.north, people.south)
     assert [kind for _, kind in recipients()] == ["manager", "manager"]
     DigestSettings.objects.create(send_to_agents=True)
-    assert sorted(user.email for user, kind in recipients() if kind == "agent") == ["alice@alpha.test",
-                                                                                    "bob@alpha.test"]
+    assert sorted(user.email for user, kind in recipients() if kind == "agent") == [
+        "alice@alpha.test",
+        "bob@alpha.test",
+    ]
     subject, text, html = digest_render(user=people.alice, kind="agent", week_start=WEEK)
     assert subject == "Alpha Care: your week of 9 Mar 2026"
     assert "- First-contact resolution: 85.0% (on target)" in text and "n=40" in text
@@ -167,8 +200,13 @@ def test_agents_get_their_own_week_only_when_the_tenant_says_so(people):
 def answers(agent, count, detractors, prefix):
     at = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
     for i in range(count):
-        SurveyResponseFactory(survey="csat", score=1 if i < detractors else 5, interaction__external_id=f"{prefix}{i}",
-                              interaction__agent=agent, interaction__offered_at=at)
+        SurveyResponseFactory(
+            survey="csat",
+            score=1 if i < detractors else 5,
+            interaction__external_id=f"{prefix}{i}",
+            interaction__agent=agent,
+            interaction__offered_at=at,
+        )
 
 
 def test_detractors_count_only_with_enough_answers(people):

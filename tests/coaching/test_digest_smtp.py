@@ -50,9 +50,15 @@ def smtp():
     handler = Collect()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
-                           EMAIL_PORT=controller.port, EMAIL_USE_TLS=False, EMAIL_HOST_USER="",
-                           EMAIL_HOST_PASSWORD="", EMAIL_TIMEOUT=5):
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=controller.port,
+        EMAIL_USE_TLS=False,
+        EMAIL_HOST_USER="",
+        EMAIL_HOST_PASSWORD="",
+        EMAIL_TIMEOUT=5,
+    ):
         yield handler
     controller.stop()
 
@@ -60,8 +66,9 @@ def smtp():
 @pytest.fixture(scope="module")
 def own_tenant(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        tenant = tenant_create(schema=SCHEMA, domain="digest-one.localhost", name="Digest One",
-                               timezone="Europe/Berlin")
+        tenant = tenant_create(
+            schema=SCHEMA, domain="digest-one.localhost", name="Digest One", timezone="Europe/Berlin"
+        )
         try:
             with schema_context(SCHEMA):
                 north, south = Team.objects.create(name="North"), Team.objects.create(name="South")
@@ -109,8 +116,9 @@ def test_each_manager_gets_one_email_with_only_her_teams_numbers(fresh, smtp):
     mona, max_ = body(by_to["mona@one.test"]), body(by_to["max@one.test"])
     assert by_to["mona@one.test"]["Subject"] == "Digest One: your coaching digest for the week of 9 Mar 2026"
     assert "== North ==" in mona and "South" not in mona and "Bob" not in mona
-    assert ("- First-contact resolution: 82.0% (95% 74.2%–88.0%), n=120 - on target; "
-            "not a significant change (from 78.0%)") in mona
+    assert (
+        "- First-contact resolution: 82.0% (95% 74.2%–88.0%), n=120 - on target; not a significant change (from 78.0%)"
+    ) in mona
     assert "- CSAT: 90.0% (95% 79.9%–95.3%), n=60 - no target set; up significantly from 70.0%" in mona
     assert "- Alice: First-contact resolution 85.0% on target (n=40)" in mona and "Carol" not in mona
     assert "Shadow a senior on billing calls" in mona

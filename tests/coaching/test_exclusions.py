@@ -63,8 +63,9 @@ def test_the_kpis_leave_the_contact_out(contacts):
 
 def test_manager_excludes_her_teams_contacts_and_unanswered_ones(contacts, web, tenants):
     mona = web(tenants.alpha, contacts.mona)
-    response = mona.post("/coaching/signals/exclusions/new/", {"external_id": "c1", "reason": "abusive",
-                                                               "note": "shouting"})
+    response = mona.post(
+        "/coaching/signals/exclusions/new/", {"external_id": "c1", "reason": "abusive", "note": "shouting"}
+    )
     assert response.status_code == 302
     assert mona.post("/coaching/signals/exclusions/new/", {"external_id": "c4", "reason": "outage"}).status_code == 302
     refused = mona.post("/coaching/signals/exclusions/new/", {"external_id": "c3", "reason": "outage"})

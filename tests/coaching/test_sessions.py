@@ -22,35 +22,52 @@ from tests.factories import InteractionFactory
 
 
 def plan(people, **kwargs):
-    return coaching_session_create(agent=people.alice.agent, by=people.mona, focus_kpis=["fcr"],
-                                   focus_behaviours="", agenda=None, scheduled_for=None, **kwargs)
+    return coaching_session_create(
+        agent=people.alice.agent,
+        by=people.mona,
+        focus_kpis=["fcr"],
+        focus_behaviours="",
+        agenda=None,
+        scheduled_for=None,
+        **kwargs,
+    )
 
 
 def test_the_whole_workflow_is_recorded_as_events(people):
     session = plan(people)
     assert session.status == "planned" and session.agenda == DEFAULT_AGENDA
     coaching_session_transition(session=session, to="held", by=people.mona)
-    session = coaching_session_transition(session=session, to="acknowledged", by=people.alice,
-                                          comment="Thanks, the billing tips help.")
+    session = coaching_session_transition(
+        session=session, to="acknowledged", by=people.alice, comment="Thanks, the billing tips help."
+    )
     assert session.agent_comment == "Thanks, the billing tips help." and session.acknowledged_at
-    session = coaching_session_transition(session=session, to="follow_up", by=people.mona,
-                                          follow_up_on=dt.date(2026, 4, 1))
+    session = coaching_session_transition(
+        session=session, to="follow_up", by=people.mona, follow_up_on=dt.date(2026, 4, 1)
+    )
     session = coaching_session_transition(session=session, to="closed", by=people.mona)
     assert session.closed_at and session.held_at and session.follow_up_on == dt.date(2026, 4, 1)
     steps = list(SessionEvent.objects.filter(session=session).values_list("from_status", "to_status"))
-    assert steps == [("", "planned"), ("planned", "held"), ("held", "acknowledged"),
-                     ("acknowledged", "follow_up"), ("follow_up", "closed")]
+    assert steps == [
+        ("", "planned"),
+        ("planned", "held"),
+        ("held", "acknowledged"),
+        ("acknowledged", "follow_up"),
+        ("follow_up", "closed"),
+    ]
 
 
-@pytest.mark.parametrize(("to", "by", "message"), [
-    ("acknowledged", "alice", "A session must be held before the agent can acknowledge it."),
-    ("closed", "mona", "Only a session with a follow-up can be closed."),
-    ("follow_up", "mona", "The agent must acknowledge the session before a follow-up is planned."),
-    ("held", "alice", "Only a manager of the agent's team or an admin can do this."),
-    ("held", "max", "Only a manager of the agent's team or an admin can do this."),
-    ("planned", "mona", "The session is already planned."),
-    ("nonsense", "mona", "“nonsense” is not a step of the coaching workflow."),
-])
+@pytest.mark.parametrize(
+    ("to", "by", "message"),
+    [
+        ("acknowledged", "alice", "A session must be held before the agent can acknowledge it."),
+        ("closed", "mona", "Only a session with a follow-up can be closed."),
+        ("follow_up", "mona", "The agent must acknowledge the session before a follow-up is planned."),
+        ("held", "alice", "Only a manager of the agent's team or an admin can do this."),
+        ("held", "max", "Only a manager of the agent's team or an admin can do this."),
+        ("planned", "mona", "The session is already planned."),
+        ("nonsense", "mona", "“nonsense” is not a step of the coaching workflow."),
+    ],
+)
 def test_refused_transitions_say_why(people, to, by, message):
     session = plan(people)
     with pytest.raises(ValidationError) as refused:
@@ -82,10 +99,20 @@ def test_next_steps_show_only_what_this_user_may_do(people):
 
 def test_only_a_coach_of_the_agent_creates_a_session(people):
     with pytest.raises(ValidationError, match="Only a manager of the agent's team"):
-        coaching_session_create(agent=people.alice.agent, by=people.max, focus_kpis=[],
-                                focus_behaviours="", agenda=None, scheduled_for=None)
-    assert coaching_session_create(agent=people.alice.agent, by=people.ada, focus_kpis=[],
-                                   focus_behaviours="x", agenda="mine", scheduled_for=None).agenda == "mine"
+        coaching_session_create(
+            agent=people.alice.agent, by=people.max, focus_kpis=[], focus_behaviours="", agenda=None, scheduled_for=None
+        )
+    assert (
+        coaching_session_create(
+            agent=people.alice.agent,
+            by=people.ada,
+            focus_kpis=[],
+            focus_behaviours="x",
+            agenda="mine",
+            scheduled_for=None,
+        ).agenda
+        == "mine"
+    )
 
 
 def test_an_agent_requests_a_session_and_her_manager_plans_it(people):
@@ -103,22 +130,35 @@ def test_an_agent_requests_a_session_and_her_manager_plans_it(people):
 
 def test_who_sees_which_session(people, in_tenant, tenants):
     alices = plan(people)
-    bobs = coaching_session_create(agent=people.bob.agent, by=people.max, focus_kpis=[],
-                                   focus_behaviours="", agenda=None, scheduled_for=None)
-    visible = {name: set(selectors.sessions_visible_to(fetched_by=getattr(people, name)))
-               for name in ("ada", "mona", "max", "alice", "bob")}
-    assert visible == {"ada": {alices, bobs}, "mona": {alices}, "max": {bobs},
-                       "alice": {alices}, "bob": {bobs}}
+    bobs = coaching_session_create(
+        agent=people.bob.agent, by=people.max, focus_kpis=[], focus_behaviours="", agenda=None, scheduled_for=None
+    )
+    visible = {
+        name: set(selectors.sessions_visible_to(fetched_by=getattr(people, name)))
+        for name in ("ada", "mona", "max", "alice", "bob")
+    }
+    assert visible == {"ada": {alices, bobs}, "mona": {alices}, "max": {bobs}, "alice": {alices}, "bob": {bobs}}
     in_tenant(tenants.beta)
     assert not selectors.sessions_visible_to(fetched_by=people.bea).exists()
 
 
 def test_evidence_copies_a_kpi_value_and_needs_a_visible_contact(people):
     session = plan(people)
-    snap = KpiSnapshot.objects.create(kpi="fcr", scope="agent", key="alice.a", period="week",
-                                      period_start=dt.date(2026, 3, 2), value=72.0, numerator=36,
-                                      denominator=50, n=50, ci_low=58.3, ci_high=82.5,
-                                      insufficient_data=False, computed_at=timezone.now())
+    snap = KpiSnapshot.objects.create(
+        kpi="fcr",
+        scope="agent",
+        key="alice.a",
+        period="week",
+        period_start=dt.date(2026, 3, 2),
+        value=72.0,
+        numerator=36,
+        denominator=50,
+        n=50,
+        ci_low=58.3,
+        ci_high=82.5,
+        insufficient_data=False,
+        computed_at=timezone.now(),
+    )
     evidence = evidence_add(session=session, by=people.mona, kpi_snapshot=snap)
     snap.value = 10.0
     snap.save()
@@ -134,10 +174,20 @@ def test_evidence_copies_a_kpi_value_and_needs_a_visible_contact(people):
 def test_action_items_and_the_overdue_list(people):
     session = plan(people)
     today = dt.date(2026, 3, 10)
-    late = action_item_add(session=session, by=people.mona, description="Shadow a billing expert",
-                           owner=people.alice, due_on=dt.date(2026, 3, 9))
-    action_item_add(session=session, by=people.mona, description="Find the refund macro",
-                    owner=people.mona, due_on=dt.date(2026, 3, 10))
+    late = action_item_add(
+        session=session,
+        by=people.mona,
+        description="Shadow a billing expert",
+        owner=people.alice,
+        due_on=dt.date(2026, 3, 9),
+    )
+    action_item_add(
+        session=session,
+        by=people.mona,
+        description="Find the refund macro",
+        owner=people.mona,
+        due_on=dt.date(2026, 3, 10),
+    )
     with pytest.raises(ValidationError, match="belongs to the agent or the coach"):
         action_item_add(session=session, by=people.mona, description="x", owner=people.bob)
     assert list(selectors.action_items_overdue(fetched_by=people.mona, today=today)) == [late]

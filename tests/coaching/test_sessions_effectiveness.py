@@ -29,15 +29,30 @@ def snapshots(scope, key, kpi, weeks_values):
     from scorecards.models import KpiSnapshot
 
     for monday, (num, den) in weeks_values.items():
-        KpiSnapshot.objects.create(kpi=kpi, scope=scope, key=key, period="week", period_start=monday,
-                                   value=num / den * 100, numerator=num, denominator=den, n=den,
-                                   insufficient_data=False, computed_at=timezone.now())
+        KpiSnapshot.objects.create(
+            kpi=kpi,
+            scope=scope,
+            key=key,
+            period="week",
+            period_start=monday,
+            value=num / den * 100,
+            numerator=num,
+            denominator=den,
+            n=den,
+            insufficient_data=False,
+            computed_at=timezone.now(),
+        )
 
 
 def closed_session(people, held_at):
     return CoachingSession.objects.create(
-        agent=people.alice.agent, coach=people.mona, status="closed", focus_kpis=["fcr", "csat"],
-        held_at=held_at, closed_at=held_at + dt.timedelta(weeks=6))
+        agent=people.alice.agent,
+        coach=people.mona,
+        status="closed",
+        focus_kpis=["fcr", "csat"],
+        held_at=held_at,
+        closed_at=held_at + dt.timedelta(weeks=6),
+    )
 
 
 def test_agent_and_team_changes_with_sample_sizes(people, web, tenants):

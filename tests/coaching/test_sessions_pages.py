@@ -15,16 +15,33 @@ from tests.factories import SurveyResponseFactory
 
 
 def plan(people, agent=None, by=None, **kwargs):
-    return coaching_session_create(agent=agent or people.alice.agent, by=by or people.mona,
-                                   focus_kpis=kwargs.pop("focus_kpis", ["fcr"]), focus_behaviours="",
-                                   agenda=None, scheduled_for=None, **kwargs)
+    return coaching_session_create(
+        agent=agent or people.alice.agent,
+        by=by or people.mona,
+        focus_kpis=kwargs.pop("focus_kpis", ["fcr"]),
+        focus_behaviours="",
+        agenda=None,
+        scheduled_for=None,
+        **kwargs,
+    )
 
 
 def test_a_manager_plans_a_session_with_kpi_evidence(people, web, tenants):
-    KpiSnapshot.objects.create(kpi="fcr", scope="agent", key="alice.a", period="week",
-                               period_start=dt.date(2026, 3, 2), value=72.0, numerator=36, denominator=50,
-                               n=50, ci_low=58.3, ci_high=82.5, insufficient_data=False,
-                               computed_at=timezone.now())
+    KpiSnapshot.objects.create(
+        kpi="fcr",
+        scope="agent",
+        key="alice.a",
+        period="week",
+        period_start=dt.date(2026, 3, 2),
+        value=72.0,
+        numerator=36,
+        denominator=50,
+        n=50,
+        ci_low=58.3,
+        ci_high=82.5,
+        insufficient_data=False,
+        computed_at=timezone.now(),
+    )
     client = web(tenants.alpha, people.mona)
     page = client.get(reverse("coaching_session_create") + f"?agent={people.alice.agent.pk}&kpis=fcr,nope")
     assert page.status_code == 200
@@ -33,8 +50,10 @@ def test_a_manager_plans_a_session_with_kpi_evidence(people, web, tenants):
     assert form.initial == {"agent": str(people.alice.agent.pk), "focus_kpis": ["fcr"]}
     assert "What made these contacts hard?" in page.content.decode()
 
-    answer = client.post(reverse("coaching_session_create"), {
-        "agent": people.alice.agent.pk, "focus_kpis": ["fcr"], "agenda": "Billing calls"})
+    answer = client.post(
+        reverse("coaching_session_create"),
+        {"agent": people.alice.agent.pk, "focus_kpis": ["fcr"], "agenda": "Billing calls"},
+    )
     session = CoachingSession.objects.get()
     assert answer.url == reverse("coaching_session", args=[session.pk])
     detail = client.get(answer.url).content.decode()
@@ -56,12 +75,15 @@ def test_not_yours_is_not_found(people, web, tenants, name):
     elif name == "bob":
         pass
     assert client.get(reverse("coaching_session", args=[session.pk])).status_code == 404
-    assert client.post(reverse("coaching_session_transition", args=[session.pk]),
-                       {"to": "held"}).status_code == 404
+    assert client.post(reverse("coaching_session_transition", args=[session.pk]), {"to": "held"}).status_code == 404
     assert client.post(reverse("coaching_action_item_done", args=[item.pk])).status_code == 404
     if name == "max":
-        assert client.post(reverse("coaching_action_item_add", args=[session.pk]),
-                           {"description": "z", "owner": "coach"}).status_code == 404
+        assert (
+            client.post(
+                reverse("coaching_action_item_add", args=[session.pk]), {"description": "z", "owner": "coach"}
+            ).status_code
+            == 404
+        )
         assert session.pk not in [s.pk for s in client.get(reverse("coaching_sessions")).context["page"]]
 
 
@@ -86,21 +108,21 @@ def test_the_agent_acknowledges_with_a_comment_from_my_coaching(people, web, ten
     client = web(tenants.alpha, people.alice)
     mine = client.get(reverse("my_coaching")).content.decode()
     assert "Acknowledge" in mine
-    answer = client.post(reverse("coaching_session_transition", args=[session.pk]), {
-        "to": "acknowledged", "comment": "Helpful", "next": reverse("my_coaching")})
+    answer = client.post(
+        reverse("coaching_session_transition", args=[session.pk]),
+        {"to": "acknowledged", "comment": "Helpful", "next": reverse("my_coaching")},
+    )
     assert answer.url == reverse("my_coaching")
     session.refresh_from_db()
     assert (session.status, session.agent_comment) == ("acknowledged", "Helpful")
-    again = client.post(reverse("coaching_session_transition", args=[session.pk]),
-                        {"to": "acknowledged"}, follow=True)
+    again = client.post(reverse("coaching_session_transition", args=[session.pk]), {"to": "acknowledged"}, follow=True)
     assert "The session is already acknowledged." in again.content.decode()
 
 
 def test_a_refused_step_shows_its_message(people, web, tenants):
     session = plan(people)
     client = web(tenants.alpha, people.alice)
-    answer = client.post(reverse("coaching_session_transition", args=[session.pk]),
-                         {"to": "acknowledged"}, follow=True)
+    answer = client.post(reverse("coaching_session_transition", args=[session.pk]), {"to": "acknowledged"}, follow=True)
     assert "A session must be held before the agent can acknowledge it." in answer.content.decode()
 
 
@@ -108,8 +130,7 @@ def test_an_agent_requests_a_session(people, web, tenants):
     client = web(tenants.alpha, people.alice)
     client.post(reverse("coaching_request"), {"reason": "Escalations"})
     session = CoachingSession.objects.get()
-    assert (session.status, session.agent, session.focus_behaviours) == (
-        "requested", people.alice.agent, "Escalations")
+    assert (session.status, session.agent, session.focus_behaviours) == ("requested", people.alice.agent, "Escalations")
     manager = web(tenants.alpha, people.mona)
     listed = manager.get(reverse("coaching_sessions") + "?status=requested").content.decode()
     assert "Requested by the agent" in listed
@@ -121,8 +142,13 @@ def test_an_agent_requests_a_session(people, web, tenants):
 def test_the_list_highlights_overdue_items_and_its_queries_do_not_grow(people, web, tenants):
     client = web(tenants.alpha, people.mona)
     session = plan(people)
-    action_item_add(session=session, by=people.mona, description="Shadow Sam", owner=people.alice,
-                    due_on=timezone.localdate() - dt.timedelta(days=1))
+    action_item_add(
+        session=session,
+        by=people.mona,
+        description="Shadow Sam",
+        owner=people.alice,
+        due_on=timezone.localdate() - dt.timedelta(days=1),
+    )
     client.get(reverse("coaching_sessions"))  # warm the session and the tenant
     with CaptureQueriesContext(connection) as few:
         page = client.get(reverse("coaching_sessions"))
@@ -140,26 +166,43 @@ def test_the_list_highlights_overdue_items_and_its_queries_do_not_grow(people, w
 def test_a_session_started_from_a_signal_keeps_it(people, web, tenants):
     from coaching.models import Signal
 
-    signal = Signal.objects.create(kind="burnout_risk", agent=people.alice.agent, week_start=dt.date(2026, 3, 2),
-                                   facts={}, computed_at=timezone.now())
+    signal = Signal.objects.create(
+        kind="burnout_risk",
+        agent=people.alice.agent,
+        week_start=dt.date(2026, 3, 2),
+        facts={},
+        computed_at=timezone.now(),
+    )
     client = web(tenants.alpha, people.mona)
     form = client.get(reverse("coaching_session_create") + f"?signal={signal.pk}").context["form"]
     assert form.initial["agent"] == people.alice.agent.pk and "Burnout risk" in form.initial["focus_behaviours"]
     client.post(reverse("coaching_session_create"), {"agent": people.alice.agent.pk, "signal": signal.pk})
     assert CoachingSession.objects.get().signal == signal
-    other = web(tenants.alpha, people.max).post(reverse("coaching_session_create"),
-                                                {"agent": people.bob.agent.pk, "signal": signal.pk})
+    other = web(tenants.alpha, people.max).post(
+        reverse("coaching_session_create"), {"agent": people.bob.agent.pk, "signal": signal.pk}
+    )
     assert "signal" in other.context["form"].errors
 
 
 def test_a_coach_adds_a_weeks_kpi_value_and_a_survey_comment_she_can_see(people, web, tenants):
     session = plan(people)
-    KpiSnapshot.objects.create(kpi="aht", scope="agent", key="alice.a", period="week", period_start=dt.date(2026, 3, 2),
-                               value=321.0, n=40, insufficient_data=False, computed_at=timezone.now())
-    SurveyResponseFactory(score=2, comment="Rushed me", interaction__external_id="c-alice",
-                          interaction__agent=people.alice.agent)
-    SurveyResponseFactory(score=2, comment="Bob was rude", interaction__external_id="c-bob",
-                          interaction__agent=people.bob.agent)
+    KpiSnapshot.objects.create(
+        kpi="aht",
+        scope="agent",
+        key="alice.a",
+        period="week",
+        period_start=dt.date(2026, 3, 2),
+        value=321.0,
+        n=40,
+        insufficient_data=False,
+        computed_at=timezone.now(),
+    )
+    SurveyResponseFactory(
+        score=2, comment="Rushed me", interaction__external_id="c-alice", interaction__agent=people.alice.agent
+    )
+    SurveyResponseFactory(
+        score=2, comment="Bob was rude", interaction__external_id="c-bob", interaction__agent=people.bob.agent
+    )
     client = web(tenants.alpha, people.mona)
     url = reverse("coaching_evidence_add", args=[session.pk])
     client.post(url, {"kind": "kpi", "kpi": "aht", "week": "2026-03-04"})  # a Wednesday: that week's value
@@ -168,6 +211,7 @@ def test_a_coach_adds_a_weeks_kpi_value_and_a_survey_comment_she_can_see(people,
     assert "No weekly value of that KPI for this agent in that week." in no_value.content.decode()
     not_hers = client.post(url, {"kind": "survey_comment", "external_id": "c-bob"}, follow=True)
     assert "That contact has no survey comment that you can see." in not_hers.content.decode()
-    assert [(e.kind, e.kpi, e.period_start, e.value, e.survey_response and e.survey_response.comment)
-            for e in session.evidence.order_by("pk")] == [
-        ("kpi", "aht", dt.date(2026, 3, 2), 321.0, None), ("survey_comment", "", None, None, "Rushed me")]
+    assert [
+        (e.kind, e.kpi, e.period_start, e.value, e.survey_response and e.survey_response.comment)
+        for e in session.evidence.order_by("pk")
+    ] == [("kpi", "aht", dt.date(2026, 3, 2), 321.0, None), ("survey_comment", "", None, None, "Rushed me")]

@@ -32,8 +32,17 @@ NORTH = {"carol.c": (1.0, 15), "dan.d": (0.6, 20), "erin.e": (0.95, 2), "fay.f":
 
 
 def snapshot(kpi, key, value, n=40, period="week", start=WEEK):
-    KpiSnapshot.objects.create(kpi=kpi, scope="agent", key=key, period=period, period_start=start, value=value,
-                               n=n, insufficient_data=n < 30, computed_at=dt.datetime.now(dt.UTC))
+    KpiSnapshot.objects.create(
+        kpi=kpi,
+        scope="agent",
+        key=key,
+        period=period,
+        period_start=start,
+        value=value,
+        n=n,
+        insufficient_data=n < 30,
+        computed_at=dt.datetime.now(dt.UTC),
+    )
 
 
 @pytest.fixture
@@ -91,14 +100,26 @@ def test_complexity_mismatch_from_contacts(week, tenants, monkeypatch):
     recompute()  # a full run first: the one below is a partial run, as after an import
     at = dt.datetime(2026, 3, 3, 9, tzinfo=dt.UTC)
     for k in range(3):
-        InteractionFactory(external_id=f"e{k}", agent=erin, interaction_type=tech,
-                           offered_at=at + dt.timedelta(hours=k), talk_seconds=600)
-        InteractionFactory(external_id=f"f{k}", agent=fay, interaction_type=billing,
-                           offered_at=at + dt.timedelta(hours=k), talk_seconds=200)
-    InteractionFactory(external_id="e3", agent=erin, interaction_type=billing,
-                       offered_at=at + dt.timedelta(hours=5), talk_seconds=200)
-    InteractionFactory(external_id="f3", agent=fay, interaction_type=tech,
-                       offered_at=at + dt.timedelta(hours=5), talk_seconds=600)
+        InteractionFactory(
+            external_id=f"e{k}",
+            agent=erin,
+            interaction_type=tech,
+            offered_at=at + dt.timedelta(hours=k),
+            talk_seconds=600,
+        )
+        InteractionFactory(
+            external_id=f"f{k}",
+            agent=fay,
+            interaction_type=billing,
+            offered_at=at + dt.timedelta(hours=k),
+            talk_seconds=200,
+        )
+    InteractionFactory(
+        external_id="e3", agent=erin, interaction_type=billing, offered_at=at + dt.timedelta(hours=5), talk_seconds=200
+    )
+    InteractionFactory(
+        external_id="f3", agent=fay, interaction_type=tech, offered_at=at + dt.timedelta(hours=5), talk_seconds=600
+    )
     # through the KPI engine: the signal reads its day sums of handle time per type
     recompute(since=WEEK + dt.timedelta(days=1), until=WEEK + dt.timedelta(days=1))
     assert not KpiRecompute.objects.latest("started_at").full
@@ -115,14 +136,25 @@ def test_burnout_from_short_recovery_and_rising_effort(week):
     password = InteractionType.objects.create(name="password", expected_handle_seconds=100)
     for k in range(RECOVERY_MIN_CONTACTS):  # 300 s contacts (> 2 × 100 s), 20 s ready before the next
         a = dt.datetime(2026, 3, 6, 6, tzinfo=dt.UTC) + dt.timedelta(minutes=30 * k)
-        InteractionFactory(external_id=f"b{k}", agent=bob, interaction_type=password, offered_at=a, talk_seconds=280,
-                           acw_seconds=20, ended_at=a + dt.timedelta(seconds=280))
+        InteractionFactory(
+            external_id=f"b{k}",
+            agent=bob,
+            interaction_type=password,
+            offered_at=a,
+            talk_seconds=280,
+            acw_seconds=20,
+            ended_at=a + dt.timedelta(seconds=280),
+        )
         for state, lo, hi in (("on_contact", 0, 280), ("acw", 280, 300), ("ready", 300, 320), ("on_contact", 320, 400)):
-            AgentActivity.objects.create(agent=bob, state=state, start=a + dt.timedelta(seconds=lo),
-                                         end=a + dt.timedelta(seconds=hi))
+            AgentActivity.objects.create(
+                agent=bob, state=state, start=a + dt.timedelta(seconds=lo), end=a + dt.timedelta(seconds=hi)
+            )
     for effort, monday in ((2, 16), (3, 23), (5, 30)):
-        EffortResponse.objects.create(agent=alice, effort=effort,
-                                      submitted_at=dt.datetime(2026, 2, 1, 12, tzinfo=dt.UTC) + dt.timedelta(days=monday + 2))
+        EffortResponse.objects.create(
+            agent=alice,
+            effort=effort,
+            submitted_at=dt.datetime(2026, 2, 1, 12, tzinfo=dt.UTC) + dt.timedelta(days=monday + 2),
+        )
     signals_recompute(since=WEEK, until=WEEK)
     burnout = flagged("burnout_risk")
     assert burnout["bob.b"]["recovery_risk"] and burnout["bob.b"]["recovery_median"] == pytest.approx(20)
@@ -131,6 +163,7 @@ def test_burnout_from_short_recovery_and_rising_effort(week):
 
 
 # --- pages ---------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def computed(week):

@@ -9,7 +9,8 @@ from common.followups import Event, announce, handles
 
 def test_every_event_has_its_one_handler_in_pipeline():
     assert {event: handler.__module__ for event, handler in followups._handlers.items()} == {
-        event: "pipeline.followups" for event in Event}
+        event: "pipeline.followups" for event in Event
+    }
 
 
 def test_an_event_nobody_handles_is_an_error_not_a_silent_no_op(monkeypatch):

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def coaching_tenant(django_db_blocker):
     with django_db_blocker.unblock():
-        tenant = tenant_create(schema="e2e_coach", domain="e2e-coach.localhost",
-                               name="E2E Coaching Center", timezone="Europe/Berlin")
+        tenant = tenant_create(
+            schema="e2e_coach", domain="e2e-coach.localhost", name="E2E Coaching Center", timezone="Europe/Berlin"
+        )
         try:
             with schema_context("e2e_coach"):
                 team = Team.objects.create(name="North")
@@ -29,11 +30,21 @@ def coaching_tenant(django_db_blocker):
                 agent = Agent.objects.create(acd_login="alice.a", display_name="Alice", team=team, user=alice)
                 high = [{"day": f"2026-11-{d}", "occupancy": 91.0 + d / 10} for d in (16, 17, 18)]
                 Signal.objects.create(
-                    kind="burnout_risk", agent=agent, week_start=dt.date(2026, 11, 16), computed_at=timezone.now(),
-                    facts={"kpis": ["occupancy"], "high_days": high, "occupancy_risk": True,
-                           "working_days": [f"2026-11-{d}" for d in (16, 17, 18, 19, 20)],
-                           "recovery_risk": False, "recovery_median": None, "long_contacts": 0,
-                           "effort_rising": False})
+                    kind="burnout_risk",
+                    agent=agent,
+                    week_start=dt.date(2026, 11, 16),
+                    computed_at=timezone.now(),
+                    facts={
+                        "kpis": ["occupancy"],
+                        "high_days": high,
+                        "occupancy_risk": True,
+                        "working_days": [f"2026-11-{d}" for d in (16, 17, 18, 19, 20)],
+                        "recovery_risk": False,
+                        "recovery_median": None,
+                        "long_contacts": 0,
+                        "effort_rising": False,
+                    },
+                )
             yield tenant, agent.pk
         finally:
             tenant_drop(tenant=tenant)
@@ -51,7 +62,8 @@ def log_in(page, base, email, password):
 
 
 def test_manager_plans_and_holds_a_session_and_the_agent_acknowledges_it(
-        coaching_tenant, live_server_url, browser, django_db_blocker):
+    coaching_tenant, live_server_url, browser, django_db_blocker
+):
     _, agent_pk = coaching_tenant
     base = f"http://e2e-coach.localhost:{live_server_url}"
     manager = browser.new_context().new_page()

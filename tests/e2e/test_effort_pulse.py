@@ -28,14 +28,13 @@ def pulse_middleware(live_server_url):
     if MIDDLEWARE in settings.MIDDLEWARE:
         yield
         return
-    handlers, handler = [], next(
-        t for t in threading.enumerate() if isinstance(t, LiveServerThread)).httpd.get_app()
+    handlers, handler = [], next(t for t in threading.enumerate() if isinstance(t, LiveServerThread)).httpd.get_app()
     while handler is not None:
         handlers.append(handler)
         handler = getattr(handler, "application", None)
     original = settings.MIDDLEWARE
     auth = original.index("django.contrib.auth.middleware.AuthenticationMiddleware")
-    settings.MIDDLEWARE = [*original[:auth + 1], MIDDLEWARE, *original[auth + 1:]]
+    settings.MIDDLEWARE = [*original[: auth + 1], MIDDLEWARE, *original[auth + 1 :]]
     try:
         for handler in handlers:
             handler.load_middleware()
@@ -56,14 +55,15 @@ def test_the_browser_test_runs_on_the_test_database(db):
 def effort_tenant(django_db_setup, django_db_blocker):
     assert connection.settings_dict["NAME"] == settings.DATABASES["default"]["TEST"]["NAME"]
     with django_db_blocker.unblock():
-        tenant = tenant_create(schema="e2e_effort", domain="e2e-effort.localhost",
-                               name="E2E Effort Center", timezone="Europe/Berlin")
+        tenant = tenant_create(
+            schema="e2e_effort", domain="e2e-effort.localhost", name="E2E Effort Center", timezone="Europe/Berlin"
+        )
         try:
             with schema_context("e2e_effort"):
-                user = user_create(email="agent@e2e.test", password="e2e-agent-pass", role="agent",
-                                   first_name="Erin")
-                Agent.objects.create(acd_login="erin.e", display_name="Erin", user=user,
-                                     team=Team.objects.create(name="North"))
+                user = user_create(email="agent@e2e.test", password="e2e-agent-pass", role="agent", first_name="Erin")
+                Agent.objects.create(
+                    acd_login="erin.e", display_name="Erin", user=user, team=Team.objects.create(name="North")
+                )
                 InteractionType.objects.create(name="Billing")
                 InteractionType.objects.create(name="Tech support")
             yield tenant
@@ -72,7 +72,8 @@ def effort_tenant(django_db_setup, django_db_blocker):
 
 
 def test_an_agent_answers_the_effort_pulse_with_the_keyboard_after_logging_in(
-        effort_tenant, live_server_url, pulse_middleware, page, django_db_blocker):
+    effort_tenant, live_server_url, pulse_middleware, page, django_db_blocker
+):
     base = f"http://e2e-effort.localhost:{live_server_url}"
     page.goto(base + "/kpis/me/")  # where she was going
     page.get_by_label("Email").fill("agent@e2e.test")
@@ -88,18 +89,18 @@ def test_an_agent_answers_the_effort_pulse_with_the_keyboard_after_logging_in(
         if page.evaluate("document.activeElement.name") == "effort":
             break
     for _ in range(4):
-        page.keyboard.press("ArrowRight")      # 1 → 5, arrows select within a radio group
-    page.keyboard.press("Tab")                 # tools
-    page.keyboard.press("ArrowRight")          # 2
-    page.keyboard.press("Tab")                 # knowledge base: left unanswered
-    page.keyboard.press("Tab")                 # process
-    page.keyboard.press("Space")               # 1
-    page.keyboard.press("Tab")                 # the first contact type
-    page.keyboard.press("Space")               # Billing
-    page.keyboard.press("Tab")                 # Tech support: not hardest
-    page.keyboard.press("Tab")                 # comment
+        page.keyboard.press("ArrowRight")  # 1 → 5, arrows select within a radio group
+    page.keyboard.press("Tab")  # tools
+    page.keyboard.press("ArrowRight")  # 2
+    page.keyboard.press("Tab")  # knowledge base: left unanswered
+    page.keyboard.press("Tab")  # process
+    page.keyboard.press("Space")  # 1
+    page.keyboard.press("Tab")  # the first contact type
+    page.keyboard.press("Space")  # Billing
+    page.keyboard.press("Tab")  # Tech support: not hardest
+    page.keyboard.press("Tab")  # comment
     page.keyboard.type("Refund rules keep changing")
-    page.keyboard.press("Tab")                 # Send my answer
+    page.keyboard.press("Tab")  # Send my answer
     assert page.evaluate("document.activeElement.textContent") == "Send my answer"
     page.keyboard.press("Enter")
 

@@ -24,8 +24,9 @@ def demo_tenant(django_db_blocker):
     from django.core.management import call_command
 
     with django_db_blocker.unblock():
-        tenant = tenant_create(schema="e2e_demo", domain="e2e-demo.localhost",
-                               name="E2E Demo Center", timezone="Europe/Berlin")
+        tenant = tenant_create(
+            schema="e2e_demo", domain="e2e-demo.localhost", name="E2E Demo Center", timezone="Europe/Berlin"
+        )
         try:
             call_command("demo_data", "--schema", "e2e_demo", "--days", "2", "--agents", "8")
             with schema_context("e2e_demo"):
@@ -36,7 +37,8 @@ def demo_tenant(django_db_blocker):
 
 
 def test_admin_uploads_a_csv_and_sees_the_summary_and_rejected_line(
-        demo_tenant, live_server_url, page, tmp_path, django_db_blocker):
+    demo_tenant, live_server_url, page, tmp_path, django_db_blocker
+):
     base = f"http://e2e-demo.localhost:{live_server_url}"
     page.goto(base + "/")
     page.get_by_label("Email").fill("admin@e2e.test")

@@ -19,17 +19,25 @@ def _contacts_on(day: dt.date, tz, prefix: str) -> list[Interaction]:
     rows = []
     for i, (hour, minute) in enumerate([(9, 5), (9, 35), (14, 5)]):
         offered = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)
-        rows.append(Interaction(external_id=f"{prefix}-{i}", offered_at=offered, outcome="answered",
-                                answered_at=offered + dt.timedelta(seconds=15),
-                                ended_at=offered + dt.timedelta(seconds=200), talk_seconds=185))
+        rows.append(
+            Interaction(
+                external_id=f"{prefix}-{i}",
+                offered_at=offered,
+                outcome="answered",
+                answered_at=offered + dt.timedelta(seconds=15),
+                ended_at=offered + dt.timedelta(seconds=200),
+                talk_seconds=185,
+            )
+        )
     return rows
 
 
 @pytest.fixture
 def ops_tenant(django_db_blocker):
     with django_db_blocker.unblock():
-        tenant = tenant_create(schema="e2e_ops", domain="e2e-ops.localhost",
-                               name="E2E Operations", timezone="Europe/Berlin")
+        tenant = tenant_create(
+            schema="e2e_ops", domain="e2e-ops.localhost", name="E2E Operations", timezone="Europe/Berlin"
+        )
         try:
             with schema_context("e2e_ops"):
                 user_create(email="manager@e2e.test", password="e2e-manager-pass", role="manager")
@@ -37,18 +45,29 @@ def ops_tenant(django_db_blocker):
                 # yesterday for the operations page; 8 days ago always lies in a complete week
                 Interaction.objects.bulk_create(
                     _contacts_on(yesterday, tenant.tz, "y")
-                    + _contacts_on(yesterday - dt.timedelta(days=7), tenant.tz, "w"))
+                    + _contacts_on(yesterday - dt.timedelta(days=7), tenant.tz, "w")
+                )
                 KpiSnapshot.objects.create(
-                    kpi="service_level", scope="tenant", key="all", period="day",
-                    period_start=yesterday, value=100.0, numerator=3, denominator=3, n=3,
-                    ci_low=43.9, ci_high=100.0, insufficient_data=True, computed_at=timezone.now())
+                    kpi="service_level",
+                    scope="tenant",
+                    key="all",
+                    period="day",
+                    period_start=yesterday,
+                    value=100.0,
+                    numerator=3,
+                    denominator=3,
+                    n=3,
+                    ci_low=43.9,
+                    ci_high=100.0,
+                    insufficient_data=True,
+                    computed_at=timezone.now(),
+                )
             yield tenant
         finally:
             tenant_drop(tenant=tenant)
 
 
-def test_manager_calculates_staffing_with_the_keyboard_and_sees_the_arrivals_chart(
-        ops_tenant, live_server_url, page):
+def test_manager_calculates_staffing_with_the_keyboard_and_sees_the_arrivals_chart(ops_tenant, live_server_url, page):
     base = f"http://e2e-ops.localhost:{live_server_url}"
     page.goto(base + "/")
     page.get_by_label("Email").fill("manager@e2e.test")

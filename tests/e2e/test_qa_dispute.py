@@ -23,14 +23,16 @@ CONTACT = (
     "external_id,agent,queue,interaction_type,channel,customer_id,case_id,initiated_at,offered_at,answered_at,"
     "ended_at,talk_seconds,hold_seconds,acw_seconds,outcome,transferred,resolved,missed_by,cost\n"
     "QA-1,alice.a,Billing,billing,voice,K1,,,2026-03-02T09:00:00,2026-03-02T09:00:10,2026-03-02T09:05:00,"
-    "240,0,20,answered,false,true,,\n")
+    "240,0,20,answered,false,true,,\n"
+)
 
 
 @pytest.fixture
 def qa_tenant(django_db_blocker):
     with django_db_blocker.unblock():
-        tenant = tenant_create(schema="e2e_qa", domain="e2e-qa.localhost", name="E2E QA Center",
-                               timezone="Europe/Berlin")
+        tenant = tenant_create(
+            schema="e2e_qa", domain="e2e-qa.localhost", name="E2E QA Center", timezone="Europe/Berlin"
+        )
         try:
             with schema_context("e2e_qa"):
                 team = Team.objects.create(name="North")
@@ -38,17 +40,36 @@ def qa_tenant(django_db_blocker):
                 user_create(email="ada@e2e.test", password="e2e-ada-pass", role="admin")
                 alice = user_create(email="alice@e2e.test", password="e2e-alice-pass", role="agent")
                 Agent.objects.create(acd_login="alice.a", display_name="Alice", team=team, user=alice)
-                import_stream(kind="interactions", stream=io.BytesIO(CONTACT.encode()),
-                              tz=zoneinfo.ZoneInfo("Europe/Berlin"))
+                import_stream(
+                    kind="interactions", stream=io.BytesIO(CONTACT.encode()), tz=zoneinfo.ZoneInfo("Europe/Berlin")
+                )
                 Interaction.objects.filter(external_id="QA-1").update(
-                    transcript="Agent: Thanks for calling, this call is recorded.\nCustomer: My bill is wrong.")
-                qa_form_create(name="Billing calls", structure=[
-                    {"title": "Opening", "questions": [
-                        {"text": "Greeted the customer", "scale": "yes_no", "points": 2},
-                        {"text": "Read the disclosure", "scale": "yes_no", "points": 1, "compliance": "auto_fail"}]},
-                    {"title": "Resolution", "questions": [
-                        {"text": "Resolved the issue", "scale": "one_to_five", "points": 4},
-                        {"text": "Offered a callback", "scale": "yes_no", "points": 1, "allow_na": True}]}])
+                    transcript="Agent: Thanks for calling, this call is recorded.\nCustomer: My bill is wrong."
+                )
+                qa_form_create(
+                    name="Billing calls",
+                    structure=[
+                        {
+                            "title": "Opening",
+                            "questions": [
+                                {"text": "Greeted the customer", "scale": "yes_no", "points": 2},
+                                {
+                                    "text": "Read the disclosure",
+                                    "scale": "yes_no",
+                                    "points": 1,
+                                    "compliance": "auto_fail",
+                                },
+                            ],
+                        },
+                        {
+                            "title": "Resolution",
+                            "questions": [
+                                {"text": "Resolved the issue", "scale": "one_to_five", "points": 4},
+                                {"text": "Offered a callback", "scale": "yes_no", "points": 1, "allow_na": True},
+                            ],
+                        },
+                    ],
+                )
             yield tenant
         finally:
             tenant_drop(tenant=tenant)
@@ -61,8 +82,9 @@ def new_page(browser, base, email, password):
     return page
 
 
-def test_reviewer_evaluates_agent_disputes_second_reviewer_upholds(qa_tenant, live_server_url, browser,
-                                                                   django_db_blocker):
+def test_reviewer_evaluates_agent_disputes_second_reviewer_upholds(
+    qa_tenant, live_server_url, browser, django_db_blocker
+):
     base = f"http://e2e-qa.localhost:{live_server_url}"
     mona = new_page(browser, base, "mona@e2e.test", "e2e-mona-pass")
     mona.goto(base + "/kpis/qa/")

@@ -19,8 +19,10 @@ from tenants.services import tenant_create, tenant_drop
 pytestmark = pytest.mark.browser
 SCREENSHOTS = os.environ.get("CALLWELL_SCREENSHOTS", "")  # a folder, to look at the pages after a run
 
-HEADER = ("external_id,channel,queue,interaction_type,agent,offered_at,answered_at,ended_at,"
-          "talk_seconds,hold_seconds,acw_seconds\n")
+HEADER = (
+    "external_id,channel,queue,interaction_type,agent,offered_at,answered_at,ended_at,"
+    "talk_seconds,hold_seconds,acw_seconds\n"
+)
 
 
 def _contacts(monday: dt.date) -> str:
@@ -31,8 +33,10 @@ def _contacts(monday: dt.date) -> str:
         offered = dt.datetime.combine(day, dt.time(9 + i, 0))
         answered = offered + dt.timedelta(seconds=15)
         ended = answered + dt.timedelta(seconds=talk)
-        lines.append(f"blue-{i},voice,Billing,billing,agent.blue,{offered.isoformat()},{answered.isoformat()},"
-                     f"{ended.isoformat()},{talk},0,30\n")
+        lines.append(
+            f"blue-{i},voice,Billing,billing,agent.blue,{offered.isoformat()},{answered.isoformat()},"
+            f"{ended.isoformat()},{talk},0,30\n"
+        )
     return HEADER + "".join(lines)
 
 
@@ -44,8 +48,9 @@ def _screenshot(page, name: str) -> None:
 @pytest.fixture
 def scorecard_tenant(django_db_blocker):
     with django_db_blocker.unblock():
-        tenant = tenant_create(schema="e2e_scorecard", domain="e2e-scorecard.localhost",
-                               name="E2E Scorecard", timezone="Europe/Berlin")
+        tenant = tenant_create(
+            schema="e2e_scorecard", domain="e2e-scorecard.localhost", name="E2E Scorecard", timezone="Europe/Berlin"
+        )
         # Three contacts are a sample here: the page shows the value rather than "insufficient data".
         Tenant.objects.filter(pk=tenant.pk).update(min_sample=3)
         try:
@@ -56,8 +61,7 @@ def scorecard_tenant(django_db_blocker):
                 Agent.objects.create(acd_login="agent.blue", display_name="Blue Agent", team=blue)
                 today = timezone.localdate(timezone=tenant.tz)
                 last_monday = today - dt.timedelta(days=today.weekday() + 7)  # the last complete week
-                import_stream(kind="interactions", stream=io.BytesIO(_contacts(last_monday).encode()),
-                              tz=tenant.tz)
+                import_stream(kind="interactions", stream=io.BytesIO(_contacts(last_monday).encode()), tz=tenant.tz)
                 recompute()
             yield tenant
         finally:

@@ -19,17 +19,26 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def invitation_token(django_db_blocker):
     with django_db_blocker.unblock():
-        tenant = tenant_create(schema="e2e_survey", domain="e2e-survey.localhost",
-                               name="E2E Survey Center", timezone="Europe/Berlin")
+        tenant = tenant_create(
+            schema="e2e_survey", domain="e2e-survey.localhost", name="E2E Survey Center", timezone="Europe/Berlin"
+        )
         try:
             with schema_context("e2e_survey"):
                 offered = timezone.now() - dt.timedelta(hours=3)
                 contact = Interaction.objects.create(
-                    external_id="phone-1", offered_at=offered, answered_at=offered + dt.timedelta(seconds=15),
-                    ended_at=offered + dt.timedelta(minutes=5), talk_seconds=280, outcome="answered")
-                survey = Survey.objects.create(kind="csat", name="After the call",
-                                               question="How satisfied were you with our help today?",
-                                               follow_up_question="Anything we could do better?")
+                    external_id="phone-1",
+                    offered_at=offered,
+                    answered_at=offered + dt.timedelta(seconds=15),
+                    ended_at=offered + dt.timedelta(minutes=5),
+                    talk_seconds=280,
+                    outcome="answered",
+                )
+                survey = Survey.objects.create(
+                    kind="csat",
+                    name="After the call",
+                    question="How satisfied were you with our help today?",
+                    follow_up_question="Anything we could do better?",
+                )
                 token = invitation_get_or_create(survey=survey, interaction=contact)[0].token
             yield token
         finally:
@@ -37,7 +46,8 @@ def invitation_token(django_db_blocker):
 
 
 def test_customer_answers_csat_with_the_keyboard_on_a_phone_once(
-        invitation_token, live_server_url, browser, django_db_blocker):
+    invitation_token, live_server_url, browser, django_db_blocker
+):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -67,10 +77,13 @@ def test_customer_answers_csat_with_the_keyboard_on_a_phone_once(
         assert page.get_by_role("status").inner_text().startswith("Your answer was received")
 
         # A second submit, as a reload or a replayed form would send it, changes nothing.
-        again = page.evaluate("""async (url) => {
+        again = page.evaluate(
+            """async (url) => {
             const r = await fetch(url, {method: "POST", body: new URLSearchParams({score: "1", comment: "changed"})});
             return [r.status, await r.text()];
-        }""", url)
+        }""",
+            url,
+        )
         assert again[0] == 200 and "already received" in again[1]
         page.goto(url)
         assert page.locator("#already").is_visible()

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.browser
 def center(django_db_blocker):
     """A contact center whose three agents had enough contacts last week (FCR 82, 70, 95)."""
     with django_db_blocker.unblock():
-        tenant = tenant_create(schema="e2e_targets", domain="e2e-targets.localhost",
-                               name="E2E Targets Center", timezone="Europe/Berlin")
+        tenant = tenant_create(
+            schema="e2e_targets", domain="e2e-targets.localhost", name="E2E Targets Center", timezone="Europe/Berlin"
+        )
         try:
             with schema_context("e2e_targets"):
                 user_create(email="admin@e2e.test", password="e2e-admin-pass", role="admin")
@@ -34,15 +35,24 @@ def center(django_db_blocker):
                 for login, fcr in (("ann.a", 82), ("ben.b", 70), ("cat.c", 95)):
                     Agent.objects.create(acd_login=login, team=north)
                     KpiSnapshot.objects.create(
-                        kpi="fcr", scope="agent", key=login, period="week", period_start=last_week,
-                        value=fcr, n=40, insufficient_data=False, computed_at=timezone.now())
+                        kpi="fcr",
+                        scope="agent",
+                        key=login,
+                        period="week",
+                        period_start=last_week,
+                        value=fcr,
+                        n=40,
+                        insufficient_data=False,
+                        computed_at=timezone.now(),
+                    )
             yield last_week
         finally:
             tenant_drop(tenant=tenant)
 
 
 def test_admin_sets_a_target_sees_the_realism_check_and_an_unpaired_aht_refused(
-        center, live_server_url, page, django_db_blocker):
+    center, live_server_url, page, django_db_blocker
+):
     last_week = center.isoformat()
     base = f"http://e2e-targets.localhost:{live_server_url}"
     page.goto(base + "/")
@@ -76,7 +86,8 @@ def test_admin_sets_a_target_sees_the_realism_check_and_an_unpaired_aht_refused(
     page.get_by_role("button", name="Save target").click()
     expect(page.get_by_role("alert").first).to_contain_text(
         "AHT is a diagnostic: a target on it is accepted only per interaction type, next to FCR and "
-        "repeat-rate targets on the same scorecard, so speed is never pushed at the cost of resolution.")
+        "repeat-rate targets on the same scorecard, so speed is never pushed at the cost of resolution."
+    )
 
     with django_db_blocker.unblock(), schema_context("e2e_targets"):
         assert list(Target.objects.values_list("kpi", "green", "amber")) == [("fcr", 90, 75)]

@@ -18,8 +18,18 @@ import csv
 import io
 from pathlib import Path
 
-COLUMNS = ["external_id", "channel", "queue", "agent", "initiated_at", "offered_at",
-           "answered_at", "ended_at", "talk_seconds", "outcome"]
+COLUMNS = [
+    "external_id",
+    "channel",
+    "queue",
+    "agent",
+    "initiated_at",
+    "offered_at",
+    "answered_at",
+    "ended_at",
+    "talk_seconds",
+    "outcome",
+]
 
 
 def _at(date: str, clock: str) -> str:
@@ -41,8 +51,7 @@ def technion_to_canonical_csv(path: Path, date: str = "2024-03-04") -> bytes:
                 answered = _at(date, row["q_exit"]) if queued else max(offered, _at(date, row["ser_start"]))
                 ended = max(answered, _at(date, row["ser_exit"]))
                 base[3] = row["server"]
-                writer.writerow(base + [initiated, offered, answered, ended, row["ser_time"],
-                                        "answered"])
+                writer.writerow(base + [initiated, offered, answered, ended, row["ser_time"], "answered"])
             elif queued:
                 ended = max(offered, _at(date, row["q_exit"]))
                 writer.writerow(base + [initiated, offered, "", ended, "", "abandoned"])

@@ -51,12 +51,10 @@ def wait_for(run_id, schema, timeout=30):
 
 
 @override_settings(IMPORT_ASYNC_THRESHOLD_BYTES=10)
-def test_a_large_upload_is_imported_by_the_worker_in_its_own_tenant(two_tenants, worker,
-                                                                    django_db_blocker):
+def test_a_large_upload_is_imported_by_the_worker_in_its_own_tenant(two_tenants, worker, django_db_blocker):
     red, blue = two_tenants
     with django_db_blocker.unblock(), schema_context("celery_red"):
-        run = import_submit(kind="interactions", upload=SimpleUploadedFile("big.csv", CSV),
-                            created_by_label="test")
+        run = import_submit(kind="interactions", upload=SimpleUploadedFile("big.csv", CSV), created_by_label="test")
         assert run.status == ImportRun.Status.QUEUED
     # import_submit enqueues on commit; in autocommit mode that is immediately.
     finished = wait_for(run.pk, "celery_red")
@@ -69,15 +67,13 @@ def test_a_large_upload_is_imported_by_the_worker_in_its_own_tenant(two_tenants,
             assert Interaction.objects.count() == 0
 
 
-def test_a_task_sent_for_one_tenant_cannot_touch_another(two_tenants, worker, django_db_blocker,
-                                                         tmp_path):
+def test_a_task_sent_for_one_tenant_cannot_touch_another(two_tenants, worker, django_db_blocker, tmp_path):
     """A run id of blue, sent with red's schema, is looked up in red only: blue is untouched."""
     path = tmp_path / "blue.csv"
     path.write_bytes(CSV)
     with django_db_blocker.unblock():
         with schema_context("celery_blue"):
-            blue_run = import_run_create(kind="interactions", file_name="blue.csv",
-                                         file_size=len(CSV))
+            blue_run = import_run_create(kind="interactions", file_name="blue.csv", file_size=len(CSV))
             ImportRun.objects.filter(pk=blue_run.pk).update(stored_file=str(path))
         with schema_context("celery_red"):
             ImportRun.objects.filter(pk=blue_run.pk).delete()
@@ -94,8 +90,9 @@ def test_a_task_sent_for_one_tenant_cannot_touch_another(two_tenants, worker, dj
     try:
         task_id = f"red-reads-blue-{uuid.uuid4()}"
         expected["id"] = task_id
-        result = import_run_task.apply_async(args=[blue_run.pk], task_id=task_id,
-                                             headers={"_schema_name": "celery_red"})
+        result = import_run_task.apply_async(
+            args=[blue_run.pk], task_id=task_id, headers={"_schema_name": "celery_red"}
+        )
         assert done.wait(30), "the worker never ran the task"
     finally:
         task_postrun.disconnect(finished)

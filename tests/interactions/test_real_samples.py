@@ -20,8 +20,7 @@ def import_file(kind, path, tz):
 
 
 def test_amazon_connect_three_versions_import_as_the_latest_one(alpha):
-    summary = import_file("amazon_connect_ctr",
-                          sample("amazon_connect_ctr_same_contact_3_versions.jsonl"), alpha.tz)
+    summary = import_file("amazon_connect_ctr", sample("amazon_connect_ctr_same_contact_3_versions.jsonl"), alpha.tz)
     assert (summary["created"], summary["rejected"]) == (1, 0)
     contact = Interaction.objects.get()
     assert (contact.talk_seconds, contact.hold_seconds, contact.acw_seconds) == (239, 221, 5)
@@ -29,8 +28,7 @@ def test_amazon_connect_three_versions_import_as_the_latest_one(alpha):
     assert contact.transferred is True
     assert contact.agent.acd_login == "Steve.Lusk"
     # importing it again changes nothing
-    again = import_file("amazon_connect_ctr",
-                        sample("amazon_connect_ctr_same_contact_3_versions.jsonl"), alpha.tz)
+    again = import_file("amazon_connect_ctr", sample("amazon_connect_ctr_same_contact_3_versions.jsonl"), alpha.tz)
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 1)
 
 
@@ -41,22 +39,19 @@ def test_amazon_connect_older_version_never_replaces_a_newer_one(alpha):
     latest = max(lines, key=lambda raw: json.loads(raw)["LastUpdateTimestamp"])
     older = [raw for raw in lines if raw != latest]
     import_stream(kind="amazon_connect_ctr", stream=io.BytesIO(latest), tz=alpha.tz)
-    summary = import_stream(kind="amazon_connect_ctr", stream=io.BytesIO(older[0]),
-                            tz=alpha.tz).as_dict()
+    summary = import_stream(kind="amazon_connect_ctr", stream=io.BytesIO(older[0]), tz=alpha.tz).as_dict()
     assert summary["updated"] == 0 and summary["unchanged"] == 1
     assert Interaction.objects.get().hold_seconds == 221
 
 
 def test_amazon_connect_single_inbound_record(alpha):
-    summary = import_file("amazon_connect_ctr",
-                          sample("amazon_connect_ctr_single_inbound.json"), alpha.tz)
+    summary = import_file("amazon_connect_ctr", sample("amazon_connect_ctr_single_inbound.json"), alpha.tz)
     assert (summary["created"], summary["rejected"]) == (1, 0)
     assert Interaction.objects.get().outcome == "answered"
 
 
 def test_wazo_queue_log_is_one_answered_call_of_agent_448(alpha):
-    summary = import_file("asterisk_queue_log",
-                          sample("wazo_xivo_dao_answered_call_queue_log.psv"), alpha.tz)
+    summary = import_file("asterisk_queue_log", sample("wazo_xivo_dao_answered_call_queue_log.psv"), alpha.tz)
     assert summary["rejected"] == 0
     call = Interaction.objects.get()
     assert (call.outcome, call.agent.acd_login) == ("answered", "Agent/448")

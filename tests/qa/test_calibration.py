@@ -22,8 +22,9 @@ def calibration(people):
     section = QaSection.objects.create(version=version, title="Call")
     q1 = QaQuestion.objects.create(section=section, text="Greeting", scale="yes_no", points=2, position=1)
     q2 = QaQuestion.objects.create(section=section, text="Empathy", scale="one_to_five", points=4, position=2)
-    q3 = QaQuestion.objects.create(section=section, text="Disclosure", scale="yes_no", points=1, allow_na=True,
-                                   position=3)
+    q3 = QaQuestion.objects.create(
+        section=section, text="Disclosure", scale="yes_no", points=1, allow_na=True, position=3
+    )
     contact = InteractionFactory(external_id="cal1", offered_at=AT, agent=people.alice.agent, transcript="hello")
     cal = QaCalibration.objects.create(interaction=contact, version=version, created_by=people.ada)
 
@@ -59,8 +60,11 @@ def test_report_spread_per_question_and_strict_or_lenient_per_reviewer(calibrati
 def test_saving_again_replaces_the_reviewers_answers_and_stays_out_of_normal_evaluations(calibration, people):
     assert calibration.evaluations.count() == 4  # agreed + three reviewers
     q = list(QaQuestion.objects.filter(section__version=calibration.version).order_by("position"))
-    calibration_evaluation_save(calibration=calibration, reviewer=people.mona,
-                                answers={q[0].pk: (1, False, ""), q[1].pk: (4, False, ""), q[2].pk: (None, True, "")})
+    calibration_evaluation_save(
+        calibration=calibration,
+        reviewer=people.mona,
+        answers={q[0].pk: (1, False, ""), q[1].pk: (4, False, ""), q[2].pk: (None, True, "")},
+    )
     assert calibration.evaluations.count() == 4
     mona = {r["reviewer"].email: r for r in calibration_report(calibration)["reviewers"]}["mona@alpha.test"]
     assert mona["score_pct"] == pytest.approx(500 / 6)
@@ -75,8 +79,9 @@ def test_calibration_pages(calibration, web, tenants, people):
     assert page.status_code == 200 and "strict" in page.content.decode()
     assert "agreed" not in page.context["form"].fields  # only the creator or an admin sets the agreed answers
     q = list(QaQuestion.objects.filter(section__version=calibration.version).order_by("position"))
-    response = mona.post(f"/kpis/qa/checks/calibrations/{calibration.pk}/",
-                         {f"q{q[0].pk}": "1", f"q{q[1].pk}": "4", f"q{q[2].pk}": "na"})
+    response = mona.post(
+        f"/kpis/qa/checks/calibrations/{calibration.pk}/", {f"q{q[0].pk}": "1", f"q{q[1].pk}": "4", f"q{q[2].pk}": "na"}
+    )
     assert response.status_code == 302
     assert calibration.evaluations.get(reviewer=people.mona).answers.get(question=q[2]).not_applicable
     # create a calibration for another contact of mona's team
@@ -92,8 +97,10 @@ def test_calibration_access(calibration, web, tenants, people):
     max_ = web(tenants.alpha, people.max)  # alice's contact is not in his team
     assert max_.get(url).status_code == 404
     assert list(max_.get("/kpis/qa/checks/calibrations/").context["calibrations"]) == []
-    assert max_.post("/kpis/qa/checks/calibrations/", {"contact": "cal1",
-                                                       "version": calibration.version.pk}).status_code == 200
+    assert (
+        max_.post("/kpis/qa/checks/calibrations/", {"contact": "cal1", "version": calibration.version.pk}).status_code
+        == 200
+    )
     assert web(tenants.beta, people.bea).get(url).status_code == 404
 
 

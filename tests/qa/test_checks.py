@@ -24,9 +24,16 @@ AT = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
 
 
 def contact(ext, transcript="", *, channel="voice", hold=0, transferred=False, agent=None):
-    return InteractionFactory(external_id=ext, transcript=transcript, channel=channel, hold_seconds=hold,
-                              transferred=transferred, offered_at=AT, answered_at=AT + dt.timedelta(seconds=5),
-                              agent=agent)
+    return InteractionFactory(
+        external_id=ext,
+        transcript=transcript,
+        channel=channel,
+        hold_seconds=hold,
+        transferred=transferred,
+        offered_at=AT,
+        answered_at=AT + dt.timedelta(seconds=5),
+        agent=agent,
+    )
 
 
 def result(rule, interaction):
@@ -36,19 +43,26 @@ def result(rule, interaction):
 @pytest.fixture
 def rules(people):
     return {
-        "disclosure": QaCheckRule.objects.create(name="Recording disclosure", kind="required_phrase",
-                                                 phrase="this call is recorded", channels="voice"),
+        "disclosure": QaCheckRule.objects.create(
+            name="Recording disclosure", kind="required_phrase", phrase="this call is recorded", channels="voice"
+        ),
         "swear": QaCheckRule.objects.create(name="No 'calm down'", kind="forbidden_phrase", phrase="Calm down"),
-        "hold": QaCheckRule.objects.create(name="Hold notice", kind="hold_notice", phrase="may I place you on hold",
-                                           threshold_seconds=60),
-        "transfer": QaCheckRule.objects.create(name="Transfer reason", kind="transfer_reason",
-                                               phrase="transferring you to"),
+        "hold": QaCheckRule.objects.create(
+            name="Hold notice", kind="hold_notice", phrase="may I place you on hold", threshold_seconds=60
+        ),
+        "transfer": QaCheckRule.objects.create(
+            name="Transfer reason", kind="transfer_reason", phrase="transferring you to"
+        ),
     }
 
 
 def test_each_rule_kind_names_what_matched_and_where(rules):
-    good = contact("good", "Hello, THIS CALL IS RECORDED. May I place you on hold? Now transferring you to billing.",
-                   hold=120, transferred=True)
+    good = contact(
+        "good",
+        "Hello, THIS CALL IS RECORDED. May I place you on hold? Now transferring you to billing.",
+        hold=120,
+        transferred=True,
+    )
     bad = contact("bad", "Hi. Calm down please.", hold=120, transferred=True)
     short_hold = contact("short", "Hi there", hold=30)
     chat = contact("chat", "this call is recorded", channel="chat")
@@ -73,7 +87,9 @@ def test_each_rule_kind_names_what_matched_and_where(rules):
     assert result(rules["hold"], short_hold).passed  # under the threshold: no notice needed
 
     r = result(rules["transfer"], good)
-    assert (r.passed, r.matched) == (True, "transferring you to") and r.position == good.transcript.index("transferring")
+    assert (r.passed, r.matched) == (True, "transferring you to") and r.position == good.transcript.index(
+        "transferring"
+    )
     assert not result(rules["transfer"], bad).passed
     assert result(rules["transfer"], short_hold).passed  # not transferred
     assert QaCheckResult.objects.filter(interaction__external_id="silent").count() == 0
@@ -84,8 +100,7 @@ def test_a_rerun_changes_nothing_and_a_changed_transcript_updates(rules):
     changing = contact("c2", "nothing said")
     first = qa_checks_run()
     before = dict(QaCheckResult.objects.values_list("pk", "checked_at"))
-    assert qa_checks_run() == {"checked": first["checked"], "created": 0, "updated": 0,
-                               "unchanged": first["checked"]}
+    assert qa_checks_run() == {"checked": first["checked"], "created": 0, "updated": 0, "unchanged": first["checked"]}
     assert dict(QaCheckResult.objects.values_list("pk", "checked_at")) == before
 
     Interaction.objects.filter(pk=changing.pk).update(transcript="ok, this call is recorded")
@@ -115,8 +130,9 @@ def linked(people):
     cases = [(True, 1)] * 4 + [(True, 0)] + [(False, 1)] * 2 + [(False, 0)] * 3
     for n, (says, human) in enumerate(cases):
         c = contact(f"k{n}", "this call is recorded" if says else "hello")
-        ev = QaEvaluation.objects.create(interaction=c, version=version, reviewer=people.mona, status="submitted",
-                                         evaluated_at=AT)
+        ev = QaEvaluation.objects.create(
+            interaction=c, version=version, reviewer=people.mona, status="submitted", evaluated_at=AT
+        )
         QaAnswer.objects.create(evaluation=ev, question=question, value=human)
     # not counted: a draft, a calibration-free N/A, and a contact without a human answer
     extra = contact("draft", "recorded")
@@ -149,15 +165,19 @@ def test_agreement_page_and_a_contacts_results_page(linked, web, tenants, people
 def test_an_admin_creates_edits_and_deactivates_a_rule(people, web, tenants):
     contact("x1", "Calm down, sir")
     client = web(tenants.alpha, people.ada)
-    response = client.post("/kpis/qa/checks/", {"name": "No calm down", "kind": "forbidden_phrase",
-                                                 "phrase": "calm down", "channels": "", "is_active": "on"})
+    response = client.post(
+        "/kpis/qa/checks/",
+        {"name": "No calm down", "kind": "forbidden_phrase", "phrase": "calm down", "channels": "", "is_active": "on"},
+    )
     assert response.status_code == 302
     rule = QaCheckRule.objects.get(name="No calm down")
     assert (result(rule, Interaction.objects.get(external_id="x1")).matched) == "Calm down"
     bad = client.post("/kpis/qa/checks/", {"name": "Hold", "kind": "hold_notice", "phrase": "hold"})
     assert bad.status_code == 200 and "threshold_seconds" in bad.context["form"].errors
-    client.post(f"/kpis/qa/checks/rules/{rule.pk}/", {"name": "No calm down", "kind": "forbidden_phrase",
-                                                      "phrase": "calm down", "channels": ""})
+    client.post(
+        f"/kpis/qa/checks/rules/{rule.pk}/",
+        {"name": "No calm down", "kind": "forbidden_phrase", "phrase": "calm down", "channels": ""},
+    )
     rule.refresh_from_db()
     assert not rule.is_active
 

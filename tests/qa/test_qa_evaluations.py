@@ -85,7 +85,11 @@ def test_only_the_agent_raises_a_dispute_and_only_another_reviewer_decides(qa, p
     dispute.refresh_from_db()
     assert (mine.score_pct, mine.status) == (100.0, "submitted")
     assert (dispute.decision, dispute.decided_by, dispute.new_value, dispute.decision_note) == (
-        "upheld", people.ada, 1, "Heard it.")
+        "upheld",
+        people.ada,
+        1,
+        "Heard it.",
+    )
     assert greeting(mine).value == 1
     with pytest.raises(ValidationError, match="decided already"):
         dispute_decide(dispute=dispute, by=people.ada, decision="rejected")
@@ -111,6 +115,7 @@ def test_only_the_agent_acknowledges(qa, people):
 
 
 # --- pages ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["qa_evaluations", "qa_disputes", "qa_forms"])
 def test_agents_cannot_open_reviewer_pages(qa, people, web, tenants, name):

@@ -24,29 +24,43 @@ from qa.models import QaEvaluation, QaQuestion
 from qa.services import AnswerInput, evaluation_answers_set, evaluation_start, evaluation_submit
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
-HEADER = ("external_id,agent,queue,interaction_type,channel,customer_id,case_id,initiated_at,offered_at,"
-          "answered_at,ended_at,talk_seconds,hold_seconds,acw_seconds,outcome,transferred,resolved,missed_by,cost\n")
+HEADER = (
+    "external_id,agent,queue,interaction_type,channel,customer_id,case_id,initiated_at,offered_at,"
+    "answered_at,ended_at,talk_seconds,hold_seconds,acw_seconds,outcome,transferred,resolved,missed_by,cost\n"
+)
 
 
 def contacts(*rows):
     """rows: (external_id, acd_login); answered voice contacts on 2026-03-02."""
     text = HEADER + "".join(
         f"{ext},{login},Billing,billing,voice,K{i},,,2026-03-02T09:{i:02d}:00,2026-03-02T09:{i:02d}:10,"
-        f"2026-03-02T09:{i + 1:02d}:00,40,0,10,answered,false,true,,\n" for i, (ext, login) in enumerate(rows))
+        f"2026-03-02T09:{i + 1:02d}:00,40,0,10,answered,false,true,,\n"
+        for i, (ext, login) in enumerate(rows)
+    )
     summary = import_stream(kind="interactions", stream=io.BytesIO(text.encode()), tz=BERLIN).as_dict()
     assert summary["rejected"] == 0, summary["errors"]
     return [Interaction.objects.get(external_id=ext) for ext, _ in rows]
 
 
 STRUCTURE = [
-    {"title": "Opening", "questions": [
-        {"text": "Greeting", "scale": "yes_no", "points": 2},
-        {"text": "Verified identity", "scale": "yes_no", "points": 3, "compliance": "section_fail"}]},
-    {"title": "Resolution", "questions": [
-        {"text": "Empathy", "scale": "one_to_five", "points": 4},
-        {"text": "Offered a callback", "scale": "points", "points": 5, "allow_na": True}]},
-    {"title": "Compliance", "questions": [
-        {"text": "Read the disclosure", "scale": "yes_no", "points": 1, "compliance": "auto_fail"}]},
+    {
+        "title": "Opening",
+        "questions": [
+            {"text": "Greeting", "scale": "yes_no", "points": 2},
+            {"text": "Verified identity", "scale": "yes_no", "points": 3, "compliance": "section_fail"},
+        ],
+    },
+    {
+        "title": "Resolution",
+        "questions": [
+            {"text": "Empathy", "scale": "one_to_five", "points": 4},
+            {"text": "Offered a callback", "scale": "points", "points": 5, "allow_na": True},
+        ],
+    },
+    {
+        "title": "Compliance",
+        "questions": [{"text": "Read the disclosure", "scale": "yes_no", "points": 1, "compliance": "auto_fail"}],
+    },
 ]
 
 
@@ -54,9 +68,14 @@ def evaluate(version, contact, by, values):
     """values: question text -> value, or "na"."""
     evaluation = evaluation_start(interaction=contact, version=version, by=by)
     questions = {q.text: q.pk for q in QaQuestion.objects.filter(section__version=version)}
-    evaluation_answers_set(evaluation=evaluation, by=by, answers={
-        questions[text]: AnswerInput(not_applicable=True) if v == "na" else AnswerInput(value=v)
-        for text, v in values.items()})
+    evaluation_answers_set(
+        evaluation=evaluation,
+        by=by,
+        answers={
+            questions[text]: AnswerInput(not_applicable=True) if v == "na" else AnswerInput(value=v)
+            for text, v in values.items()
+        },
+    )
     return evaluation_submit(evaluation=evaluation, by=by)
 
 
@@ -68,18 +87,21 @@ def form(people):
     return qa_form_create(name="Billing calls", structure=STRUCTURE, by=people.ada)
 
 
-@pytest.mark.parametrize(("changes", "pct", "failed"), [
-    ({}, 100.0, False),
-    # weights: greeting missed loses 2 of 15; empathy 3 earns (3-1)/4 * 4 = 2 of 4
-    ({"Greeting": 0, "Empathy": 3}, 100 * 11 / 15, False),
-    # N/A leaves the callback's 5 points out: 10 of 10
-    ({"Offered a callback": "na"}, 100.0, False),
-    ({"Offered a callback": "na", "Greeting": 0}, 80.0, False),
-    # section fail: Opening earns 0 (5 of 15 lost), the rest stands
-    ({"Verified identity": 0}, 100 * 10 / 15, True),
-    # auto-fail: everything is 0
-    ({"Read the disclosure": 0}, 0.0, True),
-])
+@pytest.mark.parametrize(
+    ("changes", "pct", "failed"),
+    [
+        ({}, 100.0, False),
+        # weights: greeting missed loses 2 of 15; empathy 3 earns (3-1)/4 * 4 = 2 of 4
+        ({"Greeting": 0, "Empathy": 3}, 100 * 11 / 15, False),
+        # N/A leaves the callback's 5 points out: 10 of 10
+        ({"Offered a callback": "na"}, 100.0, False),
+        ({"Offered a callback": "na", "Greeting": 0}, 80.0, False),
+        # section fail: Opening earns 0 (5 of 15 lost), the rest stands
+        ({"Verified identity": 0}, 100 * 10 / 15, True),
+        # auto-fail: everything is 0
+        ({"Read the disclosure": 0}, 0.0, True),
+    ],
+)
 def test_stored_score_follows_weights_na_and_compliance(form, people, changes, pct, failed):
     [contact] = contacts(("q1", "alice.a"))
     evaluation = evaluate(form, contact, people.mona, {**ALL_MET, **changes})
@@ -124,8 +146,15 @@ def test_editing_a_form_in_use_makes_version_2_and_old_evaluations_keep_theirs(f
 def test_builder_steps_edit_in_place_until_the_version_is_used(form, people):
     qa_section_add(form=form.form, title="Closing", by=people.ada)
     closing = form.sections.get(title="Closing")
-    assert qa_question_add(form=form.form, section_id=closing.pk, by=people.ada,
-                           question={"text": "Summarised", "scale": "yes_no", "points": 1}) == form
+    assert (
+        qa_question_add(
+            form=form.form,
+            section_id=closing.pk,
+            by=people.ada,
+            question={"text": "Summarised", "scale": "yes_no", "points": 1},
+        )
+        == form
+    )
     greeting = QaQuestion.objects.get(section__version=form, text="Greeting")
     qa_item_move(form=form.form, question_id=greeting.pk, step=1)
     assert [q["text"] for q in version_structure(form)[0]["questions"]] == ["Verified identity", "Greeting"]
@@ -154,6 +183,7 @@ def test_form_structure_is_validated(people):
 
 # --- the builder page ---------------------------------------------------------------------
 
+
 def test_builder_page_adds_sections_and_questions_and_copies_a_version_in_use(form, people, web, tenants):
     from django.urls import reverse
 
@@ -162,10 +192,25 @@ def test_builder_page_adds_sections_and_questions_and_copies_a_version_in_use(fo
     assert web(tenants.alpha, people.mona).get(url).status_code == 403
     admin.post(url, {"op": "section", "title": "Closing"})
     closing = form.sections.get(title="Closing")
-    admin.post(url, {"op": "question", "section": closing.pk, "text": "Summarised the call", "scale": "one_to_five",
-                     "points": 3, "allow_na": "on", "compliance": ""})
+    admin.post(
+        url,
+        {
+            "op": "question",
+            "section": closing.pk,
+            "text": "Summarised the call",
+            "scale": "one_to_five",
+            "points": 3,
+            "allow_na": "on",
+            "compliance": "",
+        },
+    )
     question = QaQuestion.objects.get(section=closing)
-    assert (question.scale, question.points, question.allow_na, form.form.versions.count()) == ("one_to_five", 3, True, 1)
+    assert (question.scale, question.points, question.allow_na, form.form.versions.count()) == (
+        "one_to_five",
+        3,
+        True,
+        1,
+    )
 
     [contact] = contacts(("q1", "alice.a"))
     evaluate(form, contact, people.mona, {**ALL_MET, "Summarised the call": "na"})

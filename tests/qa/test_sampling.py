@@ -29,8 +29,13 @@ def make_contacts(agent, week, counts: dict):
         for k in range(n):
             SERIAL[0] += 1
             at = dt.datetime.combine(week + dt.timedelta(days=k % 7), dt.time(9 + k % 8), tzinfo=BERLIN)
-            InteractionFactory(external_id=f"s{SERIAL[0]}", agent=agent, interaction_type=itype, offered_at=at,
-                               answered_at=at + dt.timedelta(seconds=9))
+            InteractionFactory(
+                external_id=f"s{SERIAL[0]}",
+                agent=agent,
+                interaction_type=itype,
+                offered_at=at,
+                answered_at=at + dt.timedelta(seconds=9),
+            )
 
 
 @pytest.fixture
@@ -73,8 +78,12 @@ def test_over_a_month_every_agent_within_one_of_the_plan_across_types(month):
         total = 0
         for week in WEEKS:
             start = dt.datetime.combine(week, dt.time.min, tzinfo=BERLIN)
-            mine = [e.interaction for e in evaluations if e.interaction.agent_id == agent.pk
-                    and start <= e.interaction.offered_at < start + dt.timedelta(days=7)]
+            mine = [
+                e.interaction
+                for e in evaluations
+                if e.interaction.agent_id == agent.pk
+                and start <= e.interaction.offered_at < start + dt.timedelta(days=7)
+            ]
             total += len(mine)
             assert abs(len(mine) - expected) <= 1 if available >= PLAN else len(mine) == available
             types = Counter(i.interaction_type_id for i in mine)

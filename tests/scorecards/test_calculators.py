@@ -36,29 +36,29 @@ def test_net_score_interval_is_centred_and_bounded():
 
 
 def test_erlang_c_textbook_case_needs_14_agents():
-    result = staffing_required(calls=100, interval_seconds=1800, aht_seconds=180,
-                               target_pct=80, target_seconds=20)
+    result = staffing_required(calls=100, interval_seconds=1800, aht_seconds=180, target_pct=80, target_seconds=20)
     assert result.agents == 14
     assert round(result.service_level_pct, 1) == 88.8
     assert round(result.asa_seconds, 1) == 7.8
     assert round(result.traffic_erlangs, 6) == 10
-    sl_13, *_ = erlang_c(calls=100, interval_seconds=1800, aht_seconds=180, agents=13,
-                         target_seconds=20)
+    sl_13, *_ = erlang_c(calls=100, interval_seconds=1800, aht_seconds=180, agents=13, target_seconds=20)
     assert sl_13 < 80
 
 
 def test_occupancy_cap_and_shrinkage_add_agents():
-    capped = staffing_required(calls=100, interval_seconds=1800, aht_seconds=180,
-                               target_pct=80, target_seconds=20, max_occupancy=0.65)
+    capped = staffing_required(
+        calls=100, interval_seconds=1800, aht_seconds=180, target_pct=80, target_seconds=20, max_occupancy=0.65
+    )
     assert capped.agents == 16 and capped.occupancy_pct <= 65
-    shrunk = staffing_required(calls=100, interval_seconds=1800, aht_seconds=180,
-                               target_pct=80, target_seconds=20, shrinkage=0.3)
+    shrunk = staffing_required(
+        calls=100, interval_seconds=1800, aht_seconds=180, target_pct=80, target_seconds=20, shrinkage=0.3
+    )
     assert shrunk.scheduled_agents == 20  # ceil(14 / 0.7)
 
 
 def test_no_calls_need_no_agents_and_bad_input_is_refused():
-    assert staffing_required(calls=0, interval_seconds=1800, aht_seconds=180, target_pct=80,
-                             target_seconds=20).agents == 0
+    assert (
+        staffing_required(calls=0, interval_seconds=1800, aht_seconds=180, target_pct=80, target_seconds=20).agents == 0
+    )
     with pytest.raises(ValueError):
-        staffing_required(calls=10, interval_seconds=0, aht_seconds=180, target_pct=80,
-                          target_seconds=20)
+        staffing_required(calls=10, interval_seconds=0, aht_seconds=180, target_pct=80, target_seconds=20)

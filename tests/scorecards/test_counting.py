@@ -29,8 +29,9 @@ def c(ext):
 
 
 def drilled(client, kpi_code, scope, key) -> list[str]:
-    response = client.get(DRILL, {"kpi": kpi_code, "scope": scope, "key": key, "period": "week",
-                                  "start": WEEK.isoformat()})
+    response = client.get(
+        DRILL, {"kpi": kpi_code, "scope": scope, "key": key, "period": "week", "start": WEEK.isoformat()}
+    )
     assert response.status_code == 200
     return re.findall(r'<tr data-contact="([^"]*)">', response.content.decode())
 

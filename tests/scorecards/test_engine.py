@@ -88,8 +88,12 @@ def load(kind, text):
 @pytest.fixture
 def center(tenants, people, in_tenant):
     """alpha with the fixture imported and computed (alice in North, bob in South)."""
-    for kind, text in (("interactions", CONTACTS), ("survey_responses", SURVEYS),
-                       ("activity", ACTIVITY), ("schedule", SCHEDULE)):
+    for kind, text in (
+        ("interactions", CONTACTS),
+        ("survey_responses", SURVEYS),
+        ("activity", ACTIVITY),
+        ("schedule", SCHEDULE),
+    ):
         load(kind, text)
     recompute()
     return tenants.alpha
@@ -239,8 +243,11 @@ def test_settings_change_the_numbers(center):
 def test_a_later_import_flips_an_earlier_contacts_fcr(center):
     assert kpi("fcr").numerator == 1  # c7
     started = dt.datetime.now(dt.UTC)
-    load("interactions", "external_id,agent,customer_id,offered_at,answered_at,talk_seconds,outcome\n"
-                         "c12,bob.b,K4,2026-03-10T08:00:00,2026-03-10T08:00:05,60,answered\n")
+    load(
+        "interactions",
+        "external_id,agent,customer_id,offered_at,answered_at,talk_seconds,outcome\n"
+        "c12,bob.b,K4,2026-03-10T08:00:00,2026-03-10T08:00:05,60,answered\n",
+    )
     since, until = kpi_recompute_after_import(started_at=started, mode="sync")
     assert since <= dt.date(2026, 3, 5) and until >= dt.date(2026, 3, 10)
     assert kpi("fcr").numerator == 0  # c7's customer came back within 7 days
@@ -251,8 +258,9 @@ def test_recompute_replaces_groups_that_lost_their_data(center):
     assert value("aht", scope="agent", key="alice.a") == pytest.approx(310.0)
     load("interactions", CONTACTS.replace("c1,alice.a,", "c1,bob.b,").replace("c2,alice.a,", "c2,bob.b,"))
     recompute(since=WEEK, until=WEEK)
-    assert not KpiSnapshot.objects.filter(kpi="aht", scope="agent", key="alice.a", period="week",
-                                          period_start=WEEK).exists()
+    assert not KpiSnapshot.objects.filter(
+        kpi="aht", scope="agent", key="alice.a", period="week", period_start=WEEK
+    ).exists()
     assert value("calls_handled", scope="agent", key="bob.b") == 4
     # recomputing twice writes the same rows, never a second copy
     count = KpiSnapshot.objects.count()
@@ -288,11 +296,13 @@ def test_survey_response_rate_counts_answered_invitations(center):
     invited = {}
     for ext in ("c1", "c2", "c3", "c7"):
         invited[ext] = SurveyInvitation.objects.create(
-            survey=survey, interaction=Interaction.objects.get(external_id=ext), token=f"t-{ext}",
-            expires_at=dt.datetime(2026, 3, 20, tzinfo=dt.UTC))
+            survey=survey,
+            interaction=Interaction.objects.get(external_id=ext),
+            token=f"t-{ext}",
+            expires_at=dt.datetime(2026, 3, 20, tzinfo=dt.UTC),
+        )
     # c1's and c7's imported responses came through their invitations; c2's did not
-    SurveyResponse.objects.filter(interaction__external_id__in=["c1", "c7"], survey="csat").update(
-        invitation=None)
+    SurveyResponse.objects.filter(interaction__external_id__in=["c1", "c7"], survey="csat").update(invitation=None)
     for ext in ("c1", "c7"):
         SurveyResponse.objects.filter(interaction__external_id=ext, survey="csat").update(invitation=invited[ext])
     recompute()
@@ -341,8 +351,14 @@ def test_qa_kpis_from_submitted_evaluations_only(center):
     version = QaFormVersion.objects.create(form=QaForm.objects.create(name="Calls"), number=1)
 
     def evaluation(ext, pct, failed=False, status="submitted", **extra):
-        return QaEvaluation.objects.create(interaction=Interaction.objects.get(external_id=ext), version=version,
-                                           status=status, score_pct=pct, compliance_failed=failed, **extra)
+        return QaEvaluation.objects.create(
+            interaction=Interaction.objects.get(external_id=ext),
+            version=version,
+            status=status,
+            score_pct=pct,
+            compliance_failed=failed,
+            **extra,
+        )
 
     evaluation("c1", 90)
     evaluation("c2", 60, failed=True)
@@ -361,9 +377,18 @@ def _everything_stored():
     """Every snapshot and every stored sum, as comparable tuples (computed_at left out)."""
     from scorecards.models import DAY_MODELS, KpiCase, KpiCaseDay
 
-    snapshots = {(s.kpi, s.scope, s.key, s.period, s.period_start):
-                 (s.value, s.numerator, s.denominator, s.n, s.ci_low, s.ci_high, s.insufficient_data)
-                 for s in KpiSnapshot.objects.all()}
+    snapshots = {
+        (s.kpi, s.scope, s.key, s.period, s.period_start): (
+            s.value,
+            s.numerator,
+            s.denominator,
+            s.n,
+            s.ci_low,
+            s.ci_high,
+            s.insufficient_data,
+        )
+        for s in KpiSnapshot.objects.all()
+    }
     stored = {name: sorted(model.objects.values_list()) for name, model in DAY_MODELS.items()}
     cases = sorted(KpiCase.objects.values_list())
     case_days = sorted(KpiCaseDay.objects.exclude(open_delta=0, opened_sum=0, resolved=0).values_list())
@@ -380,19 +405,26 @@ def test_partial_recomputes_leave_what_a_full_one_would(center, few_cases, monke
     monkeypatch.setattr("scorecards.queries_cases.FEW_CASES", few_cases)
 
     started = dt.datetime.now(dt.UTC)
-    load("interactions", "external_id,agent,queue,interaction_type,channel,customer_id,case_id,offered_at,"
-                         "answered_at,ended_at,talk_seconds,outcome,resolved\n"
-                         # c7's customer again (its FCR flips), case A resolved two weeks later
-                         "c12,bob.b,Tech,tech_support,voice,K4,D,2026-03-10T08:00:00,2026-03-10T08:00:05,"
-                         "2026-03-10T08:01:05,60,answered,\n"
-                         "c13,alice.a,Billing,billing,chat,K1,A,2026-03-20T15:00:00,2026-03-20T15:00:09,"
-                         "2026-03-20T15:10:09,600,answered,true\n")
-    load("activity", "agent,state,start,end\nbob.b,ready,2026-03-10T07:30:00,2026-03-10T08:00:00\n"
-                     "bob.b,on_contact,2026-03-10T08:00:00,2026-03-10T08:01:00\n")
+    load(
+        "interactions",
+        "external_id,agent,queue,interaction_type,channel,customer_id,case_id,offered_at,"
+        "answered_at,ended_at,talk_seconds,outcome,resolved\n"
+        # c7's customer again (its FCR flips), case A resolved two weeks later
+        "c12,bob.b,Tech,tech_support,voice,K4,D,2026-03-10T08:00:00,2026-03-10T08:00:05,"
+        "2026-03-10T08:01:05,60,answered,\n"
+        "c13,alice.a,Billing,billing,chat,K1,A,2026-03-20T15:00:00,2026-03-20T15:00:09,"
+        "2026-03-20T15:10:09,600,answered,true\n",
+    )
+    load(
+        "activity",
+        "agent,state,start,end\nbob.b,ready,2026-03-10T07:30:00,2026-03-10T08:00:00\n"
+        "bob.b,on_contact,2026-03-10T08:00:00,2026-03-10T08:01:00\n",
+    )
     kpi_recompute_after_import(started_at=started, mode="sync")
     assert kpi("fcr").numerator == 0
     assert value("avg_resolution_time", start=dt.date(2026, 3, 16)) == pytest.approx(
-        18 * 86400 + 6 * 3600 + 10 * 60 + 9)  # case A: Mon 2 Mar 09:00 to Fri 20 Mar 15:10:09
+        18 * 86400 + 6 * 3600 + 10 * 60 + 9
+    )  # case A: Mon 2 Mar 09:00 to Fri 20 Mar 15:10:09
 
     InteractionExclusion.objects.create(interaction=Interaction.objects.get(external_id="c2"), reason="test call")
     recompute(since=dt.date(2026, 3, 2), until=dt.date(2026, 3, 2), reason="exclusion")

@@ -23,9 +23,14 @@ def computed(tenants, people, in_tenant):
     import_stream(kind="interactions", stream=io.BytesIO(CONTACTS.encode()), tz=tenants.alpha.tz)
     recompute()
     in_tenant(tenants.beta)
-    import_stream(kind="interactions", stream=io.BytesIO(
-        b"external_id,agent,offered_at,answered_at,talk_seconds\nz1,bert.b,2026-03-02T09:00:00,"
-        b"2026-03-02T09:00:05,50\n"), tz=tenants.beta.tz)
+    import_stream(
+        kind="interactions",
+        stream=io.BytesIO(
+            b"external_id,agent,offered_at,answered_at,talk_seconds\nz1,bert.b,2026-03-02T09:00:00,"
+            b"2026-03-02T09:00:05,50\n"
+        ),
+        tz=tenants.beta.tz,
+    )
     recompute()
     in_tenant(tenants.alpha)
     return people
@@ -37,26 +42,66 @@ def report(capsys, *args):
 
 
 def test_report_json_rows_cover_every_period_overlapping_the_range(computed, capsys):
-    out = report(capsys, "--scope", "agent", "--period", "week", "--start", "2026-03-04",
-                 "--end", "2026-03-09", "--kpi", "aht,calls_handled", "--format", "json")
+    out = report(
+        capsys,
+        "--scope",
+        "agent",
+        "--period",
+        "week",
+        "--start",
+        "2026-03-04",
+        "--end",
+        "2026-03-09",
+        "--kpi",
+        "aht,calls_handled",
+        "--format",
+        "json",
+    )
     rows = json.loads(out)
     # 4 March falls in the week of 2 March, 9 March starts the next one
     assert {(r["key"], r["period_start"], r["kpi"]) for r in rows} == {
-        ("alice.a", "2026-03-02", "aht"), ("alice.a", "2026-03-02", "calls_handled"),
-        ("bob.b", "2026-03-02", "aht"), ("bob.b", "2026-03-02", "calls_handled"),
-        ("alice.a", "2026-03-09", "aht"), ("alice.a", "2026-03-09", "calls_handled")}
+        ("alice.a", "2026-03-02", "aht"),
+        ("alice.a", "2026-03-02", "calls_handled"),
+        ("bob.b", "2026-03-02", "aht"),
+        ("bob.b", "2026-03-02", "calls_handled"),
+        ("alice.a", "2026-03-09", "aht"),
+        ("alice.a", "2026-03-09", "calls_handled"),
+    }
     aht = next(r for r in rows if r["key"] == "alice.a" and r["kpi"] == "aht" and r["period_start"] == "2026-03-02")
-    assert aht == {"kpi": "aht", "scope": "agent", "key": "alice.a", "period": "week",
-                   "period_start": "2026-03-02", "value": 100.0, "numerator": 100.0, "denominator": 1.0,
-                   "n": 1, "ci_low": None, "ci_high": None, "insufficient_data": True}
+    assert aht == {
+        "kpi": "aht",
+        "scope": "agent",
+        "key": "alice.a",
+        "period": "week",
+        "period_start": "2026-03-02",
+        "value": 100.0,
+        "numerator": 100.0,
+        "denominator": 1.0,
+        "n": 1,
+        "ci_low": None,
+        "ci_high": None,
+        "insufficient_data": True,
+    }
 
 
 def test_report_csv_and_kpis_omitted_where_a_group_has_no_data(computed, capsys):
-    out = report(capsys, "--scope", "tenant", "--period", "week", "--start", "2026-03-02",
-                 "--end", "2026-03-08", "--format", "csv")
+    out = report(
+        capsys,
+        "--scope",
+        "tenant",
+        "--period",
+        "week",
+        "--start",
+        "2026-03-02",
+        "--end",
+        "2026-03-08",
+        "--format",
+        "csv",
+    )
     lines = out.strip().splitlines()
-    assert lines[0] == ("kpi,scope,key,period,period_start,value,numerator,denominator,n,ci_low,ci_high,"
-                        "insufficient_data")
+    assert lines[0] == (
+        "kpi,scope,key,period,period_start,value,numerator,denominator,n,ci_low,ci_high,insufficient_data"
+    )
     kpis = {line.split(",")[0] for line in lines[1:]}
     assert {"service_level", "abandonment_rate", "fcr", "aht"} <= kpis
     assert "csat" not in kpis  # no survey responses: no row rather than a zero
@@ -67,8 +112,21 @@ def test_report_refuses_unknown_kpis(computed):
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="unknown KPI"):
-        call_command("kpi_report", "--schema", "alpha", "--scope", "agent", "--period", "week",
-                     "--start", "2026-03-02", "--end", "2026-03-08", "--kpi", "speed")
+        call_command(
+            "kpi_report",
+            "--schema",
+            "alpha",
+            "--scope",
+            "agent",
+            "--period",
+            "week",
+            "--start",
+            "2026-03-02",
+            "--end",
+            "2026-03-08",
+            "--kpi",
+            "speed",
+        )
 
 
 def api_rows(client, **params):
@@ -80,8 +138,21 @@ def api_rows(client, **params):
 
 def test_api_returns_the_report_rows(computed, api, tenants, capsys):
     rows = api_rows(api(tenants.alpha, key=computed.alpha_key), scope="agent", kpi="aht")
-    out = json.loads(report(capsys, "--scope", "agent", "--period", "week", "--start", "2026-03-02",
-                            "--end", "2026-03-08", "--kpi", "aht"))
+    out = json.loads(
+        report(
+            capsys,
+            "--scope",
+            "agent",
+            "--period",
+            "week",
+            "--start",
+            "2026-03-02",
+            "--end",
+            "2026-03-08",
+            "--kpi",
+            "aht",
+        )
+    )
     assert rows == out and len(rows) == 2
 
 
@@ -103,7 +174,8 @@ def test_a_manager_reads_her_teams_and_the_impersonal_groups(computed, api, tena
 def test_another_tenants_key_sees_nothing_of_alpha(computed, api, tenants):
     # beta's key on alpha's host is unknown there
     response = api(tenants.alpha, key=computed.beta_key).get(
-        "/api/v1/kpis/", {"scope": "tenant", "period": "week", "start": "2026-03-02", "end": "2026-03-08"})
+        "/api/v1/kpis/", {"scope": "tenant", "period": "week", "start": "2026-03-02", "end": "2026-03-08"}
+    )
     assert response.status_code in (401, 403)
     # on its own host it reads beta's numbers only
     rows = api_rows(api(tenants.beta, key=computed.beta_key), scope="agent")
@@ -112,14 +184,15 @@ def test_another_tenants_key_sees_nothing_of_alpha(computed, api, tenants):
 
 def test_api_explains_bad_parameters(computed, api, tenants):
     client = api(tenants.alpha, key=computed.alpha_key)
-    response = client.get("/api/v1/kpis/", {"scope": "galaxy", "period": "week", "start": "2026-03-02",
-                                            "end": "2026-03-01", "kpi": "fcr,speed"})
+    response = client.get(
+        "/api/v1/kpis/",
+        {"scope": "galaxy", "period": "week", "start": "2026-03-02", "end": "2026-03-01", "kpi": "fcr,speed"},
+    )
     assert response.status_code == 400
     assert set(response.json()) >= {"scope", "kpi"}
 
 
-def test_recompute_requests_for_one_range_share_a_debounced_run(tenants, in_tenant,
-                                                                django_capture_on_commit_callbacks):
+def test_recompute_requests_for_one_range_share_a_debounced_run(tenants, in_tenant, django_capture_on_commit_callbacks):
     """Through the real Redis broker: three requests within the window queue one task."""
     from django.core.cache import cache
 
@@ -138,10 +211,12 @@ def test_recompute_requests_for_one_range_share_a_debounced_run(tenants, in_tena
         try:
             with django_capture_on_commit_callbacks(execute=True):
                 for _ in range(3):
-                    kpi_recompute_enqueue(since=dt.date(2026, 3, 2), until=dt.date(2026, 3, 2),
-                                          reason="survey", debounce_seconds=60)
-                kpi_recompute_enqueue(since=dt.date(2026, 3, 9), until=dt.date(2026, 3, 9),
-                                      reason="survey", debounce_seconds=60)
+                    kpi_recompute_enqueue(
+                        since=dt.date(2026, 3, 2), until=dt.date(2026, 3, 2), reason="survey", debounce_seconds=60
+                    )
+                kpi_recompute_enqueue(
+                    since=dt.date(2026, 3, 9), until=dt.date(2026, 3, 9), reason="survey", debounce_seconds=60
+                )
             assert queued() - before == 2  # one per range
         finally:
             app.control.purge()

@@ -32,21 +32,48 @@ def contacts(*specs, queue=None):
         wait, handle = (rest + [10, 180])[:2] if rest else (10, 180)
         offered_at = at(offered)
         end = offered_at + dt.timedelta(seconds=wait)
-        rows.append(Interaction(
-            external_id=f"c-{queue.name if queue else 'x'}-{i}-{offered}", offered_at=offered_at,
-            outcome=outcome, queue=queue,
-            answered_at=end if outcome == "answered" else None,
-            ended_at=end + dt.timedelta(seconds=handle) if outcome == "answered" else end,
-            talk_seconds=handle if outcome == "answered" else 0))
+        rows.append(
+            Interaction(
+                external_id=f"c-{queue.name if queue else 'x'}-{i}-{offered}",
+                offered_at=offered_at,
+                outcome=outcome,
+                queue=queue,
+                answered_at=end if outcome == "answered" else None,
+                ended_at=end + dt.timedelta(seconds=handle) if outcome == "answered" else end,
+                talk_seconds=handle if outcome == "answered" else 0,
+            )
+        )
     Interaction.objects.bulk_create(rows)
 
 
-def snapshot(kpi, value, *, period="day", start=dt.date(2026, 3, 2), scope="tenant", key="all",
-             n=120, ci=(None, None), numerator=None, insufficient=False):
+def snapshot(
+    kpi,
+    value,
+    *,
+    period="day",
+    start=dt.date(2026, 3, 2),
+    scope="tenant",
+    key="all",
+    n=120,
+    ci=(None, None),
+    numerator=None,
+    insufficient=False,
+):
     return KpiSnapshot.objects.create(
-        kpi=kpi, scope=scope, key=key, period=period, period_start=start, value=value,
-        numerator=numerator, denominator=None, n=n, ci_low=ci[0], ci_high=ci[1],
-        insufficient_data=insufficient, computed_at=timezone.now())
+        kpi=kpi,
+        scope=scope,
+        key=key,
+        period=period,
+        period_start=start,
+        value=value,
+        numerator=numerator,
+        denominator=None,
+        n=n,
+        ci_low=ci[0],
+        ci_high=ci[1],
+        insufficient_data=insufficient,
+        computed_at=timezone.now(),
+    )
 
 
 def page(client, url, **params):
@@ -56,6 +83,7 @@ def page(client, url, **params):
 
 
 # --- Operations ----------------------------------------------------------------------------
+
 
 def test_operations_shows_the_engines_values_with_n_and_interval(tenants, people, web):
     snapshot("service_level", 83.3, ci=(75.1, 89.0))
@@ -78,13 +106,13 @@ def test_operations_shows_the_engines_values_with_n_and_interval(tenants, people
 
 def test_arrivals_are_counted_by_local_hour_and_day(tenants, people, web):
     contacts(
-        ("2026-03-01 23:30", "answered"),       # 00:30 on Monday 2 March in Berlin
-        ("2026-03-02 07:15", "answered"),       # 08:15
-        ("2026-03-02 07:40", "abandoned", 2),   # 08:40, a short abandon still arrived
-        ("2026-03-02 08:05", "blocked", 0),     # 09:05, refused, but it arrived
-        ("2026-03-02 08:10", "callback"),       # never reached the queue
-        ("2026-03-02 22:59", "answered"),       # 23:59
-        ("2026-03-02 23:30", "answered"),       # 00:30 on Tuesday: another day
+        ("2026-03-01 23:30", "answered"),  # 00:30 on Monday 2 March in Berlin
+        ("2026-03-02 07:15", "answered"),  # 08:15
+        ("2026-03-02 07:40", "abandoned", 2),  # 08:40, a short abandon still arrived
+        ("2026-03-02 08:05", "blocked", 0),  # 09:05, refused, but it arrived
+        ("2026-03-02 08:10", "callback"),  # never reached the queue
+        ("2026-03-02 22:59", "answered"),  # 23:59
+        ("2026-03-02 23:30", "answered"),  # 00:30 on Tuesday: another day
     )
 
     response, html = page(web(tenants.alpha, people.ada), OPERATIONS, period="day", date="2026-03-02")
@@ -105,8 +133,9 @@ def test_a_week_starts_on_monday_and_a_queue_filters_contacts_and_snapshots(tena
     snapshot("service_level", 91.5, period="week", scope="queue", key="Billing")
     snapshot("service_level", 70.0, period="week")
 
-    response, html = page(web(tenants.alpha, people.mona), OPERATIONS,
-                          period="week", date="2026-03-05", queue="Billing")
+    response, html = page(
+        web(tenants.alpha, people.mona), OPERATIONS, period="week", date="2026-03-05", queue="Billing"
+    )
 
     assert response.context["start"] == dt.date(2026, 3, 2)
     assert 'name="date" value="2026-03-02"' in html  # the picker shows the week's Monday
@@ -153,10 +182,12 @@ def test_the_operations_page_reads_in_a_fixed_number_of_queries(tenants, people,
 
 # --- Staffing ------------------------------------------------------------------------------
 
+
 def schedule(agent, *spans):
     """spans: (start UTC text, end UTC text, activity)."""
     ScheduleEntry.objects.bulk_create(
-        ScheduleEntry(agent=agent, start=at(s), end=at(e), activity=a) for s, e, a in spans)
+        ScheduleEntry(agent=agent, start=at(s), end=at(e), activity=a) for s, e, a in spans
+    )
 
 
 MONDAYS = ["2026-02-23", "2026-03-02", "2026-03-09", "2026-03-16"]  # the 4 complete weeks
@@ -167,13 +198,16 @@ def test_staffing_plans_each_hour_with_erlang_c_against_the_schedule(tenants, pe
     # Mondays 09:00–10:00 local (08:xx UTC): 30 answered contacts a week of 200 s, 10 s wait.
     for monday in MONDAYS:
         contacts(*[(f"{monday} 08:{m:02d}", "answered", 10, 200) for m in range(0, 60, 2)])
-    contacts(("2026-03-01 23:30", "answered", 10, 200))   # Monday 2 March 00:30 local
+    contacts(("2026-03-01 23:30", "answered", 10, 200))  # Monday 2 March 00:30 local
     contacts(("2026-03-23 08:00", "answered", 10, 9999))  # this week: not complete, not used
     alice, bob = Agent.objects.get(acd_login="alice.a"), Agent.objects.get(acd_login="bob.b")
     for monday in MONDAYS:  # alice works 09–12 local with a break 10:00–10:15
-        schedule(alice, (f"{monday} 08:00", f"{monday} 09:00", "work"),
-                 (f"{monday} 09:00", f"{monday} 09:15", "break"),
-                 (f"{monday} 09:15", f"{monday} 11:00", "work"))
+        schedule(
+            alice,
+            (f"{monday} 08:00", f"{monday} 09:00", "work"),
+            (f"{monday} 09:00", f"{monday} 09:15", "break"),
+            (f"{monday} 09:15", f"{monday} 11:00", "work"),
+        )
     for monday in MONDAYS[:2]:  # bob works 09–10 local in two of the four weeks
         schedule(bob, (f"{monday} 08:00", f"{monday} 09:00", "work"))
 
@@ -184,10 +218,9 @@ def test_staffing_plans_each_hour_with_erlang_c_against_the_schedule(tenants, pe
     assert plan.aht_seconds == 200 and plan.handled == 121
     monday_9, monday_10, monday_0 = plan.hours[9], plan.hours[10], plan.hours[0]
     assert (monday_9.weekday, monday_9.hour, monday_9.arrivals) == (1, 9, 30)
-    expected = staffing_required(calls=30, interval_seconds=3600, aht_seconds=200,
-                                 target_pct=80, target_seconds=20)
+    expected = staffing_required(calls=30, interval_seconds=3600, aht_seconds=200, target_pct=80, target_seconds=20)
     assert monday_9.required == expected and expected.agents == 4
-    assert monday_9.scheduled == pytest.approx(1.5)   # alice, and bob half the weeks
+    assert monday_9.scheduled == pytest.approx(1.5)  # alice, and bob half the weeks
     assert monday_10.scheduled == pytest.approx(0.75)  # alice after her break
     assert monday_0.arrivals == 0.25 and monday_0.required.agents == 1
     assert 'id="how-1-9">4 / 1.5 <span class="flag">short</span>' in html
@@ -201,28 +234,38 @@ def test_staffing_without_handled_contacts_says_so(tenants, people, web):
 
 
 def test_the_calculator_shows_agents_service_level_asa_occupancy_and_waiting(tenants, people, web):
-    response, html = page(web(tenants.alpha, people.mona), STAFFING, calls=100, interval_minutes=30,
-                          aht_seconds=180, target_pct=80, target_seconds=20, shrinkage_pct=30,
-                          max_occupancy_pct="")
+    response, html = page(
+        web(tenants.alpha, people.mona),
+        STAFFING,
+        calls=100,
+        interval_minutes=30,
+        aht_seconds=180,
+        target_pct=80,
+        target_seconds=20,
+        shrinkage_pct=30,
+        max_occupancy_pct="",
+    )
     assert response.context["result"].agents == 14
     assert 'id="result-agents">14<' in html and 'id="result-scheduled">20<' in html
     assert "88.8 %" in html and "7.8 s" in html and "71.4 %" in html and "17.4 %" in html
 
 
-def test_the_calculator_starts_from_the_tenants_service_level_and_refuses_the_impossible(
-        tenants, people, web):
+def test_the_calculator_starts_from_the_tenants_service_level_and_refuses_the_impossible(tenants, people, web):
     client = web(tenants.alpha, people.ada)
     _, html = page(client, STAFFING)
     assert 'name="target_pct" value="80"' in html and 'name="target_seconds" value="20"' in html
-    response, html = page(client, STAFFING, calls=100, interval_minutes=30, aht_seconds=180,
-                          target_pct=100, target_seconds=20)
+    response, html = page(
+        client, STAFFING, calls=100, interval_minutes=30, aht_seconds=180, target_pct=100, target_seconds=20
+    )
     assert response.context["result"] is None and "less than or equal to 99.9" in html
-    response, html = page(client, STAFFING, calls=1_000_000, interval_minutes=1, aht_seconds=600,
-                          target_pct=80, target_seconds=20)
+    response, html = page(
+        client, STAFFING, calls=1_000_000, interval_minutes=1, aht_seconds=600, target_pct=80, target_seconds=20
+    )
     assert response.context["result"] is None and "the calculator stops at 1,000" in html
 
 
 # --- Who may look --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("url", [OPERATIONS, STAFFING])
 def test_admins_and_managers_only(tenants, people, web, url):

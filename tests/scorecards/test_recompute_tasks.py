@@ -21,18 +21,18 @@ from scorecards.models import KpiRecompute, KpiSnapshot
 from scorecards.tasks import kpi_nightly_dispatch, kpi_recompute_task
 from tenants.services import tenant_create, tenant_drop
 
-CSV = (b"external_id,agent,customer_id,offered_at,answered_at,talk_seconds\n"
-       + b"".join(f"k{i},ag.{i % 3},C{i % 7},2026-03-0{2 + i % 5}T09:{i:02d}:00,2026-03-0{2 + i % 5}T09:{i:02d}:15,"
-                  f"{60 + i}\n".encode() for i in range(40)))
+CSV = b"external_id,agent,customer_id,offered_at,answered_at,talk_seconds\n" + b"".join(
+    f"k{i},ag.{i % 3},C{i % 7},2026-03-0{2 + i % 5}T09:{i:02d}:00,2026-03-0{2 + i % 5}T09:{i:02d}:15,"
+    f"{60 + i}\n".encode()
+    for i in range(40)
+)
 
 
 @pytest.fixture(scope="module")
 def two_tenants(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        green = tenant_create(schema="kpi_green", domain="kpi-green.localhost", name="Green",
-                              timezone="Europe/Berlin")
-        grey = tenant_create(schema="kpi_grey", domain="kpi-grey.localhost", name="Grey",
-                             timezone="America/New_York")
+        green = tenant_create(schema="kpi_green", domain="kpi-green.localhost", name="Green", timezone="Europe/Berlin")
+        grey = tenant_create(schema="kpi_grey", domain="kpi-grey.localhost", name="Grey", timezone="America/New_York")
         for schema in ("kpi_green", "kpi_grey"):
             with schema_context(schema):
                 import_stream(kind="interactions", stream=io.BytesIO(CSV), tz=green.tz)
@@ -80,8 +80,11 @@ def test_the_task_recomputes_only_the_tenant_named_in_its_headers(two_tenants, w
 
 
 @override_settings(KPI_NIGHTLY_STAGGER_SECONDS=0)
-@pytest.mark.parametrize("night, days", [("2026-03-11T12:00:00+00:00", 35), ("2026-03-15T12:00:00+00:00", None)],
-                         ids=["wednesday-35-days", "sunday-everything"])  # Sunday in Berlin and New York
+@pytest.mark.parametrize(
+    "night, days",
+    [("2026-03-11T12:00:00+00:00", 35), ("2026-03-15T12:00:00+00:00", None)],
+    ids=["wednesday-35-days", "sunday-everything"],
+)  # Sunday in Berlin and New York
 def test_the_nightly_dispatcher_sends_one_task_per_tenant(two_tenants, worker, django_db_blocker, night, days):
     with django_db_blocker.unblock():
         for schema in ("kpi_green", "kpi_grey"):
@@ -104,8 +107,7 @@ def test_two_recomputes_of_one_tenant_at_once_write_each_snapshot_once(two_tenan
     with django_db_blocker.unblock():
         with schema_context("kpi_green"):
             recompute()
-            expected = sorted(KpiSnapshot.objects.values_list("kpi", "scope", "key", "period", "period_start",
-                                                              "value"))
+            expected = sorted(KpiSnapshot.objects.values_list("kpi", "scope", "key", "period", "period_start", "value"))
         errors = []
 
         def run():

@@ -32,12 +32,24 @@ SCORECARD, ME, DRILL = "/kpis/", "/kpis/me/", "/kpis/drilldown/"
 AFTER_THE_WEEK = dt.datetime(2026, 3, 11, 9, 0, tzinfo=dt.UTC)
 
 
-def snapshot(kpi, value, *, scope="team", key="North", n=120, ci=(None, None), insufficient=False,
-             period="week", start=WEEK):
+def snapshot(
+    kpi, value, *, scope="team", key="North", n=120, ci=(None, None), insufficient=False, period="week", start=WEEK
+):
     return KpiSnapshot.objects.create(
-        kpi=kpi, scope=scope, key=key, period=period, period_start=start, value=value, numerator=None,
-        denominator=None, n=n, ci_low=ci[0], ci_high=ci[1], insufficient_data=insufficient,
-        computed_at=timezone.now())
+        kpi=kpi,
+        scope=scope,
+        key=key,
+        period=period,
+        period_start=start,
+        value=value,
+        numerator=None,
+        denominator=None,
+        n=n,
+        ci_low=ci[0],
+        ci_high=ci[1],
+        insufficient_data=insufficient,
+        computed_at=timezone.now(),
+    )
 
 
 def page(client, url, **params):
@@ -49,7 +61,7 @@ def page(client, url, **params):
 def card(html: str, code: str) -> str:
     """The markup of one KPI card: from its <li id="kpi-CODE"> to its </li>."""
     start = html.index(f'id="kpi-{code}"')
-    return html[html.rindex("<li", 0, start):html.index("</li>", start)]
+    return html[html.rindex("<li", 0, start) : html.index("</li>", start)]
 
 
 @pytest.fixture(autouse=True)
@@ -60,12 +72,24 @@ def after_the_week():
 
 # --- formatting -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("kpi", "value", "text"), [
-    ("aht", 42.4, "42 s"), ("aht", 245, "4:05"), ("avg_resolution_time", 3725, "1:02:05"),
-    ("fcr", 72.04, "72.0 %"), ("nps", -12.345, "-12.3 points"), ("aht_index", 1.046, "1.05"),
-    ("cost_per_call", 4.2, "4.20"), ("calls_handled", 1234, "1,234"), ("calls_per_hour", 8.26, "8.3 /h"),
-    ("peak_hour", 9, "09:00–10:00"), ("ces_mean", 5.4167, "5.42"), ("fcr", None, "—"),
-])
+
+@pytest.mark.parametrize(
+    ("kpi", "value", "text"),
+    [
+        ("aht", 42.4, "42 s"),
+        ("aht", 245, "4:05"),
+        ("avg_resolution_time", 3725, "1:02:05"),
+        ("fcr", 72.04, "72.0 %"),
+        ("nps", -12.345, "-12.3 points"),
+        ("aht_index", 1.046, "1.05"),
+        ("cost_per_call", 4.2, "4.20"),
+        ("calls_handled", 1234, "1,234"),
+        ("calls_per_hour", 8.26, "8.3 /h"),
+        ("peak_hour", 9, "09:00–10:00"),
+        ("ces_mean", 5.4167, "5.42"),
+        ("fcr", None, "—"),
+    ],
+)
 def test_values_read_in_their_units(kpi, value, text):
     assert format_value(kpi, value) == text
 
@@ -77,6 +101,7 @@ def test_an_interval_reads_in_the_unit_and_is_empty_without_bounds():
 
 
 # --- the manager's page -----------------------------------------------------------------------
+
 
 def test_north_star_values_show_their_band_in_words_with_n_and_interval(tenants, people, web):
     target_set(kpi="fcr", team=people.north, green=80, amber=70, effective_from=dt.date(2026, 1, 1), by=people.ada)
@@ -197,7 +222,7 @@ def test_the_agent_table_is_sorted_by_name_not_by_a_kpi(tenants, people, web):
         Agent.objects.create(acd_login=login, display_name=name, team=people.north)
         snapshot("aht", aht, scope="agent", key=login)
     html = page(web(tenants.alpha, people.mona), SCORECARD)
-    table = html[html.index('id="agent-table"'):]
+    table = html[html.index('id="agent-table"') :]
     assert table.index("Alice") < table.index("Carl") < table.index("Zed")
 
 
@@ -207,7 +232,7 @@ def test_the_trend_shows_twelve_weeks_of_the_chosen_kpi(tenants, people, web):
 
     html = page(web(tenants.alpha, people.mona), SCORECARD, kpi="csat")
 
-    table = html[html.index('id="trend-table"'):html.index("</table>", html.index('id="trend-table"'))]
+    table = html[html.index('id="trend-table"') : html.index("</table>", html.index('id="trend-table"'))]
     assert table.count("<tr>") == 13  # header + 12 weeks
     assert "Mon 2 Mar 2026" in table and "Mon 15 Dec 2025" in table and "Mon 8 Dec 2025" not in table
     assert "insufficient data" in table
@@ -240,6 +265,7 @@ def test_query_count_does_not_grow_with_the_team(tenants, people, web, django_as
 
 
 # --- the agent's page -----------------------------------------------------------------------
+
 
 def teammates(team, *values):
     """Agents of ``team`` with an FCR value each, named Teammate0, Teammate1..."""
@@ -305,12 +331,28 @@ def test_a_manager_sees_her_agents_page_with_the_same_unnamed_distribution(tenan
 
 # --- drill-down, on the engine's own snapshots --------------------------------------------
 
-HEADER = ("external_id,channel,queue,interaction_type,agent,customer_id,offered_at,answered_at,ended_at,"
-          "talk_seconds,hold_seconds,acw_seconds,outcome,transferred,resolved,missed_by\n")
+HEADER = (
+    "external_id,channel,queue,interaction_type,agent,customer_id,offered_at,answered_at,ended_at,"
+    "talk_seconds,hold_seconds,acw_seconds,outcome,transferred,resolved,missed_by\n"
+)
 
 
-def contact(ext, offered, *, agent="", wait=20, talk=200, hold=0, acw=30, outcome="answered", queue="Billing",
-            customer="", transferred="false", missed="", channel="voice"):
+def contact(
+    ext,
+    offered,
+    *,
+    agent="",
+    wait=20,
+    talk=200,
+    hold=0,
+    acw=30,
+    outcome="answered",
+    queue="Billing",
+    customer="",
+    transferred="false",
+    missed="",
+    channel="voice",
+):
     """One canonical CSV line; ``offered`` is local (Berlin) unless it carries an offset."""
     start = dt.datetime.fromisoformat(offered)
     answered = start + dt.timedelta(seconds=wait)
@@ -319,8 +361,7 @@ def contact(ext, offered, *, agent="", wait=20, talk=200, hold=0, acw=30, outcom
         times = f"{answered.isoformat()},{ended.isoformat()},{talk},{hold},{acw}"
     else:
         times = f",{answered.isoformat()},,,"
-    return (f"{ext},{channel},{queue},billing,{agent},{customer},{offered},{times},{outcome},{transferred},,"
-            f"{missed}\n")
+    return f"{ext},{channel},{queue},billing,{agent},{customer},{offered},{times},{outcome},{transferred},,{missed}\n"
 
 
 WEEK_CONTACTS = [
@@ -349,18 +390,22 @@ WEEK_CONTACTS = [
 
 @pytest.fixture
 def computed_week(tenants, people):
-    summary = import_stream(kind="interactions", stream=io.BytesIO((HEADER + "".join(WEEK_CONTACTS)).encode()),
-                            tz=tenants.alpha.tz)
+    summary = import_stream(
+        kind="interactions", stream=io.BytesIO((HEADER + "".join(WEEK_CONTACTS)).encode()), tz=tenants.alpha.tz
+    )
     assert summary.as_dict()["rejected"] == 0, summary.as_dict()["errors"]
-    surveys = ("interaction_external_id,survey,score,responded_at\n"
-               "a2,csat,5,2026-03-03T12:00:00\na4,csat,2,2026-03-05T12:00:00\nb1,csat,4,2026-03-03T12:00:00\n")
+    surveys = (
+        "interaction_external_id,survey,score,responded_at\n"
+        "a2,csat,5,2026-03-03T12:00:00\na4,csat,2,2026-03-05T12:00:00\nb1,csat,4,2026-03-03T12:00:00\n"
+    )
     import_stream(kind="survey_responses", stream=io.BytesIO(surveys.encode()), tz=tenants.alpha.tz)
     recompute()
 
 
 def drill(client, kpi, scope, key, *, period="week", start=WEEK, **extra):
-    return client.get(DRILL, {"kpi": kpi, "scope": scope, "key": key, "period": period,
-                              "start": start.isoformat(), **extra})
+    return client.get(
+        DRILL, {"kpi": kpi, "scope": scope, "key": key, "period": period, "start": start.isoformat(), **extra}
+    )
 
 
 def listed(response) -> list[str]:
@@ -378,20 +423,24 @@ def n_of(kpi, scope, key):
     return KpiSnapshot.objects.get(kpi=kpi, scope=scope, key=key, period="week", period_start=WEEK).n
 
 
-@pytest.mark.parametrize(("kpi", "scope", "key", "expected"), [
-    ("aht", "agent", "alice.a", ["a1", "a2", "a3", "a4", "a5", "a6"]),
-    ("aht", "team", "North", ["a1", "a2", "a3", "a4", "a5", "a6"]),
-    ("avg_hold_per_held", "agent", "alice.a", ["a2", "a3"]),
-    ("transfer_rate", "team", "North", ["a1", "a2", "a3", "a4", "a5", "a6"]),
-    ("repeat_rate", "agent", "alice.a", ["a1", "a2", "a4"]),
-    ("service_level", "tenant", "all", ["a1", "a2", "b1", "x1", "a3", "x2", "b2", "a4", "b3", "a5", "a6"]),
-    ("abandonment_rate", "queue", "Billing", ["a1", "a2", "b1", "x1", "a3", "x2", "b2", "b3", "a5", "a6"]),
-    ("arrivals", "channel", "voice", ["a1", "a2", "b1", "x1", "a3", "x2", "b2", "x3", "b3", "x4", "a5", "a6"]),
-    ("csat", "tenant", "all", ["a2", "b1", "a4"]),
-    ("missed_calls", "agent", "alice.a", ["b2"]),
-])
-def test_a_drilldown_lists_exactly_the_contacts_behind_the_value(tenants, people, web, computed_week,
-                                                                 kpi, scope, key, expected):
+@pytest.mark.parametrize(
+    ("kpi", "scope", "key", "expected"),
+    [
+        ("aht", "agent", "alice.a", ["a1", "a2", "a3", "a4", "a5", "a6"]),
+        ("aht", "team", "North", ["a1", "a2", "a3", "a4", "a5", "a6"]),
+        ("avg_hold_per_held", "agent", "alice.a", ["a2", "a3"]),
+        ("transfer_rate", "team", "North", ["a1", "a2", "a3", "a4", "a5", "a6"]),
+        ("repeat_rate", "agent", "alice.a", ["a1", "a2", "a4"]),
+        ("service_level", "tenant", "all", ["a1", "a2", "b1", "x1", "a3", "x2", "b2", "a4", "b3", "a5", "a6"]),
+        ("abandonment_rate", "queue", "Billing", ["a1", "a2", "b1", "x1", "a3", "x2", "b2", "b3", "a5", "a6"]),
+        ("arrivals", "channel", "voice", ["a1", "a2", "b1", "x1", "a3", "x2", "b2", "x3", "b3", "x4", "a5", "a6"]),
+        ("csat", "tenant", "all", ["a2", "b1", "a4"]),
+        ("missed_calls", "agent", "alice.a", ["b2"]),
+    ],
+)
+def test_a_drilldown_lists_exactly_the_contacts_behind_the_value(
+    tenants, people, web, computed_week, kpi, scope, key, expected
+):
     response = drill(web(tenants.alpha, people.ada), kpi, scope, key)
     assert response.status_code == 200
     assert listed(response) == expected
@@ -399,34 +448,65 @@ def test_a_drilldown_lists_exactly_the_contacts_behind_the_value(tenants, people
         assert len(expected) == n_of(kpi, scope, key)
 
 
-@pytest.mark.parametrize(("period", "start", "expected"), [
-    ("day", dt.date(2026, 3, 2), ["a1"]),  # 00:30 in Berlin; 23:30 the day before in UTC
-    ("month", dt.date(2026, 3, 1), ["o1", "a1", "a2", "a3", "a4", "a5", "a6", "o2"]),
-    ("month", dt.date(2026, 3, 17), ["o1", "a1", "a2", "a3", "a4", "a5", "a6", "o2"]),  # any day in it
-])
+@pytest.mark.parametrize(
+    ("period", "start", "expected"),
+    [
+        ("day", dt.date(2026, 3, 2), ["a1"]),  # 00:30 in Berlin; 23:30 the day before in UTC
+        ("month", dt.date(2026, 3, 1), ["o1", "a1", "a2", "a3", "a4", "a5", "a6", "o2"]),
+        ("month", dt.date(2026, 3, 17), ["o1", "a1", "a2", "a3", "a4", "a5", "a6", "o2"]),  # any day in it
+    ],
+)
 def test_days_and_months_are_local_too(tenants, people, web, computed_week, period, start, expected):
     response = drill(web(tenants.alpha, people.mona), "aht", "agent", "alice.a", period=period, start=start)
     assert listed(response) == expected
-    assert len(expected) == KpiSnapshot.objects.get(kpi="aht", scope="agent", key="alice.a", period=period,
-                                                    period_start=start.replace(day=1) if period == "month"
-                                                    else start).n
+    assert (
+        len(expected)
+        == KpiSnapshot.objects.get(
+            kpi="aht",
+            scope="agent",
+            key="alice.a",
+            period=period,
+            period_start=start.replace(day=1) if period == "month" else start,
+        ).n
+    )
 
 
 def test_the_csv_export_has_a_header_and_the_same_rows(tenants, people, web, computed_week):
     client = web(tenants.alpha, people.mona)
     rows = csv_rows(drill(client, "aht", "team", "North", format="csv"))
-    assert list(rows[0]) == ["external_id", "offered", "channel", "queue", "type", "agent", "outcome", "wait",
-                             "handle", "transferred", "resolved"]
+    assert list(rows[0]) == [
+        "external_id",
+        "offered",
+        "channel",
+        "queue",
+        "type",
+        "agent",
+        "outcome",
+        "wait",
+        "handle",
+        "transferred",
+        "resolved",
+    ]
     assert [r["external_id"] for r in rows] == listed(drill(client, "aht", "team", "North"))
-    assert rows[0] == {"external_id": "a1", "offered": "2026-03-02 00:30:00", "channel": "voice",
-                       "queue": "Billing", "type": "billing", "agent": "Alice", "outcome": "answered",
-                       "wait": "20", "handle": "230", "transferred": "false", "resolved": ""}
+    assert rows[0] == {
+        "external_id": "a1",
+        "offered": "2026-03-02 00:30:00",
+        "channel": "voice",
+        "queue": "Billing",
+        "type": "billing",
+        "agent": "Alice",
+        "outcome": "answered",
+        "wait": "20",
+        "handle": "230",
+        "transferred": "false",
+        "resolved": "",
+    }
 
 
 def test_the_page_shows_offered_in_the_tenants_local_time(tenants, people, web, computed_week):
     html = drill(web(tenants.alpha, people.mona), "aht", "agent", "alice.a").content.decode()
-    row = html[html.index('data-contact="a1"'):]
-    assert "2026-03-02 00:30:00" in row[:row.index("</tr>")]  # Sunday 23:30 UTC
+    row = html[html.index('data-contact="a1"') :]
+    assert "2026-03-02 00:30:00" in row[: row.index("</tr>")]  # Sunday 23:30 UTC
 
 
 def test_mona_never_drills_into_bob(tenants, people, web, computed_week):
@@ -455,9 +535,18 @@ def test_alice_drills_only_into_herself(tenants, people, web, computed_week):
     assert listed(missed) == ["b2"] and "Bob" not in missed.content.decode()
     # the contact she missed was bob's: listed without his name or how he handled it
     assert csv_rows(drill(alice, "missed_calls", "agent", "alice.a", format="csv"))[0] == {
-        "external_id": "b2", "offered": "2026-03-04 14:00:00", "channel": "voice", "queue": "Billing",
-        "type": "billing", "agent": "(another agent)", "outcome": "answered", "wait": "20", "handle": "",
-        "transferred": "", "resolved": ""}
+        "external_id": "b2",
+        "offered": "2026-03-04 14:00:00",
+        "channel": "voice",
+        "queue": "Billing",
+        "type": "billing",
+        "agent": "(another agent)",
+        "outcome": "answered",
+        "wait": "20",
+        "handle": "",
+        "transferred": "",
+        "resolved": "",
+    }
 
 
 def test_a_kpi_without_contacts_behind_it_or_a_bad_request_is_404(tenants, people, web):
@@ -469,8 +558,7 @@ def test_a_kpi_without_contacts_behind_it_or_a_bad_request_is_404(tenants, peopl
 
 
 def test_a_drilldown_pages_by_fifty_and_the_csv_has_them_all(tenants, people, web):
-    lines = [contact(f"p{i:03d}", f"2026-03-03T{8 + i // 60:02d}:{i % 60:02d}:00", agent="alice.a")
-             for i in range(60)]
+    lines = [contact(f"p{i:03d}", f"2026-03-03T{8 + i // 60:02d}:{i % 60:02d}:00", agent="alice.a") for i in range(60)]
     import_stream(kind="interactions", stream=io.BytesIO((HEADER + "".join(lines)).encode()), tz=tenants.alpha.tz)
     mona = web(tenants.alpha, people.mona)
     first = drill(mona, "aht", "agent", "alice.a")

@@ -27,9 +27,11 @@ from tenants.models import Tenant
 from tests.conftest import recompute_reasons
 
 MARCH_2 = dt.date(2026, 3, 2)  # a Monday
-PAIRING_REASON = ("AHT is a diagnostic: a target on it is accepted only per interaction type, next to "
-                  "FCR and repeat-rate targets on the same scorecard, so speed is never pushed at the "
-                  "cost of resolution.")
+PAIRING_REASON = (
+    "AHT is a diagnostic: a target on it is accepted only per interaction type, next to "
+    "FCR and repeat-rate targets on the same scorecard, so speed is never pushed at the "
+    "cost of resolution."
+)
 
 
 @pytest.fixture
@@ -38,15 +40,37 @@ def types(people):
 
 
 def aht(people, interaction_type, **extra):
-    return target_set(kpi="aht", interaction_type=interaction_type, direction="lower", green=300,
-                      amber=360, effective_from=MARCH_2, by=people.ada, **extra)
+    return target_set(
+        kpi="aht",
+        interaction_type=interaction_type,
+        direction="lower",
+        green=300,
+        amber=360,
+        effective_from=MARCH_2,
+        by=people.ada,
+        **extra,
+    )
 
 
 def pair(people, interaction_type=None, team=None):
-    target_set(kpi="fcr", team=team, interaction_type=interaction_type, green=75, amber=65,
-               effective_from=MARCH_2, by=people.ada)
-    target_set(kpi="repeat_rate", team=team, interaction_type=interaction_type, green=10, amber=15,
-               effective_from=MARCH_2, by=people.ada)
+    target_set(
+        kpi="fcr",
+        team=team,
+        interaction_type=interaction_type,
+        green=75,
+        amber=65,
+        effective_from=MARCH_2,
+        by=people.ada,
+    )
+    target_set(
+        kpi="repeat_rate",
+        team=team,
+        interaction_type=interaction_type,
+        green=10,
+        amber=15,
+        effective_from=MARCH_2,
+        by=people.ada,
+    )
 
 
 def messages(error: ValidationError) -> str:
@@ -54,6 +78,7 @@ def messages(error: ValidationError) -> str:
 
 
 # --- forced pairing ----------------------------------------------------------------------
+
 
 def test_an_unpaired_aht_target_is_refused_with_the_reason(people, types):
     billing, _ = types
@@ -75,8 +100,7 @@ def test_an_aht_target_for_every_interaction_type_is_refused_even_when_paired(pe
 def test_aht_is_accepted_next_to_fcr_and_repeat_rate_of_the_same_scorecard(people, types):
     billing, tech = types
     target_set(kpi="fcr", green=75, amber=65, effective_from=MARCH_2, by=people.ada)  # every type
-    target_set(kpi="repeat_rate", interaction_type=billing, green=10, amber=15,
-               effective_from=MARCH_2, by=people.ada)
+    target_set(kpi="repeat_rate", interaction_type=billing, green=10, amber=15, effective_from=MARCH_2, by=people.ada)
     target = aht(people, billing, team=people.north)  # team-less pairs apply to every team
     assert (target.kpi, target.direction, target.interaction_type) == ("aht", "lower", billing)
     with pytest.raises(ValidationError) as refused:
@@ -95,15 +119,15 @@ def test_pairs_of_another_team_or_retired_pairs_do_not_count(people, types):
     with pytest.raises(ValidationError) as refused:
         aht(people, billing, team=people.north)
     assert messages(refused.value).endswith(
-        "Set an FCR target for billing (or for every interaction type) on team North (or on every team) first.")
+        "Set an FCR target for billing (or for every interaction type) on team North (or on every team) first."
+    )
 
 
 def test_a_diagnostic_target_must_name_its_direction(people, types):
     billing, _ = types
     pair(people, billing)
     with pytest.raises(ValidationError) as refused:
-        target_set(kpi="aht", interaction_type=billing, green=300, amber=360, effective_from=MARCH_2,
-                   by=people.ada)
+        target_set(kpi="aht", interaction_type=billing, green=300, amber=360, effective_from=MARCH_2, by=people.ada)
     assert "name the direction of this target explicitly" in messages(refused.value)
 
 
@@ -122,16 +146,17 @@ def test_fcr_that_pairs_an_aht_target_cannot_be_retired_before_it(people, types)
 
 # --- bands -------------------------------------------------------------------------------
 
+
 def test_bands_follow_the_direction_which_defaults_to_the_kpi(people):
     with pytest.raises(ValidationError) as refused:
         target_set(kpi="fcr", green=70, amber=80, effective_from=MARCH_2, by=people.ada)
     assert refused.value.message_dict["amber"] == [
-        "Higher is better here, so amber (80) must be at or below green (70)."]
+        "Higher is better here, so amber (80) must be at or below green (70)."
+    ]
     with pytest.raises(ValidationError) as refused:
         target_set(kpi="repeat_rate", green=15, amber=10, effective_from=MARCH_2, by=people.ada)
     assert "amber (10) must be at or above green (15)" in messages(refused.value)
-    assert target_set(kpi="repeat_rate", green=10, amber=15, effective_from=MARCH_2,
-                      by=people.ada).direction == "lower"
+    assert target_set(kpi="repeat_rate", green=10, amber=15, effective_from=MARCH_2, by=people.ada).direction == "lower"
     equal = target_set(kpi="csat", green=80, amber=80, effective_from=MARCH_2, by=people.ada)
     assert equal.direction == "higher"
 
@@ -139,35 +164,47 @@ def test_bands_follow_the_direction_which_defaults_to_the_kpi(people):
 def test_thresholds_outside_the_unit_and_scopes_the_kpi_lacks_are_refused(people, types):
     with pytest.raises(ValidationError) as refused:
         target_set(kpi="fcr", green=120, amber=80, effective_from=MARCH_2, by=people.ada)
-    assert refused.value.message_dict["green"] == [
-        "FCR is measured in %: a threshold must be between 0 and 100."]
+    assert refused.value.message_dict["green"] == ["FCR is measured in %: a threshold must be between 0 and 100."]
     with pytest.raises(ValidationError) as refused:
-        target_set(kpi="occupancy", queue=Queue.objects.create(name="Billing"), green=85, amber=90,
-                   effective_from=MARCH_2, by=people.ada)
+        target_set(
+            kpi="occupancy",
+            queue=Queue.objects.create(name="Billing"),
+            green=85,
+            amber=90,
+            effective_from=MARCH_2,
+            by=people.ada,
+        )
     assert refused.value.message_dict["queue"] == [
-        "Occupancy is not measured per queue, so it takes no target for one."]
+        "Occupancy is not measured per queue, so it takes no target for one."
+    ]
     with pytest.raises(ValidationError):
-        target_set(kpi="peak_hour", direction="lower", green=9, amber=10, effective_from=MARCH_2,
-                   by=people.ada)
+        target_set(kpi="peak_hour", direction="lower", green=9, amber=10, effective_from=MARCH_2, by=people.ada)
 
 
 # --- history -----------------------------------------------------------------------------
 
+
 def test_every_change_is_kept_with_old_new_and_who(people):
-    target = target_set(kpi="fcr", team=people.north, green=75, amber=65, effective_from=MARCH_2,
-                        by=people.ada)
-    same = target_set(kpi="fcr", team=people.north, green=78, amber=65, effective_from=MARCH_2,
-                      by=people.ada)
+    target = target_set(kpi="fcr", team=people.north, green=75, amber=65, effective_from=MARCH_2, by=people.ada)
+    same = target_set(kpi="fcr", team=people.north, green=78, amber=65, effective_from=MARCH_2, by=people.ada)
     assert same.pk == target.pk and Target.objects.count() == 1
-    target_set(kpi="fcr", team=people.north, green=78, amber=65, effective_from=MARCH_2,
-               by=people.ada)  # nothing changed: no history row
+    target_set(
+        kpi="fcr", team=people.north, green=78, amber=65, effective_from=MARCH_2, by=people.ada
+    )  # nothing changed: no history row
     target_retire(target=target, by=people.ada)
 
     created, updated, retired = TargetChange.objects.filter(target=target).order_by("pk")
     assert (created.action, created.old, created.changed_by) == ("created", None, people.ada)
-    assert created.new == {"kpi": "fcr", "team": "North", "queue": None, "interaction_type": None,
-                           "direction": "higher", "green": 75, "amber": 65,
-                           "effective_from": "2026-03-02"}
+    assert created.new == {
+        "kpi": "fcr",
+        "team": "North",
+        "queue": None,
+        "interaction_type": None,
+        "direction": "higher",
+        "green": 75,
+        "amber": 65,
+        "effective_from": "2026-03-02",
+    }
     assert (updated.action, updated.old["green"], updated.new["green"]) == ("updated", 75, 78)
     assert (retired.action, retired.old["green"], retired.new) == ("retired", 78, None)
     assert Target.objects.get(pk=target.pk).retired_at is not None
@@ -177,17 +214,23 @@ def test_every_change_is_kept_with_old_new_and_who(people):
 
 # --- which target applies ----------------------------------------------------------------
 
+
 def test_the_most_specific_target_in_force_on_a_date_applies(people, types):
     _, tech = types
     pair(people)
     tenant_wide = Target.objects.get(kpi="fcr")
     later = target_set(kpi="fcr", green=80, amber=70, effective_from=dt.date(2026, 4, 1), by=people.ada)
-    team = target_set(kpi="fcr", team=people.north, green=70, amber=60, effective_from=MARCH_2,
-                      by=people.ada)
-    of_type = target_set(kpi="fcr", interaction_type=tech, green=60, amber=50, effective_from=MARCH_2,
-                         by=people.ada)
-    both = target_set(kpi="fcr", team=people.north, interaction_type=tech, green=65, amber=55,
-                      effective_from=dt.date(2026, 3, 10), by=people.ada)
+    team = target_set(kpi="fcr", team=people.north, green=70, amber=60, effective_from=MARCH_2, by=people.ada)
+    of_type = target_set(kpi="fcr", interaction_type=tech, green=60, amber=50, effective_from=MARCH_2, by=people.ada)
+    both = target_set(
+        kpi="fcr",
+        team=people.north,
+        interaction_type=tech,
+        green=65,
+        amber=55,
+        effective_from=dt.date(2026, 3, 10),
+        by=people.ada,
+    )
 
     def in_force(on, **scope):
         return target_in_force(kpi="fcr", on=on, **scope)
@@ -206,9 +249,19 @@ def test_the_most_specific_target_in_force_on_a_date_applies(people, types):
 
 # --- realism check -----------------------------------------------------------------------
 
+
 def snapshot(kpi, login, week, value, n):
-    KpiSnapshot.objects.create(kpi=kpi, scope="agent", key=login, period="week", period_start=week,
-                               value=value, n=n, insufficient_data=n < 30, computed_at=timezone.now())
+    KpiSnapshot.objects.create(
+        kpi=kpi,
+        scope="agent",
+        key=login,
+        period="week",
+        period_start=week,
+        value=value,
+        n=n,
+        insufficient_data=n < 30,
+        computed_at=timezone.now(),
+    )
 
 
 @pytest.fixture
@@ -239,15 +292,16 @@ def test_realism_counts_agents_with_enough_contacts_who_were_green(fcr_weeks):
 
 def test_realism_for_a_team_and_a_lower_is_better_direction(people, fcr_weeks):
     w1, _ = fcr_weeks
-    north = realism_check(kpi="fcr", green=80, amber=70, direction="higher", team=people.north,
-                          weeks=2, today=dt.date(2026, 3, 16))
+    north = realism_check(
+        kpi="fcr", green=80, amber=70, direction="higher", team=people.north, weeks=2, today=dt.date(2026, 3, 16)
+    )
     assert north[0] == {"week_start": w1, "met": 1, "eligible": 2, "share_pct": 50.0}
-    lower = realism_check(kpi="fcr", green=80, amber=90, direction="lower", weeks=2,
-                          today=dt.date(2026, 3, 16))
+    lower = realism_check(kpi="fcr", green=80, amber=90, direction="lower", weeks=2, today=dt.date(2026, 3, 16))
     assert (lower[0]["met"], lower[1]["met"]) == (1, 1)  # carol's 70 in w1, alice's 80 in w2
 
 
 # --- settings ----------------------------------------------------------------------------
+
 
 @pytest.fixture
 def alpha(tenants, people):
@@ -255,12 +309,19 @@ def alpha(tenants, people):
     return Tenant.objects.get(pk=tenants.alpha.pk)
 
 
-def test_a_settings_change_is_audited_and_requests_one_recompute(people, alpha,
-                                                                 django_capture_on_commit_callbacks):
+def test_a_settings_change_is_audited_and_requests_one_recompute(people, alpha, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
-        changes = settings_update(tenant=alpha, by=people.ada, changes={
-            "service_level_seconds": 30, "service_level_inclusive": False, "min_sample": 30,
-            "service_level_target_pct": "85.5", "cost_per_contact_minute": "0.0250"})
+        changes = settings_update(
+            tenant=alpha,
+            by=people.ada,
+            changes={
+                "service_level_seconds": 30,
+                "service_level_inclusive": False,
+                "min_sample": 30,
+                "service_level_target_pct": "85.5",
+                "cost_per_contact_minute": "0.0250",
+            },
+        )
     assert recompute_reasons(callbacks) == ["settings"]
     assert sorted((c.setting, c.old, c.new, c.changed_by) for c in changes) == [
         ("cost_per_contact_minute", "0", "0.025", people.ada),
@@ -275,22 +336,31 @@ def test_a_settings_change_is_audited_and_requests_one_recompute(people, alpha,
 
 
 def test_saving_unchanged_settings_writes_nothing_and_recomputes_nothing(
-        people, alpha, django_capture_on_commit_callbacks):
+    people, alpha, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks:
-        assert settings_update(tenant=alpha, by=people.ada, changes={
-            "min_sample": "30", "service_level_target_pct": Decimal("80.00")}) == []
+        assert (
+            settings_update(
+                tenant=alpha, by=people.ada, changes={"min_sample": "30", "service_level_target_pct": Decimal("80.00")}
+            )
+            == []
+        )
     assert callbacks == [] and not SettingChange.objects.exists()
 
 
-@pytest.mark.parametrize(("setting", "value", "message"), [
-    ("service_level_target_pct", 120, "Ensure this value is less than or equal to 100."),
-    ("min_sample", 0, "Ensure this value is greater than or equal to 1."),
-    ("service_level_seconds", 0, "Must be 1 or more."),
-    ("cost_per_paid_hour", -5, "Must be 0 or more."),
-    ("timezone", "UTC", "Not a KPI setting: timezone."),
-])
-def test_invalid_settings_are_refused_and_nothing_changes(people, alpha, setting, value, message,
-                                                          django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("service_level_target_pct", 120, "Ensure this value is less than or equal to 100."),
+        ("min_sample", 0, "Ensure this value is greater than or equal to 1."),
+        ("service_level_seconds", 0, "Must be 1 or more."),
+        ("cost_per_paid_hour", -5, "Must be 0 or more."),
+        ("timezone", "UTC", "Not a KPI setting: timezone."),
+    ],
+)
+def test_invalid_settings_are_refused_and_nothing_changes(
+    people, alpha, setting, value, message, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValidationError) as refused:
         settings_update(tenant=alpha, by=people.ada, changes={"repeat_window_days": 14, setting: value})
     assert message in messages(refused.value)
@@ -311,8 +381,7 @@ def test_targets_and_settings_are_for_admins_only(tenants, people, web, url):
     assert web(tenants.alpha).get(url).status_code == 302
 
 
-def test_a_target_page_of_another_tenant_is_404_and_its_targets_are_not_listed(tenants, people, web,
-                                                                                in_tenant):
+def test_a_target_page_of_another_tenant_is_404_and_its_targets_are_not_listed(tenants, people, web, in_tenant):
     target = target_set(kpi="csat", green=85, amber=75, effective_from=MARCH_2, by=people.ada)
     assert web(tenants.alpha, people.ada).get(f"/kpis/targets/{target.pk}/").status_code == 200
     assert web(tenants.alpha, people.mona).get(f"/kpis/targets/{target.pk}/").status_code == 403
@@ -322,8 +391,16 @@ def test_a_target_page_of_another_tenant_is_404_and_its_targets_are_not_listed(t
 
 
 def target_form(**overrides):
-    data = {"kpi": "fcr", "team": "", "queue": "", "interaction_type": "", "direction": "",
-            "green": "80", "amber": "70", "effective_from": "2026-03-02"}
+    data = {
+        "kpi": "fcr",
+        "team": "",
+        "queue": "",
+        "interaction_type": "",
+        "direction": "",
+        "green": "80",
+        "amber": "70",
+        "effective_from": "2026-03-02",
+    }
     return {**data, **overrides}
 
 
@@ -335,8 +412,7 @@ def test_admin_sets_a_target_on_the_page_and_sees_it_and_its_history(tenants, pe
     target = Target.objects.get(kpi="fcr")
     assert (target.team, target.green, target.created_by) == (people.north, 80, people.ada)
     assert "green ≥ 80, amber ≥ 70" in page and "ada@alpha.test" in page
-    response = client.post(f"/kpis/targets/{target.pk}/", {"direction": "", "green": "82", "amber": "70"},
-                           follow=True)
+    response = client.post(f"/kpis/targets/{target.pk}/", {"direction": "", "green": "82", "amber": "70"}, follow=True)
     page = response.content.decode()
     assert "Target saved." in page and "green ≥ 82, amber ≥ 70" in page
     assert TargetChange.objects.filter(target=target, action="updated").count() == 1
@@ -346,16 +422,17 @@ def test_admin_sets_a_target_on_the_page_and_sees_it_and_its_history(tenants, pe
 
 
 def test_an_unpaired_aht_target_is_refused_on_the_page_with_the_reason(tenants, people, web, types):
-    response = web(tenants.alpha, people.ada).post("/kpis/targets/", target_form(
-        kpi="aht", interaction_type=types[0].pk, direction="lower", green="300", amber="360"))
+    response = web(tenants.alpha, people.ada).post(
+        "/kpis/targets/",
+        target_form(kpi="aht", interaction_type=types[0].pk, direction="lower", green="300", amber="360"),
+    )
     assert response.status_code == 200
     assert PAIRING_REASON in response.content.decode()
     assert not Target.objects.exists()
 
 
 @time_machine.travel(dt.datetime(2026, 3, 18, 12, tzinfo=dt.UTC), tick=False)
-def test_a_preview_or_a_refused_target_shows_the_realism_check_without_saving(tenants, people, web,
-                                                                             fcr_weeks):
+def test_a_preview_or_a_refused_target_shows_the_realism_check_without_saving(tenants, people, web, fcr_weeks):
     client = web(tenants.alpha, people.ada)
     page = client.post("/kpis/targets/", target_form(preview="1")).content.decode()
     assert not Target.objects.exists()
@@ -370,13 +447,14 @@ def test_a_preview_or_a_refused_target_shows_the_realism_check_without_saving(te
 @time_machine.travel(dt.datetime(2026, 3, 18, 12, tzinfo=dt.UTC), tick=False)
 def test_the_realism_endpoint_answers_json_for_the_typed_target(tenants, people, web, fcr_weeks):
     client = web(tenants.alpha, people.ada)
-    data = client.get("/kpis/targets/realism/", {"kpi": "fcr", "green": "80", "amber": "70",
-                                                 "team": people.north.pk}).json()
-    assert (data["direction"], data["min_sample"], data["team"], data["per_agent"]) == (
-        "higher", 30, "North", True)
+    data = client.get(
+        "/kpis/targets/realism/", {"kpi": "fcr", "green": "80", "amber": "70", "team": people.north.pk}
+    ).json()
+    assert (data["direction"], data["min_sample"], data["team"], data["per_agent"]) == ("higher", 30, "North", True)
     assert data["weeks"][-2:] == [
         {"week_start": "2026-03-02", "met": 1, "eligible": 2, "share_pct": 50.0},
-        {"week_start": "2026-03-09", "met": 1, "eligible": 1, "share_pct": 100.0}]
+        {"week_start": "2026-03-09", "met": 1, "eligible": 1, "share_pct": 100.0},
+    ]
     refused = client.get("/kpis/targets/realism/", {"kpi": "aht", "green": "300"})
     assert refused.status_code == 400 and "direction" in refused.json()["errors"]
     assert client.get("/kpis/targets/realism/", {"kpi": "fcr", "green": "x"}).status_code == 400
@@ -399,8 +477,9 @@ def test_the_targets_page_reads_as_many_queries_for_many_targets_as_for_one(tena
     assert len(many) == len(one)
 
 
-def test_admin_changes_settings_on_the_page_and_sees_the_history(tenants, people, web,
-                                                                django_capture_on_commit_callbacks):
+def test_admin_changes_settings_on_the_page_and_sees_the_history(
+    tenants, people, web, django_capture_on_commit_callbacks
+):
     client = web(tenants.alpha, people.ada)
     form = client.get("/kpis/settings/").context["form"]
     data = {name: form[name].value() for name in form.fields}

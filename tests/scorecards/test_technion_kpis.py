@@ -52,8 +52,9 @@ def expected_from_raw(*, threshold=20, short_abandon=5):
 @pytest.fixture
 def bank_day(tenants, in_tenant):
     tenant = in_tenant(tenants.alpha)
-    summary = import_stream(kind="interactions", stream=io.BytesIO(technion_to_canonical_csv(sample(RAW), DAY)),
-                            tz=tenant.tz).as_dict()
+    summary = import_stream(
+        kind="interactions", stream=io.BytesIO(technion_to_canonical_csv(sample(RAW), DAY)), tz=tenant.tz
+    ).as_dict()
     assert (summary["created"], summary["rejected"]) == (2375, 0)
     recompute()
     return tenant

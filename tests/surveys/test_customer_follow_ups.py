@@ -11,8 +11,14 @@ from tests.factories import AgentFactory, SurveyResponseFactory
 
 
 def answer(ext: str, kind: str, score: int, *, agent="alice.a", comment="") -> SurveyResponse:
-    return SurveyResponseFactory(survey=kind, score=score, comment=comment, responded_at=timezone.now(),
-                                 interaction__external_id=ext, interaction__agent=AgentFactory(acd_login=agent))
+    return SurveyResponseFactory(
+        survey=kind,
+        score=score,
+        comment=comment,
+        responded_at=timezone.now(),
+        interaction__external_id=ext,
+        interaction__agent=AgentFactory(acd_login=agent),
+    )
 
 
 @pytest.fixture
@@ -29,7 +35,10 @@ def answers(tenants, people, in_tenant):
 def test_imported_detractors_get_one_follow_up_each_set_based(answers):
     assert follow_ups_create_missing() == 3
     assert set(FollowUp.objects.values_list("response__interaction__external_id", flat=True)) == {
-        "csat-2", "nps-5", "bob-csat-1"}
+        "csat-2",
+        "nps-5",
+        "bob-csat-1",
+    }
     assert follow_ups_create_missing() == 0
 
 
@@ -44,8 +53,9 @@ def test_mona_sees_her_teams_follow_ups_and_closes_one_max_cannot(tenants, peopl
     max_page = web(tenants.alpha, people.max).get("/surveys/follow-ups/").content.decode()
     assert "csat-2" not in max_page and "bob-csat-1" in max_page
     alices = FollowUp.objects.get(response__interaction__external_id="csat-2")
-    assert web(tenants.alpha, people.max).post(f"/surveys/follow-ups/{alices.pk}/done/",
-                                               {"note": "x"}).status_code == 404
+    assert (
+        web(tenants.alpha, people.max).post(f"/surveys/follow-ups/{alices.pk}/done/", {"note": "x"}).status_code == 404
+    )
 
     assert mona.post(f"/surveys/follow-ups/{alices.pk}/done/", {"note": "Called back, refunded"}).status_code == 302
     alices.refresh_from_db()

@@ -23,9 +23,18 @@ def _fresh_limits():
 
 
 def _definition(**fields) -> dict:
-    data = {"kind": "csat", "name": "After call", "languages": "en", "question": "How satisfied were you?",
-            "follow_up_question": "", "sample_pct": "20", "sample_pct_by_channel": "{}",
-            "sample_pct_by_queue": "{}", "cooldown_days": "30", "link_valid_days": "7"}
+    data = {
+        "kind": "csat",
+        "name": "After call",
+        "languages": "en",
+        "question": "How satisfied were you?",
+        "follow_up_question": "",
+        "sample_pct": "20",
+        "sample_pct_by_channel": "{}",
+        "sample_pct_by_queue": "{}",
+        "cooldown_days": "30",
+        "link_valid_days": "7",
+    }
     data.update(fields)
     return data
 
@@ -47,13 +56,22 @@ def test_a_listed_language_without_a_question_is_refused_and_its_fields_appear(a
     assert f'value="{GERMAN["question"]}"' in html
     assert 'name="shown_languages" value="en,de,fr"' in html
 
-    done = admin.post("/surveys/", _definition(languages="en, de, fr", question_de=GERMAN["question"],
-                                               question_fr="Étiez-vous satisfait ?", shown_languages="en,de,fr"))
+    done = admin.post(
+        "/surveys/",
+        _definition(
+            languages="en, de, fr",
+            question_de=GERMAN["question"],
+            question_fr="Étiez-vous satisfait ?",
+            shown_languages="en,de,fr",
+        ),
+    )
     assert done.status_code == 302, done.content.decode()
     saved = Survey.objects.get()
     assert saved.languages == "en,de,fr" and saved.question == "How satisfied were you?"
-    assert saved.translations == {"de": {"question": GERMAN["question"], "follow_up_question": ""},
-                                  "fr": {"question": "Étiez-vous satisfait ?", "follow_up_question": ""}}
+    assert saved.translations == {
+        "de": {"question": GERMAN["question"], "follow_up_question": ""},
+        "fr": {"question": "Étiez-vous satisfait ?", "follow_up_question": ""},
+    }
 
 
 def test_edit_adds_a_language_then_shows_and_saves_its_wording(admin):
@@ -65,9 +83,19 @@ def test_edit_adds_a_language_then_shows_and_saves_its_wording(admin):
     assert added.status_code == 200 and "Enter the question in German" in added.content.decode()
     assert '<label for="id_question_de">Question in German (de)' in added.content.decode()
 
-    assert admin.post(f"/surveys/{csat.pk}/", _definition(
-        languages="en,de", shown_languages="en,de", follow_up_question="What could we do better?",
-        question_de=GERMAN["question"], follow_up_question_de=GERMAN["follow_up_question"])).status_code == 302
+    assert (
+        admin.post(
+            f"/surveys/{csat.pk}/",
+            _definition(
+                languages="en,de",
+                shown_languages="en,de",
+                follow_up_question="What could we do better?",
+                question_de=GERMAN["question"],
+                follow_up_question_de=GERMAN["follow_up_question"],
+            ),
+        ).status_code
+        == 302
+    )
     csat.refresh_from_db()
     assert csat.translations == {"de": GERMAN}
     assert f'value="{GERMAN["question"]}"' in admin.get(f"/surveys/{csat.pk}/").content.decode()
@@ -76,44 +104,74 @@ def test_edit_adds_a_language_then_shows_and_saves_its_wording(admin):
 def test_english_falls_back_to_the_standard_wording_and_no_other_language_does(admin):
     refused = admin.post("/surveys/", _definition(languages="de,en", question=""))
     assert refused.status_code == 200 and "Enter the question in German" in refused.content.decode()
-    assert admin.post("/surveys/", _definition(languages="de,en", question=GERMAN["question"],
-                                               question_en="")).status_code == 302
+    assert (
+        admin.post("/surveys/", _definition(languages="de,en", question=GERMAN["question"], question_en="")).status_code
+        == 302
+    )
     saved = Survey.objects.get()
     assert saved.question == GERMAN["question"]
     assert saved.translations == {"en": {"question": DEFAULT_QUESTIONS["csat"], "follow_up_question": ""}}
 
 
 def test_a_follow_up_question_is_asked_in_every_language_or_none(admin):
-    missing = admin.post("/surveys/", _definition(languages="en,de", question_de=GERMAN["question"],
-                                                  follow_up_question="What could we do better?"))
+    missing = admin.post(
+        "/surveys/",
+        _definition(languages="en,de", question_de=GERMAN["question"], follow_up_question="What could we do better?"),
+    )
     assert missing.status_code == 200 and "Enter the follow-up question in German too" in missing.content.decode()
-    only_german = admin.post("/surveys/", _definition(languages="en,de", **{
-        "question_de": GERMAN["question"], "follow_up_question_de": GERMAN["follow_up_question"]}))
+    only_german = admin.post(
+        "/surveys/",
+        _definition(
+            languages="en,de",
+            **{"question_de": GERMAN["question"], "follow_up_question_de": GERMAN["follow_up_question"]},
+        ),
+    )
     assert only_german.status_code == 200 and "Enter the follow-up question in English" in only_german.content.decode()
     assert not Survey.objects.exists()
 
 
 def test_reordering_the_languages_keeps_each_wording_with_its_language(admin):
-    csat = survey("csat", question="How satisfied were you?", languages="en,de", translations={"de": GERMAN},
-                  follow_up_question="What could we do better?")
+    csat = survey(
+        "csat",
+        question="How satisfied were you?",
+        languages="en,de",
+        translations={"de": GERMAN},
+        follow_up_question="What could we do better?",
+    )
     # The page showed the English wording in the main fields and the German one below.
-    response = admin.post(f"/surveys/{csat.pk}/", _definition(
-        languages="de,en", shown_languages="en,de", question="How satisfied were you?",
-        follow_up_question="What could we do better?", question_de=GERMAN["question"],
-        follow_up_question_de=GERMAN["follow_up_question"]))
+    response = admin.post(
+        f"/surveys/{csat.pk}/",
+        _definition(
+            languages="de,en",
+            shown_languages="en,de",
+            question="How satisfied were you?",
+            follow_up_question="What could we do better?",
+            question_de=GERMAN["question"],
+            follow_up_question_de=GERMAN["follow_up_question"],
+        ),
+    )
     assert response.status_code == 302, response.content.decode()
     csat.refresh_from_db()
     assert (csat.languages, csat.question, csat.follow_up_question) == (
-        "de,en", GERMAN["question"], GERMAN["follow_up_question"])
-    assert csat.translations == {"en": {"question": "How satisfied were you?",
-                                        "follow_up_question": "What could we do better?"}}
+        "de,en",
+        GERMAN["question"],
+        GERMAN["follow_up_question"],
+    )
+    assert csat.translations == {
+        "en": {"question": "How satisfied were you?", "follow_up_question": "What could we do better?"}
+    }
 
 
 @pytest.fixture
 def invitation(tenants, people, in_tenant):
     in_tenant(tenants.alpha)
-    csat = survey("csat", question="How satisfied were you?", follow_up_question="What could we do better?",
-                  languages="en,de", translations={"de": GERMAN})
+    csat = survey(
+        "csat",
+        question="How satisfied were you?",
+        follow_up_question="What could we do better?",
+        languages="en,de",
+        translations={"de": GERMAN},
+    )
     return invitation_get_or_create(survey=csat, interaction=InteractionFactory(external_id="l-1"))[0]
 
 
@@ -126,8 +184,12 @@ def test_the_page_speaks_german_for_an_accept_language_of_de(tenants, web, invit
     assert '<button type="submit" lang="en">' in html  # the fixed texts stay English, and say so
     assert "Accept-Language" in page["Vary"]
     # q-values count, not the order: English is wanted least here.
-    assert GERMAN["question"] in web(tenants.alpha).get(
-        f"/s/{invitation.token}/", HTTP_ACCEPT_LANGUAGE="en;q=0.1, fr, de;q=0.5").content.decode()
+    assert (
+        GERMAN["question"]
+        in web(tenants.alpha)
+        .get(f"/s/{invitation.token}/", HTTP_ACCEPT_LANGUAGE="en;q=0.1, fr, de;q=0.5")
+        .content.decode()
+    )
 
 
 def test_lang_parameter_chooses_and_links_switch_between_languages(tenants, web, invitation):
@@ -151,8 +213,9 @@ def test_the_response_records_the_language_it_was_given_in(tenants, web, invitat
     page = client.get(f"/s/{invitation.token}/?lang=de").content.decode()
     assert '<input type="hidden" name="lang" value="de">' in page
     # The form carries the language shown, whatever the browser says on submit.
-    done = client.post(f"/s/{invitation.token}/", {"score": "4", "comment": "Schnell", "lang": "de"},
-                       HTTP_ACCEPT_LANGUAGE="en")
+    done = client.post(
+        f"/s/{invitation.token}/", {"score": "4", "comment": "Schnell", "lang": "de"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert done.status_code == 200 and "Thank you" in done.content.decode()
     response = SurveyResponse.objects.get()
     assert (response.language, response.comment) == ("de", "Schnell")

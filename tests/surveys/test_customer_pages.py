@@ -15,18 +15,39 @@ from .test_customer_follow_ups import answer
 
 def test_admin_defines_a_survey_with_the_default_question_and_deactivates_it(tenants, people, web, in_tenant):
     client = web(tenants.alpha, people.ada)
-    response = client.post("/surveys/", {
-        "kind": "nps", "name": "After chat", "question": "", "follow_up_question": "Why?",
-        "languages": "en, de", "question_de": "Würden Sie uns weiterempfehlen?", "follow_up_question_de": "Warum?",
-        "sample_pct": "25", "sample_pct_by_channel": '{"chat": 50}',
-        "sample_pct_by_queue": "{}", "cooldown_days": "30", "link_valid_days": "7"})
+    response = client.post(
+        "/surveys/",
+        {
+            "kind": "nps",
+            "name": "After chat",
+            "question": "",
+            "follow_up_question": "Why?",
+            "languages": "en, de",
+            "question_de": "Würden Sie uns weiterempfehlen?",
+            "follow_up_question_de": "Warum?",
+            "sample_pct": "25",
+            "sample_pct_by_channel": '{"chat": 50}',
+            "sample_pct_by_queue": "{}",
+            "cooldown_days": "30",
+            "link_valid_days": "7",
+        },
+    )
     assert response.status_code == 302, response.content.decode()
     nps = Survey.objects.get()
     assert (nps.question, nps.languages, nps.sample_pct_by_channel) == (DEFAULT_QUESTIONS["nps"], "en,de", {"chat": 50})
     assert "After chat" in client.get("/surveys/").content.decode()
-    bad = client.post(f"/surveys/{nps.pk}/", {"name": "x", "languages": "english!", "sample_pct": "120",
-                                              "sample_pct_by_channel": '{"chat": 500}', "sample_pct_by_queue": "{}",
-                                              "cooldown_days": "1", "link_valid_days": "1"})
+    bad = client.post(
+        f"/surveys/{nps.pk}/",
+        {
+            "name": "x",
+            "languages": "english!",
+            "sample_pct": "120",
+            "sample_pct_by_channel": '{"chat": 500}',
+            "sample_pct_by_queue": "{}",
+            "cooldown_days": "1",
+            "link_valid_days": "1",
+        },
+    )
     assert bad.status_code == 200 and bad.content.decode().count('class="error"') >= 3
     client.post(f"/surveys/{nps.pk}/active/")
     nps.refresh_from_db()
@@ -42,8 +63,7 @@ def scored(tenants, people, in_tenant):
     a = answer("n-1", "csat", 5, comment="=HYPERLINK(evil)")
     answer("n-2", "csat", 2, comment="Too slow")
     answer("s-1", "csat", 1, agent="bob.b", comment="South secret")
-    SurveyInvitation.objects.create(survey=csat, interaction=a.interaction, token="a" * 43,
-                                    expires_at=a.responded_at)
+    SurveyInvitation.objects.create(survey=csat, interaction=a.interaction, token="a" * 43, expires_at=a.responded_at)
     a.invitation = SurveyInvitation.objects.get()
     a.source = "link"
     a.save()
@@ -55,7 +75,7 @@ def test_mona_sees_her_team_and_the_unnamed_tenant_figure(tenants, people, web, 
     assert page.status_code == 200
     assert "alice.a" in html and "bob.b" not in html
     assert 'id="survey-chart-data"' in html
-    summary = html[html.index('id="survey-summary"'):html.index("</dl>")]
+    summary = html[html.index('id="survey-summary"') : html.index("</dl>")]
     assert "50%" in summary  # North: one of two satisfied
     assert "33%" in summary  # the whole contact center, one of three
     assert "100%" in summary  # response rate: the one invitation was answered
@@ -88,8 +108,9 @@ def test_comments_and_csv_are_scoped_and_filtered(tenants, people, web, scored):
     ada_body = b"".join(web(tenants.alpha, people.ada).get("/surveys/results/export.csv").streaming_content).decode()
     assert "South secret" in ada_body
     # Max cannot filter his way into North's answers.
-    max_body = b"".join(web(tenants.alpha, people.max).get(
-        "/surveys/results/export.csv?team=North").streaming_content).decode()
+    max_body = b"".join(
+        web(tenants.alpha, people.max).get("/surveys/results/export.csv?team=North").streaming_content
+    ).decode()
     assert "n-1" not in max_body
 
 

@@ -27,8 +27,12 @@ def _fresh_limits():
 @pytest.fixture
 def invitation(tenants, people, in_tenant):
     in_tenant(tenants.alpha)
-    csat = survey("csat", follow_up_question="What could we do better?", languages="en,de",
-                  translations={"de": {"question": "Wie war es?", "follow_up_question": "Was können wir besser machen?"}})
+    csat = survey(
+        "csat",
+        follow_up_question="What could we do better?",
+        languages="en,de",
+        translations={"de": {"question": "Wie war es?", "follow_up_question": "Was können wir besser machen?"}},
+    )
     return invitation_get_or_create(survey=csat, interaction=InteractionFactory(external_id="p-1"))[0]
 
 
@@ -54,7 +58,12 @@ def test_customer_sees_the_question_and_tenant_and_answers_once(tenants, web, in
     assert done.status_code == 200 and "Thank you" in done.content.decode()
     response = SurveyResponse.objects.get()
     assert (response.score, response.source, response.invitation_id, response.language, response.survey) == (
-        5, "link", invitation.pk, "de", "csat")
+        5,
+        "link",
+        invitation.pk,
+        "de",
+        "csat",
+    )
     assert response.comment == "Quick and kind"
 
     again = client.post(url, {"score": "1", "comment": "changed my mind"})
@@ -97,8 +106,9 @@ def test_low_csat_opens_a_follow_up_from_the_link(tenants, web, invitation):
 
 
 def test_an_imported_answer_for_the_same_contact_counts_as_already_received(tenants, web, invitation):
-    SurveyResponse.objects.create(interaction=invitation.interaction, survey="csat", score=3,
-                                  responded_at=timezone.now(), source="import")
+    SurveyResponse.objects.create(
+        interaction=invitation.interaction, survey="csat", score=3, responded_at=timezone.now(), source="import"
+    )
     response = web(tenants.alpha).post(f"/s/{invitation.token}/", {"score": "5"})
     assert response.status_code == 200 and "already received" in response.content.decode()
     assert SurveyResponse.objects.get().score == 3

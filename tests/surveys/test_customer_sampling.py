@@ -46,11 +46,11 @@ def test_overrides_per_queue_beat_channel_beat_overall(alpha):
         InteractionFactory(external_id=f"chat-{i}", channel="chat", queue=sales)
         InteractionFactory(external_id=f"vip-{i}", channel="chat", queue=vip)
         InteractionFactory(external_id=f"voice-{i}", channel="voice", queue=sales)
-    survey("csat", sample_pct=0, cooldown_days=0, sample_pct_by_channel={"chat": 100},
-           sample_pct_by_queue={"VIP": 0})
+    survey("csat", sample_pct=0, cooldown_days=0, sample_pct_by_channel={"chat": 100}, sample_pct_by_queue={"VIP": 0})
     assert invitations_sample(since=since) == 50
     assert set(SurveyInvitation.objects.values_list("interaction__channel", "interaction__queue__name")) == {
-        ("chat", "Sales")}
+        ("chat", "Sales")
+    }
 
 
 def test_a_customer_is_invited_once_per_cooldown_and_only_new_contacts_count(alpha):
@@ -71,8 +71,9 @@ def test_a_customer_is_invited_once_per_cooldown_and_only_new_contacts_count(alp
 def test_an_earlier_invitation_counts_against_the_cooldown(alpha):
     first = InteractionFactory(external_id="first", customer_id="cust-9")
     survey_nps = survey("nps", sample_pct=100, cooldown_days=30)
-    SurveyInvitation.objects.create(survey=survey_nps, interaction=first, token="t" * 43,
-                                    expires_at=timezone.now() + dt.timedelta(days=7))
+    SurveyInvitation.objects.create(
+        survey=survey_nps, interaction=first, token="t" * 43, expires_at=timezone.now() + dt.timedelta(days=7)
+    )
     since = timezone.now() - dt.timedelta(seconds=1)
     InteractionFactory(external_id="second", customer_id="cust-9")
     assert invitations_sample(since=since) == 0

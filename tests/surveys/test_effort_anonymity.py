@@ -39,12 +39,20 @@ def billing(people):
 
 def team_answers(team, count, hardest=(), prefix="member", tools=True):
     """``count`` agents of ``team`` answer once in the week under test, each naming ``hardest``."""
-    agents = [Agent.objects.create(acd_login=f"{prefix}{i}.{team.name}", display_name=f"{prefix.title()}{i}{team.name}",
-                                   team=team) for i in range(count)]
+    agents = [
+        Agent.objects.create(
+            acd_login=f"{prefix}{i}.{team.name}", display_name=f"{prefix.title()}{i}{team.name}", team=team
+        )
+        for i in range(count)
+    ]
     for i, agent in enumerate(agents):
         response = EffortResponse.objects.create(
-            agent=agent, submitted_at=ANSWERED + dt.timedelta(minutes=i), effort=EFFORTS[i],
-            tools=TOOLS[i] if tools or i == 0 else None, comment=f"secret-comment-{prefix}{i}")
+            agent=agent,
+            submitted_at=ANSWERED + dt.timedelta(minutes=i),
+            effort=EFFORTS[i],
+            tools=TOOLS[i] if tools or i == 0 else None,
+            comment=f"secret-comment-{prefix}{i}",
+        )
         response.hardest_types.set(hardest)
     return agents
 
@@ -52,10 +60,15 @@ def team_answers(team, count, hardest=(), prefix="member", tools=True):
 def ces(interaction_type, scores, agent=None):
     """Customers' CES about contacts of a type offered in the week under test."""
     for i, score in enumerate(scores):
-        SurveyResponseFactory(survey="ces", score=score, interaction__external_id=f"ces-{interaction_type.pk}-{i}",
-                              interaction__interaction_type=interaction_type, interaction__agent=agent,
-                              interaction__outcome="abandoned" if agent is None else "answered",
-                              interaction__offered_at=ANSWERED)
+        SurveyResponseFactory(
+            survey="ces",
+            score=score,
+            interaction__external_id=f"ces-{interaction_type.pk}-{i}",
+            interaction__interaction_type=interaction_type,
+            interaction__agent=agent,
+            interaction__outcome="abandoned" if agent is None else "answered",
+            interaction__offered_at=ANSWERED,
+        )
 
 
 def html_of(client, url):
@@ -143,8 +156,8 @@ def test_the_gap_puts_agents_beside_customers_where_five_or_more_named_the_type(
     tech = InteractionType.objects.create(name="Tech")
     first, *_ = team_answers(people.north, 5, hardest=[billing])
     first.effort_responses.get().hardest_types.add(tech)
-    ces(billing, [2, 3, 4], agent=people.alice.agent)   # customers struggle: mean 3
-    ces(tech, [6, 7], agent=people.alice.agent)         # customers find it easy
+    ces(billing, [2, 3, 4], agent=people.alice.agent)  # customers struggle: mean 3
+    ces(tech, [6, 7], agent=people.alice.agent)  # customers find it easy
     gap = effort_gap(fetched_by=people.mona)
     assert not gap.suppressed and gap.respondents == 5
     billing_row, tech_row = gap.rows

@@ -32,7 +32,7 @@ def pulse_middleware(settings):
     """Active until the lead adds it to config/settings/base.py."""
     if MIDDLEWARE not in settings.MIDDLEWARE:
         auth = settings.MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
-        settings.MIDDLEWARE = [*settings.MIDDLEWARE[:auth + 1], MIDDLEWARE, *settings.MIDDLEWARE[auth + 1:]]
+        settings.MIDDLEWARE = [*settings.MIDDLEWARE[: auth + 1], MIDDLEWARE, *settings.MIDDLEWARE[auth + 1 :]]
 
 
 def answer(agent, effort=4, when=None, **extra):
@@ -42,6 +42,7 @@ def answer(agent, effort=4, when=None, **extra):
 
 
 # --- the service ------------------------------------------------------------------------------
+
 
 def test_an_agent_answers_and_a_second_answer_in_the_same_period_is_refused(people):
     alice = people.alice.agent
@@ -56,9 +57,18 @@ def test_an_agent_answers_and_a_second_answer_in_the_same_period_is_refused(peop
     assert EffortResponse.objects.count() == 2
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("effort", 0), ("effort", 8), ("effort", None), ("effort", "4.5"), ("tools", 9), ("process", 0),
-    ("knowledge_base", -1)])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("effort", 0),
+        ("effort", 8),
+        ("effort", None),
+        ("effort", "4.5"),
+        ("tools", 9),
+        ("process", 0),
+        ("knowledge_base", -1),
+    ],
+)
 def test_values_outside_one_to_seven_are_refused(people, field, value):
     values = {"effort": 4, field: value}
     with pytest.raises(ValidationError) as error:
@@ -92,8 +102,11 @@ def test_the_period_follows_the_settings(people):
 
 # --- rising effort (burnout-risk signal) -------------------------------------------------------
 
-@pytest.mark.parametrize(("values", "rising"), [
-    ([3, 4, 5], True), ([3, 4, 4], False), ([5, 4, 6], False), ([2, 3], True), ([4], False), ([], False)])
+
+@pytest.mark.parametrize(
+    ("values", "rising"),
+    [([3, 4, 5], True), ([3, 4, 4], False), ([5, 4, 6], False), ([2, 3], True), ([4], False), ([], False)],
+)
 def test_strictly_rising(values, rising):
     assert strictly_rising(values) is rising
 
@@ -112,6 +125,7 @@ def test_effort_rising_two_weeks_in_a_row(people):
 
 
 # --- the pulse page and the middleware ---------------------------------------------------------
+
 
 def test_the_pulse_page_is_accessible_and_an_answer_lands_where_the_agent_was_going(tenants, people, web):
     InteractionType.objects.create(name="Billing")

@@ -7,23 +7,42 @@ from accounts.services import apikey_authenticate
 from tenants.models import Tenant
 
 
-def test_tenant_create_is_idempotent_and_creates_the_first_admin(tenants, django_db_blocker,
-                                                                capsys):
+def test_tenant_create_is_idempotent_and_creates_the_first_admin(tenants, django_db_blocker, capsys):
     with django_db_blocker.unblock():
         try:
-            call_command("tenant_create", "--schema", "gamma", "--domain", "gamma.localhost",
-                         "--name", "Gamma", "--timezone", "Asia/Tokyo",
-                         "--admin-email", "Gia@Gamma.test", "--admin-password", "s3cret-pass")
+            call_command(
+                "tenant_create",
+                "--schema",
+                "gamma",
+                "--domain",
+                "gamma.localhost",
+                "--name",
+                "Gamma",
+                "--timezone",
+                "Asia/Tokyo",
+                "--admin-email",
+                "Gia@Gamma.test",
+                "--admin-password",
+                "s3cret-pass",
+            )
             gamma = Tenant.objects.get(schema_name="gamma")
-            assert (gamma.timezone, gamma.min_sample, gamma.service_level_seconds) == (
-                "Asia/Tokyo", 30, 20)
+            assert (gamma.timezone, gamma.min_sample, gamma.service_level_seconds) == ("Asia/Tokyo", 30, 20)
             with schema_context("gamma"):
                 admin = User.objects.get()
                 assert (admin.email, admin.role) == ("gia@gamma.test", "admin")
                 assert admin.check_password("s3cret-pass")
             with pytest.raises(SystemExit) as exited:
-                call_command("tenant_create", "--schema", "gamma", "--domain", "other.localhost",
-                             "--name", "Changed", "--timezone", "UTC")
+                call_command(
+                    "tenant_create",
+                    "--schema",
+                    "gamma",
+                    "--domain",
+                    "other.localhost",
+                    "--name",
+                    "Changed",
+                    "--timezone",
+                    "UTC",
+                )
             assert exited.value.code != 0
             assert "already exists" in capsys.readouterr().err
             gamma.refresh_from_db()

@@ -16,6 +16,5 @@ class Command(BaseCommand):
         tenant = tenant_for_schema(opts["schema"])
         with tenant_context(tenant):
             key, raw = apikey_create(name=opts["name"])
-        self.stdout.write(f"API key {key.name!r} for {tenant.name}; store it now, it is not "
-                          "shown again:")
+        self.stdout.write(f"API key {key.name!r} for {tenant.name}; store it now, it is not shown again:")
         self.stdout.write(raw)

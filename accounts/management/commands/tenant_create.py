@@ -23,8 +23,11 @@ class Command(BaseCommand):
             raise CommandError("--admin-password needs --admin-email")
         try:
             tenant = tenant_with_admin_create(
-                schema=opts["schema"], domain=opts["domain"], name=opts["name"],
-                timezone=opts["timezone"], admin_email=opts["admin_email"],
+                schema=opts["schema"],
+                domain=opts["domain"],
+                name=opts["name"],
+                timezone=opts["timezone"],
+                admin_email=opts["admin_email"],
                 admin_password=opts["admin_password"],
             )
         except TenantExists as exc:
@@ -32,5 +35,6 @@ class Command(BaseCommand):
             sys.exit(1)
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
-        self.stdout.write(f"Created tenant {tenant.name} (schema {tenant.schema_name}) at "
-                          f"http://{opts['domain']}:8000/")
+        self.stdout.write(
+            f"Created tenant {tenant.name} (schema {tenant.schema_name}) at http://{opts['domain']}:8000/"
+        )

@@ -22,10 +22,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--schema", required=True)
-        parser.add_argument("--week", default=None,
-                            help="Monday of the week, e.g. 2026-03-09 (default: the last complete week)")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="print what would be sent (recipients, subjects); claim and send nothing")
+        parser.add_argument(
+            "--week", default=None, help="Monday of the week, e.g. 2026-03-09 (default: the last complete week)"
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="print what would be sent (recipients, subjects); claim and send nothing",
+        )
 
     def handle(self, *args, **opts):
         tenant = tenant_for_schema(opts["schema"])

@@ -41,19 +41,17 @@ class Command(BaseCommand):
         tenant = Tenant.objects.filter(schema_name=SCHEMA).first()
         if tenant is None:
             self.stdout.write("Creating the demo contact center...")
-            tenant = tenant_create(schema=SCHEMA, domain=DOMAIN, name="Demo Contact Center",
-                                   timezone="Europe/Berlin")
+            tenant = tenant_create(schema=SCHEMA, domain=DOMAIN, name="Demo Contact Center", timezone="Europe/Berlin")
         with tenant_context(tenant):
             # The generator lands day after day, so an interrupted run lacks today's
             # contacts: generating again completes it (the upserts are idempotent).
             today = timezone.now().astimezone(tenant.tz).date()
-            complete = Interaction.objects.filter(
-                offered_at__date__gte=today - dt.timedelta(days=1)).exists()
+            complete = Interaction.objects.filter(offered_at__date__gte=today - dt.timedelta(days=1)).exists()
         if not complete:
-            self.stdout.write(f"Generating {opts['days']} days of demo data "
-                              f"for {opts['agents']} agents (about a minute)...")
-            call_command("demo_data", "--schema", SCHEMA, "--days", str(opts["days"]),
-                         "--agents", str(opts["agents"]))
+            self.stdout.write(
+                f"Generating {opts['days']} days of demo data for {opts['agents']} agents (about a minute)..."
+            )
+            call_command("demo_data", "--schema", SCHEMA, "--days", str(opts["days"]), "--agents", str(opts["agents"]))
         with tenant_context(tenant):
             # logins and targets first: the demo's QA reviewer is its admin
             self._logins()
@@ -72,8 +70,11 @@ class Command(BaseCommand):
         for email, password, role in LOGINS:
             self.stdout.write(f"  {role:<8} {email:<26} {password}")
         with tenant_context(tenant):
-            open_invitation = SurveyInvitation.objects.filter(
-                response__isnull=True, expires_at__gt=timezone.now()).order_by("-expires_at").first()
+            open_invitation = (
+                SurveyInvitation.objects.filter(response__isnull=True, expires_at__gt=timezone.now())
+                .order_by("-expires_at")
+                .first()
+            )
         if open_invitation:
             self.stdout.write(f"A customer survey link to answer: http://{DOMAIN}:8000/s/{open_invitation.token}/")
 
@@ -84,8 +85,13 @@ class Command(BaseCommand):
             return
         admin = User.objects.get(email=LOGINS[0][0])
         since = today - dt.timedelta(days=120)
-        for kpi, green, amber in (("fcr", 75, 65), ("csat", 80, 70), ("nps", 30, 10),
-                                  ("service_level", 80, 70), ("repeat_rate", 20, 30)):
+        for kpi, green, amber in (
+            ("fcr", 75, 65),
+            ("csat", 80, 70),
+            ("nps", 30, 10),
+            ("service_level", 80, 70),
+            ("repeat_rate", 20, 30),
+        ):
             target_set(kpi=kpi, green=green, amber=amber, effective_from=since, by=admin)
 
     @staticmethod
@@ -93,14 +99,16 @@ class Command(BaseCommand):
         users = {}
         for email, password, role in LOGINS:
             user = User.objects.filter(email=email).first() or user_create(
-                email=email, password=password, role=role,
-                first_name={"admin": "Ada", "manager": "Mona", "agent": "Alex"}[role])
+                email=email,
+                password=password,
+                role=role,
+                first_name={"admin": "Ada", "manager": "Mona", "agent": "Alex"}[role],
+            )
             users[role] = user
         first_team = Team.objects.order_by("name").first()
         if first_team:
             first_team.managers.add(users[Role.MANAGER])
-            agent = Agent.objects.filter(team=first_team, user__isnull=True).order_by(
-                "acd_login").first()
+            agent = Agent.objects.filter(team=first_team, user__isnull=True).order_by("acd_login").first()
             if agent and not hasattr(users[Role.AGENT], "agent"):
                 agent.user = users[Role.AGENT]
                 agent.save(update_fields=["user"])

@@ -35,9 +35,17 @@ class Command(BaseCommand):
             raise CommandError("--end is before --start")
         tenant = tenant_for_schema(opts["schema"])
         with tenant_context(tenant):
-            rows = [report_row(s) for s in kpi_report(
-                fetched_by=OPERATOR, scope=opts["scope"], period=opts["period"],
-                start=opts["start"], end=opts["end"], kpis=kpis or None).iterator()]
+            rows = [
+                report_row(s)
+                for s in kpi_report(
+                    fetched_by=OPERATOR,
+                    scope=opts["scope"],
+                    period=opts["period"],
+                    start=opts["start"],
+                    end=opts["end"],
+                    kpis=kpis or None,
+                ).iterator()
+            ]
         if opts["format"] == "json":
             self.stdout.write(json.dumps(rows, indent=1))
             return

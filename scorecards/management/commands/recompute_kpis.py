@@ -13,8 +13,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--schema", required=True)
-        parser.add_argument("--since", type=dt.date.fromisoformat, default=None,
-                            help="first local date to recompute (default: all data)")
+        parser.add_argument(
+            "--since",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="first local date to recompute (default: all data)",
+        )
         parser.add_argument("--until", type=dt.date.fromisoformat, default=None)
 
     def handle(self, *args, **opts):

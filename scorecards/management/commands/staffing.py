@@ -21,10 +21,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         try:
-            r = staffing_required(calls=o["calls"], interval_seconds=o["interval_minutes"] * 60,
-                                  aht_seconds=o["aht"], target_pct=o["target_pct"],
-                                  target_seconds=o["target_seconds"],
-                                  max_occupancy=o["max_occupancy"], shrinkage=o["shrinkage"])
+            r = staffing_required(
+                calls=o["calls"],
+                interval_seconds=o["interval_minutes"] * 60,
+                aht_seconds=o["aht"],
+                target_pct=o["target_pct"],
+                target_seconds=o["target_seconds"],
+                max_occupancy=o["max_occupancy"],
+                shrinkage=o["shrinkage"],
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         data = {
