@@ -23,8 +23,9 @@ from .models import InteractionExclusion
 
 
 def interactions_excludable_by(*, fetched_by) -> QuerySet[Interaction]:
-    """Admins: every contact. Managers: their teams' agents' contacts, and unanswered
-    contacts no agent took (they belong to no team). Others: none."""
+    """The contacts a user may look up to leave out: admins every contact; managers their
+    teams' agents' contacts, and the unanswered contacts no agent took (they belong to no team),
+    which only an admin may actually leave out (exclusion_add says so). Others: none."""
     role = getattr(fetched_by, "role", None)
     if role == Role.ADMIN:
         return Interaction.objects.all()
@@ -52,10 +53,29 @@ def _recompute_around(interaction: Interaction) -> None:
     kpi_recompute_enqueue(since=day - window, until=day + window, reason="exclusion")
 
 
+def _require_may_exclude(by, interaction: Interaction) -> None:
+    """A manager changes only her teams' numbers. A contact no agent took (an abandoned call)
+    counts for no team but moves the whole center's service level and abandonment, and a
+    contact of another team moves that team's: both need an admin."""
+    role = getattr(by, "role", None)
+    if role == Role.ADMIN:
+        return
+    if role == Role.MANAGER:
+        if interaction.agent_id is None:
+            raise ValidationError(
+                f"{interaction.external_id} was taken by no agent: leaving it out changes the whole center's "
+                "service level and abandonment, so only an admin can."
+            )
+        if agents_visible_to(fetched_by=by).filter(pk=interaction.agent_id).exists():
+            return
+    raise ValidationError(f"{interaction.external_id} is not a contact of your teams: only an admin can leave it out.")
+
+
 def exclusion_add(*, interaction: Interaction, reason: str, note: str = "", by) -> InteractionExclusion:
     """Leave a contact out of the KPIs: ``exclusion_add(interaction=i, reason="outage", by=mona)``.
 
-    Raises ValidationError when the contact is already left out."""
+    Raises ValidationError when the contact is already left out, or not the user's to leave out."""
+    _require_may_exclude(by, interaction)
     try:
         with transaction.atomic():
             exclusion = InteractionExclusion.objects.create(
@@ -69,6 +89,7 @@ def exclusion_add(*, interaction: Interaction, reason: str, note: str = "", by) 
 
 def exclusion_remove(*, exclusion: InteractionExclusion, by) -> InteractionExclusion:
     """Count the contact again; the row stays, with who removed it and when."""
+    _require_may_exclude(by, exclusion.interaction)
     with transaction.atomic():
         updated = InteractionExclusion.objects.filter(pk=exclusion.pk, removed_at__isnull=True).update(
             removed_at=timezone.now(), removed_by=by

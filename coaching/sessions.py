@@ -175,6 +175,13 @@ def coaching_session_notes_set(*, session: CoachingSession, by: User, notes: str
     return session
 
 
+def _not_theirs(agent: Agent, what: str) -> str:
+    return (
+        f"{what} is about another agent's work. Evidence in {agent}'s session can only be about "
+        f"{agent}'s own contacts, values and customers: {agent} reads all of it."
+    )
+
+
 @transaction.atomic
 def evidence_add(
     *,
@@ -187,20 +194,30 @@ def evidence_add(
     reference: str = "",
 ) -> Evidence:
     """One of: a contact the coach can see (by its external id), a KPI snapshot (copied with its
-    interval and n, so later recomputes do not rewrite the record), or a survey comment."""
+    interval and n, so later recomputes do not rewrite the record), or a survey comment.
+
+    Evidence is only ever about the session's agent: the agent reads every piece of it, so a
+    colleague's contact, value or customer comment would expose that colleague to them."""
     if not is_coach(user=by, agent=session.agent):
         raise ValidationError("Only a manager of the agent's team or an admin can add evidence.")
+    agent = session.agent
     evidence = Evidence(session=session, note=note, reference=reference)
     if interaction_external_id:
         interaction = interactions_visible_to(fetched_by=by).filter(external_id=interaction_external_id.strip()).first()
         if interaction is None:
             raise ValidationError(f"No contact “{interaction_external_id}” that you can see.")
+        if interaction.agent_id != agent.pk:
+            raise ValidationError(_not_theirs(agent, f"Contact “{interaction.external_id}”"))
         evidence.kind, evidence.interaction = Evidence.Kind.INTERACTION, interaction
     elif kpi_snapshot is not None:
+        if kpi_snapshot.scope != "agent" or kpi_snapshot.key != agent.acd_login:
+            raise ValidationError(_not_theirs(agent, f"This {kpi_snapshot.kpi} value"))
         evidence.kind = Evidence.Kind.KPI
         for field in ("kpi", "period", "period_start", "value", "n", "ci_low", "ci_high"):
             setattr(evidence, field, getattr(kpi_snapshot, field))
     elif survey_response is not None:
+        if survey_response.interaction.agent_id != agent.pk:
+            raise ValidationError(_not_theirs(agent, "This customer's comment"))
         evidence.kind, evidence.survey_response = Evidence.Kind.SURVEY_COMMENT, survey_response
         evidence.interaction = survey_response.interaction
     elif reference:

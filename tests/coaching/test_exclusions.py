@@ -61,13 +61,23 @@ def test_the_kpis_leave_the_contact_out(contacts):
     assert value("calls_handled") == 4
 
 
-def test_manager_excludes_her_teams_contacts_and_unanswered_ones(contacts, web, tenants):
+def test_manager_excludes_her_teams_contacts_and_an_admin_the_center_wide_ones(contacts, web, tenants):
     mona = web(tenants.alpha, contacts.mona)
     response = mona.post(
         "/coaching/signals/exclusions/new/", {"external_id": "c1", "reason": "abusive", "note": "shouting"}
     )
     assert response.status_code == 302
-    assert mona.post("/coaching/signals/exclusions/new/", {"external_id": "c4", "reason": "outage"}).status_code == 302
+    # c4 was abandoned before any agent took it: it moves the whole center's service level
+    center_wide = mona.post("/coaching/signals/exclusions/new/", {"external_id": "c4", "reason": "outage"})
+    assert center_wide.status_code == 200
+    assert "c4 was taken by no agent" in center_wide.content.decode()
+    assert "only an admin can" in center_wide.content.decode()
+    assert not InteractionExclusion.objects.filter(interaction=c("c4")).exists()
+    ada = web(tenants.alpha, contacts.ada)
+    assert ada.post("/coaching/signals/exclusions/new/", {"external_id": "c4", "reason": "outage"}).status_code == 302
+    by_admin = InteractionExclusion.objects.get(interaction=c("c4"))
+    with pytest.raises(ValidationError, match="only an admin can"):
+        exclusion_remove(exclusion=by_admin, by=contacts.mona)
     refused = mona.post("/coaching/signals/exclusions/new/", {"external_id": "c3", "reason": "outage"})
     assert refused.status_code == 200 and "No contact with this ID" in refused.content.decode()
     assert not InteractionExclusion.objects.filter(interaction=c("c3")).exists()

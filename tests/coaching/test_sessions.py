@@ -18,7 +18,7 @@ from coaching.sessions import (
     next_steps,
 )
 from scorecards.models import KpiSnapshot
-from tests.factories import InteractionFactory
+from tests.factories import InteractionFactory, SurveyResponseFactory
 
 
 def plan(people, **kwargs):
@@ -168,7 +168,37 @@ def test_evidence_copies_a_kpi_value_and_needs_a_visible_contact(people):
     InteractionFactory(external_id="c-bob", agent=people.bob.agent)
     with pytest.raises(ValidationError, match="No contact “c-bob” that you can see."):
         evidence_add(session=session, by=people.mona, interaction_external_id="c-bob")
-    assert evidence_add(session=session, by=people.ada, interaction_external_id="c-bob").interaction
+    InteractionFactory(external_id="c-alice", agent=people.alice.agent)
+    assert evidence_add(session=session, by=people.mona, interaction_external_id="c-alice").interaction
+
+
+def test_evidence_of_another_agent_is_refused_even_to_who_may_see_it(people):
+    """Alice reads every piece of evidence in her session: an admin (who sees every contact)
+    cannot put Bob's contact, his customer's comment or his values in front of her."""
+    session = plan(people)
+    bobs = InteractionFactory(external_id="c-bob", agent=people.bob.agent)
+    with pytest.raises(ValidationError, match="Contact “c-bob” is about another agent's work"):
+        evidence_add(session=session, by=people.ada, interaction_external_id="c-bob")
+    comment = SurveyResponseFactory(interaction=bobs, score=1, comment="Bob was rude")
+    with pytest.raises(ValidationError, match="This customer's comment is about another agent's work"):
+        evidence_add(session=session, by=people.ada, survey_response=comment)
+    values = dict(
+        period="week",
+        period_start=dt.date(2026, 3, 2),
+        value=50.0,
+        numerator=1,
+        denominator=2,
+        n=2,
+        insufficient_data=True,
+        computed_at=timezone.now(),
+    )
+    for scope, key in (("agent", "bob.b"), ("team", "North"), ("tenant", "all")):
+        snapshot = KpiSnapshot.objects.create(kpi="fcr", scope=scope, key=key, **values)
+        with pytest.raises(ValidationError, match="This fcr value is about another agent's work"):
+            evidence_add(session=session, by=people.ada, kpi_snapshot=snapshot)
+    assert not session.evidence.exists()
+    own = SurveyResponseFactory(interaction=InteractionFactory(agent=people.alice.agent), comment="thanks")
+    assert evidence_add(session=session, by=people.ada, survey_response=own).survey_response == own
 
 
 def test_action_items_and_the_overdue_list(people):
