@@ -51,9 +51,12 @@ class EvidenceForm(forms.Form):
             ("interaction", "Contact"),
             ("kpi", "KPI value (week)"),
             ("survey_comment", "Survey comment of a contact"),
+            ("qa_evaluation", "QA evaluation of a contact"),
         ]
     )
-    external_id = forms.CharField(required=False, label="Contact ID", help_text="For a contact or its survey comment.")
+    external_id = forms.CharField(
+        required=False, label="Contact ID", help_text="For a contact, its survey comment or its QA evaluation."
+    )
     kpi = forms.ChoiceField(choices=[("", "—")] + KPI_CHOICES, required=False, label="KPI")
     week = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Any day of the week for a KPI value."
@@ -63,7 +66,7 @@ class EvidenceForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
-        if kind in ("interaction", "survey_comment") and not data.get("external_id"):
+        if kind in ("interaction", "survey_comment", "qa_evaluation") and not data.get("external_id"):
             self.add_error("external_id", "Which contact?")
         if kind == "kpi" and not (data.get("kpi") and data.get("week")):
             self.add_error("kpi", "A KPI and a week are needed.")

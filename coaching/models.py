@@ -85,7 +85,12 @@ class Evidence(models.Model):
     n = models.IntegerField(null=True, blank=True)
     ci_low = models.FloatField(null=True, blank=True)
     ci_high = models.FloatField(null=True, blank=True)
-    # QA evaluations arrive with issue 6; until then a reference and a note.
+    # A submitted QA evaluation of one of the agent's contacts (not a draft: the agent could not
+    # read it yet; not a calibration round: those measure reviewers).
+    qa_evaluation = models.ForeignKey(
+        "qa.QaEvaluation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Older records: a QA evaluation named in words, before evaluations could be linked.
     reference = models.CharField(max_length=120, blank=True, default="")
     note = models.TextField(blank=True, default="")
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Agent, Role, User
 from interactions.selectors import interactions_visible_to
+from qa.models import QaEvaluation
 from scorecards.models import KpiSnapshot
 from surveys.models import SurveyResponse
 
@@ -190,6 +191,7 @@ def evidence_add(
     interaction_external_id: str = "",
     kpi_snapshot: KpiSnapshot | None = None,
     survey_response: SurveyResponse | None = None,
+    qa_evaluation: QaEvaluation | None = None,
     note: str = "",
     reference: str = "",
 ) -> Evidence:
@@ -220,10 +222,19 @@ def evidence_add(
             raise ValidationError(_not_theirs(agent, "This customer's comment"))
         evidence.kind, evidence.survey_response = Evidence.Kind.SURVEY_COMMENT, survey_response
         evidence.interaction = survey_response.interaction
+    elif qa_evaluation is not None:
+        if qa_evaluation.interaction.agent_id != agent.pk:
+            raise ValidationError(_not_theirs(agent, "This QA evaluation"))
+        if qa_evaluation.calibration_id is not None or qa_evaluation.status == QaEvaluation.Status.DRAFT:
+            raise ValidationError(
+                "Only a submitted QA evaluation can be evidence (not a draft or a calibration round)."
+            )
+        evidence.kind, evidence.qa_evaluation = Evidence.Kind.QA_EVALUATION, qa_evaluation
+        evidence.interaction = qa_evaluation.interaction
     elif reference:
         evidence.kind = Evidence.Kind.QA_EVALUATION
     else:
-        raise ValidationError("Evidence needs a contact, a KPI value, a survey comment or a reference.")
+        raise ValidationError("Evidence needs a contact, a KPI value, a survey comment or a QA evaluation.")
     evidence.save()
     return evidence
 

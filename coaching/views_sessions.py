@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from common.access import ADMIN, AGENT, MANAGER, role_required
 from common.periods import week_start
+from qa.selectors import evaluation_of_contact
 from scorecards.catalogue import KPIS
 from scorecards.selectors import agent_week_snapshot
 from surveys.selectors import survey_comment_of_contact
@@ -124,7 +125,9 @@ def session_detail(request, pk):
             "session": session,
             "coach": coach,
             "kpi_labels": {code: KPIS[code].label for code in session.focus_kpis if code in KPIS},
-            "evidence": session.evidence.select_related("interaction", "survey_response"),
+            "evidence": session.evidence.select_related(
+                "interaction", "survey_response", "qa_evaluation__version__form"
+            ),
             "items": session.action_items.select_related("owner"),
             "events": session.events.select_related("by"),
             "steps": sessions.next_steps(session=session, user=request.user),
@@ -192,6 +195,13 @@ def evidence_add(request, pk):
         )
         if kwargs["kpi_snapshot"] is None:
             messages.error(request, "No weekly value of that KPI for this agent in that week.")
+            return redirect("coaching_session", session.pk)
+    elif data["kind"] == "qa_evaluation":
+        kwargs["qa_evaluation"] = evaluation_of_contact(
+            fetched_by=request.user, external_id=data["external_id"].strip()
+        )
+        if kwargs["qa_evaluation"] is None:
+            messages.error(request, "That contact has no submitted QA evaluation that you can see.")
             return redirect("coaching_session", session.pk)
     else:
         kwargs["survey_response"] = survey_comment_of_contact(

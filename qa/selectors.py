@@ -114,3 +114,15 @@ def default_form_id() -> int | None:
 def answers_undisputed(*, evaluation: QaEvaluation) -> QuerySet[QaAnswer]:
     """Answers of an evaluation (already read through evaluations_visible_to) not yet disputed."""
     return QaAnswer.objects.filter(evaluation=evaluation, disputes__isnull=True).select_related("question")
+
+
+def evaluation_of_contact(*, fetched_by, external_id: str) -> QaEvaluation | None:
+    """The latest submitted (not draft, not calibration) evaluation of a contact the caller may
+    see, or None."""
+    return (
+        evaluations_visible_to(fetched_by=fetched_by)
+        .exclude(status=Status.DRAFT)
+        .filter(interaction__external_id=external_id)
+        .order_by("-evaluated_at", "-pk")
+        .first()
+    )

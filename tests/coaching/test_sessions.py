@@ -239,3 +239,24 @@ def test_sessions_held_more_than_two_days_ago_wait_for_acknowledgement(people):
     assert not selectors.sessions_unacknowledged(fetched_by=people.max, now=later).exists()
     row = selectors.sessions_listed(fetched_by=people.mona, now=later).get()
     assert row.unacknowledged and not row.has_overdue
+
+
+def test_a_qa_evaluation_is_evidence_only_for_the_evaluated_agent_and_once_submitted(people):
+    from qa.models import QaEvaluation, QaForm, QaFormVersion
+
+    session = plan(people)
+    version = QaFormVersion.objects.create(form=QaForm.objects.create(name="Calls"), number=1)
+
+    def evaluation(agent, **kwargs):
+        contact = InteractionFactory(agent=agent)
+        return QaEvaluation.objects.create(interaction=contact, version=version, reviewer=people.ada, **kwargs)
+
+    bobs = evaluation(people.bob.agent, status="submitted", score_pct=40.0)
+    with pytest.raises(ValidationError, match="This QA evaluation is about another agent's work"):
+        evidence_add(session=session, by=people.ada, qa_evaluation=bobs)
+    draft = evaluation(people.alice.agent)
+    with pytest.raises(ValidationError, match="Only a submitted QA evaluation"):
+        evidence_add(session=session, by=people.mona, qa_evaluation=draft)
+    hers = evaluation(people.alice.agent, status="submitted", score_pct=87.5)
+    evidence = evidence_add(session=session, by=people.mona, qa_evaluation=hers)
+    assert (evidence.kind, evidence.qa_evaluation, evidence.interaction) == ("qa_evaluation", hers, hers.interaction)

@@ -215,3 +215,22 @@ def test_a_coach_adds_a_weeks_kpi_value_and_a_survey_comment_she_can_see(people,
         (e.kind, e.kpi, e.period_start, e.value, e.survey_response and e.survey_response.comment)
         for e in session.evidence.order_by("pk")
     ] == [("kpi", "aht", dt.date(2026, 3, 2), 321.0, None), ("survey_comment", "", None, None, "Rushed me")]
+
+
+def test_evidence_from_the_page_a_qa_evaluation_and_another_agents_contact_refused(people, web, tenants):
+    from qa.models import QaEvaluation, QaForm, QaFormVersion
+    from tests.factories import InteractionFactory
+
+    session = plan(people)
+    version = QaFormVersion.objects.create(form=QaForm.objects.create(name="Billing calls form"), number=1)
+    contact = InteractionFactory(external_id="evaluated-contact-of-alice", agent=people.alice.agent)
+    QaEvaluation.objects.create(interaction=contact, version=version, status="submitted", score_pct=87.5)
+    InteractionFactory(external_id="contact-of-bob-the-colleague", agent=people.bob.agent)
+    ada = web(tenants.alpha, people.ada)
+    url = reverse("coaching_evidence_add", args=[session.pk])
+    ada.post(url, {"kind": "qa_evaluation", "external_id": "evaluated-contact-of-alice"})
+    refused = ada.post(url, {"kind": "interaction", "external_id": "contact-of-bob-the-colleague"}, follow=True)
+    assert "is about another agent&#x27;s work" in refused.content.decode()
+    page = web(tenants.alpha, people.alice).get(reverse("coaching_session", args=[session.pk])).content.decode()
+    assert "QA 87.5% (Billing calls form, evaluated-contact-of-alice)" in page
+    assert "contact-of-bob-the-colleague" not in page
