@@ -17,9 +17,9 @@ hold. Choices where the spec is silent are written here and into each signal's f
   end (a working day is a day with an agent occupancy snapshot, looking back 28 days; only
   for a week with at least one working day); the
   median ready gap after contacts longer than 2x their expected handle time under 60 s
-  (at least RECOVERY_MIN_CONTACTS such contacts); the agent's weekly effort (AES) means
-  rising two weeks in a row, the last of them this week or the week before. Only the AES
-  flag is kept, never the answers (effort stays private to the agent).
+  (at least RECOVERY_MIN_CONTACTS such contacts). The agent's own effort answers (AES) are
+  no part of it, not even as a flag: a per-agent effort trend shown to her manager is what
+  the pulse page promises never happens (per-agent effort reaches no one but the agent).
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def high_occupancy_days(days: Mapping[dt.date, float], week_end: dt.date) -> tup
 
 
 def burnout_risk(
-    *, occupancy: Mapping[dt.date, float], week_end: dt.date, recovery_gaps: Sequence[float], effort_rising: bool
+    *, occupancy: Mapping[dt.date, float], week_end: dt.date, recovery_gaps: Sequence[float]
 ) -> dict | None:
     window, high = high_occupancy_days(occupancy, week_end)
     # Only a week the agent worked in: a holiday week does not inherit the week before.
@@ -136,7 +136,7 @@ def burnout_risk(
     occupancy_risk = worked and len(high) >= OCCUPANCY_HIGH_DAYS
     recovery = statistics.median(recovery_gaps) if len(recovery_gaps) >= RECOVERY_MIN_CONTACTS else None
     recovery_risk = recovery is not None and recovery < RECOVERY_SECONDS
-    if not (occupancy_risk or recovery_risk or effort_rising):
+    if not (occupancy_risk or recovery_risk):
         return None
     return {
         "occupancy_risk": occupancy_risk,
@@ -145,7 +145,6 @@ def burnout_risk(
         "recovery_risk": recovery_risk,
         "recovery_median": recovery,
         "long_contacts": len(recovery_gaps),
-        "effort_rising": effort_rising,
         "kpis": KPIS["burnout_risk"],
     }
 
@@ -179,6 +178,4 @@ def describe(kind: str, facts: Mapping) -> list[str]:
             f"Median ready time after a long contact: {facts['recovery_median']:.0f} s "
             f"(under {RECOVERY_SECONDS:.0f} s, {facts['long_contacts']} long contacts)."
         )
-    if facts.get("effort_rising"):
-        lines.append("The agent's own effort answers rose two weeks in a row.")
     return lines

@@ -18,16 +18,12 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Avg
-from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from accounts.models import Agent
 from common import periods
 from scorecards.counting import counted_sql
 from scorecards.models import KpiSnapshot
-from surveys.effort_selectors import strictly_rising
-from surveys.models import EffortResponse
 from tenants.current import current_tenant
 
 from . import signal_rules as rules
@@ -152,7 +148,7 @@ def signals_recompute(*, since: dt.date | None, until: dt.date | None) -> int:
     for (kind, agent_id, week), facts in [
         *_rushing(weeks, agents, tenant.min_sample),
         *_complexity(params, expected, by_id, tenant.min_sample),
-        *_burnout(weeks, params, agents, tz),
+        *_burnout(weeks, params, agents),
     ]:
         if week in weeks:
             found[(kind, agent_id, week)] = facts
@@ -235,7 +231,9 @@ def _complexity(params, expected_rows, by_id, min_sample):
                 yield (SignalKind.COMPLEXITY_MISMATCH, agent_id, week), facts
 
 
-def _burnout(weeks, params, agents, tz):
+def _burnout(weeks, params, agents):
+    # Occupancy and recovery only: the agent's own effort answers never reach a signal
+    # (per-agent effort is the agent's alone; signal_rules.py says why).
     occupancy: dict[int, dict[dt.date, float]] = defaultdict(dict)
     rows = KpiSnapshot.objects.filter(
         kpi="occupancy",
@@ -250,31 +248,14 @@ def _burnout(weeks, params, agents, tz):
     gaps: dict[tuple[int, dt.date], list[float]] = defaultdict(list)
     for agent_id, week, gap in _sql(RECOVERY_SQL.format(counted=counted_sql("i")), params):
         gaps[(agent_id, week)].append(float(gap))
-    means: dict[int, list[tuple[dt.date, float]]] = defaultdict(list)
-    for row in (
-        EffortResponse.objects.filter(submitted_at__lt=params["hi"])
-        .annotate(week=TruncWeek("submitted_at", tzinfo=tz))
-        .values("agent_id", "week")
-        .annotate(mean=Avg("effort"))
-        .order_by("agent_id", "week")
-    ):
-        means[row["agent_id"]].append((row["week"].date(), float(row["mean"])))
     for week in weeks:
         week_end = periods.period_last_day(periods.WEEK, week)
-        for agent_id in set(occupancy) | {a for a, w in gaps if w == week} | set(means):
+        for agent_id in set(occupancy) | {a for a, w in gaps if w == week}:
             days = {
                 d: v
                 for d, v in occupancy.get(agent_id, {}).items()
                 if week_end - dt.timedelta(days=OCCUPANCY_LOOKBACK_DAYS) < d <= week_end
             }
-            recent = [(w, m) for w, m in means.get(agent_id, []) if w <= week][-3:]
-            rising = (
-                len(recent) == 3
-                and recent[-1][0] >= periods.previous_period_start(periods.WEEK, week)
-                and strictly_rising([m for _, m in recent])
-            )
-            facts = rules.burnout_risk(
-                occupancy=days, week_end=week_end, recovery_gaps=gaps.get((agent_id, week), []), effort_rising=rising
-            )
+            facts = rules.burnout_risk(occupancy=days, week_end=week_end, recovery_gaps=gaps.get((agent_id, week), []))
             if facts:
                 yield (SignalKind.BURNOUT_RISK, agent_id, week), facts

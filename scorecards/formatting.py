@@ -8,7 +8,10 @@ The currency has no symbol: tenants carry no currency setting yet.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
+
+from common.privacy import TEAM_DISTRIBUTION_MIN_TEAMMATES
 
 from .catalogue import KPIS, band
 
@@ -150,28 +153,67 @@ def period_text(period: str, start, end) -> str:
     return f"week of {start:%a} {start.day} {start:%b} – {last:%a} {last.day} {last:%b %Y}"
 
 
-# Fewer values than this and a teammate's number could be worked out from the strip.
-MIN_DISTRIBUTION = 3
+# --- the team's spread beside an agent's own value -------------------------------------------
+#
+# An agent's page shows her teammates' spread of a KPI as bands, never as anyone's value: the
+# middle half of her teammates (25th to 75th percentile, linear interpolation as
+# percentile_cont) as a box, and their median as a line, all three rounded to a step of the
+# KPI's unit (5 points of a percentage, 15 s of a handle time...): the box's edges outwards, the
+# median to the nearest step. Rounding is what makes them bands: with five teammates the
+# quartiles and the median fall exactly on the second, third and fourth of them, so unrounded
+# they would be three people's exact numbers. No minimum or maximum, no dot per person: the
+# extremes are always one person's value. Only teammates with enough data count, the agent
+# herself neither in the figures nor in the minimum (common.privacy).
+
+BAND_STEPS = {"%": 5.0, "points": 10.0, "score": 0.25, "ratio": 0.05, "count": 5.0, "/h": 0.5, "currency": 0.25}
+# Times span seconds (holds) to hours (email first responses): the step grows with them.
+SECONDS_STEPS = ((120.0, 5.0), (900.0, 15.0), (7200.0, 300.0))
+LONG_SECONDS_STEP = 1800.0
 
 
-def distribution(values: list[float], own, kpi: str) -> dict:
-    """min / median / max of the team's sorted values and their places on a 0–100 strip, no names;
-    ``own`` (the agent's snapshot) is marked on it when its value is reliable."""
-    if len(values) < MIN_DISTRIBUTION:
-        return {"count": len(values), "shown": False}
-    low, high = values[0], values[-1]
-    span = (high - low) or 1.0
+def band_step(kpi: str, magnitude: float) -> float:
+    """The rounding step of a team's bands: by unit, and for times by their size."""
+    if unit_of(kpi) == "s":
+        return next((step for upto, step in SECONDS_STEPS if abs(magnitude) <= upto), LONG_SECONDS_STEP)
+    return BAND_STEPS.get(unit_of(kpi), 1.0)
 
-    def position(value: float) -> float:
-        return round(4 + 92 * (value - low) / span, 2)
 
+def _on_grid(value: float, step: float, rounding) -> float:
+    return round(rounding(value / step) * step, 6)
+
+
+def distribution(teammates: list[float], own, kpi: str) -> dict:
+    """The teammates' middle half and median, rounded to bands, and where they and the agent's
+    own value (``own``: her snapshot, marked when reliable) sit on a 0–100 strip."""
+    count = len(teammates)
+    if count < TEAM_DISTRIBUTION_MIN_TEAMMATES:
+        return {"count": count, "shown": False}
+    q1, median, q3 = statistics.quantiles(teammates, n=4, method="inclusive")
+    step = band_step(kpi, max(abs(q1), abs(q3)))
+    low = _on_grid(q1, step, math.floor)
+    # at least one step wide: a box of no width would say its teammates' value exactly
+    high = max(_on_grid(q3, step, math.ceil), round(low + step, 6))
+    middle = _on_grid(median, step, round)
     own_value = own.value if own is not None and not own.insufficient_data and own.value is not None else None
+    shown = [low, high] + ([own_value] if own_value is not None else [])
+    pad = (max(shown) - min(shown)) / 4 or step
+    first, span = min(shown) - pad, max(shown) - min(shown) + 2 * pad
+
+    def position(value: float) -> int:  # whole percents: the strip is a picture, not a ruler
+        return round(4 + 92 * (value - first) / span)
+
+    place = None
+    if own_value is not None:
+        place = "below" if own_value < low else "above" if own_value > high else "within"
     return {
-        "count": len(values),
+        "count": count,
         "shown": True,
-        "min": format_value(kpi, low),
-        "median": format_value(kpi, statistics.median(values)),
-        "max": format_value(kpi, high),
-        "points": [position(v) for v in values],
-        "own": position(min(max(own_value, low), high)) if own_value is not None else None,
+        "low": format_value(kpi, low),
+        "high": format_value(kpi, high),
+        "median": format_value(kpi, middle),
+        "box_left": position(low),
+        "box_width": position(high) - position(low),
+        "median_at": position(middle),
+        "own": position(own_value) if own_value is not None else None,
+        "own_place": place,
     }

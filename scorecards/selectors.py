@@ -2,7 +2,7 @@
 
 Admins and API keys read every snapshot. Managers read their teams and their teams'
 agents, plus the groups that describe no person (queue, interaction type, channel, tenant).
-Agents read their own agent rows only; their pages show teammates as an unnamed distribution
+Agents read their own agent rows only; their pages show teammates only as bands of 5 or more
 (selectors_scorecards.team_distributions).
 """
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Agent, Role, Team
+from accounts.models import Agent, Role
 from accounts.selectors import agents_visible_to, teams_visible_to
 from common.access import INTEGRATION
 from common.periods import local_period_range, next_period_start, period_start
@@ -68,10 +68,13 @@ def weekly_trend(
     return [TrendPoint(start, by_week.get(start)) for start in starts]
 
 
-def team_distributions(*, team: Team, kpis: list[str], period: str, start: dt.date) -> dict[str, list[float]]:
-    """For many KPIs in one query: per KPI, the sorted values of the team's agents with
-    enough data, without names (agent pages)."""
-    logins = Agent.objects.filter(team=team).values("acd_login")
+def team_distributions(*, agent: Agent, kpis: list[str], period: str, start: dt.date) -> dict[str, list[float]]:
+    """For many KPIs in one query: per KPI, the sorted values of the agent's teammates with
+    enough data, without names and without her own (agent pages: formatting.distribution turns
+    them into bands; these values never reach a page)."""
+    if agent.team_id is None:
+        return {}
+    logins = Agent.objects.filter(team_id=agent.team_id).exclude(pk=agent.pk).values("acd_login")
     values: dict[str, list[float]] = defaultdict(list)
     rows = KpiSnapshot.objects.filter(
         kpi__in=kpis,

@@ -19,12 +19,13 @@ from accounts.models import Agent
 from accounts.selectors import agents_visible_to, own_agent, teams_visible_to
 from common import periods
 from common.access import ADMIN, AGENT, MANAGER, role_required
+from common.privacy import TEAM_DISTRIBUTION_MIN_TEAMMATES
 from interactions.models import Channel, InteractionType, Queue
 from tenants.current import current_tenant
 
 from . import selectors_scorecards as selectors
 from .catalogue import KPIS
-from .formatting import MIN_DISTRIBUTION, chart_axis, chart_value, distribution, kpi_card, period_text
+from .formatting import chart_axis, chart_value, distribution, kpi_card, period_text
 from .models import Period
 from .targets import target_in_force
 
@@ -308,11 +309,7 @@ def _agent_page(request, agent: Agent):
     codes = [k.code for k in KPIS.values() if "agent" in k.scopes]
     targets = {code: target_in_force(kpi=code, team=agent.team, on=start) for code in codes if KPIS[code].north_star}
     sections = _sections("agent", snapshots, targets, key=agent.acd_login, period=period, start=start)
-    values = (
-        selectors.team_distributions(team=agent.team, kpis=codes, period=period, start=start)
-        if agent.team is not None
-        else {}
-    )
+    values = selectors.team_distributions(agent=agent, kpis=codes, period=period, start=start)
     for cards in sections.values():
         for card in cards:
             card["distribution"] = distribution(values.get(card["code"], []), card["snapshot"], card["code"])
@@ -332,6 +329,6 @@ def _agent_page(request, agent: Agent):
             **_neighbours(period, start, end, today),
             "timezone": tenant.timezone,
             "min_sample": tenant.min_sample,
-            "min_distribution": MIN_DISTRIBUTION,
+            "min_teammates": TEAM_DISTRIBUTION_MIN_TEAMMATES,
         },
     )

@@ -105,39 +105,40 @@ def test_burnout_on_three_high_days_of_the_last_five():
         occupancy=days(99, 90, 70, 86, 80, 88, last=dt.date(2026, 3, 6)),
         week_end=SUNDAY,
         recovery_gaps=[],
-        effort_rising=False,
     )
     # the last five working days are 3-2 … 3-6: 90, 70, 86, 80, 88 (3-1's 99 is too old)
-    assert facts["occupancy_risk"] and not facts["recovery_risk"] and not facts["effort_rising"]
+    assert facts["occupancy_risk"] and not facts["recovery_risk"]
     assert [d["day"] for d in facts["high_days"]] == ["2026-03-02", "2026-03-04", "2026-03-06"]
     assert len(facts["working_days"]) == 5
 
 
 def test_burnout_not_on_two_high_days_nor_at_85():
-    assert (
-        rules.burnout_risk(occupancy=days(90, 85, 85, 86, 50), week_end=SUNDAY, recovery_gaps=[], effort_rising=False)
-        is None
-    )
+    assert rules.burnout_risk(occupancy=days(90, 85, 85, 86, 50), week_end=SUNDAY, recovery_gaps=[]) is None
 
 
 def test_burnout_not_for_a_week_off():
     before = days(90, 90, 90, last=SUNDAY - dt.timedelta(days=7))
-    assert rules.burnout_risk(occupancy=before, week_end=SUNDAY, recovery_gaps=[], effort_rising=False) is None
+    assert rules.burnout_risk(occupancy=before, week_end=SUNDAY, recovery_gaps=[]) is None
 
 
 def test_burnout_on_short_recovery_with_enough_long_contacts():
     enough = rules.RECOVERY_MIN_CONTACTS
     gaps = [10] * (enough // 2) + [30] + [300] * (enough // 2)
-    facts = rules.burnout_risk(occupancy={}, week_end=SUNDAY, recovery_gaps=gaps, effort_rising=False)
+    facts = rules.burnout_risk(occupancy={}, week_end=SUNDAY, recovery_gaps=gaps)
     assert facts["recovery_risk"] and facts["recovery_median"] == 30 and facts["long_contacts"] == len(gaps)
     too_few = [10] * (enough - 1)
-    assert rules.burnout_risk(occupancy={}, week_end=SUNDAY, recovery_gaps=too_few, effort_rising=False) is None
-    assert rules.burnout_risk(occupancy={}, week_end=SUNDAY, recovery_gaps=[60] * enough, effort_rising=False) is None
+    assert rules.burnout_risk(occupancy={}, week_end=SUNDAY, recovery_gaps=too_few) is None
+    assert rules.burnout_risk(occupancy={}, week_end=SUNDAY, recovery_gaps=[60] * enough) is None
 
 
-def test_burnout_on_rising_effort_alone():
-    facts = rules.burnout_risk(occupancy={}, week_end=SUNDAY, recovery_gaps=[], effort_rising=True)
-    assert facts["effort_rising"] and facts["recovery_median"] is None
+def test_burnout_knows_nothing_of_effort():
+    # per-agent effort reaches no one but the agent: the rule cannot even be asked about it
+    with pytest.raises(TypeError):
+        rules.burnout_risk(occupancy={}, week_end=SUNDAY, recovery_gaps=[], effort_rising=True)  # type: ignore[call-arg]
+    facts = rules.burnout_risk(occupancy=days(90, 91, 92), week_end=SUNDAY, recovery_gaps=[])
+    assert facts is not None and not any("effort" in key for key in facts)
+    old = {**facts, "effort_rising": True}  # facts stored before the effort flag was dropped
+    assert not any("effort" in line.lower() for line in rules.describe("burnout_risk", old))
 
 
 def test_facts_in_words():
@@ -147,9 +148,8 @@ def test_facts_in_words():
             occupancy=days(90, 91, 92),
             week_end=SUNDAY,
             recovery_gaps=[20] * rules.RECOVERY_MIN_CONTACTS,
-            effort_rising=True,
         ),
     )
-    assert "2026-03-06 (90%)" in lines[0] and "20 s" in lines[1] and "rose" in lines[2]
+    assert "2026-03-06 (90%)" in lines[0] and "20 s" in lines[1] and len(lines) == 2
     assert "tech" in rules.describe("complexity_mismatch", mismatch())[0]
     assert "4.2%" in rules.describe("rushing", rushing())[1]

@@ -13,11 +13,15 @@ North (mona): alice, carol, dan, erin, fay. South (max): bob. Week of Monday 202
 """
 
 import datetime as dt
+import importlib
+import re
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 
 from accounts.models import Agent
+from coaching.digest_send import digest_render
 from coaching.models import Signal
 from coaching.signal_rules import RECOVERY_MIN_CONTACTS
 from coaching.signals import signals_recompute
@@ -130,7 +134,7 @@ def test_complexity_mismatch_from_contacts(week, tenants, monkeypatch):
     assert facts["erin.e"]["team_share"] == pytest.approx(0.5)
 
 
-def test_burnout_from_short_recovery_and_rising_effort(week):
+def test_burnout_from_short_recovery_never_from_the_agents_own_effort(week):
     bob = Agent.objects.get(acd_login="bob.b")
     alice = Agent.objects.get(acd_login="alice.a")
     password = InteractionType.objects.create(name="password", expected_handle_seconds=100)
@@ -149,7 +153,9 @@ def test_burnout_from_short_recovery_and_rising_effort(week):
             AgentActivity.objects.create(
                 agent=bob, state=state, start=a + dt.timedelta(seconds=lo), end=a + dt.timedelta(seconds=hi)
             )
-    for effort, monday in ((2, 16), (3, 23), (5, 30)):
+    # alice's own effort rises sharply three weeks running, and nothing else is wrong: that is
+    # hers alone and never a signal to her manager
+    for effort, monday in ((1, 16), (4, 23), (7, 30)):
         EffortResponse.objects.create(
             agent=alice,
             effort=effort,
@@ -159,7 +165,8 @@ def test_burnout_from_short_recovery_and_rising_effort(week):
     burnout = flagged("burnout_risk")
     assert burnout["bob.b"]["recovery_risk"] and burnout["bob.b"]["recovery_median"] == pytest.approx(20)
     assert burnout["bob.b"]["long_contacts"] == RECOVERY_MIN_CONTACTS
-    assert burnout["alice.a"]["effort_rising"] and not burnout["alice.a"]["occupancy_risk"]
+    assert "alice.a" not in burnout
+    assert all("effort" not in key for facts in burnout.values() for key in facts)
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -202,3 +209,60 @@ def test_agents_and_other_tenants_see_no_signals(computed, web, tenants):
     beta = web(tenants.beta, computed.bea)
     assert "Alice" not in beta.get("/coaching/signals/").content.decode()
     assert beta.get(f"/coaching/signals/{alice.pk}/").status_code == 404
+
+
+# --- per-agent effort reaches no one but the agent ------------------------------------------
+
+
+def rising_effort(agent):
+    for effort, monday in ((1, 16), (4, 23), (7, 30)):  # Wednesdays of 18 Feb, 25 Feb, 4 Mar
+        EffortResponse.objects.create(
+            agent=agent,
+            effort=effort,
+            submitted_at=dt.datetime(2026, 2, 1, 12, tzinfo=dt.UTC) + dt.timedelta(days=monday + 2),
+        )
+
+
+def test_no_signal_page_nor_digest_mentions_an_agents_effort(week, web, tenants):
+    rising_effort(Agent.objects.get(acd_login="alice.a"))  # alice also has a rushing signal
+    rising_effort(Agent.objects.get(acd_login="bob.b"))  # bob also has a burnout signal
+    signals_recompute(since=WEEK, until=WEEK)
+    assert Signal.objects.filter(agent__acd_login__in=["alice.a", "bob.b"]).count() == 2
+    assert all("effort" not in str(s.facts).lower() for s in Signal.objects.all())
+    for manager in (week.mona, week.max, week.ada):
+        client = web(tenants.alpha, manager)
+        pages = [client.get("/coaching/signals/")] + [
+            client.get(f"/coaching/signals/{s.pk}/") for s in Signal.objects.all()
+        ]
+        for response in pages:
+            if response.status_code == 200:  # the other team's signal is a 404
+                main = re.search(r"<main.*</main>", response.content.decode(), re.S)
+                assert main and "effort" not in main.group(0).lower()  # the menu's links aside
+    for manager in (week.mona, week.max):
+        subject, text, html = digest_render(user=manager, kind="manager", week_start=WEEK)
+        assert "Burnout" in text or "Rushing" in text
+        assert "effort" not in text.lower() and "effort" not in html.lower()
+
+
+def test_stored_burnout_signals_forget_the_effort_flag(week):
+    forget_effort = importlib.import_module("coaching.migrations.0002_signals_without_effort").forget_effort
+    bob, carol = Agent.objects.get(acd_login="bob.b"), Agent.objects.get(acd_login="carol.c")
+    now = dt.datetime.now(dt.UTC)
+    kept = Signal.objects.create(
+        kind="burnout_risk",
+        agent=bob,
+        week_start=WEEK,
+        computed_at=now,
+        facts={"occupancy_risk": True, "recovery_risk": False, "effort_rising": True, "kpis": ["occupancy"]},
+    )
+    Signal.objects.create(
+        kind="burnout_risk",
+        agent=carol,
+        week_start=WEEK,
+        computed_at=now,
+        facts={"occupancy_risk": False, "recovery_risk": False, "effort_rising": True, "kpis": ["occupancy"]},
+    )
+    forget_effort(django_apps, None)
+    assert list(Signal.objects.values_list("agent__acd_login", flat=True)) == ["bob.b"]
+    kept.refresh_from_db()
+    assert kept.facts == {"occupancy_risk": True, "recovery_risk": False, "kpis": ["occupancy"]}

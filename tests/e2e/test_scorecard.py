@@ -13,10 +13,12 @@ from accounts.models import Agent, Team
 from accounts.services import user_create
 from interactions.services import import_stream
 from scorecards.engine import recompute
+from scorecards.models import KpiSnapshot
 from tenants.models import Tenant
 from tenants.services import tenant_create, tenant_drop
 
 pytestmark = pytest.mark.browser
+TEAMMATES_AHT = (251.0, 262.0, 276.0, 289.0, 307.0)  # 4:11, 4:22, 4:36, 4:49, 5:07
 SCREENSHOTS = os.environ.get("CALLWELL_SCREENSHOTS", "")  # a folder, to look at the pages after a run
 
 HEADER = (
@@ -63,6 +65,20 @@ def scorecard_tenant(django_db_blocker):
                 last_monday = today - dt.timedelta(days=today.weekday() + 7)  # the last complete week
                 import_stream(kind="interactions", stream=io.BytesIO(_contacts(last_monday).encode()), tz=tenant.tz)
                 recompute()
+                # five teammates with an AHT of their own that week: enough for the team's bands
+                for i, seconds in enumerate(TEAMMATES_AHT):
+                    Agent.objects.create(acd_login=f"mate{i}", display_name=f"Mate {i}", team=blue)
+                    KpiSnapshot.objects.create(
+                        kpi="aht",
+                        scope="agent",
+                        key=f"mate{i}",
+                        period="week",
+                        period_start=last_monday,
+                        value=seconds,
+                        n=40,
+                        insufficient_data=False,
+                        computed_at=timezone.now(),
+                    )
             yield tenant
         finally:
             tenant_drop(tenant=tenant)
@@ -115,5 +131,12 @@ def test_manager_follows_a_kpi_value_to_its_contacts_and_exports_them(scorecard_
     page.get_by_role("link", name="← Back to the scorecard").click()
     page.locator("#agent-table").get_by_role("link", name="Blue Agent", exact=True).click()
     assert page.get_by_role("heading", name="Scorecard of Blue Agent").is_visible()
-    assert "4:00" in page.locator("#kpi-aht").inner_text()
+    aht = page.locator("#kpi-aht")
+    assert "4:00" in aht.inner_text()
+    # the teammates as bands (4:15 – 5:00, median 4:30), never one of their handle times
+    assert "Middle half of 5 teammates with enough data: 4:15 – 5:00" in aht.inner_text()
+    assert "Blue Agent is below it" in aht.inner_text()
+    assert not any(time in page.content() for time in ("4:11", "4:22", "4:36", "4:49", "5:07"))
+    box, ring = aht.locator(".strip .box").bounding_box(), aht.locator(".strip .dot.own").bounding_box()
+    assert box and ring and box["width"] > 10 and ring["x"] + ring["width"] <= box["x"]  # she is left of the box
     _screenshot(page, "agent")

@@ -261,52 +261,85 @@ def test_query_count_does_not_grow_with_the_team(tenants, people, web, django_as
     assert "Agent 13" in html
     with django_assert_max_num_queries(len(few_on_agent_page.captured_queries)):
         html = page(client, f"/kpis/agents/{Agent.objects.get(acd_login='alice.a').pk}/")
-    assert "Team (15 agents with enough data)" in html
+    assert "Middle half of 14 teammates with enough data" in html
 
 
 # --- the agent's page -----------------------------------------------------------------------
 
 
-def teammates(team, *values):
-    """Agents of ``team`` with an FCR value each, named Teammate0, Teammate1..."""
+def teammates(team, *values, kpi="fcr"):
+    """Agents of ``team`` with a value each of ``kpi``, named Teammate0, Teammate1..."""
     for i, value in enumerate(values):
         Agent.objects.create(acd_login=f"mate{i}", display_name=f"Teammate{i}", team=team)
-        snapshot("fcr", value, scope="agent", key=f"mate{i}")
+        snapshot(kpi, value, scope="agent", key=f"mate{i}")
 
 
-def test_alice_sees_her_own_scorecard_beside_the_team_without_names(tenants, people, web):
-    snapshot("fcr", 72.0, scope="agent", key="alice.a", ci=(63.0, 79.6))
-    teammates(people.north, 60.0, 90.0, 80.0)
-    snapshot("fcr", 99.5, scope="agent", key="bob.b")  # another team: in no distribution
-    Agent.objects.create(acd_login="mate9", display_name="Teammate9", team=people.north)
-    snapshot("fcr", 55.5, scope="agent", key="mate9", insufficient=True, n=3)  # too little data
+# Values no band, median, interval or other figure of the page can equal by chance.
+DISTINCT = (61.3, 67.9, 72.4, 78.6, 83.1, 87.3)
+
+
+@pytest.mark.parametrize(
+    ("count", "bands"),
+    [
+        (4, None),
+        # 67.9, 72.4, 78.6 are the 25th, 50th and 75th percentiles: rounded to bands of 5 points
+        (5, "Middle half of 5 teammates with enough data: 65.0 % – 80.0 % · their median about 70.0 %"),
+        # 69.025, 75.5, 81.975
+        (6, "Middle half of 6 teammates with enough data: 65.0 % – 85.0 % · their median about 75.0 %"),
+    ],
+)
+def test_the_teams_spread_needs_five_teammates_besides_the_agent_and_shows_only_bands(
+    tenants, people, web, count, bands
+):
+    snapshot("fcr", 74.2, scope="agent", key="alice.a", ci=(66.1, 81.4))
+    teammates(people.north, *DISTINCT[:count])
+    Agent.objects.create(acd_login="newbie", display_name="Newbie", team=people.north)
+    snapshot("fcr", 55.5, scope="agent", key="newbie", insufficient=True, n=3)  # too little data: not counted
+    snapshot("fcr", 99.5, scope="agent", key="bob.b")  # another team: in no spread
 
     html = page(web(tenants.alpha, people.alice), ME)
 
     fcr = card(html, "fcr")
-    assert "Your scorecard" in html and "72.0 %" in fcr and "63.0 % – 79.6 %" in fcr
-    assert "Team (4 agents with enough data): min 60.0 % · median 76.0 % · max 90.0 %" in fcr
-    assert fcr.count('class="dot"') == 4 and fcr.count('class="dot own"') == 1
-    assert "Teammate" not in html and "mate0" not in html and "bob" not in html.lower()
-    assert "99.5" not in html and "55.5" not in html
+    assert "Your scorecard" in html and "74.2 %" in fcr and "66.1 % – 81.4 %" in fcr  # her own value stays
+    for value in (*DISTINCT[:count], 55.5, 99.5):
+        assert f"{value}" not in html  # no teammate's exact value, anywhere in the page
+    assert "Teammate" not in html and "mate0" not in html and "Newbie" not in html and "bob" not in html.lower()
+    assert 'class="dot"' not in html  # no dot per person: only the ring of her own value
+    if bands is None:
+        assert "Too few teammates with enough data" in fcr and 'class="box"' not in fcr
+    else:
+        assert bands + " · you are within it" in fcr
+        assert fcr.count('class="box"') == 1 and fcr.count('class="dot own"') == 1
 
 
-def test_a_distribution_of_fewer_than_three_agents_is_not_shown(tenants, people, web):
-    snapshot("fcr", 72.0, scope="agent", key="alice.a")
-    teammates(people.north, 60.0)
-    html = page(web(tenants.alpha, people.alice), ME)
-    assert "Too few teammates with enough data" in card(html, "fcr") and "60.0" not in html
+def test_the_spread_counts_teammates_not_the_agent(tenants, people, web):
+    # four teammates and alice: five agents, but only four besides her
+    snapshot("fcr", 74.2, scope="agent", key="alice.a")
+    teammates(people.north, *DISTINCT[:4])
+    assert "Too few teammates" in card(page(web(tenants.alpha, people.alice), ME), "fcr")
 
 
-def test_the_team_distribution_is_sorted_values_of_agents_with_enough_data(tenants, people):
-    snapshot("fcr", 72.0, scope="agent", key="alice.a")
+def test_the_spread_of_teammates_is_shown_when_the_agent_has_no_value_herself(tenants, people, web):
+    snapshot("csat", 91.0, scope="agent", key="alice.a")  # a page with cards, but no FCR of her own
+    teammates(people.north, *DISTINCT[:5])
+    fcr = card(page(web(tenants.alpha, people.alice), ME), "fcr")
+    assert "No value for this period" in fcr and "65.0 % – 80.0 %" in fcr
+    assert "you are" not in fcr and 'class="dot own"' not in fcr
+
+
+def test_the_team_distribution_is_the_teammates_values_with_enough_data(tenants, people):
+    snapshot("fcr", 72.0, scope="agent", key="alice.a")  # her own: not among her teammates
     snapshot("fcr", 10.0, scope="agent", key="bob.b")  # South: not in North's distribution
     teammates(people.north, 90.0, 60.0)
-    snapshot("fcr", 5.0, scope="agent", key="alice.a", start=WEEK - dt.timedelta(weeks=1))  # another week
+    snapshot("fcr", 5.0, scope="agent", key="mate0", start=WEEK - dt.timedelta(weeks=1))  # another week
     Agent.objects.create(acd_login="newbie", team=people.north)
     snapshot("fcr", 1.0, scope="agent", key="newbie", insufficient=True)  # too few contacts
-    batched = team_distributions(team=people.north, kpis=["fcr", "csat"], period="week", start=WEEK)
-    assert batched == {"fcr": [60.0, 72.0, 90.0]}
+    alice = Agent.objects.get(acd_login="alice.a")
+    batched = team_distributions(agent=alice, kpis=["fcr", "csat"], period="week", start=WEEK)
+    assert batched == {"fcr": [60.0, 90.0]}
+    assert (
+        team_distributions(agent=Agent.objects.create(acd_login="loner"), kpis=["fcr"], period="week", start=WEEK) == {}
+    )
 
 
 def test_agent_pages_are_only_for_oneself_and_ones_managers(tenants, people, web):
@@ -321,12 +354,15 @@ def test_agent_pages_are_only_for_oneself_and_ones_managers(tenants, people, web
     assert web(tenants.alpha, people.ada).get(f"/kpis/agents/{bob.pk}/").status_code == 200
 
 
-def test_a_manager_sees_her_agents_page_with_the_same_unnamed_distribution(tenants, people, web):
+def test_a_manager_sees_her_agents_page_with_the_same_bands(tenants, people, web):
     alice = Agent.objects.get(acd_login="alice.a")
-    snapshot("fcr", 72.0, scope="agent", key="alice.a")
-    teammates(people.north, 60.0, 90.0)
+    snapshot("fcr", 86.2, scope="agent", key="alice.a")
+    teammates(people.north, *DISTINCT)
     html = page(web(tenants.alpha, people.mona), f"/kpis/agents/{alice.pk}/")
-    assert "Scorecard of Alice" in html and "median 72.0 %" in card(html, "fcr") and "Teammate" not in html
+    fcr = card(html, "fcr")
+    assert "Scorecard of Alice" in html and "86.2 %" in fcr and "Teammate" not in html
+    assert "Middle half of 6 teammates with enough data: 65.0 % – 85.0 %" in fcr and "Alice is above it" in fcr
+    assert not any(f"{value}" in html for value in DISTINCT)
 
 
 # --- drill-down, on the engine's own snapshots --------------------------------------------
