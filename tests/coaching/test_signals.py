@@ -245,7 +245,7 @@ def test_no_signal_page_nor_digest_mentions_an_agents_effort(week, web, tenants)
 
 
 def test_stored_burnout_signals_forget_the_effort_flag(week):
-    forget_effort = importlib.import_module("coaching.migrations.0002_signals_without_effort").forget_effort
+    forget_effort = importlib.import_module("coaching.migrations.0003_signals_without_effort").forget_effort
     bob, carol = Agent.objects.get(acd_login="bob.b"), Agent.objects.get(acd_login="carol.c")
     now = dt.datetime.now(dt.UTC)
     kept = Signal.objects.create(

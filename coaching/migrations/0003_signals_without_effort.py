@@ -18,6 +18,6 @@ def forget_effort(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("coaching", "0001_initial")]
+    dependencies = [("coaching", "0002_evidence_qa_evaluation")]
 
     operations = [migrations.RunPython(forget_effort, migrations.RunPython.noop)]
