@@ -167,7 +167,6 @@ def _recompute_range(
         queries_cases.resolution_time(),
         queries_cases.query_age(),
         queries_surveys.response_rate(),
-        queries_surveys.effort(),
         queries_qa.qa(),
     ]
     with connection.cursor() as cur:
@@ -193,6 +192,7 @@ def _recompute_range(
         for sql in upserts:
             _timed(cur, sql, params)
             written += cur.rowcount
+        written += queries_surveys.write_effort(cur, params)
         # The snapshot writes (a hash join of kpi_new with the stored snapshots, then kpi_diff)
         # were measured with full statistics of both; the facts' plans need only a sample.
         tables.analyse(queries.NEW, sample=False)

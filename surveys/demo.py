@@ -116,6 +116,7 @@ def _effort_answers(rng: random.Random, personas: dict[str, str]) -> None:
             answers.append(
                 EffortResponse(
                     agent=agent,
+                    team_id=agent.team_id,
                     submitted_at=when,
                     effort=effort,
                     tools=min(7, max(1, effort + rng.choice([-1, 0, 0, 1]))),

@@ -320,16 +320,19 @@ def test_agent_effort_is_written_only_for_groups_of_five_respondents(center):
     when = dt.datetime(2026, 3, 3, 12, tzinfo=dt.UTC)
     for i in range(5):  # five in North answer 2..6: mean 4
         agent = Agent.objects.create(acd_login=f"n{i}", team=north)
-        EffortResponse.objects.create(agent=agent, effort=2 + i, submitted_at=when)
+        EffortResponse.objects.create(agent=agent, team=north, effort=2 + i, submitted_at=when)
     for i in range(4):  # four in South: too few to show
         agent = Agent.objects.create(acd_login=f"s{i}", team=south)
-        EffortResponse.objects.create(agent=agent, effort=7, submitted_at=when)
+        EffortResponse.objects.create(agent=agent, team=south, effort=7, submitted_at=when)
     recompute()
     north_aes = kpi("aes", scope="team", key="North")
     assert (north_aes.value, north_aes.n) == (4, 5)
+    assert (north_aes.numerator, north_aes.denominator) == (None, None)  # a mean, never exact sums
     assert not KpiSnapshot.objects.filter(kpi="aes", scope="team", key="South").exists()
-    assert value("aes") == pytest.approx((20 + 28) / 9)  # the center: nine respondents
+    # the center (nine) minus North (five) would be South's four: the center is suppressed too
+    assert not KpiSnapshot.objects.filter(kpi="aes", scope="tenant").exists()
     assert not KpiSnapshot.objects.filter(kpi="aes", scope="agent").exists()
+    assert set(KpiSnapshot.objects.filter(kpi="aes").values_list("period", flat=True)) == {"week"}
 
 
 def test_an_excluded_contact_leaves_the_kpis(center):
