@@ -56,7 +56,9 @@ def _data_span(tz: zoneinfo.ZoneInfo) -> tuple[dt.date, dt.date] | None:
             SELECT min(lo), max(hi) FROM (
                 SELECT min(offered_at) lo, max(offered_at) hi FROM interactions_interaction
                 UNION ALL SELECT min(start), max("end") FROM interactions_agentactivity
-                UNION ALL SELECT min(start), max("end") FROM interactions_scheduleentry) s""")
+                UNION ALL SELECT min(start), max("end") FROM interactions_scheduleentry
+                -- agent effort (aes) comes from the pulse, not from imported contacts
+                UNION ALL SELECT min(submitted_at), max(submitted_at) FROM surveys_effortresponse) s""")
         lo, hi = cur.fetchone()
     if lo is None:
         return None
