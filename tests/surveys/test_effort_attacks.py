@@ -35,6 +35,7 @@ from accounts.models import Agent
 from accounts.services import agent_update
 from common.privacy import ANONYMITY_MIN, effort_rounded
 from scorecards.engine import recompute
+from scorecards.models import KpiSnapshot
 from surveys.effort import effort_response_submit
 from surveys.effort_selectors import effort_by_team, effort_gap
 
@@ -299,3 +300,59 @@ def test_answers_after_a_move_count_for_the_new_team_and_old_weeks_stay(tenants,
     assert {f.source for f in figures} == {"api", "kpi_report json", "kpi_report csv", "effort page", "effort chart"}
     by_week = {(f.key, f.start, f.n) for f in figures if f.scope == "team"}  # every source alike
     assert by_week == {("North", W1, 6), ("South", W1, 5), ("North", W2, 5), ("South", W2, 6)}
+
+
+# --- nothing per agent, anywhere an agent or a manager can look --------------------------------
+
+
+def test_no_page_api_or_export_shows_one_agents_effort(tenants, people, api, web, frozen):
+    """Alice and four teammates answer; apart from alice's own pulse history, no page, API row,
+    export or drill-down that alice or mona can reach holds one agent's effort or comment."""
+    team = [people.alice.agent] + [
+        Agent.objects.create(acd_login=f"mate{i}", display_name=f"Teammate{i}", team=people.north) for i in range(4)
+    ]
+    for i, agent in enumerate(team):
+        effort_response_submit(
+            agent=agent,
+            effort=1 + i,
+            tools=None,
+            knowledge_base=None,
+            process=None,
+            hardest_types=[],
+            comment=f"private-note-{i}",
+            now=dt.datetime.combine(W1, dt.time(9, i), tzinfo=dt.UTC),
+        )
+    recompute()
+    assert not KpiSnapshot.objects.filter(kpi="aes", scope="agent").exists()  # behind every KPI page and export
+    query = {"period": "week", "start": W1, "end": W1, "kpi": "aes"}
+    for user in (people.alice, people.mona):
+        client = api(tenants.alpha, user=user)
+        assert client.get("/api/v1/kpis/", {**query, "scope": "agent"}).json()["results"] == []
+    assert (
+        api(tenants.alpha, user=people.alice).get("/api/v1/kpis/", {**query, "scope": "team"}).json()["results"] == []
+    )
+    [north] = api(tenants.alpha, user=people.mona).get("/api/v1/kpis/", {**query, "scope": "team"}).json()["results"]
+    assert (north["key"], north["value"], north["n"], north["numerator"]) == ("North", 3.0, 5, None)
+
+    alice, mona = web(tenants.alpha, people.alice), web(tenants.alpha, people.mona)
+    drill = {"kpi": "aes", "scope": "team", "key": "North", "period": "week", "start": W1.isoformat()}
+    assert mona.get("/kpis/drilldown/", drill).status_code == 404
+    assert mona.get("/kpis/drilldown/", {**drill, "format": "csv"}).status_code == 404
+    for url in (RESULTS, "/surveys/effort/gap/"):
+        assert alice.get(url).status_code == 403
+    pages = {
+        "mona results": mona.get(RESULTS),
+        "mona gap": mona.get("/surveys/effort/gap/"),
+        "mona agent scorecard": mona.get(f"/kpis/agents/{people.alice.agent.pk}/", {"period": "week", "start": W1}),
+        "alice scorecard": alice.get("/kpis/me/", {"period": "week", "start": W1}),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert "private-note" not in html and "Teammate" not in html, name
+    for name in ("mona agent scorecard", "alice scorecard"):  # no effort row on an agent's page
+        main = pages[name].content.decode().split("<main", 1)[1]
+        assert "Agent effort" not in main, name
+    # alice's own history: her answer and comment, nobody else's
+    history = alice.get("/surveys/effort/history/").content.decode()
+    assert "private-note-0" in history and "private-note-1" not in history
