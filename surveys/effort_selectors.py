@@ -127,7 +127,7 @@ class TeamWeek:
     team: Team
     week_start: dt.date
     respondents: int
-    suppressed: bool  # fewer than ANONYMITY_MIN respondents: nothing below is shown
+    suppressed: bool  # not published (effort_disclosure: under ANONYMITY_MIN): nothing below is shown
     means: dict[str, float | None] = field(default_factory=dict)  # by QUESTIONS; None = withheld
     hardest: list[tuple[str, float]] = field(default_factory=list)  # (type name, share), largest first
 

@@ -335,6 +335,34 @@ def test_agent_effort_is_written_only_for_groups_of_five_respondents(center):
     assert set(KpiSnapshot.objects.filter(kpi="aes").values_list("period", flat=True)) == {"week"}
 
 
+def test_agent_effort_is_written_for_complete_weeks_and_ranges_agree_with_full_runs(center):
+    import time_machine
+
+    from accounts.models import Agent, Team
+    from surveys.models import EffortResponse
+
+    north, south = Team.objects.get(name="North"), Team.objects.get(name="South")
+    for i in range(10):  # five each: both teams and the center (nothing hidden) are published
+        team = north if i < 5 else south
+        agent = Agent.objects.create(acd_login=f"e{i}", team=team)
+        EffortResponse.objects.create(
+            agent=agent, team=team, effort=1 + i % 7, submitted_at=dt.datetime(2026, 3, 3, 9, i, tzinfo=dt.UTC)
+        )
+
+    def aes_rows():
+        return sorted(KpiSnapshot.objects.filter(kpi="aes").values_list("scope", "key", "period_start", "value", "n"))
+
+    with time_machine.travel(dt.datetime(2026, 3, 6, 12, tzinfo=dt.UTC)):  # the week is not over
+        recompute()
+        assert aes_rows() == []
+    recompute()  # today: long over
+    full = aes_rows()
+    assert full == [("team", "North", WEEK, 3.0, 5), ("team", "South", WEEK, 3.8, 5), ("tenant", "all", WEEK, 3.4, 10)]
+    KpiSnapshot.objects.filter(kpi="aes").delete()
+    recompute(since=dt.date(2026, 3, 4), until=dt.date(2026, 3, 4))  # a run over one day of the week
+    assert aes_rows() == full
+
+
 def test_an_excluded_contact_leaves_the_kpis(center):
     from coaching.models import InteractionExclusion
 
