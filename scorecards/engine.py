@@ -56,7 +56,9 @@ def _data_span(tz: zoneinfo.ZoneInfo) -> tuple[dt.date, dt.date] | None:
             SELECT min(lo), max(hi) FROM (
                 SELECT min(offered_at) lo, max(offered_at) hi FROM interactions_interaction
                 UNION ALL SELECT min(start), max("end") FROM interactions_agentactivity
-                UNION ALL SELECT min(start), max("end") FROM interactions_scheduleentry) s""")
+                UNION ALL SELECT min(start), max("end") FROM interactions_scheduleentry
+                -- agent effort (aes) comes from the pulse, not from imported contacts
+                UNION ALL SELECT min(submitted_at), max(submitted_at) FROM surveys_effortresponse) s""")
         lo, hi = cur.fetchone()
     if lo is None:
         return None
@@ -167,7 +169,6 @@ def _recompute_range(
         queries_cases.resolution_time(),
         queries_cases.query_age(),
         queries_surveys.response_rate(),
-        queries_surveys.effort(),
         queries_qa.qa(),
     ]
     with connection.cursor() as cur:
@@ -193,6 +194,7 @@ def _recompute_range(
         for sql in upserts:
             _timed(cur, sql, params)
             written += cur.rowcount
+        written += queries_surveys.write_effort(cur, params)
         # The snapshot writes (a hash join of kpi_new with the stored snapshots, then kpi_diff)
         # were measured with full statistics of both; the facts' plans need only a sample.
         tables.analyse(queries.NEW, sample=False)

@@ -1,13 +1,16 @@
 """The survey families of the KPI engine: answers (csat, nps, ces, ces_mean) and the response
 rate in the scopes and period of the contact they are about (from ``kpi_facts``:
-queries_facts.py), and agent effort (aes) per team, published only for groups large enough.
+queries_facts.py), and agent effort (aes) per team and week, published by common/privacy.py.
 The shared shape (store, rolled, upsert) is in queries.py.
 """
 
 from __future__ import annotations
 
-from common.privacy import ANONYMITY_MIN
+from collections import defaultdict
 
+from common.privacy import effort_disclosure, effort_rounded
+
+from .calculators import mean_interval
 from .families import RESPONSES, SURVEYS
 from .queries import ratio, rolled, store, upsert
 from .sql import KpiValues
@@ -60,30 +63,77 @@ def response_rate() -> str:
     )
 
 
-# Agent effort is shown only for groups of at least ANONYMITY_MIN agents who answered in the
-# period (surveys.models): a smaller group's mean would all but name its members, so the
-# row is never written and no page, API or export can show it. Distinct respondents do not
-# add up over days, so each period is counted from the answers themselves.
-def effort() -> str:
-    groups = """
-        SELECT CASE WHEN GROUPING(team) = 0 THEN 'team' ELSE 'tenant' END AS scope,
-               CASE WHEN GROUPING(team) = 0 THEN team ELSE 'all' END AS key,
-               CASE WHEN GROUPING(day) = 0 THEN 'day' WHEN GROUPING(week) = 0 THEN 'week' ELSE 'month' END
-                   AS period,
-               COALESCE(day, week, month) AS period_start,
-               count(DISTINCT agent_id) AS respondents, count(*)::float8 AS answers,
-               sum(effort)::float8 AS effort, sum(effort::float8 ^ 2) AS effort_sq
-          FROM (SELECT e.agent_id, e.effort, tm.name AS team,
-                       (e.submitted_at AT TIME ZONE %(tz)s)::date AS day,
-                       date_trunc('week', e.submitted_at AT TIME ZONE %(tz)s)::date AS week,
-                       date_trunc('month', e.submitted_at AT TIME ZONE %(tz)s)::date AS month
-                  FROM surveys_effortresponse e
-                  JOIN accounts_agent a ON a.id = e.agent_id
-                  LEFT JOIN accounts_team tm ON tm.id = a.team_id
-                 WHERE e.submitted_at >= %(roll_lo)s AND e.submitted_at < %(roll_hi)s) x
-         GROUP BY GROUPING SETS ((team, day), (team, week), (team, month), (day), (week), (month))"""
-    answers = f"CASE WHEN g.respondents >= {ANONYMITY_MIN} THEN g.answers ELSE 0 END"
-    return upsert(
-        groups=groups,
-        values=[ratio("aes", "g.effort", answers, "g.answers", pct=False, interval="mean", squares="g.effort_sq")],
-    )
+# --- agent effort (aes): published by the rule of common/privacy.py ---------------------------
+#
+# Not a roll-up of stored day sums like the other families: effort has one grain, the complete
+# local week, and its figures go through effort_disclosure (the same function the effort pages
+# call), which looks at a whole week's teams and center together. The rows are few (a handful
+# of teams per week), so the rule runs in Python between one SELECT and one INSERT.
+
+# One row per agent and week (her mean that week, so answering twice does not weigh twice), in
+# the team of her last answer of the week: the team stored with the answer, never her current
+# one (kpis.md). Then per week: each team (no team: team_id NULL) and the center.
+EFFORT_WEEKS = """
+WITH agent_weeks AS (
+    SELECT e.agent_id, date_trunc('week', e.submitted_at AT TIME ZONE %(tz)s)::date AS week,
+           (array_agg(e.team_id ORDER BY e.submitted_at DESC, e.id DESC))[1] AS team_id,
+           avg(e.effort)::float8 AS effort
+      FROM surveys_effortresponse e
+     WHERE e.submitted_at >= %(roll_lo)s AND e.submitted_at < %(roll_hi)s
+     GROUP BY 1, 2)
+SELECT w.week, GROUPING(w.team_id) = 1 AS whole, w.team_id, min(t.name), count(*),
+       sum(w.effort), sum(w.effort ^ 2)
+  FROM agent_weeks w LEFT JOIN accounts_team t ON t.id = w.team_id
+ WHERE w.week + 7 <= (%(now)s AT TIME ZONE %(tz)s)::date  -- complete weeks only
+   AND w.week > %(ch_lo)s - 7 AND w.week < %(ch_hi)s      -- the weeks this run writes
+ GROUP BY GROUPING SETS ((w.week, w.team_id), (w.week))
+"""
+EFFORT_INSERT = """
+INSERT INTO kpi_new (kpi, scope, key, period, period_start, value, numerator, denominator, n, ci_low, ci_high,
+                     insufficient_data)
+VALUES ('aes', %s, %s, 'week', %s, %s, NULL, NULL, %s, %s, %s, %s)
+"""
+
+
+def effort_snapshots(rows, min_sample: int) -> list[tuple]:
+    """The aes rows of EFFORT_WEEKS that the disclosure rule publishes, as EFFORT_INSERT's
+    parameters: the mean rounded as pages show it, no numerator or denominator (exact sums
+    would let a total minus its parts give back what the rule suppressed), n = respondents."""
+    weeks: dict = defaultdict(lambda: {"teams": {}, "names": {}, "whole": None})
+    for week, whole, team_id, name, respondents, total, squares in rows:
+        figures = (respondents, total, squares)
+        if whole:
+            weeks[week]["whole"] = figures
+        elif team_id is not None:
+            weeks[week]["teams"][team_id] = figures
+            weeks[week]["names"][team_id] = name
+    out = []
+    for week, found in sorted(weeks.items()):
+        teams, whole = found["teams"], found["whole"]
+        rule = effort_disclosure({team: figures[0] for team, figures in teams.items()}, whole[0])
+        published = [("team", found["names"][team], teams[team]) for team in sorted(rule.groups)]
+        published += [("tenant", "all", whole)] if rule.total else []
+        for scope, key, (respondents, total, squares) in published:
+            low, high = mean_interval(total, squares, respondents) or (None, None)
+            out.append(
+                (
+                    scope,
+                    key,
+                    week,
+                    effort_rounded(total / respondents),
+                    respondents,
+                    effort_rounded(low),
+                    effort_rounded(high),
+                    respondents < min_sample,
+                )
+            )
+    return out
+
+
+def write_effort(cur, params: dict) -> int:
+    """Add the published aes rows of the run's complete weeks to kpi_new; returns how many."""
+    cur.execute(EFFORT_WEEKS, params)
+    rows = effort_snapshots(cur.fetchall(), params["min_sample"])
+    if rows:
+        cur.executemany(EFFORT_INSERT, rows)
+    return len(rows)

@@ -106,8 +106,8 @@ def _effort_answers(rng: random.Random, personas: dict[str, str]) -> None:
             if rng.random() < 0.15:  # not everyone answers every week
                 continue
             drift = 0.08 * week if persona == "overloaded" else 0.0
-            # Most weeks feel like the last: noise on every answer would make "effort rising
-            # two weeks in a row" (a burnout-risk signal) fire for anyone by chance.
+            # Most weeks feel like the last: an agent's own history page (the only place her
+            # answers are shown) reads as a trend, not as noise.
             wobble = rng.choice([-1, 1]) if rng.random() < 0.2 else 0
             effort = min(7, max(1, round(base + drift) + wobble))
             when = dt.datetime.combine(
@@ -116,6 +116,7 @@ def _effort_answers(rng: random.Random, personas: dict[str, str]) -> None:
             answers.append(
                 EffortResponse(
                     agent=agent,
+                    team_id=agent.team_id,
                     submitted_at=when,
                     effort=effort,
                     tools=min(7, max(1, effort + rng.choice([-1, 0, 0, 1]))),

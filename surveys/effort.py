@@ -69,14 +69,16 @@ def effort_response_submit(
     if not settings.is_active:
         raise ValidationError("The effort pulse is switched off for now.")
     # Lock the agent's row: two tabs submitting at once must not both pass the check below.
-    Agent.objects.select_for_update().filter(pk=agent.pk).first()
+    # Its team, read under the lock, is the one the answer belongs to for good (kpis.md).
+    locked = Agent.objects.select_for_update().filter(pk=agent.pk).values("team_id").first()
+    team_id = locked["team_id"] if locked else agent.team_id
     next_due = effort_next_due(agent=agent, settings=settings)
     if next_due is not None and now < next_due:
         opens = timezone.localtime(next_due).strftime("%A %-d %B %Y, %H:%M")
         raise ValidationError(
             f"You have already answered the effort pulse for this period. The next one opens on {opens}."
         )
-    response = EffortResponse.objects.create(agent=agent, submitted_at=now, comment=comment, **values)
+    response = EffortResponse.objects.create(agent=agent, team_id=team_id, submitted_at=now, comment=comment, **values)
     response.hardest_types.set(list(hardest_types))
     return response
 

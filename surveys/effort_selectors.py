@@ -1,10 +1,14 @@
 """Reads of the agent effort pulse (AES).
 
 Wellbeing first: an agent reads only her own answers; managers (their teams) and admins
-(every team) read aggregates, and every figure is withheld unless the agents behind it number
-at least ANONYMITY_MIN. Two more rules keep aggregates from being taken apart:
+(every team) read aggregates, published by the one rule of common/privacy.py
+(``effort_disclosure``, which the aes snapshots of the KPI engine follow too; docs/kpis.md,
+"Agent effort: what is published"). More rules keep aggregates from being taken apart:
+* an answer belongs to the team the agent was in when answering (EffortResponse.team): a move
+  never recomputes a past week, which would differ from the published one by her answer alone;
 * only complete weeks are shown, so a figure never moves when one more agent answers
   (comparing Tuesday's team mean with Wednesday's would reveal Wednesday's answer);
+* means are rounded as published (one decimal), everywhere alike;
 * each mean is gated on the agents who answered that very question (the friction questions
   are optional: five respondents but one tools answer must not show that one answer).
 Comments are never read here for managers: free text identifies its writer by its words.
@@ -13,7 +17,6 @@ Comments are never read here for managers: free text identifies its writer by it
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -24,6 +27,7 @@ from django.utils import timezone
 
 from accounts.models import Agent, Role, Team
 from common.periods import local_date, local_midnight, week_start
+from common.privacy import effort_disclosure, effort_rounded
 from interactions.models import Interaction, InteractionType
 from tenants.current import current_tenant
 
@@ -92,18 +96,6 @@ def effort_agent_trend(agent: Agent) -> list[WeekMean]:
     return [WeekMean(row["week"].date(), float(row["mean"]), row["n"]) for row in rows]
 
 
-def strictly_rising(values: Sequence[float]) -> bool:
-    """True when each value is above the one before (two or more values)."""
-    return len(values) >= 2 and all(a < b for a, b in zip(values, values[1:], strict=False))
-
-
-def effort_rising(agent: Agent, weeks: int = 3) -> bool:
-    """AES rising two weeks in a row: the weekly means of the last ``weeks`` weeks with answers
-    strictly increase (kpis.md, burnout risk). Fewer weeks with answers: not rising."""
-    means = [point.mean for point in effort_agent_trend(agent)][-weeks:]
-    return len(means) == weeks and strictly_rising(means)
-
-
 # --- aggregates for managers and admins ------------------------------------------------------
 
 
@@ -122,7 +114,7 @@ class TeamWeek:
     team: Team
     week_start: dt.date
     respondents: int
-    suppressed: bool  # fewer than ANONYMITY_MIN respondents: nothing below is shown
+    suppressed: bool  # not published (effort_disclosure: under ANONYMITY_MIN): nothing below is shown
     means: dict[str, float | None] = field(default_factory=dict)  # by QUESTIONS; None = withheld
     hardest: list[tuple[str, float]] = field(default_factory=list)  # (type name, share), largest first
 
@@ -141,58 +133,93 @@ def _tables() -> dict[str, str]:
     }
 
 
-# One row per agent, team and week first (an agent who answered twice in a week counts once),
-# then the team-week figures with how many agents answered each question.
-TEAM_WEEKS_SQL = """
-WITH per_agent AS (
-    SELECT a.team_id, (date_trunc('week', r.submitted_at AT TIME ZONE %(tz)s))::date AS week,
-           r.agent_id, avg(r.effort) AS effort, avg(r.tools) AS tools,
+# One row per agent and week first (an agent who answered twice in a week counts once, with her
+# mean), in the team stored with her last answer of the week (the team she was in when
+# answering: history never moves with her); then the figures per team and week, with how many
+# agents answered each question. Every team is read (and agents with no team, team_id NULL):
+# the disclosure rule looks at a whole week of the center.
+AGENT_WEEKS_CTE = """
+WITH agent_weeks AS (
+    SELECT r.agent_id, (date_trunc('week', r.submitted_at AT TIME ZONE %(tz)s))::date AS week,
+           (array_agg(r.team_id ORDER BY r.submitted_at DESC, r.id DESC))[1] AS team_id,
+           avg(r.effort) AS effort, avg(r.tools) AS tools,
            avg(r.knowledge_base) AS knowledge_base, avg(r.process) AS process
-    FROM {resp} r JOIN {agent} a ON a.id = r.agent_id
-    WHERE a.team_id = ANY(%(teams)s) AND r.submitted_at >= %(since)s AND r.submitted_at < %(until)s
-    GROUP BY 1, 2, 3)
+    FROM {resp} r
+    WHERE r.submitted_at >= %(since)s AND r.submitted_at < %(until)s
+    GROUP BY 1, 2)
+"""
+TEAM_WEEKS_SQL = (
+    AGENT_WEEKS_CTE
+    + """
 SELECT team_id, week, count(*),
        avg(effort), count(effort), avg(tools), count(tools),
        avg(knowledge_base), count(knowledge_base), avg(process), count(process)
-FROM per_agent GROUP BY 1, 2
+FROM agent_weeks GROUP BY 1, 2
 """
-TEAM_HARDEST_SQL = """
-SELECT a.team_id, (date_trunc('week', r.submitted_at AT TIME ZONE %(tz)s))::date AS week,
-       t.name, count(DISTINCT r.agent_id)
-FROM {resp} r JOIN {agent} a ON a.id = r.agent_id
+)
+# A type named in any of the agent's answers of the week counts once for her week's team.
+TEAM_HARDEST_SQL = (
+    AGENT_WEEKS_CTE
+    + """
+SELECT w.team_id, w.week, t.name, count(DISTINCT w.agent_id)
+FROM agent_weeks w
+JOIN {resp} r ON r.agent_id = w.agent_id AND r.submitted_at >= %(since)s AND r.submitted_at < %(until)s
+     AND (date_trunc('week', r.submitted_at AT TIME ZONE %(tz)s))::date = w.week
 JOIN {hardest} h ON h.effortresponse_id = r.id
 JOIN {itype} t ON t.id = h.interactiontype_id
-WHERE a.team_id = ANY(%(teams)s) AND r.submitted_at >= %(since)s AND r.submitted_at < %(until)s
+WHERE w.team_id = ANY(%(teams)s)
 GROUP BY 1, 2, 3
 """
+)
+
+
+def _week_params(since: dt.date, until: dt.date, teams: list[int]) -> dict:
+    tz = tenant_tz()
+    return {"tz": str(tz), "teams": teams, "since": local_midnight(since, tz), "until": local_midnight(until, tz)}
+
+
+def _team_weeks(params: dict) -> tuple[list[tuple], set[tuple[int, dt.date]]]:
+    """Every team's week rows of TEAM_WEEKS_SQL, and the (team, week) pairs the disclosure rule
+    publishes (common.privacy.effort_disclosure, the rule of the aes snapshots too)."""
+    with connection.cursor() as cur:
+        cur.execute(TEAM_WEEKS_SQL.format(**_tables()), params)
+        rows = cur.fetchall()
+    by_week: dict[dt.date, dict[int, int]] = {}
+    totals: dict[dt.date, int] = {}
+    for team_id, week, respondents, *_ in rows:
+        totals[week] = totals.get(week, 0) + respondents
+        if team_id is not None:
+            by_week.setdefault(week, {})[team_id] = respondents
+    published = {
+        (team_id, week)
+        for week, total in totals.items()
+        for team_id in effort_disclosure(by_week.get(week, {}), total).groups
+    }
+    return rows, published
 
 
 def effort_by_team(*, fetched_by, weeks: int = 12, now: dt.datetime | None = None) -> list[TeamWeek]:
     """Per visible team and complete week (oldest first): respondents, mean effort, tools,
     knowledge base and process, and the share of respondents naming each type hardest.
-    Weeks without answers are absent; weeks under ANONYMITY_MIN respondents are suppressed."""
+    Weeks without answers are absent; weeks the disclosure rule does not publish are suppressed.
+    Means are rounded as published (common.privacy.effort_rounded), as in the aes snapshots."""
     teams = {team.pk: team for team in effort_teams_visible_to(fetched_by=fetched_by)}
     if not teams:
         return []
-    tz = tenant_tz()
     until = this_monday(now)
-    params: dict[str, str | list[int] | dt.datetime] = {
-        "tz": str(tz),
-        "teams": list(teams),
-        "until": local_midnight(until, tz),
-        "since": local_midnight(until - dt.timedelta(weeks=weeks), tz),
-    }
+    params = _week_params(until - dt.timedelta(weeks=weeks), until, list(teams))
+    week_rows, published = _team_weeks(params)
     with connection.cursor() as cur:
-        cur.execute(TEAM_WEEKS_SQL.format(**_tables()), params)
-        week_rows = cur.fetchall()
         cur.execute(TEAM_HARDEST_SQL.format(**_tables()), params)
         hardest_rows = cur.fetchall()
     result: dict[tuple[int, dt.date], TeamWeek] = {}
     for team_id, week, respondents, *pairs in week_rows:
-        suppressed = respondents < ANONYMITY_MIN
+        if team_id not in teams:
+            continue
+        suppressed = (team_id, week) not in published
         means = {}
         for name, (mean, answered) in zip(QUESTIONS, zip(pairs[::2], pairs[1::2], strict=True), strict=True):
-            means[name] = None if suppressed or answered < ANONYMITY_MIN else float(mean)
+            means[name] = None if suppressed or answered < ANONYMITY_MIN else effort_rounded(float(mean))
         result[(team_id, week)] = TeamWeek(teams[team_id], week, respondents, suppressed, means)
     for team_id, week, type_name, namers in hardest_rows:
         row = result[(team_id, week)]
@@ -228,7 +255,6 @@ class GapRow:
     ces_mean: float | None
     ces_n: int
     share: float | None  # of respondents naming the type hardest; None = withheld
-    effort_among: float | None  # mean effort of the answers naming it; None = fewer than 5 agents
     both_struggle: bool = False
 
 
@@ -241,17 +267,28 @@ class EffortGap:
     rows: list[GapRow]
 
 
-GAP_AGENTS_SQL = """
-SELECT count(DISTINCT r.agent_id) FROM {resp} r JOIN {agent} a ON a.id = r.agent_id
-WHERE a.team_id = ANY(%(teams)s) AND r.submitted_at >= %(since)s AND r.submitted_at < %(until)s
+# The agents' side counts only the team-weeks the disclosure rule publishes (the weeks of the
+# results page): a suppressed team-week never enters a figure here, so no page minus another
+# gives it back. It shows who names a type, never an effort mean: a mean over "the answers that
+# named billing" would be a second split of the published weekly means, and the week's mean
+# minus the namers' would give the few who did not name it.
+GAP_CELLS_CTE = """,
+cells AS (SELECT * FROM unnest(%(cell_teams)s::bigint[], %(cell_weeks)s::date[]) AS c(team_id, week)),
+counted AS (SELECT w.* FROM agent_weeks w JOIN cells c ON c.team_id = w.team_id AND c.week = w.week)
 """
-GAP_HARDEST_SQL = """
-SELECT t.name, count(DISTINCT r.agent_id), avg(r.effort)
-FROM {resp} r JOIN {agent} a ON a.id = r.agent_id
+GAP_AGENTS_SQL = AGENT_WEEKS_CTE + GAP_CELLS_CTE + "SELECT count(DISTINCT agent_id) FROM counted"
+GAP_HARDEST_SQL = (
+    AGENT_WEEKS_CTE
+    + GAP_CELLS_CTE
+    + """
+SELECT t.name, count(DISTINCT w.agent_id)
+FROM counted w
+JOIN {resp} r ON r.agent_id = w.agent_id AND r.submitted_at >= %(since)s AND r.submitted_at < %(until)s
+     AND (date_trunc('week', r.submitted_at AT TIME ZONE %(tz)s))::date = w.week
 JOIN {hardest} h ON h.effortresponse_id = r.id JOIN {itype} t ON t.id = h.interactiontype_id
-WHERE a.team_id = ANY(%(teams)s) AND r.submitted_at >= %(since)s AND r.submitted_at < %(until)s
 GROUP BY t.name
 """
+)
 # A response belongs to the period of the interaction it rates (kpis.md). Managers see the
 # CES of their teams' contacts; admins every contact of the type.
 GAP_CES_SQL = """
@@ -265,34 +302,34 @@ GROUP BY t.name
 
 
 def effort_gap(*, fetched_by, now: dt.datetime | None = None) -> EffortGap | None:
-    """Per interaction type: customers' mean CES and the agents' share naming it hardest with
-    their mean effort, over the latest complete block. None for callers who see no team."""
+    """Per interaction type: customers' mean CES and the share of agents naming it hardest, over
+    the latest complete block. None for callers who see no team."""
     teams = list(effort_teams_visible_to(fetched_by=fetched_by).values_list("pk", flat=True))
     if not teams:
         return None
     start, end = effort_gap_block(now)
-    tz = tenant_tz()
-    params = {
-        "teams": teams,
-        "since": local_midnight(start, tz),
-        "until": local_midnight(end, tz),
+    params: dict = _week_params(start, end, teams)
+    _, published = _team_weeks(params)
+    cells = sorted(cell for cell in published if cell[0] in teams)
+    params |= {
         "everyone": getattr(fetched_by, "role", None) == Role.ADMIN,
+        "cell_teams": [team for team, _ in cells],
+        "cell_weeks": [week for _, week in cells],
     }
     tables = {**_tables(), "survey": SurveyResponse._meta.db_table, "interaction": Interaction._meta.db_table}
     with connection.cursor() as cur:
         cur.execute(GAP_AGENTS_SQL.format(**tables), params)
         respondents = cur.fetchone()[0]
         cur.execute(GAP_HARDEST_SQL.format(**tables), params)
-        hardest = {name: (namers, float(mean)) for name, namers, mean in cur.fetchall()}
+        hardest = dict(cur.fetchall())
         cur.execute(GAP_CES_SQL.format(**tables), params)
         ces = {name: (float(mean), n) for name, mean, n in cur.fetchall()}
     suppressed = respondents < ANONYMITY_MIN
     rows = []
     for name in sorted(set(ces) | (set() if suppressed else set(hardest))):
-        namers, mean_effort = hardest.get(name, (0, None))
         ces_mean, ces_n = ces.get(name, (None, 0))
-        share = None if suppressed else namers / respondents
-        row = GapRow(name, ces_mean, ces_n, share, mean_effort if namers >= ANONYMITY_MIN else None)
+        share = None if suppressed else hardest.get(name, 0) / respondents
+        row = GapRow(name, ces_mean, ces_n, share)
         row.both_struggle = (
             ces_mean is not None and ces_mean <= CES_STRUGGLE and share is not None and share >= AGENT_STRUGGLE_SHARE
         )

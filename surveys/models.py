@@ -4,7 +4,7 @@ agent effort surveys (AES), in the tenant's schema."""
 from django.db import models
 from django.db.models.functions import Now
 
-from accounts.models import Agent, User
+from accounts.models import Agent, Team, User
 from common.privacy import ANONYMITY_MIN  # noqa: F401 - surveys' pages and selectors read it here
 from interactions.models import Interaction, InteractionType
 
@@ -150,6 +150,11 @@ class EffortResponse(models.Model):
     at least ANONYMITY_MIN respondents (see surveys.effort_selectors); agents see their own."""
 
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="effort_responses")
+    # The team the agent was in when answering (None: no team). Aggregates group by it, never by
+    # the agent's current team: if history moved with the agent, the weeks before and after a
+    # move would differ by her answers alone. PROTECT: a team with answers is never deleted, so
+    # a published week never changes (docs/kpis.md, "Agent effort: what is published").
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
     # 1–7, higher = more effort
     effort = models.SmallIntegerField()

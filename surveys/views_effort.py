@@ -115,7 +115,7 @@ def effort_results(request):
                 "values": [
                     next(
                         (
-                            round(r.means["effort"], 2)
+                            r.means["effort"]  # rounded as published (common.privacy)
                             for r in team_rows
                             if r.week_start == week and r.means["effort"] is not None
                         ),

@@ -320,16 +320,47 @@ def test_agent_effort_is_written_only_for_groups_of_five_respondents(center):
     when = dt.datetime(2026, 3, 3, 12, tzinfo=dt.UTC)
     for i in range(5):  # five in North answer 2..6: mean 4
         agent = Agent.objects.create(acd_login=f"n{i}", team=north)
-        EffortResponse.objects.create(agent=agent, effort=2 + i, submitted_at=when)
+        EffortResponse.objects.create(agent=agent, team=north, effort=2 + i, submitted_at=when)
     for i in range(4):  # four in South: too few to show
         agent = Agent.objects.create(acd_login=f"s{i}", team=south)
-        EffortResponse.objects.create(agent=agent, effort=7, submitted_at=when)
+        EffortResponse.objects.create(agent=agent, team=south, effort=7, submitted_at=when)
     recompute()
     north_aes = kpi("aes", scope="team", key="North")
     assert (north_aes.value, north_aes.n) == (4, 5)
+    assert (north_aes.numerator, north_aes.denominator) == (None, None)  # a mean, never exact sums
     assert not KpiSnapshot.objects.filter(kpi="aes", scope="team", key="South").exists()
-    assert value("aes") == pytest.approx((20 + 28) / 9)  # the center: nine respondents
+    # the center (nine) minus North (five) would be South's four: the center is suppressed too
+    assert not KpiSnapshot.objects.filter(kpi="aes", scope="tenant").exists()
     assert not KpiSnapshot.objects.filter(kpi="aes", scope="agent").exists()
+    assert set(KpiSnapshot.objects.filter(kpi="aes").values_list("period", flat=True)) == {"week"}
+
+
+def test_agent_effort_is_written_for_complete_weeks_and_ranges_agree_with_full_runs(center):
+    import time_machine
+
+    from accounts.models import Agent, Team
+    from surveys.models import EffortResponse
+
+    north, south = Team.objects.get(name="North"), Team.objects.get(name="South")
+    for i in range(10):  # five each: both teams and the center (nothing hidden) are published
+        team = north if i < 5 else south
+        agent = Agent.objects.create(acd_login=f"e{i}", team=team)
+        EffortResponse.objects.create(
+            agent=agent, team=team, effort=1 + i % 7, submitted_at=dt.datetime(2026, 3, 3, 9, i, tzinfo=dt.UTC)
+        )
+
+    def aes_rows():
+        return sorted(KpiSnapshot.objects.filter(kpi="aes").values_list("scope", "key", "period_start", "value", "n"))
+
+    with time_machine.travel(dt.datetime(2026, 3, 6, 12, tzinfo=dt.UTC)):  # the week is not over
+        recompute()
+        assert aes_rows() == []
+    recompute()  # today: long over
+    full = aes_rows()
+    assert full == [("team", "North", WEEK, 3.0, 5), ("team", "South", WEEK, 3.8, 5), ("tenant", "all", WEEK, 3.4, 10)]
+    KpiSnapshot.objects.filter(kpi="aes").delete()
+    recompute(since=dt.date(2026, 3, 4), until=dt.date(2026, 3, 4))  # a run over one day of the week
+    assert aes_rows() == full
 
 
 def test_an_excluded_contact_leaves_the_kpis(center):

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 
 from interactions.models import InteractionType
 from surveys.effort import effort_response_submit, effort_settings_update
-from surveys.effort_selectors import effort_pulse_due, effort_pulse_settings, effort_rising, strictly_rising
+from surveys.effort_selectors import effort_pulse_due, effort_pulse_settings
 from surveys.models import EffortPulseSettings, EffortResponse
 
 NOW = dt.datetime(2026, 3, 11, 9, 0, tzinfo=dt.UTC)  # a Wednesday
@@ -98,30 +98,6 @@ def test_the_period_follows_the_settings(people):
     assert not effort_pulse_due(agent=people.alice.agent)
     effort_settings_update(every_days=7, is_active=True)
     assert effort_pulse_due(agent=people.alice.agent)
-
-
-# --- rising effort (burnout-risk signal) -------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("values", "rising"),
-    [([3, 4, 5], True), ([3, 4, 4], False), ([5, 4, 6], False), ([2, 3], True), ([4], False), ([], False)],
-)
-def test_strictly_rising(values, rising):
-    assert strictly_rising(values) is rising
-
-
-def test_effort_rising_two_weeks_in_a_row(people):
-    alice, bob = people.alice.agent, people.bob.agent
-    # Mondays of three consecutive weeks, Berlin time; one week without answers in between for bob
-    for weeks_ago, effort in [(4, 6), (3, 3), (2, 4), (1, 5)]:
-        EffortResponse.objects.create(agent=alice, effort=effort, submitted_at=NOW - dt.timedelta(weeks=weeks_ago))
-    for weeks_ago, effort in [(5, 2), (3, 5), (1, 5)]:
-        EffortResponse.objects.create(agent=bob, effort=effort, submitted_at=NOW - dt.timedelta(weeks=weeks_ago))
-    assert effort_rising(alice) is True
-    assert effort_rising(bob) is False  # 2, 5, 5: not strictly rising
-    EffortResponse.objects.create(agent=alice, effort=1, submitted_at=NOW)
-    assert effort_rising(alice) is False  # this week fell back
 
 
 # --- the pulse page and the middleware ---------------------------------------------------------
