@@ -5,7 +5,9 @@ import os
 from celery.schedules import crontab
 from tenant_schemas_celery.app import CeleryApp as TenantAwareCeleryApp
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+# Servers and workers run the production settings unless told otherwise (bin/run-dev says
+# config.settings.local): a forgotten variable fails closed, asking for SECRET_KEY and the rest.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = TenantAwareCeleryApp("callwell")
 app.config_from_object("django.conf:settings", namespace="CELERY")
