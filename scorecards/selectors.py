@@ -41,6 +41,10 @@ def snapshots_visible_to(*, fetched_by) -> QuerySet[KpiSnapshot]:
     if role in (Role.ADMIN, INTEGRATION):
         return rows
     if role == Role.MANAGER:
+        if not Team.objects.filter(managers=fetched_by).exists():
+            # A manager of no team (new, or between teams) sees nothing of the center either: the
+            # whole center's values and their contacts are every team's work, not hers.
+            return rows.none()
         teams = Team.objects.filter(managers=fetched_by).values("name")
         agents = Agent.objects.filter(team__managers=fetched_by).values("acd_login")
         return rows.filter(

@@ -212,6 +212,8 @@ def group_visible(*, fetched_by, scope: str, key: str) -> bool:
     if role in (Role.ADMIN, INTEGRATION):
         return True
     if role == Role.MANAGER:
+        if not teams_visible_to(fetched_by=fetched_by).exists():
+            return False  # a manager of no team: nothing, not even the center (snapshots_visible_to)
         if scope == "agent":
             return agents_visible_to(fetched_by=fetched_by).filter(acd_login=key).exists()
         if scope == "team":

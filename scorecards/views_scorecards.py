@@ -190,6 +190,8 @@ def scorecard(request):
     tenant = current_tenant()
     today = timezone.localdate(timezone=tenant.tz)
     teams = list(teams_visible_to(fetched_by=request.user).prefetch_related(None))
+    if request.user.role == MANAGER and not teams:
+        return render(request, "scorecards/no_team.html")
     team = _chosen_team(request.GET.get("team"), teams)
     form = ScorecardForm(request.GET or None, teams=teams)
     period, start, trend_kpi = form.resolve(today)

@@ -615,3 +615,43 @@ def test_scorecard_values_link_to_their_drilldown(tenants, people, web, computed
     html = page(web(tenants.alpha, people.mona), SCORECARD)
     assert "/kpis/drilldown/?scope=team&amp;key=North&amp;period=week&amp;start=2026-03-02&amp;kpi=aht" in html
     assert "/kpis/drilldown/?scope=agent&amp;key=alice.a&amp;period=week&amp;start=2026-03-02&amp;kpi=fcr" in html
+
+
+def test_a_manager_of_no_team_sees_nothing_of_the_center(people, web, api, tenants):
+    """Between teams (or new), a manager has no team's work to see, and the center's figures and
+    contacts are every team's work: no snapshot, no drill-down, an empty scorecard page."""
+    from accounts.services import user_create
+    from scorecards.models import KpiSnapshot
+    from tests.factories import InteractionFactory
+
+    idle = user_create(email="idle@alpha.test", password="correct-horse-battery", role="manager")
+    InteractionFactory(external_id="center-wide-contact", agent=people.alice.agent)
+    KpiSnapshot.objects.create(
+        kpi="calls_handled",
+        scope="tenant",
+        key="all",
+        period="day",
+        period_start=dt.date(2026, 3, 2),
+        value=1,
+        numerator=1,
+        denominator=1,
+        n=1,
+        insufficient_data=True,
+        computed_at=timezone.now(),
+    )
+    kpis = api(tenants.alpha, user=idle).get("/api/v1/kpis/?scope=tenant&period=day&start=2026-03-02&end=2026-03-02")
+    assert kpis.status_code == 200 and kpis.json()["count"] == 0
+    client = web(tenants.alpha, idle)
+    drill = "/kpis/drilldown/?kpi=calls_handled&scope=tenant&key=all&period=day&start=2026-03-02"
+    assert client.get(drill).status_code == 404
+    assert client.get(drill + "&format=csv").status_code == 404
+    page = client.get("/kpis/").content.decode()
+    assert "You manage no team yet" in page and "center-wide-contact" not in page
+    # with a team, the same manager sees the center again
+    people.north.managers.add(idle)
+    assert (
+        api(tenants.alpha, user=idle)
+        .get("/api/v1/kpis/?scope=tenant&period=day&start=2026-03-02&end=2026-03-02")
+        .json()["count"]
+        == 1
+    )
