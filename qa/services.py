@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from interactions.selectors import interactions_visible_to
 from scorecards.services import kpi_recompute_enqueue
 from tenants.current import current_tenant
 
@@ -36,7 +35,7 @@ from .models import (
     QaFormVersion,
     QaSamplingPlan,
 )
-from .selectors import REVIEWERS, evaluation_questions
+from .selectors import evaluation_questions, reviewable_contacts
 
 Status = QaEvaluation.Status
 
@@ -54,10 +53,7 @@ def _recompute_day(evaluation: QaEvaluation) -> None:
 
 
 def _require_reviewer(user, interaction) -> None:
-    if (
-        getattr(user, "role", None) not in REVIEWERS
-        or not interactions_visible_to(fetched_by=user).filter(pk=interaction.pk).exists()
-    ):
+    if not reviewable_contacts(fetched_by=user).filter(pk=interaction.pk).exists():
         raise ValidationError("You cannot review this contact.")
 
 

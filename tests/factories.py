@@ -17,6 +17,7 @@ from factory.django import DjangoModelFactory
 from accounts.models import Agent, Role, Team, User
 from accounts.services import user_create
 from interactions.models import Interaction, InteractionType, Outcome, Queue
+from scorecards.models import KpiSnapshot
 from surveys.models import SurveyKind, SurveyResponse
 
 
@@ -94,3 +95,23 @@ class SurveyResponseFactory(DjangoModelFactory):
     survey = SurveyKind.CSAT
     score = 5
     responded_at = factory.LazyAttribute(lambda o: o.interaction.offered_at)
+
+
+class KpiSnapshotFactory(DjangoModelFactory):
+    """One stored KPI value: ``KpiSnapshotFactory(kpi="fcr", key="alice.a", value=72.0, n=50)``.
+    An agent's week by default, with enough data unless the test says otherwise."""
+
+    class Meta:
+        model = KpiSnapshot
+
+    kpi = "fcr"
+    scope = "agent"
+    key = "alice.a"
+    period = "week"
+    period_start = dt.date(2026, 3, 2)
+    value = 50.0
+    numerator = 1
+    denominator = 2
+    n = 50
+    insufficient_data = False
+    computed_at = factory.LazyFunction(timezone.now)

@@ -17,8 +17,7 @@ from coaching.sessions import (
     evidence_add,
     next_steps,
 )
-from scorecards.models import KpiSnapshot
-from tests.factories import InteractionFactory, SurveyResponseFactory
+from tests.factories import InteractionFactory, KpiSnapshotFactory, SurveyResponseFactory
 
 
 def plan(people, **kwargs):
@@ -144,21 +143,7 @@ def test_who_sees_which_session(people, in_tenant, tenants):
 
 def test_evidence_copies_a_kpi_value_and_needs_a_visible_contact(people):
     session = plan(people)
-    snap = KpiSnapshot.objects.create(
-        kpi="fcr",
-        scope="agent",
-        key="alice.a",
-        period="week",
-        period_start=dt.date(2026, 3, 2),
-        value=72.0,
-        numerator=36,
-        denominator=50,
-        n=50,
-        ci_low=58.3,
-        ci_high=82.5,
-        insufficient_data=False,
-        computed_at=timezone.now(),
-    )
+    snap = KpiSnapshotFactory(value=72.0, numerator=36, denominator=50, n=50, ci_low=58.3, ci_high=82.5)
     evidence = evidence_add(session=session, by=people.mona, kpi_snapshot=snap)
     snap.value = 10.0
     snap.save()
@@ -182,18 +167,8 @@ def test_evidence_of_another_agent_is_refused_even_to_who_may_see_it(people):
     comment = SurveyResponseFactory(interaction=bobs, score=1, comment="Bob was rude")
     with pytest.raises(ValidationError, match="This customer's comment is about another agent's work"):
         evidence_add(session=session, by=people.ada, survey_response=comment)
-    values = dict(
-        period="week",
-        period_start=dt.date(2026, 3, 2),
-        value=50.0,
-        numerator=1,
-        denominator=2,
-        n=2,
-        insufficient_data=True,
-        computed_at=timezone.now(),
-    )
     for scope, key in (("agent", "bob.b"), ("team", "North"), ("tenant", "all")):
-        snapshot = KpiSnapshot.objects.create(kpi="fcr", scope=scope, key=key, **values)
+        snapshot = KpiSnapshotFactory(scope=scope, key=key)
         with pytest.raises(ValidationError, match="This fcr value is about another agent's work"):
             evidence_add(session=session, by=people.ada, kpi_snapshot=snapshot)
     assert not session.evidence.exists()

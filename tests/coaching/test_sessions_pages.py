@@ -11,7 +11,7 @@ from django.utils import timezone
 from coaching.models import CoachingSession
 from coaching.sessions import action_item_add, coaching_session_create, coaching_session_transition
 from scorecards.models import KpiSnapshot
-from tests.factories import SurveyResponseFactory
+from tests.factories import KpiSnapshotFactory, SurveyResponseFactory
 
 
 def plan(people, agent=None, by=None, **kwargs):
@@ -27,21 +27,7 @@ def plan(people, agent=None, by=None, **kwargs):
 
 
 def test_a_manager_plans_a_session_with_kpi_evidence(people, web, tenants):
-    KpiSnapshot.objects.create(
-        kpi="fcr",
-        scope="agent",
-        key="alice.a",
-        period="week",
-        period_start=dt.date(2026, 3, 2),
-        value=72.0,
-        numerator=36,
-        denominator=50,
-        n=50,
-        ci_low=58.3,
-        ci_high=82.5,
-        insufficient_data=False,
-        computed_at=timezone.now(),
-    )
+    KpiSnapshotFactory(value=72.0, numerator=36, denominator=50, n=50, ci_low=58.3, ci_high=82.5)
     client = web(tenants.alpha, people.mona)
     page = client.get(reverse("coaching_session_create") + f"?agent={people.alice.agent.pk}&kpis=fcr,nope")
     assert page.status_code == 200

@@ -621,24 +621,11 @@ def test_a_manager_of_no_team_sees_nothing_of_the_center(people, web, api, tenan
     """Between teams (or new), a manager has no team's work to see, and the center's figures and
     contacts are every team's work: no snapshot, no drill-down, an empty scorecard page."""
     from accounts.services import user_create
-    from scorecards.models import KpiSnapshot
-    from tests.factories import InteractionFactory
+    from tests.factories import InteractionFactory, KpiSnapshotFactory
 
     idle = user_create(email="idle@alpha.test", password="correct-horse-battery", role="manager")
     InteractionFactory(external_id="center-wide-contact", agent=people.alice.agent)
-    KpiSnapshot.objects.create(
-        kpi="calls_handled",
-        scope="tenant",
-        key="all",
-        period="day",
-        period_start=dt.date(2026, 3, 2),
-        value=1,
-        numerator=1,
-        denominator=1,
-        n=1,
-        insufficient_data=True,
-        computed_at=timezone.now(),
-    )
+    KpiSnapshotFactory(kpi="calls_handled", scope="tenant", key="all", period="day", value=1, n=1)
     kpis = api(tenants.alpha, user=idle).get("/api/v1/kpis/?scope=tenant&period=day&start=2026-03-02&end=2026-03-02")
     assert kpis.status_code == 200 and kpis.json()["count"] == 0
     client = web(tenants.alpha, idle)
