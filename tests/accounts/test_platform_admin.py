@@ -54,6 +54,11 @@ def test_password_and_code_open_the_admin(staff):
     assert client.get("/admin/tenants/tenant/").status_code == 200
 
 
+def test_the_login_page_asks_for_the_code(staff):
+    page = Client(HTTP_HOST="localhost").get("/admin/login/").content.decode()
+    assert 'name="otp_token"' in page and 'autocomplete="one-time-code"' in page
+
+
 def test_the_password_alone_is_refused(staff):
     client, response = admin_login("olga", STAFF_PASSWORD, "")
     assert response.status_code == 200
