@@ -7,7 +7,8 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
-from django_tenants.utils import schema_context
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from common.followups import Event, announce
 from tenants.models import Tenant
@@ -144,3 +145,33 @@ def tenant_with_admin_create(
         with schema_context(schema):
             user_create(email=admin_email, password=admin_password, role=Role.ADMIN)
     return tenant
+
+
+def platform_staff_create(*, username: str, email: str, password: str) -> tuple[User, str]:
+    """A superuser of the platform admin (public schema) with a TOTP device; returns the user
+    and the device's otpauth:// URI, to be shown once and added to an authenticator app.
+
+    ``platform_staff_create(username="ops", email="ops@example.com", password="...")``
+    """
+    from django.contrib.auth.password_validation import validate_password
+
+    with schema_context(get_public_schema_name()), transaction.atomic():
+        user = User(username=username, email=email.lower(), is_staff=True, is_superuser=True)
+        validate_password(password, user)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save()
+        return user, _totp_device_create(user=user)
+
+
+def platform_staff_totp_reset(*, username: str) -> str:
+    """Replace a platform staff member's TOTP devices (a lost phone); returns the new URI."""
+    with schema_context(get_public_schema_name()), transaction.atomic():
+        user = User.objects.get(username=username, is_staff=True)
+        TOTPDevice.objects.filter(user=user).delete()
+        return _totp_device_create(user=user)
+
+
+def _totp_device_create(*, user: User) -> str:
+    device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    return device.config_url

@@ -1,11 +1,15 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from common.access import ADMIN, AGENT, MANAGER, public_view, role_required
+from tenants.current import current_schema_name
 
 from . import selectors, services
 from .emails import invitation_send
@@ -17,14 +21,32 @@ from .forms import (
     TeamForm,
     UserCreateForm,
 )
+from .login_protection import client_ip, password_reset_allowed
 from .models import Role
+
+logger = logging.getLogger(__name__)
+
+
+class LimitedPasswordResetView(auth_views.PasswordResetView):
+    """Over the hourly limit for the address or the client, no email goes out, yet the answer
+    is the usual one: it must not tell whether an account exists, nor that the limit was hit."""
+
+    def form_valid(self, form):
+        ip = client_ip(self.request)
+        if not password_reset_allowed(email=form.cleaned_data["email"], ip=ip):
+            logger.warning(
+                "Password reset over the hourly limit, no email sent (schema %s, client %s)", current_schema_name(), ip
+            )
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
 
 # Django's auth pages, each declaring its audience for RoleRequiredMiddleware.
 login = public_view(
     auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=EmailAuthenticationForm)
 )
 logout = public_view(auth_views.LogoutView.as_view())
-password_reset = public_view(auth_views.PasswordResetView.as_view())
+password_reset = public_view(LimitedPasswordResetView.as_view())
 password_reset_done = public_view(auth_views.PasswordResetDoneView.as_view())
 password_reset_confirm = public_view(auth_views.PasswordResetConfirmView.as_view())
 password_reset_complete = public_view(auth_views.PasswordResetCompleteView.as_view())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -30,7 +31,8 @@ SHARED_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.admin",
+    # the platform admin asks staff for a second factor (accounts.admin_site)
+    "accounts.apps.PlatformAdminConfig",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
@@ -39,6 +41,11 @@ SHARED_APPS = [
     # accounts lives in both: platform staff in public, each tenant's users in its schema
     "accounts",
     "common",
+    # login protection: the platform's failed logins in public, a tenant's in its schema;
+    # second factors only for platform staff
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -46,6 +53,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "accounts",
+    "axes",
     "interactions",
     "scorecards",
     "surveys",
@@ -190,3 +198,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- login protection (django-axes, django-otp): accounts/login_protection.py ----------------
+# Ten failed logins for one account, or from one address, within the window lock it out for the
+# rest of the window, even with the right password; a lockout looks the same whether or not the
+# account exists. Attempts are stored in the schema of the host they were made on.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "accounts.middleware.PlatformOTPMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last: it replaces a locked-out response
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks
+# Attempts while locked out do not extend the lockout: the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "accounts.login_protection.AccountResetOnSuccessHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.login_protection.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.login_protection.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+# How many proxies in front append to X-Forwarded-For; 0: the client is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Password reset emails per hour for one address and for one client address (per tenant).
+PASSWORD_RESET_LIMIT_PER_HOUR = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_HOUR", "5"))
+OTP_TOTP_ISSUER = "Callwell"
