@@ -43,6 +43,9 @@ ALLOWED_HOSTS = [host.strip() for host in os.environ["ALLOWED_HOSTS"].split(",")
 # request.is_secure() is true and every absolute link Callwell builds (password reset, agent
 # invitation, survey URL) starts with https. The proxy must set (not pass on) this header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client's address is the one that proxy appended to X-Forwarded-For (login lockouts per
+# address, survey rate limits); without it every client would share the proxy's address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
 # A year, every subdomain (each tenant is one), and eligible for browsers' preload lists.
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
