@@ -7,6 +7,8 @@ ON DELETE SET NULL would itself be an UPDATE the trigger refuses. Who and what a
 ids and labels as they were at the time.
 """
 
+import json
+
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
@@ -28,7 +30,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [
-            # the page lists newest first, filtered by action or by actor
+            # the page lists newest first, filtered by action; the CSV of one actor or object
             models.Index(fields=["-at", "-id"], name="audit_at_idx"),
             models.Index(fields=["action", "-at"], name="audit_action_at_idx"),
             models.Index(fields=["actor_label", "-at"], name="audit_actor_at_idx"),
@@ -37,3 +39,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
+
+    @property
+    def before_text(self) -> str:
+        return "" if self.before is None else json.dumps(self.before, ensure_ascii=False, sort_keys=True)
+
+    @property
+    def after_text(self) -> str:
+        return "" if self.after is None else json.dumps(self.after, ensure_ascii=False, sort_keys=True)
