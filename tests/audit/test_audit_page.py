@@ -142,6 +142,15 @@ def test_the_page_is_paged_and_its_queries_do_not_grow(tenants, people, web, dja
     assert "team-09-of-the-paging-test" in _page(client, page=2)
 
 
+def test_the_platform_admin_reads_the_platform_log_and_cannot_edit_it():
+    from audit.models import AuditEvent
+
+    log_admin = admin.site._registry[AuditEvent]
+    request = RequestFactory().get("/admin/")
+    assert not log_admin.has_add_permission(request)
+    assert not log_admin.has_change_permission(request) and not log_admin.has_delete_permission(request)
+
+
 def test_the_platform_admin_only_reads_the_kpi_settings(people):
     """Platform staff would bypass the audited settings page (and the recompute): read-only."""
     assert set(KPI_SETTINGS) == set(SETTINGS)
