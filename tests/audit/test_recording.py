@@ -389,3 +389,13 @@ def test_events_outlive_what_they_name(people, new_events):
     team.delete()
     [event] = new_events(since)
     assert AuditEvent.objects.filter(pk=event.pk, object_label="Short-lived").exists()
+
+
+def test_an_exclusion_is_not_deleted_with_its_contact(people):
+    from django.db.models import ProtectedError
+
+    contact = InteractionFactory(external_id="outage-3", agent=people.alice.agent)
+    exclusion_add(interaction=contact, reason="outage", by=people.mona)
+    with pytest.raises(ProtectedError), transaction.atomic():
+        contact.delete()
+    assert contact.exclusions.count() == 1
