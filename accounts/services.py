@@ -10,6 +10,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from audit.actions import Action
+from audit.services import audit_record
 from common.followups import Event, announce
 from tenants.models import Tenant
 from tenants.services import tenant_create
@@ -40,37 +42,81 @@ def user_create(*, email: str, password: str | None, role: str, first_name: str 
     else:
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
-    user.save()
+    with transaction.atomic():
+        user.save()
+        audit_record(action=Action.USER_CREATE, obj=user, object_label=user.email, after=_user_audited(user))
     return user
+
+
+def _user_audited(user: User) -> dict:
+    return {"email": user.email, "role": user.role, "first_name": user.first_name, "last_name": user.last_name}
+
+
+def _names(teams) -> list[str]:
+    return sorted(team.name for team in teams)
+
+
+def _emails(users) -> list[str]:
+    return sorted(user.email for user in users)
+
+
+@transaction.atomic
+def manager_teams_set(*, manager: User, teams) -> User:
+    """Make ``manager`` the manager of exactly ``teams`` (one audit row when that changes)."""
+    before = _names(manager.managed_teams.all())
+    manager.managed_teams.set(teams)
+    after = _names(manager.managed_teams.all())
+    if after != before:
+        audit_record(
+            action=Action.MANAGER_TEAMS_SET,
+            obj=manager,
+            object_label=manager.email,
+            before={"teams": before},
+            after={"teams": after},
+        )
+    return manager
 
 
 @transaction.atomic
 def team_create(*, name: str, managers=()) -> Team:
     team = Team.objects.create(name=name)
     team.managers.set(managers)
+    audit_record(action=Action.TEAM_CREATE, obj=team, after={"name": name, "managers": _emails(team.managers.all())})
     return team
 
 
+@transaction.atomic
 def team_update(*, team: Team, name: str, managers) -> Team:
     """Rename a team and set its managers. A rename recomputes the KPI history (_history_moved)."""
     # compared with the stored row: a bound ModelForm has already changed the instance
-    renamed = name != Team.objects.values_list("name", flat=True).get(pk=team.pk)
+    stored = Team.objects.get(pk=team.pk)
+    before = {"name": stored.name, "managers": _emails(stored.managers.all())}
     team.name = name
     team.full_clean()
     team.save()
     team.managers.set(managers)
-    if renamed:
+    after = {"name": name, "managers": _emails(team.managers.all())}
+    if after != before:
+        audit_record(action=Action.TEAM_UPDATE, obj=team, before=before, after=after)
+    if name != before["name"]:
         _history_moved("team renamed")
     return team
 
 
+@transaction.atomic
 def agent_update(*, agent: Agent, display_name: str, team: Team | None) -> Agent:
     """Name an agent and put her in a team. A move recomputes the KPI history (_history_moved)."""
-    moved = (team.pk if team else None) != Agent.objects.values_list("team_id", flat=True).get(pk=agent.pk)
+    stored = Agent.objects.select_related("team").get(pk=agent.pk)
+    before = {"display_name": stored.display_name, "team": stored.team.name if stored.team else None}
     agent.display_name = display_name
     agent.team = team
     agent.full_clean()
     agent.save()
+    after = {"display_name": display_name, "team": team.name if team else None}
+    moved = (team.pk if team else None) != stored.team_id
+    if after != before or moved:
+        action = Action.AGENT_MOVE if moved else Action.AGENT_UPDATE
+        audit_record(action=action, obj=agent, object_label=agent.acd_login, before=before, after=after)
     if moved:
         _history_moved("agent moved")
     return agent
@@ -103,18 +149,29 @@ def _hash_key(raw_key: str) -> str:
     return hashlib.sha256(raw_key.encode()).hexdigest()
 
 
+@transaction.atomic
 def apikey_create(*, name: str, created_by: User | None = None) -> tuple[ApiKey, str]:
     """Returns the stored key and the raw secret, which is never stored and shown once."""
     prefix = secrets.token_hex(4)
     raw = f"{API_KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     key = ApiKey.objects.create(name=name, prefix=prefix, key_hash=_hash_key(raw), created_by=created_by)
+    audit_record(action=Action.APIKEY_CREATE, obj=key, after={"name": name, "prefix": prefix}, actor=created_by)
     return key, raw
 
 
-def apikey_revoke(*, key: ApiKey) -> ApiKey:
-    if key.revoked_at is None:
-        key.revoked_at = timezone.now()
-        key.save(update_fields=["revoked_at"])
+@transaction.atomic
+def apikey_revoke(*, key: ApiKey, by: User | None = None) -> ApiKey:
+    """Revoke a key (once: revoking a revoked key changes and records nothing)."""
+    revoked = ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=by)
+    key.refresh_from_db(fields=["revoked_at", "revoked_by"])
+    if revoked:
+        audit_record(
+            action=Action.APIKEY_REVOKE,
+            obj=key,
+            before={"revoked_at": None},
+            after={"revoked_at": key.revoked_at},
+            actor=by,
+        )
     return key
 
 

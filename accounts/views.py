@@ -67,7 +67,7 @@ def user_list(request):
                 last_name=form.cleaned_data["last_name"],
             )
             if user.role == Role.MANAGER:
-                user.managed_teams.set(form.cleaned_data["teams"])
+                services.manager_teams_set(manager=user, teams=form.cleaned_data["teams"])
         invitation_send(request=request, user=user)
         messages.success(request, f"{user.email} was created and emailed a link to set a password.")
         return redirect("user_list")
@@ -152,6 +152,6 @@ def apikey_list(request):
 @require_POST
 def apikey_revoke(request, pk):
     key = get_object_or_404(selectors.apikeys_list(), pk=pk)
-    services.apikey_revoke(key=key)
+    services.apikey_revoke(key=key, by=request.user)
     messages.success(request, f"Key {key.name} revoked: it no longer works.")
     return redirect("apikey_list")

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.selectors import agents_visible_to
+from audit.actions import Action
+from audit.services import audit_record
 from interactions.models import Interaction, Outcome
 from scorecards.services import kpi_recompute_enqueue
 from tenants.current import current_tenant
@@ -81,6 +83,13 @@ def exclusion_add(*, interaction: Interaction, reason: str, note: str = "", by) 
             exclusion = InteractionExclusion.objects.create(
                 interaction=interaction, reason=reason, note=note.strip(), created_by=by
             )
+            audit_record(
+                action=Action.EXCLUSION_CREATE,
+                obj=exclusion,
+                object_label=interaction.external_id,
+                after={"interaction": interaction.external_id, "reason": reason, "note": exclusion.note},
+                actor=by,
+            )
             _recompute_around(interaction)
     except IntegrityError as error:  # one_active_exclusion_per_interaction
         raise ValidationError(f"{interaction.external_id} is already left out of the KPIs.") from error
@@ -97,5 +106,13 @@ def exclusion_remove(*, exclusion: InteractionExclusion, by) -> InteractionExclu
         if not updated:
             raise ValidationError("This exclusion was already removed.")
         exclusion.refresh_from_db()
+        audit_record(
+            action=Action.EXCLUSION_REMOVE,
+            obj=exclusion,
+            object_label=exclusion.interaction.external_id,
+            before={"interaction": exclusion.interaction.external_id, "reason": exclusion.reason, "removed": False},
+            after={"interaction": exclusion.interaction.external_id, "reason": exclusion.reason, "removed": True},
+            actor=by,
+        )
         _recompute_around(exclusion.interaction)
     return exclusion

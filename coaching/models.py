@@ -139,7 +139,8 @@ class InteractionExclusion(models.Model):
     """A contact a manager left out of the KPIs, with the reason. Removing it keeps the row
     (removed_at, removed_by): the audit shows both acts."""
 
-    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="exclusions")
+    # PROTECT: an exclusion is a record of a decision; deleting the contact must not erase it
+    interaction = models.ForeignKey(Interaction, on_delete=models.PROTECT, related_name="exclusions")
     reason = models.CharField(max_length=10, choices=ExclusionReason.choices)
     note = models.TextField(blank=True, default="")
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agent, Role, User
+from audit.actions import Action
+from audit.services import audit_record
 from interactions.selectors import interactions_visible_to
 from qa.models import QaEvaluation
 from scorecards.models import KpiSnapshot
@@ -171,8 +173,19 @@ def coaching_session_transition(
 def coaching_session_notes_set(*, session: CoachingSession, by: User, notes: str) -> CoachingSession:
     if not is_coach(user=by, agent=session.agent):
         raise ValidationError("Only a manager of the agent's team or an admin can edit the notes.")
+    before = CoachingSession.objects.values_list("notes", flat=True).get(pk=session.pk)
     session.notes = notes
-    session.save(update_fields=["notes"])
+    if notes != before:
+        session.save(update_fields=["notes"])
+        # the notes are overwritten in place: the log keeps what they said
+        audit_record(
+            action=Action.COACHING_NOTE_EDIT,
+            obj=session,
+            object_label=f"coaching session #{session.pk} of {session.agent}",
+            before={"notes": before},
+            after={"notes": notes},
+            actor=by,
+        )
     return session
 
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("home.urls")),
     path("", include("accounts.urls")),
+    path("", include("audit.urls")),
     path("imports/", include("interactions.urls")),
     path("kpis/", include("scorecards.urls")),
     # QA kept the URLs it had under the scorecards

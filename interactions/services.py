@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -19,6 +20,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
+from audit.actions import Action
+from audit.context import Actor, acting_as
+from audit.services import audit_record
 from common.followups import Event, announce
 from tenants.current import current_schema_name, current_tenant
 
@@ -153,6 +157,14 @@ def import_run_execute(*, run: ImportRun, stream: BinaryIO, recompute: str = "as
         position = stream.tell() if hasattr(stream, "tell") else 0
         ImportRun.objects.filter(pk=run.pk).update(bytes_processed=position, rows_processed=summary.rows)
 
+    # Everything the import changes (a customer's answer it overwrites, the run's own row) is
+    # recorded as the person or key that started it, also when a worker runs it later.
+    actor = Actor(run.created_by_id, run.created_by_label) if run.created_by_label else None
+    with acting_as(actor) if actor else nullcontext():
+        return _import_run_execute(run=run, stream=stream, recompute=recompute, progress=progress)
+
+
+def _import_run_execute(*, run: ImportRun, stream: BinaryIO, recompute: str, progress) -> ImportRun:
     try:
         summary = import_stream(kind=run.kind, stream=stream, tz=_tenant_tz(), on_batch=progress)
     except FileUnreadable as exc:
@@ -171,11 +183,33 @@ def import_run_execute(*, run: ImportRun, stream: BinaryIO, recompute: str = "as
         run.rows_processed = summary.rows
         run.bytes_processed = run.file_size
     run.finished_at = timezone.now()
-    run.save()
+    with transaction.atomic():
+        run.save()
+        _import_audit(run)
     if run.status == ImportRun.Status.DONE and (summary.created or summary.updated):
         # KPIs, survey follow-ups and invitations, QA checks: pipeline/followups.py
         announce(Event.IMPORT_COMMITTED, started_at=run.started_at, mode=recompute)
     return run
+
+
+def _import_audit(run: ImportRun) -> None:
+    """One row per run, when it ends: who, which file, what came of it. A worker runs large
+    imports long after the request, so the actor is the one the run recorded."""
+    counts = {k: run.summary.get(k, 0) for k in ("created", "updated", "unchanged", "rejected")}
+    audit_record(
+        action=Action.IMPORT_RUN,
+        obj=run,
+        object_label=f"{run.get_kind_display()}: {run.file_name}",
+        after={
+            "kind": run.kind,
+            "file_name": run.file_name,
+            "file_size": run.file_size,
+            "source": run.source,
+            "status": run.status,
+            **counts,
+            "error": run.error_message,
+        },
+    )
 
 
 def import_upload_store(*, run: ImportRun, upload) -> Path:

@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audit.actions import Action
+from audit.services import audit_record
 from scorecards.services import kpi_recompute_enqueue
 from tenants.current import current_tenant
 
@@ -50,6 +52,19 @@ class AnswerInput:
 def _recompute_day(evaluation: QaEvaluation) -> None:
     day = timezone.localtime(evaluation.interaction.offered_at, zoneinfo.ZoneInfo(current_tenant().timezone)).date()
     kpi_recompute_enqueue(since=day, until=day, reason="qa")
+
+
+def _audit(action: str, obj, evaluation: QaEvaluation, *, by, before=None, after=None) -> None:
+    label = f"evaluation #{evaluation.pk} of {evaluation.interaction.external_id}"
+    audit_record(action=action, obj=obj, object_label=label, before=before, after=after, actor=by)
+
+
+def _scored(evaluation: QaEvaluation) -> dict:
+    return {
+        "status": evaluation.status,
+        "score_pct": evaluation.score_pct,
+        "compliance_failed": evaluation.compliance_failed,
+    }
 
 
 def _require_reviewer(user, interaction) -> None:
@@ -133,6 +148,7 @@ def evaluation_submit(*, evaluation: QaEvaluation, by) -> QaEvaluation:
     _rescore(evaluation)
     evaluation.status, evaluation.evaluated_at = Status.SUBMITTED, timezone.now()
     evaluation.save(update_fields=["score_pct", "compliance_failed", "status", "evaluated_at"])
+    _audit(Action.QA_EVALUATION_SUBMIT, evaluation, evaluation, by=by, after=_scored(evaluation))
     _recompute_day(evaluation)
     return evaluation
 
@@ -150,6 +166,14 @@ def evaluation_acknowledge(*, evaluation: QaEvaluation, by) -> QaEvaluation:
         raise ValidationError("Only a submitted evaluation without open disputes can be acknowledged.")
     evaluation.status, evaluation.acknowledged_at = Status.ACKNOWLEDGED, timezone.now()
     evaluation.save(update_fields=["status", "acknowledged_at"])
+    _audit(
+        Action.QA_EVALUATION_ACKNOWLEDGE,
+        evaluation,
+        evaluation,
+        by=by,
+        before={"status": Status.SUBMITTED},
+        after={"status": evaluation.status},
+    )
     return evaluation
 
 
@@ -163,9 +187,19 @@ def dispute_raise(*, answer: QaAnswer, by, reason: str) -> QaDispute:
         raise ValidationError("Say why you dispute this answer.")
     if answer.disputes.exists():
         raise ValidationError("This answer has been disputed already.")
+    before = evaluation.status
     evaluation.status = Status.DISPUTED
     evaluation.save(update_fields=["status"])
-    return QaDispute.objects.create(answer=answer, raised_by=by, reason=reason.strip())
+    dispute = QaDispute.objects.create(answer=answer, raised_by=by, reason=reason.strip())
+    _audit(
+        Action.QA_DISPUTE_RAISE,
+        dispute,
+        evaluation,
+        by=by,
+        before={"status": before},
+        after={"status": evaluation.status, "question": answer.question_id, "reason": dispute.reason},
+    )
+    return dispute
 
 
 @transaction.atomic
@@ -184,6 +218,7 @@ def dispute_decide(*, dispute: QaDispute, by, decision: str, new_value: int | No
     if decision not in (QaDispute.Decision.UPHELD, QaDispute.Decision.REJECTED):
         raise ValidationError("Decide: upheld or rejected.")
     answer = dispute.answer
+    before = {"answer": answer.value, "not_applicable": answer.not_applicable, **_scored(evaluation)}
     if decision == QaDispute.Decision.UPHELD:
         if new_value is None:
             raise ValidationError("An upheld dispute needs the new answer.")
@@ -206,6 +241,15 @@ def dispute_decide(*, dispute: QaDispute, by, decision: str, new_value: int | No
     if not QaDispute.objects.filter(answer__evaluation=evaluation, decision="").exists():
         evaluation.status = Status.ACKNOWLEDGED if evaluation.acknowledged_at else Status.SUBMITTED
     evaluation.save(update_fields=["score_pct", "compliance_failed", "status"])
+    after = {"answer": answer.value, "not_applicable": answer.not_applicable, **_scored(evaluation)}
+    _audit(
+        Action.QA_DISPUTE_DECIDE,
+        dispute,
+        evaluation,
+        by=by,
+        before=before,
+        after={**after, "decision": decision, "note": dispute.decision_note},
+    )
     _recompute_day(evaluation)
     return dispute
 

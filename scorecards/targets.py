@@ -16,6 +16,8 @@ from django.db.models import Count, Field, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Agent, Team, User
+from audit.actions import Action
+from audit.services import audit_record
 from common.periods import week_start
 from interactions.models import InteractionType, Queue
 from tenants.current import current_tenant
@@ -206,6 +208,7 @@ def target_set(
             created_by=by,
         )
         TargetChange.objects.create(target=target, action="created", old=None, new=target_bands(target), changed_by=by)
+        _target_audit(Action.TARGET_SET, target, old=None, new=target_bands(target), by=by)
         return target
     old = target_bands(target)
     target.direction, target.green, target.amber = direction, green, amber
@@ -213,7 +216,17 @@ def target_set(
     if new != old:
         target.save(update_fields=["direction", "green", "amber"])
         TargetChange.objects.create(target=target, action="updated", old=old, new=new, changed_by=by)
+        _target_audit(Action.TARGET_SET, target, old=old, new=new, by=by)
     return target
+
+
+def _target_audit(action: str, target: Target, *, old: dict | None, new: dict | None, by: User | None) -> None:
+    bands = new or old or {}
+    scope = " ".join(str(bands[k]) for k in ("team", "queue", "interaction_type") if bands.get(k))
+    label = f"{bands.get('kpi', target.kpi)} target from {bands.get('effective_from', '')}" + (
+        f" ({scope})" if scope else ""
+    )
+    audit_record(action=action, obj=target, object_label=label, before=old, after=new, actor=by)
 
 
 def _diagnostics_left_unpaired(target: Target) -> list[Target]:
@@ -257,6 +270,7 @@ def target_retire(*, target: Target, by: User | None) -> Target:
     target.retired_at = timezone.now()
     target.save(update_fields=["retired_at"])
     TargetChange.objects.create(target=target, action="retired", old=old, new=None, changed_by=by)
+    _target_audit(Action.TARGET_RETIRE, target, old=old, new=None, by=by)
     return target
 
 
@@ -399,6 +413,15 @@ def settings_update(*, tenant: Tenant, changes: dict, by: User | None) -> list[S
                 )
                 for name, value in changed.items()
             ]
+        )
+        audit_record(
+            action=Action.SETTINGS_CHANGE,
+            object_type="tenants.tenant.kpi_settings",
+            object_id=tenant.pk,
+            object_label=f"KPI settings: {', '.join(changed)}",
+            before={name: setting_text(getattr(current, name)) for name in changed},
+            after={name: setting_text(value) for name, value in changed.items()},
+            actor=by,
         )
         for name, value in changed.items():
             setattr(tenant, name, value)

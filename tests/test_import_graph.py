@@ -18,6 +18,7 @@ from tests.paths import ROOT
 # Bottom first. A newcomer can read the project in this order.
 LAYERS = [
     "common",  # small helpers; imports no app of ours
+    "audit",  # the append-only audit log; takes its actor duck-typed
     "tenants",  # the contact center and its settings (current_tenant)
     "accounts",  # users, roles, teams, agents, API keys
     "interactions",  # contacts, activity, schedules, ingestion

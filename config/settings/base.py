@@ -46,12 +46,15 @@ SHARED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # both: each tenant's schema has its center's audit log, the public schema the platform's
+    "audit",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "audit",
     "accounts",
     "axes",
     "interactions",
@@ -71,6 +74,8 @@ ROOT_URLCONF = "config.urls_tenants"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 MIDDLEWARE = [
+    # first, so every response (a 404 for an unknown host too) carries its X-Request-ID
+    "audit.middleware.RequestIdMiddleware",
     "django_tenants.middleware.main.TenantMainMiddleware",
     "tenants.middleware.TenantTimezoneMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -1,0 +1,32 @@
+"""Every action the audit log knows: a dotted slug, "<object>.<verb>".
+
+Not the column's ``choices`` (adding an action needs no migration), but audit_record refuses
+an action missing here, so a typo never hides a change from the filters.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    USER_CREATE = "user.create", _("User created")
+    USER_ROLE_CHANGE = "user.role_change", _("Role changed")
+    MANAGER_TEAMS_SET = "manager.teams_set", _("Manager's teams set")
+    TEAM_CREATE = "team.create", _("Team created")
+    TEAM_UPDATE = "team.update", _("Team renamed or its managers changed")
+    AGENT_UPDATE = "agent.update", _("Agent renamed")
+    AGENT_MOVE = "agent.move", _("Agent moved to another team")
+    APIKEY_CREATE = "apikey.create", _("API key created")
+    APIKEY_REVOKE = "apikey.revoke", _("API key revoked")
+    COACHING_NOTE_EDIT = "coaching_note.edit", _("Coaching notes edited")
+    SETTINGS_CHANGE = "settings.change", _("KPI settings changed")
+    TARGET_SET = "target.set", _("KPI target set")
+    TARGET_RETIRE = "target.retire", _("KPI target retired")
+    EXCLUSION_CREATE = "exclusion.create", _("Contact left out of the KPIs")
+    EXCLUSION_REMOVE = "exclusion.remove", _("Contact counted again")
+    IMPORT_RUN = "import.run", _("Import run")
+    SURVEY_RESPONSE_OVERWRITE = "survey_response.overwrite", _("Customer's survey answer overwritten by an import")
+    QA_EVALUATION_SUBMIT = "qa.evaluation_submit", _("QA evaluation submitted")
+    QA_EVALUATION_ACKNOWLEDGE = "qa.evaluation_acknowledge", _("QA evaluation acknowledged")
+    QA_DISPUTE_RAISE = "qa.dispute_raise", _("QA answer disputed")
+    QA_DISPUTE_DECIDE = "qa.dispute_decide", _("QA dispute decided")

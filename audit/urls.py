@@ -1,0 +1,5 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("settings/audit/", views.audit_log, name="audit_log")]
