@@ -55,7 +55,8 @@ def user_deactivate(request, pk):
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, _("%(email)s is deactivated: logged out everywhere, and their API keys stop.") % {"email": user.email}
+            request,
+            _("%(email)s is deactivated: logged out everywhere, and their API keys stop.") % {"email": user.email},
         )
     return redirect("user_detail", pk=user.pk)
 
@@ -80,7 +81,9 @@ def user_role(request, pk):
     except services.UserLifecycleError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("%(email)s is now %(role)s.") % {"email": user.email, "role": user.get_role_display()})
+        messages.success(
+            request, _("%(email)s is now %(role)s.") % {"email": user.email, "role": user.get_role_display()}
+        )
     return redirect("user_detail", pk=user.pk)
 
 

@@ -63,7 +63,7 @@ def tenant_suspend(*, tenant: Tenant, reason: str) -> Tenant:
     tenant.is_active = False
     tenant.suspended_at = tenant.suspended_at or timezone.now()
     tenant.suspended_reason = reason[:500]
-    tenant.save(update_fields=["is_active", "suspended_at", "suspended_reason"])
+    _state_save(tenant)
     logger.warning("tenant %s suspended: %s", tenant.schema_name, tenant.suspended_reason)
     return tenant
 
@@ -73,9 +73,17 @@ def tenant_resume(*, tenant: Tenant) -> Tenant:
     tenant.is_active = True
     tenant.suspended_at = None
     tenant.suspended_reason = ""
-    tenant.save(update_fields=["is_active", "suspended_at", "suspended_reason"])
+    _state_save(tenant)
     logger.warning("tenant %s resumed", tenant.schema_name)
     return tenant
+
+
+def _state_save(tenant: Tenant) -> None:
+    # An UPDATE rather than tenant.save(): TenantMixin.save refuses to run while the connection
+    # is on another tenant's schema, and these calls come from any schema (a command, a task).
+    Tenant.objects.filter(pk=tenant.pk).update(
+        is_active=tenant.is_active, suspended_at=tenant.suspended_at, suspended_reason=tenant.suspended_reason
+    )
 
 
 class TenantStillActive(Exception):

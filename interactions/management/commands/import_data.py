@@ -45,9 +45,7 @@ class Command(BaseCommand):
                 )
                 # The KPIs of the periods the file changed are recomputed before the command
                 # returns, so a report run right after it sees the new data.
-                run = import_run_execute(
-                    run=run, stream=stream, recompute="none" if opts["no_recompute"] else "sync"
-                )
+                run = import_run_execute(run=run, stream=stream, recompute="none" if opts["no_recompute"] else "sync")
             except TenantSuspended as exc:
                 raise CommandError(str(exc)) from None
         if run.status == ImportRun.Status.FAILED:
