@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role, User
 from accounts.services import (
@@ -144,11 +146,16 @@ def test_the_users_page_filters_by_status_and_shows_it(tenants, people, web):
     assert "bob@alpha.test" not in active and "alice@alpha.test" in active
 
 
-def test_the_users_page_is_paginated(tenants, people, web):
-    User.objects.bulk_create(
-        [User(username=f"u{i:03}@alpha.test", email=f"u{i:03}@alpha.test", role=Role.AGENT) for i in range(60)]
-    )
+def test_the_users_page_is_paginated_in_a_fixed_number_of_queries(tenants, people, web):
     ada = web(tenants.alpha, people.ada)
+    with CaptureQueriesContext(connection) as few:
+        ada.get("/settings/users/")
+    User.objects.bulk_create(
+        [User(username=f"u{i:03}@alpha.test", email=f"u{i:03}@alpha.test", role=Role.MANAGER) for i in range(60)]
+    )
+    with CaptureQueriesContext(connection) as many:
+        ada.get("/settings/users/")
+    assert len(many) == len(few)
     first = ada.get("/settings/users/?status=active").content.decode()
     assert "Page 1 of 2" in first and "status=active&amp;page=2" in first
     assert "u059@alpha.test" in ada.get("/settings/users/?status=active&page=2").content.decode()
