@@ -14,16 +14,14 @@ import time
 import pytest
 import time_machine
 from celery.signals import task_postrun
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.test import Client
 from django.utils import timezone
 from django_tenants.test.client import TenantClient
 from django_tenants.utils import schema_context
 
 from accounts.models import Role, User
-from accounts.services import apikey_create, user_create
+from accounts.services import apikey_create, platform_staff_create, user_create
 from coaching.tasks import digest_dispatch
 from interactions.models import ImportRun, Interaction
 from interactions.services import import_run_create, import_stream
@@ -35,6 +33,7 @@ from tenants.current import TenantSuspended
 from tenants.middleware import SUSPENDED_API_DETAIL
 from tenants.models import Tenant
 from tenants.services import TenantStillActive, tenant_create, tenant_delete, tenant_drop, tenant_resume, tenant_suspend
+from tests.accounts.test_platform_admin import STAFF_PASSWORD, admin_login, code
 from tests.conftest import PASSWORD
 
 CSV = b"external_id,agent,customer_id,offered_at,answered_at,talk_seconds\n" + b"".join(
@@ -265,9 +264,9 @@ def _schema_exists(schema: str) -> bool:
 def test_platform_staff_suspend_and_resume_in_the_admin_and_cannot_delete_there(db, centers):
     gamma, _, _ = centers
     connection.set_schema_to_public()
-    staff = get_user_model().objects.create_superuser(username="root", email="root@platform.test", password=PASSWORD)
-    admin = Client(HTTP_HOST="localhost")
-    admin.force_login(staff)
+    staff, _ = platform_staff_create(username="root", email="root@platform.test", password=STAFF_PASSWORD)
+    admin, response = admin_login("root", STAFF_PASSWORD, code(staff))  # password and second factor
+    assert response.status_code == 302
     changelist = "/admin/tenants/tenant/"
     picked = {"action": "suspend", "_selected_action": [gamma.pk]}
 
