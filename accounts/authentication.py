@@ -11,7 +11,7 @@ from rest_framework import authentication, exceptions
 
 from common.access import INTEGRATION
 
-from .services import apikey_authenticate
+from .services import ApiKeyCreatorInactive, apikey_authenticate
 
 
 class ApiKeyPrincipal:
@@ -44,7 +44,10 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         scheme, _, raw = header.partition(" ")
         if scheme != self.keyword:
             return None
-        key = apikey_authenticate(raw.strip())
+        try:
+            key = apikey_authenticate(raw.strip())
+        except ApiKeyCreatorInactive as exc:
+            raise exceptions.AuthenticationFailed(str(exc)) from None
         if key is None:
             raise exceptions.AuthenticationFailed("Invalid or revoked API key for this tenant.")
         return ApiKeyPrincipal(key), key

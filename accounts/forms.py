@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
+from django.utils.translation import gettext_lazy as _
 
 from .models import Agent, Role, Team, User
 
@@ -36,6 +37,26 @@ class AgentForm(forms.ModelForm):
     class Meta:
         model = Agent
         fields = ["display_name", "team"]
+
+
+class UserRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class ManagerTeamsForm(forms.Form):
+    teams = forms.ModelMultipleChoiceField(
+        label=_("Teams managed"), queryset=Team.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class AgentTeamForm(forms.Form):
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        required=False,
+        empty_label=_("No team"),
+        help_text=_("Moving an agent recomputes the KPI history of both teams."),
+    )
 
 
 class AgentInviteForm(forms.Form):

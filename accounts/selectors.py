@@ -34,8 +34,16 @@ def teams_visible_to(*, fetched_by) -> QuerySet[Team]:
     return teams.none()
 
 
-def users_list() -> QuerySet[User]:
-    return User.objects.exclude(role="").select_related("agent").order_by("role", "email")
+USER_STATUSES = ("active", "deactivated")
+
+
+def users_list(*, status: str = "") -> QuerySet[User]:
+    """The contact center's users (platform staff have no role and are not listed), optionally
+    only the "active" or the "deactivated" ones; anything else means all."""
+    users = User.objects.exclude(role="").select_related("agent__team").prefetch_related("managed_teams")
+    if status in USER_STATUSES:
+        users = users.filter(is_active=status == "active")
+    return users.order_by("role", "email")
 
 
 def apikeys_list() -> QuerySet[ApiKey]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -143,6 +146,98 @@ def agent_invite(*, agent: Agent, email: str) -> User:
     return user
 
 
+class UserLifecycleError(ValueError):
+    """A deactivation, role change or team change that would break a rule; the message says which."""
+
+
+def _last_active_admin(user: User) -> bool:
+    return (
+        user.role == Role.ADMIN
+        and user.is_active
+        and not User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk).exists()
+    )
+
+
+def _sessions_end(user: User) -> int:
+    """Delete the user's sessions in this tenant's schema, so they are logged out at once.
+
+    Sessions are not indexed by user (django.contrib.sessions stores an encoded blob), so the
+    live ones are decoded one by one: a contact center has hundreds of them, not millions.
+    Django's ModelBackend also refuses an inactive user on the next request, whatever the
+    session; deleting them leaves nothing to come back to after a reactivation either."""
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
+            ended.append(session.session_key)
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, by: User | None = None) -> User:
+    """``user_deactivate(user=alice, by=ada)``: alice cannot log in, is logged out everywhere
+    now, and the API keys she created stop authenticating (apikey_authenticate). Her data,
+    agent record and history stay; user_reactivate undoes all of it but the sessions."""
+    if by is not None and by.pk == user.pk:
+        raise UserLifecycleError("You cannot deactivate yourself; ask another admin.")
+    if _last_active_admin(user):
+        raise UserLifecycleError(f"{user.email} is the last active admin: make someone else admin first.")
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    _sessions_end(user)
+    return user
+
+
+def user_reactivate(*, user: User) -> User:
+    """Let a deactivated user log in again (with their old password); their API keys work again."""
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def user_role_change(*, user: User, role: str, by: User | None = None) -> User:
+    """``user_role_change(user=mona, role="admin", by=ada)``.
+
+    An agent's Agent record stays linked whatever the new role: it is how the ACD knows her,
+    so her contacts, KPI history and QA stay hers, and a move back to "agent" needs nothing.
+    Leaving the manager role clears the teams managed: only managers manage teams."""
+    if role not in Role.values:
+        raise UserLifecycleError(f"unknown role {role!r}; expected one of {', '.join(Role.values)}")
+    if role == user.role:
+        return user
+    if by is not None and by.pk == user.pk:
+        raise UserLifecycleError("You cannot change your own role; ask another admin.")
+    if _last_active_admin(user):
+        raise UserLifecycleError(f"{user.email} is the last active admin: make someone else admin first.")
+    if user.role == Role.MANAGER:
+        user.managed_teams.clear()
+    user.role = role
+    user.save(update_fields=["role"])
+    return user
+
+
+def user_teams_set(*, user: User, teams: Iterable[Team]) -> User:
+    """A manager's managed teams, or an agent's one team (empty: no team).
+
+    An agent's move goes through agent_update, which asks for the KPI history recompute."""
+    teams = list(teams)
+    if user.role == Role.MANAGER:
+        user.managed_teams.set(teams)
+    elif user.role == Role.AGENT:
+        if len(teams) > 1:
+            raise UserLifecycleError("An agent works in one team.")
+        agent = Agent.objects.filter(user=user).first()
+        if agent is None:
+            raise UserLifecycleError(f"{user.email} has no agent record (ACD login) to put in a team.")
+        agent_update(agent=agent, display_name=agent.display_name, team=teams[0] if teams else None)
+    elif teams:
+        raise UserLifecycleError("Admins see every team; they are not assigned to any.")
+    return user
+
+
 def _hash_key(raw_key: str) -> str:
     # Keys carry 256 bits of randomness, so a fast hash is enough: there is nothing to
     # brute-force, unlike a password.
@@ -175,14 +270,29 @@ def apikey_revoke(*, key: ApiKey, by: User | None = None) -> ApiKey:
     return key
 
 
+class ApiKeyCreatorInactive(Exception):
+    """The key is right, but the user who created it is deactivated."""
+
+
 def apikey_authenticate(raw_key: str) -> ApiKey | None:
-    """The active key of the current tenant matching ``raw_key``, else None."""
+    """The active key of the current tenant matching ``raw_key``, else None.
+
+    Raises ApiKeyCreatorInactive while the key's creator is deactivated. Not revoked: a
+    deactivation is undone by a reactivation (leave, an inquiry cleared), and the integrations
+    that user set up should then work again without handing out new secrets. An admin who wants
+    a key gone for good revokes it (Settings → API keys). Keys made by manage.py have no creator."""
     parts = raw_key.split("_", 2)
     if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
         return None
-    key = ApiKey.objects.filter(prefix=parts[1], revoked_at__isnull=True).first()
+    key = ApiKey.objects.select_related("created_by").filter(prefix=parts[1], revoked_at__isnull=True).first()
     if key is None or not secrets.compare_digest(key.key_hash, _hash_key(raw_key)):
         return None
+    if key.created_by is not None and not key.created_by.is_active:
+        # The caller holds the key, not necessarily the right to know who made it: no email.
+        raise ApiKeyCreatorInactive(
+            "This API key was created by a user who is deactivated: it works again if they are "
+            "reactivated. Ask an admin of this contact center for a new key."
+        )
     ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
     return key
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_users
 
 urlpatterns = [
     path("login/", views.login, name="login"),
@@ -12,6 +12,11 @@ urlpatterns = [
     path("password/reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
     path("password/reset/complete/", views.password_reset_complete, name="password_reset_complete"),
     path("settings/users/", views.user_list, name="user_list"),
+    path("settings/users/<int:pk>/", views_users.user_detail, name="user_detail"),
+    path("settings/users/<int:pk>/deactivate/", views_users.user_deactivate, name="user_deactivate"),
+    path("settings/users/<int:pk>/reactivate/", views_users.user_reactivate, name="user_reactivate"),
+    path("settings/users/<int:pk>/role/", views_users.user_role, name="user_role"),
+    path("settings/users/<int:pk>/teams/", views_users.user_teams, name="user_teams"),
     path("settings/teams/", views.team_list, name="team_list"),
     path("settings/teams/<int:pk>/", views.team_edit, name="team_edit"),
     path("agents/", views.agent_list, name="agent_list"),

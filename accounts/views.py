@@ -71,7 +71,9 @@ def user_list(request):
         invitation_send(request=request, user=user)
         messages.success(request, f"{user.email} was created and emailed a link to set a password.")
         return redirect("user_list")
-    return render(request, "accounts/user_list.html", {"users": selectors.users_list(), "form": form})
+    status = request.GET.get("status", "")
+    page = Paginator(selectors.users_list(status=status), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page, "status": status, "form": form})
 
 
 @role_required(ADMIN)

@@ -9,7 +9,9 @@ from tenant_schemas_celery.app import CeleryApp as TenantAwareCeleryApp
 # config.settings.local): a forgotten variable fails closed, asking for SECRET_KEY and the rest.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
-app = TenantAwareCeleryApp("callwell")
+# Every task (shared_task included) derives from ActiveTenantTask: a suspended tenant's tasks
+# are refused in that one place.
+app = TenantAwareCeleryApp("callwell", task_cls="tenants.task_guard:ActiveTenantTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -24,7 +24,7 @@ from audit.actions import Action
 from audit.context import Actor, acting_as
 from audit.services import audit_record
 from common.followups import Event, announce
-from tenants.current import current_schema_name, current_tenant
+from tenants.current import current_schema_name, current_tenant, ensure_tenant_active
 
 from .ingestion import PARSERS
 from .ingestion.rows import FileUnreadable, FileWarning, InteractionRow, RowError
@@ -118,7 +118,9 @@ def import_rows(
 def import_stream(
     *, kind: str, stream: BinaryIO, tz: zoneinfo.ZoneInfo, on_batch: Callable[[ImportSummary], None] | None = None
 ) -> ImportSummary:
-    """Parse and upsert one file. Raises FileUnreadable when the file as a whole is bad."""
+    """Parse and upsert one file. Raises FileUnreadable when the file as a whole is bad, and
+    TenantSuspended (writing nothing) when the contact center is suspended."""
+    ensure_tenant_active()
     if kind not in PARSERS:
         raise FileUnreadable(f"unknown import kind {kind!r}; expected one of {', '.join(PARSERS)}")
     return import_rows(PARSERS[kind](stream, tz=tz), on_batch=on_batch)
@@ -131,6 +133,7 @@ def _tenant_tz() -> zoneinfo.ZoneInfo:
 def import_run_create(
     *, kind: str, file_name: str, file_size: int, created_by=None, created_by_label: str = "", source: str = "web"
 ) -> ImportRun:
+    ensure_tenant_active()  # a suspended contact center gets no import, not even a queued one
     user = created_by if getattr(created_by, "pk", None) else None
     label = created_by_label or (getattr(user, "email", "") or str(created_by or ""))
     return ImportRun.objects.create(
@@ -148,7 +151,9 @@ def import_run_execute(*, run: ImportRun, stream: BinaryIO, recompute: str = "as
 
     Then the KPIs of the periods it changed are recomputed: ``recompute`` is "async"
     (a Celery task, for web and API requests), "sync" (CLI, worker) or "none".
+    A suspended tenant's run is refused before it starts (TenantSuspended): it stays as it was.
     """
+    ensure_tenant_active()
     run.status = ImportRun.Status.RUNNING
     run.started_at = timezone.now()
     run.save(update_fields=["status", "started_at"])

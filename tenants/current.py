@@ -49,3 +49,19 @@ def current_tenant() -> Tenant:
         return Tenant.objects.get(schema_name=schema)
     except Tenant.DoesNotExist:
         raise NoTenantError(f"no tenant: no Tenant row has the connection's schema {schema!r}") from None
+
+
+class TenantSuspended(RuntimeError):
+    """The contact center is suspended (tenants.services.tenant_suspend): nothing of it runs."""
+
+
+def ensure_tenant_active() -> None:
+    """Refuse work (an import, a task) for a suspended tenant; its data stays as it is.
+
+    Read from the database, not from the connection's Tenant: a worker may hold a row that was
+    loaded before the tenant was suspended."""
+    schema = current_schema_name()
+    if schema == get_public_schema_name():
+        return
+    if not Tenant.objects.filter(schema_name=schema, is_active=True).exists():
+        raise TenantSuspended(f"the contact center {schema!r} is suspended: nothing of it runs until it is resumed")

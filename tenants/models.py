@@ -16,7 +16,11 @@ def validate_timezone(value: str) -> None:
 class Tenant(TenantMixin):
     name = models.CharField(max_length=200)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    # False while suspended (tenants.services.tenant_suspend): pages, API, survey links,
+    # imports and tasks refuse the tenant; its data stays untouched.
     is_active = models.BooleanField(default=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # KPI settings of ../shared/spec/kpis.md, with the spec's defaults.

@@ -1,17 +1,23 @@
-"""Creating contact centers (tenants). The only writes to the public schema besides the admin."""
+"""Creating, suspending, resuming and deleting contact centers (tenants). The only writes to
+the public schema besides the admin."""
 
 from __future__ import annotations
 
+import logging
 import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Domain, Tenant, validate_timezone
 
 SCHEMA_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 # Django's host validation rejects "_" and then answers 404 without a word: refuse it here.
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+logger = logging.getLogger(__name__)
 
 
 class TenantExists(Exception):
@@ -40,6 +46,63 @@ def tenant_create(*, schema: str, domain: str, name: str, timezone: str = "UTC")
     with transaction.atomic():
         Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
     return tenant
+
+
+def tenant_suspend(*, tenant: Tenant, reason: str) -> Tenant:
+    """``tenant_suspend(tenant=acme, reason="invoice overdue")``: stop the contact center, keep its data.
+
+    While suspended (``is_active`` False), TenantSuspensionMiddleware answers its pages, API
+    and survey links; imports raise TenantSuspended; its tasks are refused by the task guard
+    (tenants/task_guard.py) and the beat dispatchers skip it. Suspending twice keeps the first
+    time and updates the reason."""
+    if tenant.schema_name == "public":
+        raise ValidationError("the public schema is the platform itself, not a contact center")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("say why the contact center is suspended (it is shown to platform staff)")
+    tenant.is_active = False
+    tenant.suspended_at = tenant.suspended_at or timezone.now()
+    tenant.suspended_reason = reason[:500]
+    _state_save(tenant)
+    logger.warning("tenant %s suspended: %s", tenant.schema_name, tenant.suspended_reason)
+    return tenant
+
+
+def tenant_resume(*, tenant: Tenant) -> Tenant:
+    """Undo tenant_suspend: everything answers and runs again, with all the data it had."""
+    tenant.is_active = True
+    tenant.suspended_at = None
+    tenant.suspended_reason = ""
+    _state_save(tenant)
+    logger.warning("tenant %s resumed", tenant.schema_name)
+    return tenant
+
+
+def _state_save(tenant: Tenant) -> None:
+    # An UPDATE rather than tenant.save(): TenantMixin.save refuses to run while the connection
+    # is on another tenant's schema, and these calls come from any schema (a command, a task).
+    Tenant.objects.filter(pk=tenant.pk).update(
+        is_active=tenant.is_active, suspended_at=tenant.suspended_at, suspended_reason=tenant.suspended_reason
+    )
+
+
+class TenantStillActive(Exception):
+    pass
+
+
+def tenant_delete(*, tenant: Tenant, actor: str) -> None:
+    """Drop a suspended contact center and its schema with every row in it, for good.
+
+    ``actor`` says who asked (e.g. "manage.py tenant_delete by root"). Only a suspended tenant
+    can be deleted: suspending first is the undoable step that shows who depended on it.
+    Logged at WARNING; the platform audit log is added where this is called from."""
+    if tenant.schema_name == "public":
+        raise ValidationError("the public schema cannot be deleted")
+    if tenant.is_active:
+        raise TenantStillActive(f"tenant {tenant.schema_name!r} is active: suspend it before deleting it")
+    schema, name = tenant.schema_name, tenant.name
+    tenant_drop(tenant=tenant)
+    logger.warning("tenant %s (%s) deleted with its schema by %s", schema, name, actor)
 
 
 def tenant_drop(*, tenant: Tenant) -> None:

@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "tenants.middleware.TenantTimezoneMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and authentication, after the security headers (which then still apply
+    # to its "suspended" answers) and static files.
+    "tenants.middleware.TenantSuspensionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

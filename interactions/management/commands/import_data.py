@@ -2,13 +2,14 @@ import json
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
 from interactions.ingestion import PARSERS
 from interactions.models import ImportRun
 from interactions.services import import_run_create, import_run_execute
 from tenants.commands import tenant_for_schema
+from tenants.current import TenantSuspended
 
 
 class Command(BaseCommand):
@@ -34,16 +35,19 @@ class Command(BaseCommand):
             self.stderr.write(f"cannot open {path}: {exc.strerror}")
             sys.exit(2)
         with stream, tenant_context(tenant):
-            run = import_run_create(
-                kind=opts["kind"],
-                file_name=path.name,
-                file_size=path.stat().st_size,
-                created_by_label="cli",
-                source="cli",
-            )
-            # The KPIs of the periods the file changed are recomputed before the command
-            # returns, so a report run right after it sees the new data.
-            run = import_run_execute(run=run, stream=stream, recompute="none" if opts["no_recompute"] else "sync")
+            try:
+                run = import_run_create(
+                    kind=opts["kind"],
+                    file_name=path.name,
+                    file_size=path.stat().st_size,
+                    created_by_label="cli",
+                    source="cli",
+                )
+                # The KPIs of the periods the file changed are recomputed before the command
+                # returns, so a report run right after it sees the new data.
+                run = import_run_execute(run=run, stream=stream, recompute="none" if opts["no_recompute"] else "sync")
+            except TenantSuspended as exc:
+                raise CommandError(str(exc)) from None
         if run.status == ImportRun.Status.FAILED:
             self.stderr.write(f"{path}: {run.error_message}")
             sys.exit(1)
