@@ -182,18 +182,35 @@ def user_deactivate(*, user: User, by: User | None = None) -> User:
         raise UserLifecycleError("You cannot deactivate yourself; ask another admin.")
     if _last_active_admin(user):
         raise UserLifecycleError(f"{user.email} is the last active admin: make someone else admin first.")
-    if user.is_active:
+    was_active = user.is_active
+    if was_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
-    _sessions_end(user)
+    ended = _sessions_end(user)
+    if was_active:
+        audit_record(
+            action=Action.USER_DEACTIVATE,
+            obj=user,
+            object_label=user.email,
+            before={"is_active": True},
+            after={"is_active": False, "sessions_ended": ended},
+        )
     return user
 
 
+@transaction.atomic
 def user_reactivate(*, user: User) -> User:
     """Let a deactivated user log in again (with their old password); their API keys work again."""
     if not user.is_active:
         user.is_active = True
         user.save(update_fields=["is_active"])
+        audit_record(
+            action=Action.USER_REACTIVATE,
+            obj=user,
+            object_label=user.email,
+            before={"is_active": False},
+            after={"is_active": True},
+        )
     return user
 
 
@@ -212,10 +229,13 @@ def user_role_change(*, user: User, role: str, by: User | None = None) -> User:
         raise UserLifecycleError("You cannot change your own role; ask another admin.")
     if _last_active_admin(user):
         raise UserLifecycleError(f"{user.email} is the last active admin: make someone else admin first.")
+    before = {"role": user.role}
     if user.role == Role.MANAGER:
+        before["teams"] = _names(user.managed_teams.all())
         user.managed_teams.clear()
     user.role = role
     user.save(update_fields=["role"])
+    audit_record(action=Action.USER_ROLE_CHANGE, obj=user, object_label=user.email, before=before, after={"role": role})
     return user
 
 
@@ -225,7 +245,7 @@ def user_teams_set(*, user: User, teams: Iterable[Team]) -> User:
     An agent's move goes through agent_update, which asks for the KPI history recompute."""
     teams = list(teams)
     if user.role == Role.MANAGER:
-        user.managed_teams.set(teams)
+        manager_teams_set(manager=user, teams=teams)  # audited there
     elif user.role == Role.AGENT:
         if len(teams) > 1:
             raise UserLifecycleError("An agent works in one team.")

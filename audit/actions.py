@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 class Action(models.TextChoices):
     USER_CREATE = "user.create", _("User created")
     USER_ROLE_CHANGE = "user.role_change", _("Role changed")
+    USER_DEACTIVATE = "user.deactivate", _("User deactivated")
+    USER_REACTIVATE = "user.reactivate", _("User reactivated")
     MANAGER_TEAMS_SET = "manager.teams_set", _("Manager's teams set")
     TEAM_CREATE = "team.create", _("Team created")
     TEAM_UPDATE = "team.update", _("Team renamed or its managers changed")
@@ -30,3 +32,7 @@ class Action(models.TextChoices):
     QA_EVALUATION_ACKNOWLEDGE = "qa.evaluation_acknowledge", _("QA evaluation acknowledged")
     QA_DISPUTE_RAISE = "qa.dispute_raise", _("QA answer disputed")
     QA_DISPUTE_DECIDE = "qa.dispute_decide", _("QA dispute decided")
+    # The platform's log (public schema); suspend and resume also go to the center's own log.
+    TENANT_SUSPEND = "tenant.suspend", _("Contact center suspended")
+    TENANT_RESUME = "tenant.resume", _("Contact center resumed")
+    TENANT_DELETE = "tenant.delete", _("Contact center deleted")

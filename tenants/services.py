@@ -10,6 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audit.actions import Action
+from audit.context import Actor
+from audit.services import audit_record, platform_audit_record
+
 from .models import Domain, Tenant, validate_timezone
 
 SCHEMA_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
@@ -60,22 +64,40 @@ def tenant_suspend(*, tenant: Tenant, reason: str) -> Tenant:
     reason = reason.strip()
     if not reason:
         raise ValidationError("say why the contact center is suspended (it is shown to platform staff)")
+    before = _state(tenant)
     tenant.is_active = False
     tenant.suspended_at = tenant.suspended_at or timezone.now()
     tenant.suspended_reason = reason[:500]
-    _state_save(tenant)
+    with transaction.atomic():
+        _state_save(tenant)
+        _state_audit(tenant, Action.TENANT_SUSPEND, before)
     logger.warning("tenant %s suspended: %s", tenant.schema_name, tenant.suspended_reason)
     return tenant
 
 
 def tenant_resume(*, tenant: Tenant) -> Tenant:
     """Undo tenant_suspend: everything answers and runs again, with all the data it had."""
+    before = _state(tenant)
     tenant.is_active = True
     tenant.suspended_at = None
     tenant.suspended_reason = ""
-    _state_save(tenant)
+    with transaction.atomic():
+        _state_save(tenant)
+        _state_audit(tenant, Action.TENANT_RESUME, before)
     logger.warning("tenant %s resumed", tenant.schema_name)
     return tenant
+
+
+def _state(tenant: Tenant) -> dict:
+    suspended_at = tenant.suspended_at.isoformat() if tenant.suspended_at else None
+    return {"is_active": tenant.is_active, "suspended_at": suspended_at, "reason": tenant.suspended_reason}
+
+
+def _state_audit(tenant: Tenant, action: str, before: dict) -> None:
+    """One row in the platform's log and one in the center's own: its admins see why it stopped."""
+    fields = {"action": action, "obj": tenant, "object_label": tenant.schema_name, "before": before}
+    platform_audit_record(**fields, after=_state(tenant))
+    audit_record(schema=tenant.schema_name, **fields, after=_state(tenant))
 
 
 def _state_save(tenant: Tenant) -> None:
@@ -95,13 +117,21 @@ def tenant_delete(*, tenant: Tenant, actor: str) -> None:
 
     ``actor`` says who asked (e.g. "manage.py tenant_delete by root"). Only a suspended tenant
     can be deleted: suspending first is the undoable step that shows who depended on it.
-    Logged at WARNING; the platform audit log is added where this is called from."""
+    Written to the platform's audit log (and logged at WARNING)."""
     if tenant.schema_name == "public":
         raise ValidationError("the public schema cannot be deleted")
     if tenant.is_active:
         raise TenantStillActive(f"tenant {tenant.schema_name!r} is active: suspend it before deleting it")
     schema, name = tenant.schema_name, tenant.name
-    tenant_drop(tenant=tenant)
+    with transaction.atomic():
+        platform_audit_record(
+            action=Action.TENANT_DELETE,
+            obj=tenant,
+            object_label=schema,
+            before={"name": name, "schema": schema, "suspended_reason": tenant.suspended_reason},
+            actor=Actor(None, actor[:254]),
+        )
+        tenant_drop(tenant=tenant)
     logger.warning("tenant %s (%s) deleted with its schema by %s", schema, name, actor)
 
 

@@ -21,6 +21,10 @@ from accounts.services import (
     team_create,
     team_update,
     user_create,
+    user_deactivate,
+    user_reactivate,
+    user_role_change,
+    user_teams_set,
 )
 from audit.context import acting_as
 from audit.models import AuditEvent
@@ -270,6 +274,52 @@ def case_survey_response_overwrite(people, tenants):
         {"score": 5, "comment": "lovely", "source": "link", "responded_at": "2026-03-02T11:00:00Z"},
         {"score": 1, "comment": "", "source": "import", "responded_at": "2026-03-02T11:00:00Z"},
         also=["import.run"],
+    )
+
+
+def case_user_deactivate(people, tenants):
+    def change():
+        with acting_as(people.ada):
+            user_deactivate(user=people.bob, by=people.ada)
+
+    return change, Expect(
+        "user.deactivate", "ada@alpha.test", "accounts.user", {"is_active": True}, {"is_active": False}
+    )
+
+
+def case_user_reactivate(people, tenants):
+    user_deactivate(user=people.bob)
+
+    def change():
+        with acting_as(people.ada):
+            user_reactivate(user=people.bob)
+
+    return change, Expect(
+        "user.reactivate", "ada@alpha.test", "accounts.user", {"is_active": False}, {"is_active": True}
+    )
+
+
+def case_user_role_change(people, tenants):
+    def change():
+        with acting_as(people.ada):
+            user_role_change(user=people.mona, role="admin", by=people.ada)
+
+    return change, Expect(
+        "user.role_change",
+        "ada@alpha.test",
+        "accounts.user",
+        {"role": "manager", "teams": ["North"]},
+        {"role": "admin"},
+    )
+
+
+def case_user_teams_set_of_a_manager(people, tenants):
+    def change():
+        with acting_as(people.ada):
+            user_teams_set(user=people.mona, teams=[people.north, people.south])
+
+    return change, Expect(
+        "manager.teams_set", "ada@alpha.test", "accounts.user", {"teams": ["North"]}, {"teams": ["North", "South"]}
     )
 
 

@@ -23,6 +23,7 @@ from django_tenants.utils import schema_context
 from accounts.models import Role, User
 from accounts.services import apikey_create, platform_staff_create, user_create
 from coaching.tasks import digest_dispatch
+from audit.models import AuditEvent
 from interactions.models import ImportRun, Interaction
 from interactions.services import import_run_create, import_stream
 from scorecards.engine import recompute
@@ -161,6 +162,8 @@ def test_a_suspended_tenant_refuses_everything_and_resuming_restores_it_with_all
 
 def test_suspend_and_resume_commands(db, centers, capsys):
     gamma, _, _ = centers
+    platform_before = _tenant_events("susp_gamma", log="public")
+    own_before = _tenant_events("susp_gamma", log="susp_gamma")
     call_command("tenant_suspend", "--schema", "susp_gamma", "--reason", "unpaid invoice")
     try:
         gamma.refresh_from_db()
@@ -171,10 +174,22 @@ def test_suspend_and_resume_commands(db, centers, capsys):
         call_command("tenant_resume", "--schema", "susp_gamma")
     gamma.refresh_from_db()
     assert (gamma.is_active, gamma.suspended_at, gamma.suspended_reason) == (True, None, "")
+    # one row each in the platform's log and in the center's own, for its admins to read
+    written = [("tenant.suspend", "system", False), ("tenant.resume", "system", True)]
+    assert _tenant_events("susp_gamma", log="public") == platform_before + written
+    assert _tenant_events("susp_gamma", log="susp_gamma") == own_before + written
     with pytest.raises(CommandError, match="no tenant with schema 'nope'"):
         call_command("tenant_suspend", "--schema", "nope")
     with pytest.raises(CommandError, match="public schema"):
         call_command("tenant_suspend", "--schema", "public")
+
+
+def _tenant_events(schema: str, *, log: str) -> list[tuple[str, str, bool]]:
+    """(action, actor, is_active after) of the events about ``schema`` in the platform's log
+    (log="public") or in the center's own."""
+    with schema_context(log):
+        events = AuditEvent.objects.filter(object_type="tenants.tenant", object_label=schema).order_by("id")
+        return [(e.action, e.actor_label, e.after["is_active"]) for e in events]
 
 
 def _wait(predicate, timeout=60):
@@ -250,6 +265,10 @@ def test_deleting_a_tenant_needs_the_name_twice_and_a_suspended_tenant(django_db
             assert not Tenant.objects.filter(schema_name="susp_doomed").exists()
             assert not _schema_exists("susp_doomed")
             assert any("susp_doomed" in r.message and "deleted" in r.message for r in caplog.records)
+            with schema_context("public"):
+                deleted = AuditEvent.objects.get(action="tenant.delete", object_label="susp_doomed")
+            assert deleted.actor_label.startswith("manage.py tenant_delete by ")
+            assert deleted.before["suspended_reason"] == "closing"
         finally:
             if Tenant.objects.filter(schema_name="susp_doomed").exists():
                 tenant_drop(tenant=Tenant.objects.get(schema_name="susp_doomed"))
@@ -277,6 +296,7 @@ def test_platform_staff_suspend_and_resume_in_the_admin_and_cannot_delete_there(
     admin.post(changelist, {**picked, "confirmed": "1", "reason": ""})
     gamma.refresh_from_db()
     assert gamma.is_active  # no reason, no suspension
+    logged_before = _tenant_events("susp_gamma", log="public")
     try:
         assert admin.post(changelist, {**picked, "confirmed": "1", "reason": "fraud check"}).status_code == 302
         gamma.refresh_from_db()
@@ -286,6 +306,10 @@ def test_platform_staff_suspend_and_resume_in_the_admin_and_cannot_delete_there(
         admin.post(changelist, {"action": "resume", "_selected_action": [gamma.pk]})
     gamma.refresh_from_db()
     assert gamma.is_active and gamma.suspended_at is None
+    assert _tenant_events("susp_gamma", log="public")[len(logged_before) :] == [
+        ("tenant.suspend", "platform:root", False),
+        ("tenant.resume", "platform:root", True),
+    ]
 
     assert admin.get(f"/admin/tenants/tenant/{gamma.pk}/delete/").status_code == 403
     assert "delete_selected" not in admin.get(changelist).content.decode()
