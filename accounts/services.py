@@ -229,7 +229,7 @@ def user_role_change(*, user: User, role: str, by: User | None = None) -> User:
         raise UserLifecycleError("You cannot change your own role; ask another admin.")
     if _last_active_admin(user):
         raise UserLifecycleError(f"{user.email} is the last active admin: make someone else admin first.")
-    before = {"role": user.role}
+    before: dict[str, object] = {"role": user.role}
     if user.role == Role.MANAGER:
         before["teams"] = _names(user.managed_teams.all())
         user.managed_teams.clear()

@@ -30,14 +30,13 @@ class TenantAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ("name", "schema_name", "timezone", "is_active", "suspended_at", "created_at")
     list_filter = ("is_active",)
     search_fields = ("name", "schema_name")
-    # Suspension goes through the actions (tenants.services), never through a ticked box.
-    readonly_fields = ("is_active", "suspended_at", "suspended_reason")
     actions = ["suspend", "resume"]
     inlines = [DomainInline]
     # The KPI settings change a center's numbers: its admins change them on their settings
     # page (scorecards.targets.settings_update), which audits each change and recomputes.
     # Editable here they would bypass both, so platform staff only read them.
-    readonly_fields += KPI_SETTINGS
+    # Suspension goes through the actions (tenants.services), never through a ticked box.
+    readonly_fields = ("is_active", "suspended_at", "suspended_reason", *KPI_SETTINGS)
 
     def has_delete_permission(self, request, obj=None):
         # Dropping a contact center's schema is `manage.py tenant_delete --schema S --confirm S`,

@@ -22,8 +22,8 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Role, User
 from accounts.services import apikey_create, platform_staff_create, user_create
-from coaching.tasks import digest_dispatch
 from audit.models import AuditEvent
+from coaching.tasks import digest_dispatch
 from interactions.models import ImportRun, Interaction
 from interactions.services import import_run_create, import_stream
 from scorecards.engine import recompute
