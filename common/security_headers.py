@@ -21,7 +21,9 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        if connection.schema_name == get_public_schema_name() and request.path_info.startswith("/admin/"):
+        if getattr(connection, "schema_name", None) == get_public_schema_name() and request.path_info.startswith(
+            "/admin/"
+        ):
             parts.update = {**(parts.update or {}), "style-src": [SELF, UNSAFE_INLINE]}
         return parts
 

@@ -15,6 +15,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,10 +92,7 @@ def main() -> int:
     try:
         # Any process ending ends them all: a half-running deployment would mislead.
         while all(process.poll() is None for process in processes):
-            try:
-                processes[0].wait(timeout=1)
-            except subprocess.TimeoutExpired:
-                pass
+            time.sleep(1)
     except KeyboardInterrupt:
         pass
     finally:

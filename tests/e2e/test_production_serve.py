@@ -88,7 +88,7 @@ def production_server(prod_tenant):
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(server.stdout.read().decode() if server.stdout else "gunicorn did not start")
+                    raise RuntimeError(server.stdout.read().decode() if server.stdout else "no gunicorn") from None
                 time.sleep(0.3)
         yield port, headers
     finally:
