@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 SYSTEM_PYTHON ?= python3
 
-.PHONY: setup run test lint browser demo bench clean
+.PHONY: setup run serve test lint browser demo bench clean
 
 setup: $(VENV)/.installed
 
@@ -28,6 +28,10 @@ demo: setup
 
 run: demo
 	bin/run-dev
+
+# The production settings (gunicorn, Celery worker and beat) against the embedded servers.
+serve: setup
+	bin/serve
 
 test: setup browser
 	$(PY) -m pytest

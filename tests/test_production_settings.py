@@ -83,3 +83,32 @@ def test_a_link_built_for_a_request_through_the_proxy_is_https(tenants, people, 
         "/api/v1/survey-invitations/", {"interaction": "proxied-contact", "survey": "csat"}, format="json"
     )
     assert direct.json()["url"].startswith("http://alpha.localhost/s/")  # no proxy said https
+
+
+PROXY = override_settings(SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
+
+
+@PROXY
+def test_a_password_reset_through_the_proxy_mails_an_https_link(tenants, people, web):
+    from django.core import mail
+
+    web(tenants.alpha).post("/password/reset/", {"email": "alice@alpha.test"}, HTTP_X_FORWARDED_PROTO="https")
+    [message] = mail.outbox
+    assert "https://alpha.localhost/password/reset/" in message.body
+    assert "http://" not in message.body
+
+
+@PROXY
+def test_an_agent_invitation_through_the_proxy_mails_an_https_link(tenants, people, web):
+    from django.core import mail
+
+    from accounts.models import Agent
+
+    agent = Agent.objects.create(acd_login="proxied.agent")
+    web(tenants.alpha, people.ada).post(
+        f"/agents/{agent.pk}/invite/", {"invite-email": "proxied@alpha.test"}, HTTP_X_FORWARDED_PROTO="https"
+    )
+    [message] = mail.outbox
+    assert message.to == ["proxied@alpha.test"]
+    assert "https://alpha.localhost/password/reset/" in message.body
+    assert "http://" not in message.body

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",
     "tenants.middleware.TenantTimezoneMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "common.security_headers.ContentSecurityPolicyMiddleware",
+    "common.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and authentication, after the security headers (which then still apply
     # to its "suspended" answers) and static files.
@@ -176,6 +178,31 @@ CACHES = {
 # django-tenants sets the search_path once per connection and tenant, not before every query.
 TENANT_LIMIT_SET_CALLS = True
 
+# --- security headers, in every environment so a violation shows up on a laptop first ---------
+# No inline script or style anywhere: scripts and styles are static files, dynamic widths are
+# SVG attributes. The exceptions, for styles only: the platform admin (common/security_headers.py)
+# and the digest preview's email HTML (coaching/views_digests.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: [] for feature in ("camera", "microphone", "geolocation", "payment", "usb")
+}
+
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -197,7 +224,6 @@ SPECTACULAR_SETTINGS = {
     # Offline docs: Swagger UI and ReDoc assets come from drf-spectacular-sidecar.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

@@ -179,3 +179,18 @@ def test_the_task_sends_through_a_real_worker(fresh, smtp, celery_worker_thread)
         time.sleep(0.2)
     assert ledger() == [("max@one.test", "sent", 1), ("mona@one.test", "sent", 1)]
     assert len(smtp.messages) == 2
+
+
+@override_settings(SITE_SCHEME="https", SITE_PORT="")
+def test_a_digest_built_in_the_task_links_to_the_tenants_https_host(fresh, smtp, celery_worker_thread):
+    # As production configures it (.env.example): links built outside a request use https, no port.
+    digest_send_task.apply_async(args=[WEEK.isoformat()], headers={"_schema_name": SCHEMA})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(smtp.messages) < 2:
+        time.sleep(0.2)
+    assert len(smtp.messages) == 2
+    for message in smtp.messages:
+        for part in ("plain", "html"):
+            body = message.get_body(preferencelist=(part,)).get_content()
+            assert "https://digest-one.localhost/kpis/" in body
+            assert "http://" not in body and "localhost:8000" not in body

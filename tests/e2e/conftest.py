@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.test.testcases import LiveServerThread
 
@@ -32,7 +33,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _on_the_test_database(django_db_setup):
     """Autouse fixtures come first: a test's own fixtures (a tenant it creates) then write to
-    the test database even when the module is run alone, never to the development one."""
+    the test database, never to the development one. pytest-django creates the test database
+    only when some test of the run asks for `db`: a browser module run alone gets none, and
+    stops here rather than write to the development database."""
+    from django.db import connection
+
+    if connection.settings_dict["NAME"] != settings.DATABASES["default"]["TEST"]["NAME"]:
+        pytest.fail(
+            "No test database: run the browser tests with a database test, e.g. `pytest tests/e2e tests/test_security_headers.py`"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -60,10 +69,38 @@ def browser():
         browser.close()
 
 
+# Every frame reports the Content-Security-Policy violations it sees (the event carries what
+# was blocked and where); Playwright's init scripts are not subject to the page's policy.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"} on ${e.documentURI}`
+    + ` (${e.sourceFile || "?"}:${e.lineNumber})`);
+});
+"""
+
+
+def watch_csp_violations(context) -> list[str]:
+    """Collect every CSP violation of a browser context: the DOM event and the console error."""
+    violations: list[str] = []
+    context.expose_function("__cspViolation", lambda text: violations.append(text))
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def on_console(message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    context.on("console", on_console)
+    return violations
+
+
 @pytest.fixture
 def page(browser):
+    """A fresh browser tab; the test fails if any page it opened broke the CSP."""
     context = browser.new_context()
+    violations = watch_csp_violations(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
