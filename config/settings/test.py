@@ -1,4 +1,7 @@
 import os
+from urllib.parse import urlsplit, urlunsplit
+
+from common.devservers import redis_url
 
 from .base import *  # noqa: F403
 
@@ -17,3 +20,11 @@ DATABASES["default"]["TEST"] = {"NAME": os.environ.get("CALLWELL_TEST_DB", "test
 
 # Rate-limit counters of one test must not leak into the next run through Redis.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The tests' tasks go through a Redis database of their own: a `make run` or `make serve`
+# worker on the same (embedded) server listens on database 0 and would otherwise take them.
+TEST_BROKER_DB = 15
+if redis_url().startswith("redis+socket://"):  # kombu reads a socket's database from the query
+    CELERY_BROKER_URL = f"{redis_url().split('?')[0]}?virtual_host={TEST_BROKER_DB}"
+else:
+    CELERY_BROKER_URL = urlunsplit(urlsplit(redis_url())._replace(path=f"/{TEST_BROKER_DB}"))

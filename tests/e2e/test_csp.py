@@ -7,9 +7,9 @@ from django.db import connection
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
-from accounts.models import User
-from accounts.services import user_create
+from accounts.services import platform_staff_create, user_create
 from tenants.services import tenant_create, tenant_drop
+from tests.accounts.test_platform_admin import code
 from tests.e2e.conftest import watch_csp_violations
 
 pytestmark = pytest.mark.browser
@@ -31,12 +31,13 @@ def docs_tenant(django_db_blocker):
 @pytest.fixture
 def platform_staff(django_db_blocker):
     with django_db_blocker.unblock(), schema_context("public"):
-        staff = User.objects.create_superuser(username="csp-staff", email="staff@csp.test", password="csp-staff-pass")
+        staff, _uri = platform_staff_create(username="csp-staff", email="staff@csp.test", password="a-long-staff-passphrase-9")
         try:
             yield staff
         finally:
             # a raw delete: the ORM's cascade would look for tenant tables in the public schema
             with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM otp_totp_totpdevice WHERE user_id = %s", [staff.pk])
                 cursor.execute("DELETE FROM accounts_user WHERE id = %s", [staff.pk])
 
 
@@ -72,12 +73,14 @@ def test_swagger_ui_renders_the_api_under_the_policy(docs_tenant, live_server_ur
     expect(page.locator("#swagger-ui")).to_contain_text("/api/v1/kpis/")
 
 
-def test_platform_staff_use_the_admin_under_the_policy(platform_staff, live_server_url, page):
+def test_platform_staff_use_the_admin_under_the_policy(platform_staff, live_server_url, page, django_db_blocker):
     # Playwright's teardown of `page` fails this test on any violation of the admin's pages.
     base = f"http://localhost:{live_server_url}"
     page.goto(base + "/admin/")
     page.get_by_label("Username").fill("csp-staff")
-    page.get_by_label("Password").fill("csp-staff-pass")
+    page.get_by_label("Password").fill("a-long-staff-passphrase-9")
+    with django_db_blocker.unblock(), schema_context("public"):
+        page.get_by_label("Authentication code").fill(code(platform_staff))
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
     page.goto(base + "/admin/tenants/tenant/")
