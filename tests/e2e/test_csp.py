@@ -31,7 +31,9 @@ def docs_tenant(django_db_blocker):
 @pytest.fixture
 def platform_staff(django_db_blocker):
     with django_db_blocker.unblock(), schema_context("public"):
-        staff, _uri = platform_staff_create(username="csp-staff", email="staff@csp.test", password="a-long-staff-passphrase-9")
+        staff, _uri = platform_staff_create(
+            username="csp-staff", email="staff@csp.test", password="a-long-staff-passphrase-9"
+        )
         try:
             yield staff
         finally:
