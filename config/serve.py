@@ -41,12 +41,21 @@ def production_environment(*, database_url: str, redis_url: str, port: int = POR
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         SECURE_SSL_REDIRECT="0",
+        # browsers connect straight to gunicorn: no proxy's X-Forwarded-For to trust
+        TRUSTED_PROXY_COUNT="0",
         # an http link to a browser on this machine is a local try-out, not a production lapse
         SITE_SCHEME="http",
         SITE_PORT=str(port),
         MEDIA_ROOT=str(DATA_DIR / "media"),
     )
     return env
+
+
+def collectstatic(env: dict[str, str]) -> None:
+    """The hashed copies WhiteNoise serves in production (STATIC_ROOT, from env if set)."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
 
 
 def web_command(port: int = PORT) -> list[str]:
@@ -76,8 +85,8 @@ def main() -> int:
 
     env = production_environment(database_url=devservers.database_url(), redis_url=devservers.redis_url())
     manage = [sys.executable, "manage.py"]
-    for step in (["migrate_schemas", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
-        subprocess.run(manage + step, cwd=ROOT, env=env, check=True)
+    subprocess.run(manage + ["migrate_schemas", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    collectstatic(env)
     # the demo contact center (idempotent); runs with the production settings like the rest
     subprocess.run(manage + ["demo_setup"], cwd=ROOT, env=env, check=True)
     processes = [subprocess.Popen(command, cwd=ROOT, env=env) for command in [web_command(), *worker_commands()]]

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from accounts.models import Agent, Team
 from accounts.services import user_create
 from common import devservers
-from config.serve import ROOT, production_environment, web_command
+from config.serve import ROOT, collectstatic, production_environment, web_command
 from interactions.services import import_stream
 from scorecards.engine import recompute
 from tenants.models import Tenant
@@ -71,12 +71,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def production_server(prod_tenant):
-    """gunicorn with the production settings, on the test database (pytest-django's)."""
+def production_server(prod_tenant, tmp_path):
+    """gunicorn with the production settings, on the test database (pytest-django's), serving
+    static files collected as a deployment collects them (a fresh clone has none)."""
     settings = connection.settings_dict
     database_url = f"postgresql://{settings['USER']}@{quote(str(settings['HOST']), safe='')}/{settings['NAME']}"
     port = _free_port()
     env = production_environment(database_url=database_url, redis_url=devservers.redis_url(), port=port)
+    env["STATIC_ROOT"] = str(tmp_path / "static")
+    collectstatic(env)
     server = subprocess.Popen(web_command(port), cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
@@ -96,6 +99,8 @@ def production_server(prod_tenant):
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if server.stdout:  # gunicorn's log: pytest shows it when the test fails
+            print(server.stdout.read().decode(errors="replace"))
 
 
 def test_a_manager_logs_in_and_reads_the_scorecard_on_the_production_configuration(production_server, page):
