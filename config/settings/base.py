@@ -226,7 +226,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks
 # Attempts while locked out do not extend the lockout: the page can say when it ends.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HANDLER = "accounts.login_protection.AccountResetOnSuccessHandler"
-AXES_CLIENT_IP_CALLABLE = "accounts.login_protection.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.client_address.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.login_protection.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 # How many proxies in front append to X-Forwarded-For; 0: the client is REMOTE_ADDR.
