@@ -163,6 +163,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 # The nightly KPI recompute starts one tenant this many seconds after the previous one.
 KPI_NIGHTLY_STAGGER_SECONDS = int(os.environ.get("KPI_NIGHTLY_STAGGER_SECONDS", "15"))
+# A KPI recompute that finds its tenant's previous one still running comes back this much later.
+KPI_RECOMPUTE_BUSY_RETRY_SECONDS = int(os.environ.get("KPI_RECOMPUTE_BUSY_RETRY_SECONDS", "10"))
 
 # The public survey pages' rate limits must be shared by every worker process: Redis.
 _redis = devservers.redis_url()
