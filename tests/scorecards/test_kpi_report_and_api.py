@@ -216,7 +216,11 @@ def test_recompute_requests_coalesce_into_one_pending_run_and_one_message(
                 )
             assert queue.llen("kpis") == 1
             pending = KpiRecomputeRequest.objects.get()
-            assert (pending.since, pending.until, pending.reasons) == (dt.date(2026, 3, 2), dt.date(2026, 3, 10), "survey")
+            assert (pending.since, pending.until, pending.reasons) == (
+                dt.date(2026, 3, 2),
+                dt.date(2026, 3, 10),
+                "survey",
+            )
 
             with django_capture_on_commit_callbacks(execute=True):
                 kpi_recompute_enqueue(since=dt.date(2026, 3, 4), until=dt.date(2026, 3, 4), reason="qa")
