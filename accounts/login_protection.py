@@ -1,13 +1,12 @@
-"""Login protection: who the client is, what a locked-out client sees, how often a password
-reset may be asked for. django-axes counts failed logins (settings: AXES_*); this module holds
-the project's callables it is configured with, and the password reset limit axes does not cover.
+"""Login protection: what a locked-out client sees, how often a password reset may be asked
+for (who the client is: common.client_address). django-axes counts failed logins (settings:
+AXES_*); this module holds the project's callables it is configured with, and the password
+reset limit axes does not cover.
 """
 
 from __future__ import annotations
 
 import hashlib
-import ipaddress
-import logging
 import math
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -20,29 +19,7 @@ from django.shortcuts import render
 
 from tenants.current import current_schema_name
 
-logger = logging.getLogger(__name__)
-
 PASSWORD_RESET_WINDOW_SECONDS = 3600
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT proxies in front, the
-    address the outermost of them appended to X-Forwarded-For.
-
-    Entries left of it were written by the client and are ignored, so a forged header can
-    neither dodge a lockout nor lock someone else out.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    count = settings.TRUSTED_PROXY_COUNT
-    if count > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if len(forwarded) >= count:
-            candidate = forwarded[-count]
-            try:
-                return str(ipaddress.ip_address(candidate))
-            except ValueError:
-                logger.warning("X-Forwarded-For entry %r is no address; using REMOTE_ADDR", candidate)
-    return remote
 
 
 def lockout_minutes(request: HttpRequest | None = None) -> int:

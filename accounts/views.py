@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from common.access import ADMIN, AGENT, MANAGER, public_view, role_required
+from common.client_address import client_ip
 from tenants.current import current_schema_name
 
 from . import selectors, services
@@ -21,7 +22,7 @@ from .forms import (
     TeamForm,
     UserCreateForm,
 )
-from .login_protection import client_ip, password_reset_allowed
+from .login_protection import password_reset_allowed
 from .models import Role
 
 logger = logging.getLogger(__name__)

@@ -150,7 +150,7 @@ def import_run_execute(*, run: ImportRun, stream: BinaryIO, recompute: str = "as
     """Run an import synchronously, keeping the ImportRun's progress and summary current.
 
     Then the KPIs of the periods it changed are recomputed: ``recompute`` is "async"
-    (a Celery task, for web and API requests), "sync" (CLI, worker) or "none".
+    (a Celery task, for web and API requests and the import worker), "sync" (CLI) or "none".
     A suspended tenant's run is refused before it starts (TenantSuspended): it stays as it was.
     """
     ensure_tenant_active()
@@ -237,7 +237,9 @@ def import_run_execute_stored(*, run_id: int) -> ImportRun:
         return run  # a redelivered task must not import twice
     path = Path(run.stored_file)
     with path.open("rb") as stream:
-        run = import_run_execute(run=run, stream=stream, recompute="sync")
+        # "async": the KPIs through the tenant's coalesced recompute (scorecards.recompute_requests);
+        # recomputing here would wait on the tenant's lock while holding an import worker.
+        run = import_run_execute(run=run, stream=stream, recompute="async")
     path.unlink(missing_ok=True)
     return run
 

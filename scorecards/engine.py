@@ -65,9 +65,28 @@ def _data_span(tz: zoneinfo.ZoneInfo) -> tuple[dt.date, dt.date] | None:
     return lo.astimezone(tz).date(), hi.astimezone(tz).date()
 
 
+# One lock per tenant schema: hashtext gives a stable 32-bit key for the schema name.
+_LOCK_KEY = "hashtext('callwell.kpi.' || current_schema())"
+
+
 def _lock(cur) -> None:
-    # One lock per tenant schema: hashtext gives a stable 32-bit key for the schema name.
-    cur.execute("SELECT pg_advisory_xact_lock(hashtext('callwell.kpi.' || current_schema()))")
+    cur.execute(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
+
+
+def lock_try() -> bool:
+    """Take the tenant's recompute lock for this connection if it is free, without waiting.
+
+    Held until ``lock_release()`` (or the connection's end), across transactions; the run's
+    own transaction-scoped lock in ``recompute()`` is then granted at once, as PostgreSQL
+    grants a lock a session already holds."""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT pg_try_advisory_lock({_LOCK_KEY})")
+        return bool(cur.fetchone()[0])
+
+
+def lock_release() -> None:
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT pg_advisory_unlock({_LOCK_KEY})")
 
 
 def recompute(

@@ -56,7 +56,9 @@ class KpiSnapshot(models.Model):
 class KpiRecompute(models.Model):
     """One run of the engine: what it covered and how long it took (visible to admins)."""
 
-    reason = models.CharField(max_length=32)  # import, nightly, settings, manual, exclusion
+    # import, nightly, settings, manual, exclusion, ...: several, comma-separated, when
+    # requests were coalesced into one run (scorecards.recompute_requests)
+    reason = models.CharField(max_length=200)
     since = models.DateField(null=True)
     until = models.DateField(null=True)
     started_at = models.DateTimeField(auto_now_add=True)
@@ -68,6 +70,34 @@ class KpiRecompute(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+
+class KpiRecomputeRequest(models.Model):
+    """A recompute asked for and not yet done: the database's record of background KPI work
+    (the broker only carries a token to run it; Redis may lose messages, this may not).
+
+    At most one pending row, the union of every request since the last run started, and one
+    running row, which stays until its run has committed, so a run a dead worker or a lost
+    database connection interrupted is run again. since/until None: an open end; both None:
+    a full run. See scorecards.recompute_requests."""
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        RUNNING = "running"
+
+    state = models.CharField(max_length=8, choices=State.choices, unique=True)
+    since = models.DateField(null=True)
+    until = models.DateField(null=True)
+    # every contact changed since then lies in [since, until]; None: rebuild every case there
+    changed_since = models.DateTimeField(null=True)
+    reasons = models.CharField(max_length=200)
+    # the one message that runs this row; a message with another token is stale and does nothing
+    token = models.UUIDField()
+    # when that message is due; a request wanting it sooner sends a new one
+    due_at = models.DateTimeField()
+    requested_at = models.DateTimeField(auto_now_add=True)
+    # runs started for this row; a row that keeps failing is given up (logged) after a few
+    attempts = models.PositiveSmallIntegerField(default=0)
 
 
 class Direction(models.TextChoices):

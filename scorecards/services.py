@@ -3,11 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import connection, transaction
+from django_tenants.utils import schema_context
 
 from tenants.current import current_schema_name, current_tenant
+
+
+@dataclass(frozen=True)
+class KpiRecomputeAsked:
+    """A recompute request waiting for its transaction to commit (the on-commit callback)."""
+
+    schema: str
+    since: dt.date | None
+    until: dt.date | None
+    reason: str
+    changed_since: dt.datetime | None
+    delay_seconds: int
+
+    def __call__(self) -> None:
+        from .recompute_requests import kpi_recompute_request
+
+        with schema_context(self.schema):
+            kpi_recompute_request(
+                since=self.since,
+                until=self.until,
+                reason=self.reason,
+                changed_since=self.changed_since,
+                delay_seconds=self.delay_seconds,
+            )
 
 
 def kpi_recompute_enqueue(
@@ -19,30 +44,15 @@ def kpi_recompute_enqueue(
     changed_since: dt.datetime | None = None,
 ) -> None:
     """Ask the worker to recompute this tenant's KPIs for [since, until] (None: everything)
-    once the current transaction commits.
+    once the current transaction commits. Requests coalesce: the tenant has one recompute
+    pending at most, covering all of them (scorecards.recompute_requests).
 
-    With ``debounce_seconds``, requests for the same range within that time share one run,
-    started that much later: a survey answered every few milliseconds must not queue a
-    recompute each (the cache key expires as the run starts, so later changes ask again).
+    With ``debounce_seconds``, the run starts that much later, so that the requests of those
+    seconds share it: a survey answered every few milliseconds must not run a recompute each.
     """
-    from .tasks import kpi_recompute_task
-
-    schema = current_schema_name()
-    args = [
-        since.isoformat() if since else None,
-        until.isoformat() if until else None,
-        reason,
-        changed_since.isoformat() if changed_since else None,
-    ]
-
-    def send() -> None:
-        if debounce_seconds and not cache.add(
-            f"kpi-recompute:{schema}:{args[0]}:{args[1]}", 1, timeout=debounce_seconds
-        ):
-            return
-        kpi_recompute_task.apply_async(args=args, headers={"_schema_name": schema}, countdown=debounce_seconds or None)
-
-    transaction.on_commit(send)
+    transaction.on_commit(
+        KpiRecomputeAsked(current_schema_name(), since, until, reason, changed_since, debounce_seconds)
+    )
 
 
 def kpi_changed_range(*, since: dt.datetime) -> tuple[dt.date, dt.date] | None:

@@ -1,4 +1,4 @@
-"""Celery tasks of the KPI engine: one recompute per tenant, and the nightly dispatcher."""
+"""Celery tasks of the KPI engine: a tenant's pending recompute, and the nightly dispatcher."""
 
 from __future__ import annotations
 
@@ -7,23 +7,35 @@ import datetime as dt
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from tenants.models import Tenant
 
 
 @shared_task(acks_late=True)
 def kpi_recompute_task(
-    since: str | None, until: str | None, reason: str = "manual", changed_since: str | None = None
-) -> int:
-    """Recompute the current tenant's KPIs (the schema comes from the task's headers)."""
-    from .engine import recompute
+    since: str | None = None,
+    until: str | None = None,
+    reason: str = "manual",
+    changed_since: str | None = None,
+    token: str | None = None,
+) -> str:
+    """Run the current tenant's pending KPI recompute (the schema comes from the task's
+    headers); ``token`` names the message it was sent with (scorecards.recompute_requests).
 
-    return recompute(
+    Without a token (sent by hand): request [since, until] like any other caller, sent anew."""
+    from .recompute_requests import kpi_recompute_request, kpi_recompute_run
+
+    if token is not None:
+        return kpi_recompute_run(token=token)
+    kpi_recompute_request(
         since=dt.date.fromisoformat(since) if since else None,
         until=dt.date.fromisoformat(until) if until else None,
         reason=reason,
         changed_since=dt.datetime.fromisoformat(changed_since) if changed_since else None,
+        resend=True,
     )
+    return "requested"
 
 
 NIGHTLY_DAYS = 35
@@ -35,21 +47,25 @@ NIGHTLY_FULL_WEEKDAY = 6
 
 @shared_task
 def kpi_nightly_dispatch() -> int:
-    """Beat's one entry: enqueue a recompute of the last 35 days for every active tenant
-    (on Sundays, local: of everything).
+    """Beat's one entry: request a recompute of the last 35 days for every active tenant
+    (on Sundays, local: of everything), merged with whatever it has pending.
 
     Runs in the public schema; each tenant's task carries its schema in the headers. The
     tasks are staggered a little so that 2 cores are not asked for every tenant at once.
     """
+    from .recompute_requests import kpi_recompute_request
+
     tenants = Tenant.objects.filter(is_active=True).exclude(schema_name="public").order_by("pk")
     for position, tenant in enumerate(tenants):
         today = timezone.localdate(timezone=tenant.tz)
-        since = today - dt.timedelta(days=NIGHTLY_DAYS)
         everything = today.weekday() == NIGHTLY_FULL_WEEKDAY
-        days: list[str | None] = [None, None] if everything else [since.isoformat(), today.isoformat()]
-        kpi_recompute_task.apply_async(
-            args=[*days, "nightly"],
-            headers={"_schema_name": tenant.schema_name},
-            countdown=min(position * settings.KPI_NIGHTLY_STAGGER_SECONDS, 3600),
-        )
+        with schema_context(tenant.schema_name):
+            # resend: a message lost since the last night (Redis restarted) is replaced here
+            kpi_recompute_request(
+                since=None if everything else today - dt.timedelta(days=NIGHTLY_DAYS),
+                until=None if everything else today,
+                reason="nightly",
+                delay_seconds=min(position * settings.KPI_NIGHTLY_STAGGER_SECONDS, 3600),
+                resend=True,
+            )
     return len(tenants)

@@ -78,21 +78,22 @@ def _language(request, offered: list[str]) -> str:
 @csrf_exempt
 @public_view
 def survey_respond(request, token: str):
-    if ratelimit.over(request, "miss"):
+    # The token is looked up first (one indexed read): the address's budget for unknown and
+    # expired tokens throttles scanning, and must never turn a valid link away.
+    invitation = invitation_for_token(token)
+    expired = invitation is not None and not invitation.answered and invitation.expires_at <= timezone.now()
+    if (invitation is None or expired) and not ratelimit.allow(request, "miss"):
         return _page(request, "public_limited.html", status=429)
     name = "answer" if request.method == "POST" else "view"
     if not ratelimit.allow(request, name, token):
         return _page(request, "public_limited.html", status=429)
-    invitation = invitation_for_token(token)
     if invitation is None:
-        ratelimit.allow(request, "miss")
         return _page(request, "public_unknown.html", status=404)
     survey = invitation.survey
     context = {"tenant_name": current_tenant().name, "survey": survey}
     if invitation.answered:
         return _page(request, "public_already.html", context)
-    if invitation.expires_at <= timezone.now():
-        ratelimit.allow(request, "miss")
+    if expired:
         return _page(request, "public_expired.html", context, status=410)
     offered = survey.offered_languages
     language = _language(request, offered)

@@ -10,22 +10,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 
+from common.client_address import client_ip
 from tenants.current import current_schema_name
 
 # (requests, seconds). Per IP and token: a customer answers once, a few retries are plenty.
-# Per IP for unknown or expired tokens only: scanning for tokens is throttled, while one
-# office behind one address can still answer many different invitations.
+# Per IP for unknown or expired tokens only, counted and checked after the lookup: scanning
+# for tokens is throttled, while a valid link always opens, also for an office (or a load
+# balancer without TRUSTED_PROXY_COUNT) whose one address a scanner has spent.
 DEFAULTS = {"answer": (10, 600), "view": (60, 600), "miss": (30, 600)}
 
 
 def limit(name: str) -> tuple[int, int]:
     return getattr(settings, "SURVEY_RATE_LIMITS", {}).get(name, DEFAULTS[name])
-
-
-def client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client says unless a trusted proxy
-    # rewrites it (set REMOTE_ADDR from the proxy in the WSGI server if there is one).
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def allow(request, name: str, token: str = "") -> bool:
@@ -38,10 +34,3 @@ def allow(request, name: str, token: str = "") -> bool:
     except ValueError:  # expired between add and incr: a fresh window
         cache.add(key, 1, timeout=window)
         return True
-
-
-def over(request, name: str, token: str = "") -> bool:
-    """True if the budget is already spent, without counting this request."""
-    count, _ = limit(name)
-    used = cache.get(f"survey-rl:{current_schema_name()}:{name}:{client_ip(request)}:{token}", 0)
-    return used >= count

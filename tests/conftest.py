@@ -152,11 +152,8 @@ def _no_stray_sessions(django_db_setup, django_db_blocker):
 
 
 def recompute_reasons(callbacks) -> list[str]:
-    """The reason of each KPI recompute requested on commit (kpi_recompute_enqueue's callback
-    closes over the task's args: since, until, reason, ...). The broker is never called."""
-    return [
-        cell.cell_contents[2]
-        for callback in callbacks
-        for cell in callback.__closure__ or ()
-        if isinstance(cell.cell_contents, list)
-    ]
+    """The reason of each KPI recompute requested on commit (kpi_recompute_enqueue's callback).
+    The broker is never called."""
+    from scorecards.services import KpiRecomputeAsked
+
+    return [callback.reason for callback in callbacks if isinstance(callback, KpiRecomputeAsked)]

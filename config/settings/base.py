@@ -165,6 +165,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 # The nightly KPI recompute starts one tenant this many seconds after the previous one.
 KPI_NIGHTLY_STAGGER_SECONDS = int(os.environ.get("KPI_NIGHTLY_STAGGER_SECONDS", "15"))
+# A KPI recompute that finds its tenant's previous one still running comes back this much later.
+KPI_RECOMPUTE_BUSY_RETRY_SECONDS = int(os.environ.get("KPI_RECOMPUTE_BUSY_RETRY_SECONDS", "10"))
 
 # The public survey pages' rate limits must be shared by every worker process: Redis.
 _redis = devservers.redis_url()
@@ -252,7 +254,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks
 # Attempts while locked out do not extend the lockout: the page can say when it ends.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HANDLER = "accounts.login_protection.AccountResetOnSuccessHandler"
-AXES_CLIENT_IP_CALLABLE = "accounts.login_protection.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.client_address.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.login_protection.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 # How many proxies in front append to X-Forwarded-For; 0: the client is REMOTE_ADDR.

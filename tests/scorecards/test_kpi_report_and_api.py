@@ -192,22 +192,19 @@ def test_api_explains_bad_parameters(computed, api, tenants):
     assert set(response.json()) >= {"scope", "kpi"}
 
 
-def test_recompute_requests_for_one_range_share_a_debounced_run(tenants, in_tenant, django_capture_on_commit_callbacks):
-    """Through the real Redis broker: three requests within the window queue one task."""
-    from django.core.cache import cache
-
+def test_recompute_requests_coalesce_into_one_pending_run_and_one_message(
+    tenants, in_tenant, django_capture_on_commit_callbacks
+):
+    """Through the real Redis broker: four requests queue one task, for the union of their days;
+    a full request absorbs the partial ones."""
     from config.celery import app
+    from scorecards.models import KpiRecomputeRequest
     from scorecards.services import kpi_recompute_enqueue
 
     in_tenant(tenants.alpha)
-    cache.clear()
+    app.control.purge()
     with app.connection_for_write() as conn:
         queue = conn.default_channel.client
-
-        def queued():
-            return queue.llen("celery")
-
-        before = queued()
         try:
             with django_capture_on_commit_callbacks(execute=True):
                 for _ in range(3):
@@ -215,8 +212,22 @@ def test_recompute_requests_for_one_range_share_a_debounced_run(tenants, in_tena
                         since=dt.date(2026, 3, 2), until=dt.date(2026, 3, 2), reason="survey", debounce_seconds=60
                     )
                 kpi_recompute_enqueue(
-                    since=dt.date(2026, 3, 9), until=dt.date(2026, 3, 9), reason="survey", debounce_seconds=60
+                    since=dt.date(2026, 3, 9), until=dt.date(2026, 3, 10), reason="survey", debounce_seconds=60
                 )
-            assert queued() - before == 2  # one per range
+            assert queue.llen("kpis") == 1
+            pending = KpiRecomputeRequest.objects.get()
+            assert (pending.since, pending.until, pending.reasons) == (
+                dt.date(2026, 3, 2),
+                dt.date(2026, 3, 10),
+                "survey",
+            )
+
+            with django_capture_on_commit_callbacks(execute=True):
+                kpi_recompute_enqueue(since=dt.date(2026, 3, 4), until=dt.date(2026, 3, 4), reason="qa")
+                kpi_recompute_enqueue(reason="settings")
+            # the QA decision wants its run now, not in a minute: one more message, due now
+            assert queue.llen("kpis") == 1 + 1
+            pending = KpiRecomputeRequest.objects.get()
+            assert (pending.since, pending.until, pending.reasons) == (None, None, "survey, qa, settings")
         finally:
             app.control.purge()

@@ -122,3 +122,35 @@ def test_rate_limit_answers_429_after_n_posts_and_throttles_token_scanning(tenan
     assert SurveyResponse.objects.count() == 1
     scans = [client.get(f"/s/guess-{i}/").status_code for i in range(7)]
     assert scans[:5] == [404] * 5 and scans[5:] == [429, 429]
+
+
+def test_thirty_unknown_tokens_from_one_address_do_not_block_a_valid_link_from_it(tenants, web, invitation):
+    """A load balancer's one address: a scanner spends the budget for unknown tokens (default
+    30 in 10 minutes), the customers behind the same address still open and answer their links."""
+    client = web(tenants.alpha)
+    scans = [client.get(f"/s/guess-{i}/", REMOTE_ADDR="10.0.0.9").status_code for i in range(31)]
+    assert scans[:30] == [404] * 30 and scans[30] == 429
+    assert client.get(f"/s/{invitation.token}/", REMOTE_ADDR="10.0.0.9").status_code == 200
+    done = client.post(f"/s/{invitation.token}/", {"score": "4"}, REMOTE_ADDR="10.0.0.9")
+    assert done.status_code == 200 and SurveyResponse.objects.count() == 1
+    assert client.get("/s/guess-again/", REMOTE_ADDR="10.0.0.9").status_code == 429
+
+
+@override_settings(SURVEY_RATE_LIMITS={"answer": (3, 600), "view": (100, 600), "miss": (3, 600)})
+def test_expired_links_spend_the_scanning_budget(tenants, web, invitation):
+    SurveyInvitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    client = web(tenants.alpha)
+    codes = [client.get(f"/s/{invitation.token}/").status_code for _ in range(4)]
+    assert codes == [410, 410, 410, 429]
+
+
+@override_settings(SURVEY_RATE_LIMITS={"answer": (3, 600), "view": (100, 600), "miss": (3, 600)})
+def test_behind_a_trusted_proxy_the_scanning_budget_is_the_clients_own(tenants, web, invitation, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    client = web(tenants.alpha)
+    proxy = "10.0.0.254"
+    for i in range(3):  # the scanner names someone else's address; the proxy appends its real one
+        client.get(f"/s/guess-{i}/", REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.5, 198.51.100.7")
+    scanner = client.get("/s/guess-x/", REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.5, 198.51.100.7")
+    neighbour = client.get("/s/guess-y/", REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert (scanner.status_code, neighbour.status_code) == (429, 404)
