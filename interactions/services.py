@@ -27,12 +27,12 @@ from common.followups import Event, announce
 from tenants.current import current_schema_name, current_tenant, ensure_tenant_active
 
 from .ingestion import PARSERS
-from .ingestion.rows import FileUnreadable, FileWarning, InteractionRow, RowError
+from .ingestion.rows import FileUnreadable, InteractionRow, RowError, RowWarning
 from .models import ImportRun
 from .upserts import UPSERTS
 
 BATCH_SIZE = 5000
-# The summary keeps this many error details; the counts stay exact beyond it.
+# The summary keeps this many error (and warning) details; the counts stay exact beyond it.
 MAX_ERRORS_KEPT = 10_000
 
 
@@ -43,12 +43,18 @@ class ImportSummary:
     unchanged: int = 0
     rejected: int = 0
     errors: list[dict] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    warned: int = 0
 
     def reject(self, error: RowError) -> None:
         self.rejected += 1
         if len(self.errors) < MAX_ERRORS_KEPT:
             self.errors.append(error.as_dict())
+
+    def warn(self, warning: RowWarning) -> None:
+        self.warned += 1
+        if len(self.warnings) < MAX_ERRORS_KEPT:
+            self.warnings.append(warning.as_dict())
 
     @property
     def rows(self) -> int:
@@ -64,15 +70,17 @@ class ImportSummary:
         }
         if self.rejected > len(self.errors):
             data["errors_omitted"] = self.rejected - len(self.errors)
-        if self.warnings:
-            data["warnings"] = self.warnings
+        # Rows that landed with a value left out, unknown columns, ignored events.
+        data["warnings"] = sorted(self.warnings, key=lambda w: w["line"])
+        if self.warned > len(self.warnings):
+            data["warnings_omitted"] = self.warned - len(self.warnings)
         return data
 
 
 def import_rows(
     items: Iterable, *, summary: ImportSummary | None = None, on_batch: Callable[[ImportSummary], None] | None = None
 ) -> ImportSummary:
-    """Upsert parsed rows (and count RowErrors/FileWarnings) in batches.
+    """Upsert parsed rows (and count RowErrors/RowWarnings) in batches.
 
     ``import_rows(PARSERS["schedule"](fh, tz=tz))``; the demo data generator feeds it too.
     """
@@ -101,8 +109,8 @@ def import_rows(
     for item in items:
         if isinstance(item, RowError):
             summary.reject(item)
-        elif isinstance(item, FileWarning):
-            summary.warnings.append(item.message)
+        elif isinstance(item, RowWarning):
+            summary.warn(item)
         else:
             batch = batches.get(type(item))
             if batch is None:

@@ -43,10 +43,17 @@ class RowError:
 
 
 @dataclass(slots=True)
-class FileWarning:
-    """Something about the whole file that did not reject any row (e.g. unknown columns)."""
+class RowWarning:
+    """Something that rejected no row: an unknown column (the header's line 1), an
+    inconsistent optional value the row landed without, events a format ignores (line 0:
+    the whole file). Same shape as RowError."""
 
+    line: int
+    field: str
     message: str
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "field": self.field, "message": self.message}
 
 
 class FileUnreadable(Exception):
