@@ -24,6 +24,7 @@ from audit.actions import Action
 from audit.context import Actor, acting_as
 from audit.services import audit_record
 from common.followups import Event, announce
+from common.uploads import UploadTooLarge
 from tenants.current import current_schema_name, current_tenant, ensure_tenant_active
 
 from .ingestion import PARSERS
@@ -142,6 +143,8 @@ def import_run_create(
     *, kind: str, file_name: str, file_size: int, created_by=None, created_by_label: str = "", source: str = "web"
 ) -> ImportRun:
     ensure_tenant_active()  # a suspended contact center gets no import, not even a queued one
+    if file_size > settings.IMPORT_MAX_UPLOAD_BYTES:  # every entry point creates its run here
+        raise UploadTooLarge(file_size, settings.IMPORT_MAX_UPLOAD_BYTES, "IMPORT_MAX_UPLOAD_BYTES")
     user = created_by if getattr(created_by, "pk", None) else None
     label = created_by_label or (getattr(user, "email", "") or str(created_by or ""))
     return ImportRun.objects.create(

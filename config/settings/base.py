@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "tenants.middleware.TenantSuspensionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # before the CSRF check, which reads a form post's body: an upload over the limit is a 413
+    # before any of it is read
+    "common.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "surveys.middleware.EffortPulseMiddleware",
