@@ -71,6 +71,7 @@ def parse(
     # agent -> (state, since, line); an open ready/not_ready interval
     sessions: dict[str, tuple[str, dt.datetime, int, str]] = {}
     ignored: dict[str, int] = {}
+    ended: dict[str, int] = {}  # callid -> line of its completion: a second one is an error
     any_line = False
     for line, text, _, problem in decoded_lines(stream, limits):
         if text is None:
@@ -108,7 +109,10 @@ def parse(
             elif event == "RINGNOANSWER":
                 if agent:
                     calls.setdefault(callid, _Call(line, queue)).missed_by.append(agent)
+            elif (event in COMPLETIONS or event in ABANDONS) and callid in ended:
+                yield RowError(line, "callid", f"call {callid} already ended on line {ended[callid]}")
             elif event in COMPLETIONS:
+                ended[callid] = line
                 call = calls.pop(callid) if callid in calls else _Call(line, queue)
                 wait_i, talk_i = WAIT_TALK[event]
                 wait, talk = _int(data[wait_i] or "0"), _int(data[talk_i] or "0")
@@ -129,6 +133,7 @@ def parse(
                     missed_by=[m for m in call.missed_by if m != agent],
                 )
             elif event in ABANDONS:
+                ended[callid] = line
                 call = calls.pop(callid) if callid in calls else _Call(line, queue)
                 wait = _int(data[2] or "0")
                 offered_at = call.entered_at or at - dt.timedelta(seconds=wait)

@@ -167,6 +167,18 @@ def test_queue_log_fields_and_lines_over_the_limit_are_row_errors():
     assert landed(found) == ["1"]
 
 
+def test_queue_log_a_call_that_ends_twice_is_one_error_not_a_second_contact():
+    log = (
+        "1772445600|1|support|Agent/1|ENTERQUEUE||555|1\n"
+        "1772445610|1|support|Agent/1|CONNECT|10|x|1\n"
+        "1772445670|1|support|Agent/1|COMPLETECALLER|10|60|1\n"
+        "1772445671|1|support|Agent/1|COMPLETEAGENT|10|61|1\n"
+    )
+    found = items(asterisk.parse, log.encode())
+    assert landed(found) == ["1"] and errors(found) == [(4, "callid")]
+    assert "already ended on line 3" in found[-1].message
+
+
 def ctr(i: int, updated: str = "2026-03-02T10:10:00Z", **extra) -> dict:
     return {
         "ContactId": f"contact-{i}",
