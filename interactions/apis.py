@@ -48,21 +48,24 @@ class ImportIssueSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class ImportSummarySerializer(serializers.Serializer):
-    import_id = serializers.IntegerField()
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
-    rejected = serializers.IntegerField(help_text="Rows that could not land; each is in errors.")
-    errors = ImportIssueSerializer(many=True)
-    errors_omitted = serializers.IntegerField(required=False, help_text="Errors beyond the first 10,000.")
-    warnings = ImportIssueSerializer(
-        many=True,
-        help_text="Rows that landed without an inconsistent optional value, unknown columns, ignored events.",
-    )
-    warnings_omitted = serializers.IntegerField(required=False, help_text="Warnings beyond the first 10,000.")
-
-
+# Inline: a serializer class cannot have a field named "errors" (Serializer.errors).
+IMPORT_SUMMARY = inline_serializer(
+    "ImportSummary",
+    {
+        "import_id": serializers.IntegerField(),
+        "created": serializers.IntegerField(),
+        "updated": serializers.IntegerField(),
+        "unchanged": serializers.IntegerField(),
+        "rejected": serializers.IntegerField(help_text="Rows that could not land; each is in errors."),
+        "errors": ImportIssueSerializer(many=True),
+        "errors_omitted": serializers.IntegerField(required=False, help_text="Errors beyond the first 10,000."),
+        "warnings": ImportIssueSerializer(
+            many=True,
+            help_text="Rows that landed without an inconsistent optional value, unknown columns, ignored events.",
+        ),
+        "warnings_omitted": serializers.IntegerField(required=False, help_text="Warnings beyond the first 10,000."),
+    },
+)
 DETAIL = inline_serializer("ImportRefused", {"detail": serializers.CharField()})
 
 
@@ -86,7 +89,7 @@ class ImportCreateApi(TenantAPIView):
             )
         ],
         responses={
-            200: ImportSummarySerializer,
+            200: IMPORT_SUMMARY,
             202: ImportRunSerializer,
             413: OpenApiResponse(
                 DETAIL, description="The file is over IMPORT_MAX_UPLOAD_BYTES (200 MB by default): split it."

@@ -10,7 +10,6 @@ still look newer than the moment it began.
 from __future__ import annotations
 
 import datetime as dt
-
 from collections.abc import Callable
 
 from django.db import connection
