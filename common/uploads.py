@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
-from django.template.loader import render_to_string
 from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 # Room for the multipart boundaries, part headers and the other form fields (CSRF token).
