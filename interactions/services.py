@@ -28,7 +28,7 @@ from common.uploads import UploadTooLarge
 from tenants.current import current_schema_name, current_tenant, ensure_tenant_active
 
 from .ingestion import PARSERS
-from .ingestion.rows import FileUnreadable, InteractionRow, RowError, RowWarning
+from .ingestion.rows import FileUnreadable, InteractionRow, RowError, RowWarning, name_too_long
 from .models import ImportRun
 from .upserts import UPSERTS
 
@@ -112,6 +112,8 @@ def import_rows(
             summary.reject(item)
         elif isinstance(item, RowWarning):
             summary.warn(item)
+        elif (too_long := name_too_long(item)) is not None:
+            summary.reject(too_long)
         else:
             batch = batches.get(type(item))
             if batch is None:

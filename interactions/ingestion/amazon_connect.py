@@ -23,7 +23,7 @@ from typing import BinaryIO
 import ijson
 from ijson.common import ObjectBuilder
 
-from .common import CellError, decoded_lines, parse_timestamp
+from .common import MAX_SECONDS, CellError, decoded_lines, parse_timestamp
 from .limits import Limits, describe, utf8_size
 from .rows import FileUnreadable, InteractionRow, RowError, RowWarning
 
@@ -255,11 +255,12 @@ def _seconds(section: dict, key: str) -> int:
         return 0
     try:
         seconds = round(float(value))
-        dt.timedelta(seconds=seconds)  # within the range of a time span (OverflowError)
     except (TypeError, ValueError, OverflowError):
         raise _Rejected(key, f"{key} {value!r} is not a number of seconds") from None
     if seconds < 0:
         raise _Rejected(key, f"{key} {value} is negative")
+    if seconds > MAX_SECONDS:
+        raise _Rejected(key, f"{key} {value} is more than {MAX_SECONDS} seconds")
     return seconds
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from .common import CellError, decoded_lines, parse_timestamp
+from .common import MAX_SECONDS, YEARS, CellError, decoded_lines, parse_timestamp
 from .limits import Limits, describe, utf8_size
 from .rows import ActivityRow, FileUnreadable, InteractionRow, RowError, RowWarning
 
@@ -51,16 +51,19 @@ def _time(value: str, tz) -> dt.datetime:
     except ValueError:
         return parse_timestamp(value, tz)  # a database timestamp (Wazo/XiVO exports)
     try:
-        return dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
+        at = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
     except (ValueError, OverflowError, OSError):  # nan, inf, or beyond year 9999
         raise CellError(f"{value!r} is not a time (seconds since 1970)") from None
+    if not YEARS[0] <= at.year <= YEARS[1]:
+        raise CellError(f"{value} is outside the years {YEARS[0]}-{YEARS[1]}")
+    return at
 
 
 def _int(value: str) -> int:
     number = float(value)
-    if number != number or abs(number) == float("inf"):
+    if not 0 <= number <= MAX_SECONDS:  # also nan and inf
         raise ValueError(value)
-    return max(0, round(number))
+    return round(number)
 
 
 def parse(

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from .common import (
+    MAX_SECONDS,
     CellError,
     csv_records,
     parse_bool,
@@ -142,6 +143,8 @@ def _row(line: int, record: dict, tz, warnings: list[RowWarning]) -> Interaction
             if answered is not None and ended is not None
             else 0
         )
+        if talk > MAX_SECONDS:
+            raise RowRejected("ended_at", f"ended_at ({record['ended_at']}) is over 22 years after answered_at")
     flags = {f: _cell(record, f, parse_bool) for f in ("transferred", "resolved", "callback_requested")}
     return InteractionRow(
         line=line,

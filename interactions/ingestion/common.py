@@ -23,6 +23,9 @@ from .rows import FileUnreadable, RowError, RowWarning
 
 TRUE = {"true", "1", "yes", "y", "t"}
 FALSE = {"false", "0", "no", "n", "f"}
+# Talk + hold + after-call work is stored as a 32-bit sum (handle_seconds): each below a third.
+MAX_SECONDS = 700_000_000
+MAX_DECIMAL = 10**8  # Interaction.cost: 12 digits, 4 after the point
 # The rest of an over-long line is skipped in pieces of this size.
 _SKIP_CHUNK = 64 * 1024
 
@@ -208,8 +211,10 @@ def _allow_csv_fields(size: int) -> None:
 ISO_8601 = re.compile(
     r"\d{4}(-\d{2}-\d{2}|\d{4})"
     r"([Tt ]\d{2}(:?\d{2}(:?\d{2}([.,]\d+)?)?)?"
-    r"([Zz]|[+-]\d{2}(:?\d{2}(:?\d{2}(\.\d+)?)?)?)?)?\Z"
+    r"([Zz]|[+-]\d{2}(:?\d{2}(:?\d{2}(\.\d+)?)?)?)?)?\Z",
+    re.ASCII,  # \d is 0-9 only, not every script's digits
 )
+YEARS = (1900, 2999)
 ISO_8601_HINT = "expected YYYY-MM-DDTHH:MM:SS, a space also accepted before the time, optional offset"
 
 
@@ -221,6 +226,9 @@ def parse_timestamp(value: str, tz: zoneinfo.ZoneInfo) -> dt.datetime:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         raise CellError(f"{value!r} is not an ISO 8601 timestamp ({ISO_8601_HINT})") from None
+    # Years 1 and 9999 overflow once moved to UTC or another zone, here or when read back.
+    if not YEARS[0] <= parsed.year <= YEARS[1]:
+        raise CellError(f"{value} is outside the years {YEARS[0]}-{YEARS[1]}")
     if parsed.tzinfo is not None:
         return parsed
     # fold=0: in the repeated hour of a DST change, take the first (summer-time) occurrence;
@@ -251,6 +259,8 @@ def parse_seconds(value: str) -> int:
         raise CellError(f"{value!r} is not a number of seconds")
     if number < 0:
         raise CellError(f"{value} is negative; durations must be ≥ 0")
+    if number > MAX_SECONDS:
+        raise CellError(f"{value} is more than {MAX_SECONDS} seconds (22 years)")
     return round(number)
 
 
@@ -261,4 +271,6 @@ def parse_decimal(value: str) -> Decimal:
         raise CellError(f"{value!r} is not a number") from None
     if not number.is_finite() or number < 0:
         raise CellError(f"{value} must be a number ≥ 0")
+    if number >= MAX_DECIMAL:
+        raise CellError(f"{value} must be less than {MAX_DECIMAL:,}")
     return number

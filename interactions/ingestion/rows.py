@@ -116,3 +116,23 @@ class SurveyResponseRow:
     score: int
     responded_at: dt.datetime
     comment: str = ""
+
+
+# Names and identifiers are stored as varchar(200): a longer one is that row's error, never a
+# failed batch. (Free text, transcript and comment, is bounded by Limits.field_bytes.)
+NAME_MAX = 200
+_NAMES: dict[type, tuple[str, ...]] = {
+    InteractionRow: ("external_id", "queue", "interaction_type", "agent", "customer_id", "case_id"),
+    ActivityRow: ("agent", "reason"),
+    ScheduleRow: ("agent",),
+    SurveyResponseRow: ("interaction_external_id",),
+}
+
+
+def name_too_long(row: object) -> RowError | None:
+    values = [(f, getattr(row, f)) for f in _NAMES.get(type(row), ())]
+    values += [("missed_by", m) for m in getattr(row, "missed_by", None) or ()]
+    for name, value in values:
+        if value is not None and len(value) > NAME_MAX:
+            return RowError(getattr(row, "line", 0), name, f"{name} is {len(value)} characters, over {NAME_MAX}")
+    return None

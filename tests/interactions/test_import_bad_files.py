@@ -140,3 +140,76 @@ def test_one_batch_with_two_versions_of_a_contact_lands_the_newer(alpha, monkeyp
     summary = import_stream(kind="amazon_connect_ctr", stream=io.BytesIO(data), tz=BERLIN).as_dict()
     assert (summary["created"], summary["rejected"]) == (2, 0)
     assert Interaction.objects.get(external_id="contact-1").agent.acd_login == "newer"
+
+
+TIMES = [
+    "",
+    "2026-03-02T10:00:00",
+    "2026-03-02 10:00:05+14:00",
+    "2026-03-02T10:07:00Z",
+    "2026-03-29T02:30:00",  # does not exist in Berlin
+    "1900-01-01T00:00:00+01:00",
+    "2999-12-31T23:59:59-14:00",
+    "0001-01-01T00:00:00",
+    "9999-12-31T23:59:59",
+]
+NUMBERS = ["", "0", "-1", "12.5", "nan", "1e308", "99999999999", "700000000"]
+TEXTS = ["", "Support", "x" * 300, "é;ü", "a,b"]
+BOOLS = ["", "true", "0", "maybe"]
+COLUMNS = {
+    "external_id": [],
+    "channel": ["", "chat", "pigeon"],
+    "queue": TEXTS,
+    "agent": TEXTS,
+    "customer_id": TEXTS,
+    "initiated_at": TIMES,
+    "offered_at": TIMES,
+    "answered_at": TIMES,
+    "ended_at": TIMES,
+    "talk_seconds": NUMBERS,
+    "hold_seconds": NUMBERS,
+    "acw_seconds": NUMBERS,
+    "hold_count": NUMBERS,
+    "outcome": ["", "answered", "abandoned", "deflected"],
+    "transferred": BOOLS,
+    "resolved": BOOLS,
+    "missed_by": TEXTS,
+    "cost": NUMBERS,
+}
+
+
+PLAIN = {"offered_at": "2026-03-02T10:00:00"}
+FUZZED = list(COLUMNS.items())[1:]
+
+
+def test_fuzzed_rows_never_fail_an_import(alpha):
+    """Seeded: hostile values in any combination are each a row or a row error, never a
+    failed import (an overflow in Python or in the database)."""
+    import csv
+    import random
+
+    rng = random.Random(13)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for i in range(2000):
+        # mostly a plain value, so that whole rows land too; any value in any column
+        values = [rng.choice(pool) if rng.random() < 0.3 else PLAIN.get(c, "") for c, pool in FUZZED]
+        writer.writerow([f"f{i}", *values])
+    summary = import_stream(kind="interactions", stream=io.BytesIO(out.getvalue().encode()), tz=BERLIN).as_dict()
+    assert summary["created"] + summary["rejected"] == 2000
+    assert summary["created"] > 200 and summary["rejected"] > 200
+    assert Interaction.objects.count() == summary["created"]
+
+
+def test_a_name_longer_than_the_database_holds_is_a_row_error_in_any_format(alpha):
+    log = (
+        "1772445600|{id}|support|Agent/1|ENTERQUEUE||555|1\n"
+        "1772445610|{id}|support|Agent/1|CONNECT|10|x|1\n"
+        "1772445670|{id}|support|Agent/1|COMPLETECALLER|10|60|1\n"
+    )
+    data = (log.format(id="ok") + log.format(id="c" * 201)).encode()
+    summary = import_stream(kind="asterisk_queue_log", stream=io.BytesIO(data), tz=BERLIN).as_dict()
+    assert (summary["created"], summary["rejected"]) == (1, 1)
+    assert [(e["line"], e["field"]) for e in summary["errors"]] == [(4, "external_id")]
+    assert stored() == {"ok"}

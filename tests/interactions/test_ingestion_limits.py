@@ -120,6 +120,7 @@ def test_a_record_over_the_limit_spanning_lines_is_one_error():
         ("2026-03-02_15:58:42", False),
         ("2026-03-0215:58:42", False),
         ("2026-W10-1", False),
+        ("٢٠٢٦-03-02T10:00:00", False),
     ],
 )
 def test_timestamps_are_strict_iso_8601_with_t_or_a_space(value, accepted):
@@ -138,6 +139,18 @@ def test_an_initiated_at_after_offered_at_lands_without_it_and_warns():
     assert isinstance(warning, RowWarning) and (warning.line, warning.field) == (2, "initiated_at")
     assert "after offered_at" in warning.message
     assert row.initiated_at is None and row.offered_at.minute == 0
+
+
+def test_numbers_the_database_cannot_hold_are_row_errors():
+    header = b"external_id,offered_at,answered_at,ended_at,talk_seconds,cost\n"
+    data = header + (
+        b"c1,2026-03-02T10:00:00,2026-03-02T10:00:05,,99999999999,\n"
+        b"c2,2026-03-02T10:00:00,,,,1e30\n"
+        b"c3,2026-03-02T10:00:00,2026-03-02T10:00:05,9999-12-31T00:00:00,,\n"
+        b"c4,2026-03-02T10:00:00,2026-03-02T10:00:05,2026-03-02T10:05:00,,12.5\n"
+    )
+    found = items(canonical.parse, data)
+    assert errors(found) == [(2, "talk_seconds"), (3, "cost"), (4, "ended_at")] and landed(found) == ["c4"]
 
 
 def test_survey_responses_and_activity_get_the_same_limits():
@@ -161,9 +174,10 @@ def test_queue_log_fields_and_lines_over_the_limit_are_row_errors():
         "1772445600|3|support|Agent/1|CONNECT|" + "y" * 3_000_000 + "\n",
         call.format(id="4", event="ABANDON", data="1|1|inf"),
         "1e300|5|support|Agent/1|ENTERQUEUE|\n",
+        "253402300799|6|support|Agent/1|ENTERQUEUE|\n",  # 9999-12-31: year 10000 east of UTC
     ]
     found = items(asterisk.parse, "".join(lines).encode())
-    assert errors(found) == [(4, "data"), (5, "*"), (6, "data"), (7, "time")]
+    assert errors(found) == [(4, "data"), (5, "*"), (6, "data"), (7, "time"), (8, "time")]
     assert landed(found) == ["1"]
 
 
