@@ -153,7 +153,7 @@ def csv_records(
             if not line.text.strip():
                 continue
             if line.text.count('"') % 2 == 0:  # the common case: one line, one record
-                yield _record(line.number, line.text, header, limits)
+                yield _record(line.number, line.text, line.size, header, limits)
                 continue
         # Only the new line's quotes are counted, never the record so far (that was quadratic):
         # a record's first line here has an odd count, so an odd count later closes it.
@@ -170,7 +170,8 @@ def csv_records(
                     f"over the limit of {describe(limits.line_bytes)} per record",
                 )
             else:
-                yield _record(start, "".join(p.text for p in pending if p.text is not None), header, limits)
+                text = "".join(p.text for p in pending if p.text is not None)
+                yield _record(start, text, pending_size, header, limits)
             pending, pending_size = [], 0
         elif pending_size > limits.line_bytes:
             yield RowError(
@@ -182,17 +183,22 @@ def csv_records(
             pending, pending_size = [], 0
 
 
-def _record(line: int, text: str, header: list[str], limits: Limits) -> tuple[int, dict[str, str]] | RowError:
+def _record(
+    line: int, text: str, size: int, header: list[str], limits: Limits
+) -> tuple[int, dict[str, str]] | RowError:
     try:
         values = next(csv.reader([text]), [])
     except csv.Error as exc:
         return RowError(line, "*", f"not a valid CSV record: {exc}")
-    for i, value in enumerate(values):
-        size = utf8_size(value, limits.field_bytes)
-        if size > limits.field_bytes:
+    # No field of a record within the field limit can exceed it: the usual case checks nothing.
+    for i, value in enumerate(values if size > limits.field_bytes else ()):
+        field_size = utf8_size(value, limits.field_bytes)
+        if field_size > limits.field_bytes:
             name = header[i] if i < len(header) and header[i] else f"column {i + 1}"
             return RowError(
-                line, name, f"{name} is {describe(size)}, over the limit of {describe(limits.field_bytes)} per field"
+                line,
+                name,
+                f"{name} is {describe(field_size)}, over the limit of {describe(limits.field_bytes)} per field",
             )
     return line, {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header) if name}
 
