@@ -92,7 +92,7 @@ def _first_line_is_json(stream: BinaryIO, limits: Limits) -> bool:
         return False
     try:
         return isinstance(json.loads(line.text), dict)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
 
 
@@ -105,10 +105,13 @@ def _json_lines(stream: BinaryIO, limits: Limits) -> Iterator[tuple[int, object]
             continue
         try:
             record = json.loads(text)
+            oversized = _oversized_field(record, limits)
         except json.JSONDecodeError as exc:
             yield number, _Bad(f"not valid JSON: {exc.msg} (column {exc.colno})")
             continue
-        oversized = _oversized_field(record, limits)
+        except RecursionError:  # json and the field check recurse per level of nesting
+            yield number, _Bad(f"nested deeper than {MAX_DEPTH} levels")
+            continue
         yield number, _Bad(oversized) if oversized else record
 
 

@@ -231,6 +231,9 @@ def test_amazon_connect_field_and_record_limits_are_row_errors_and_the_next_reco
     nested = {"ContactId": "deep", "Attributes": {"a": nested}}
     found = items(amazon_connect.parse, json.dumps([nested, ctr(3)]).encode())
     assert errors(found) == [(1, "*")] and landed(found) == ["contact-3"]
+    deep_line = b'{"ContactId": "deep", "a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    found = items(amazon_connect.parse, json.dumps(ctr(1)).encode() + b"\n" + deep_line + b"\n")
+    assert landed(found) == ["contact-1"] and errors(found) == [(2, "*")]
 
 
 def test_amazon_connect_a_broken_array_keeps_the_records_before_the_break():
