@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from accounts.models import Agent
 from common.access import ADMIN, AGENT, INTEGRATION, MANAGER
 from common.api import TenantAPIView
+from common.uploads import UploadTooLarge
 
 from .ingestion import PARSERS
 from .models import ImportRun, Interaction, InteractionType, Queue
@@ -38,11 +39,42 @@ class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
+class ImportIssueSerializer(serializers.Serializer):
+    """One rejected row (errors) or one row that landed with a value left out (warnings).
+    Line 1 is the header, line 0 the whole file; field "*" is the whole line."""
+
+    line = serializers.IntegerField()
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+# Inline: a serializer class cannot have a field named "errors" (Serializer.errors).
+IMPORT_SUMMARY = inline_serializer(
+    "ImportSummary",
+    {
+        "import_id": serializers.IntegerField(),
+        "created": serializers.IntegerField(),
+        "updated": serializers.IntegerField(),
+        "unchanged": serializers.IntegerField(),
+        "rejected": serializers.IntegerField(help_text="Rows that could not land; each is in errors."),
+        "errors": ImportIssueSerializer(many=True),
+        "errors_omitted": serializers.IntegerField(required=False, help_text="Errors beyond the first 10,000."),
+        "warnings": ImportIssueSerializer(
+            many=True,
+            help_text="Rows that landed without an inconsistent optional value, unknown columns, ignored events.",
+        ),
+        "warnings_omitted": serializers.IntegerField(required=False, help_text="Warnings beyond the first 10,000."),
+    },
+)
+DETAIL = inline_serializer("ImportRefused", {"detail": serializers.CharField()})
+
+
 class ImportCreateApi(TenantAPIView):
     """Import one file; the response is the import summary."""
 
     allowed_roles = frozenset({ADMIN, INTEGRATION})
     parser_classes = [MultiPartParser]
+    upload_limit_setting = "IMPORT_MAX_UPLOAD_BYTES"  # common.uploads: 413 before the body is read
 
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer},
@@ -57,18 +89,11 @@ class ImportCreateApi(TenantAPIView):
             )
         ],
         responses={
-            200: inline_serializer(
-                "ImportSummary",
-                {
-                    "import_id": serializers.IntegerField(),
-                    "created": serializers.IntegerField(),
-                    "updated": serializers.IntegerField(),
-                    "unchanged": serializers.IntegerField(),
-                    "rejected": serializers.IntegerField(),
-                    "errors": serializers.ListField(child=serializers.DictField()),
-                },
-            ),
+            200: IMPORT_SUMMARY,
             202: ImportRunSerializer,
+            413: OpenApiResponse(
+                DETAIL, description="The file is over IMPORT_MAX_UPLOAD_BYTES (200 MB by default): split it."
+            ),
         },
     )
     def post(self, request, kind: str):
@@ -80,14 +105,17 @@ class ImportCreateApi(TenantAPIView):
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         run_async = request.query_params.get("async", "").lower() in ("1", "true", "yes")
-        run = import_submit(
-            kind=kind,
-            upload=upload.validated_data["file"],
-            created_by=request.user,
-            created_by_label=str(request.user),
-            source="api",
-            run_async=run_async,
-        )
+        try:
+            run = import_submit(
+                kind=kind,
+                upload=upload.validated_data["file"],
+                created_by=request.user,
+                created_by_label=str(request.user),
+                source="api",
+                run_async=run_async,
+            )
+        except UploadTooLarge as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         if run_async:
             return Response(ImportRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
         if run.status == ImportRun.Status.FAILED:

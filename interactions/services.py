@@ -24,15 +24,16 @@ from audit.actions import Action
 from audit.context import Actor, acting_as
 from audit.services import audit_record
 from common.followups import Event, announce
+from common.uploads import UploadTooLarge
 from tenants.current import current_schema_name, current_tenant, ensure_tenant_active
 
 from .ingestion import PARSERS
-from .ingestion.rows import FileUnreadable, FileWarning, InteractionRow, RowError
+from .ingestion.rows import FileUnreadable, InteractionRow, RowError, RowWarning, name_too_long
 from .models import ImportRun
 from .upserts import UPSERTS
 
 BATCH_SIZE = 5000
-# The summary keeps this many error details; the counts stay exact beyond it.
+# The summary keeps this many error (and warning) details; the counts stay exact beyond it.
 MAX_ERRORS_KEPT = 10_000
 
 
@@ -43,12 +44,18 @@ class ImportSummary:
     unchanged: int = 0
     rejected: int = 0
     errors: list[dict] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    warned: int = 0
 
     def reject(self, error: RowError) -> None:
         self.rejected += 1
         if len(self.errors) < MAX_ERRORS_KEPT:
             self.errors.append(error.as_dict())
+
+    def warn(self, warning: RowWarning) -> None:
+        self.warned += 1
+        if len(self.warnings) < MAX_ERRORS_KEPT:
+            self.warnings.append(warning.as_dict())
 
     @property
     def rows(self) -> int:
@@ -64,15 +71,17 @@ class ImportSummary:
         }
         if self.rejected > len(self.errors):
             data["errors_omitted"] = self.rejected - len(self.errors)
-        if self.warnings:
-            data["warnings"] = self.warnings
+        # Rows that landed with a value left out, unknown columns, ignored events.
+        data["warnings"] = sorted(self.warnings, key=lambda w: w["line"])
+        if self.warned > len(self.warnings):
+            data["warnings_omitted"] = self.warned - len(self.warnings)
         return data
 
 
 def import_rows(
     items: Iterable, *, summary: ImportSummary | None = None, on_batch: Callable[[ImportSummary], None] | None = None
 ) -> ImportSummary:
-    """Upsert parsed rows (and count RowErrors/FileWarnings) in batches.
+    """Upsert parsed rows (and count RowErrors/RowWarnings) in batches.
 
     ``import_rows(PARSERS["schedule"](fh, tz=tz))``; the demo data generator feeds it too.
     """
@@ -101,8 +110,10 @@ def import_rows(
     for item in items:
         if isinstance(item, RowError):
             summary.reject(item)
-        elif isinstance(item, FileWarning):
-            summary.warnings.append(item.message)
+        elif isinstance(item, RowWarning):
+            summary.warn(item)
+        elif (too_long := name_too_long(item)) is not None:
+            summary.reject(too_long)
         else:
             batch = batches.get(type(item))
             if batch is None:
@@ -134,6 +145,8 @@ def import_run_create(
     *, kind: str, file_name: str, file_size: int, created_by=None, created_by_label: str = "", source: str = "web"
 ) -> ImportRun:
     ensure_tenant_active()  # a suspended contact center gets no import, not even a queued one
+    if file_size > settings.IMPORT_MAX_UPLOAD_BYTES:  # every entry point creates its run here
+        raise UploadTooLarge(file_size, settings.IMPORT_MAX_UPLOAD_BYTES, "IMPORT_MAX_UPLOAD_BYTES")
     user = created_by if getattr(created_by, "pk", None) else None
     label = created_by_label or (getattr(user, "email", "") or str(created_by or ""))
     return ImportRun.objects.create(

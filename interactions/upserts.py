@@ -9,6 +9,7 @@ still look newer than the moment it began.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from django.db import connection
@@ -70,7 +71,21 @@ def _ensure_agents(cur, sql_logins: str) -> None:
     )
 
 
+def _latest_per_contact(rows: list[InteractionRow]) -> list[InteractionRow]:
+    """One row per external_id: INSERT ... ON CONFLICT cannot touch a row twice. Parsers
+    already yield each contact once per batch; this keeps a slip from failing the import.
+    The newest version wins (Amazon Connect), else the later line."""
+    oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+    latest: dict[str, InteractionRow] = {}
+    for row in rows:
+        kept = latest.get(row.external_id)
+        if kept is None or (row.source_updated_at or oldest) >= (kept.source_updated_at or oldest):
+            latest[row.external_id] = row
+    return rows if len(latest) == len(rows) else list(latest.values())
+
+
 def upsert_interactions(rows: list[InteractionRow]) -> tuple[int, int, list[RowError]]:
+    rows = _latest_per_contact(rows)
     with connection.cursor() as cur:
         stage = stage_rows(
             cur,

@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "tenants.middleware.TenantSuspensionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # before the CSRF check, which reads a form post's body: an upload over the limit is a 413
+    # before any of it is read
+    "common.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "surveys.middleware.EffortPulseMiddleware",
@@ -138,6 +141,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Uploads above this size are written to disk and imported by a Celery task.
 IMPORT_ASYNC_THRESHOLD_BYTES = int(os.environ.get("IMPORT_ASYNC_THRESHOLD_BYTES", 4 * 1024 * 1024))
+# Import size limits: a larger upload is refused (413) before it is read; an over-long field
+# or record is one rejected row (interactions/ingestion/limits.py).
+IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
+IMPORT_MAX_FIELD_BYTES = int(os.environ.get("IMPORT_MAX_FIELD_BYTES", 128 * 1024))
+IMPORT_MAX_LINE_BYTES = int(os.environ.get("IMPORT_MAX_LINE_BYTES", 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from .common import CellError, decoded_lines, parse_timestamp
-from .rows import ActivityRow, FileUnreadable, FileWarning, InteractionRow, RowError
+from .common import MAX_SECONDS, YEARS, CellError, decoded_lines, parse_timestamp
+from .limits import Limits, describe, utf8_size
+from .rows import ActivityRow, FileUnreadable, InteractionRow, RowError, RowWarning
 
 COMPLETIONS = {"COMPLETEAGENT", "COMPLETECALLER", "TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"}
 ABANDONS = {"ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY"}
@@ -46,28 +47,40 @@ class _Call:
 
 def _time(value: str, tz) -> dt.datetime:
     try:
-        return dt.datetime.fromtimestamp(float(value), tz=dt.UTC)
+        epoch = float(value)
     except ValueError:
         return parse_timestamp(value, tz)  # a database timestamp (Wazo/XiVO exports)
+    try:
+        at = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):  # nan, inf, or beyond year 9999
+        raise CellError(f"{value!r} is not a time (seconds since 1970)") from None
+    if not YEARS[0] <= at.year <= YEARS[1]:
+        raise CellError(f"{value} is outside the years {YEARS[0]}-{YEARS[1]}")
+    return at
 
 
 def _int(value: str) -> int:
-    return max(0, round(float(value)))
+    number = float(value)
+    if not 0 <= number <= MAX_SECONDS:  # also nan and inf
+        raise ValueError(value)
+    return round(number)
 
 
 def parse(
-    stream: BinaryIO, *, tz: zoneinfo.ZoneInfo
-) -> Iterator[InteractionRow | ActivityRow | RowError | FileWarning]:
+    stream: BinaryIO, *, tz: zoneinfo.ZoneInfo, limits: Limits | None = None
+) -> Iterator[InteractionRow | ActivityRow | RowError | RowWarning]:
+    limits = limits or Limits.from_settings()
     calls: dict[str, _Call] = {}
     # agent -> (state, since, line); an open ready/not_ready interval
     sessions: dict[str, tuple[str, dt.datetime, int, str]] = {}
     ignored: dict[str, int] = {}
+    ended: dict[str, int] = {}  # callid -> line of its completion: a second one is an error
     any_line = False
-    for line, text in decoded_lines(stream):
+    for line, text, _, problem in decoded_lines(stream, limits):
         if text is None:
             if line == 1:
                 raise FileUnreadable("the file is not UTF-8 text")
-            yield RowError(line, "*", "the line is not valid UTF-8 text")
+            yield RowError(line, "*", problem or "the line cannot be read")
             continue
         text = text.strip()
         if not text or text.startswith("#"):
@@ -75,6 +88,10 @@ def parse(
         parts = text.split("|")
         if len(parts) < 5:
             yield RowError(line, "*", "expected time|callid|queue|agent|event|data…")
+            continue
+        oversized = _oversized(line, parts, limits)
+        if oversized is not None:
+            yield oversized
             continue
         any_line = True
         stamp, callid, queue, agent, event, data = (parts[0], parts[1], parts[2], parts[3], parts[4].upper(), parts[5:])
@@ -95,7 +112,10 @@ def parse(
             elif event == "RINGNOANSWER":
                 if agent:
                     calls.setdefault(callid, _Call(line, queue)).missed_by.append(agent)
+            elif (event in COMPLETIONS or event in ABANDONS) and callid in ended:
+                yield RowError(line, "callid", f"call {callid} already ended on line {ended[callid]}")
             elif event in COMPLETIONS:
+                ended[callid] = line
                 call = calls.pop(callid) if callid in calls else _Call(line, queue)
                 wait_i, talk_i = WAIT_TALK[event]
                 wait, talk = _int(data[wait_i] or "0"), _int(data[talk_i] or "0")
@@ -116,6 +136,7 @@ def parse(
                     missed_by=[m for m in call.missed_by if m != agent],
                 )
             elif event in ABANDONS:
+                ended[callid] = line
                 call = calls.pop(callid) if callid in calls else _Call(line, queue)
                 wait = _int(data[2] or "0")
                 offered_at = call.entered_at or at - dt.timedelta(seconds=wait)
@@ -145,14 +166,28 @@ def parse(
                 sessions[agent] = ("ready", at, line, "")
             else:
                 ignored[event] = ignored.get(event, 0) + 1
-        except ValueError:
-            yield RowError(line, "data", f"{event}: a duration field is not a number ({'|'.join(data)})")
+        except (ValueError, OverflowError):
+            yield RowError(line, "data", f"{event}: a duration field is not a number of seconds ({'|'.join(data)})")
     if not any_line:
         raise FileUnreadable("no queue_log lines found (expected time|callid|queue|agent|event)")
     for callid, call in calls.items():
         yield RowError(call.line, "event", f"call {callid} has no completion event in this file")
     if ignored:
-        yield FileWarning("events ignored: " + ", ".join(f"{k} ×{v}" for k, v in sorted(ignored.items())))
+        yield RowWarning(0, "event", "events ignored: " + ", ".join(f"{k} ×{v}" for k, v in sorted(ignored.items())))
+
+
+FIELD_NAMES = ("time", "callid", "queue", "agent", "event")
+
+
+def _oversized(line: int, parts: list[str], limits: Limits) -> RowError | None:
+    for i, part in enumerate(parts):
+        size = utf8_size(part, limits.field_bytes)
+        if size > limits.field_bytes:
+            name = FIELD_NAMES[i] if i < len(FIELD_NAMES) else "data"
+            return RowError(
+                line, name, f"{name} is {describe(size)}, over the limit of {describe(limits.field_bytes)} per field"
+            )
+    return None
 
 
 def _close(session, agent: str, at: dt.datetime) -> Iterator[ActivityRow]:

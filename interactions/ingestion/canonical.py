@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from .common import (
+    MAX_SECONDS,
     CellError,
     csv_records,
     parse_bool,
@@ -14,7 +15,8 @@ from .common import (
     parse_seconds,
     parse_timestamp,
 )
-from .rows import CHANNELS, OUTCOMES, FileWarning, InteractionRow, RowError
+from .limits import Limits
+from .rows import CHANNELS, OUTCOMES, InteractionRow, RowError, RowWarning
 
 REQUIRED = ("external_id", "offered_at")
 COLUMNS = (
@@ -53,21 +55,18 @@ class RowRejected(Exception):
         self.message = message
 
 
-def parse(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo) -> Iterator[InteractionRow | RowError | FileWarning]:
+def parse(
+    stream: BinaryIO, *, tz: zoneinfo.ZoneInfo, limits: Limits | None = None
+) -> Iterator[InteractionRow | RowError | RowWarning]:
     seen: dict[str, int] = {}
-    warned = False
-    for line, record, unknown in csv_records(stream, required=REQUIRED, known=COLUMNS):
-        if unknown and not warned:
-            warned = True
-            yield FileWarning(f"unknown column(s) ignored: {', '.join(unknown)}")
-        if record is None:
-            yield RowError(line, "*", "the line is not valid UTF-8 text")
+    for item in csv_records(stream, required=REQUIRED, known=COLUMNS, limits=limits):
+        if not isinstance(item, tuple):
+            yield item
             continue
-        if "__unterminated__" in record:
-            yield RowError(line, "*", "a quoted field is never closed")
-            continue
+        line, record = item
+        warnings: list[RowWarning] = []
         try:
-            row = _row(line, record, tz)
+            row = _row(line, record, tz, warnings)
         except RowRejected as rejected:
             yield RowError(line, rejected.field, rejected.message)
             continue
@@ -76,6 +75,7 @@ def parse(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo) -> Iterator[InteractionRow
             yield RowError(line, "external_id", f"duplicate external_id {row.external_id}, first seen on line {first}")
             continue
         seen[row.external_id] = line
+        yield from warnings
         yield row
 
 
@@ -89,7 +89,7 @@ def _cell(record: dict, field: str, parse_fn, *args):
         raise RowRejected(field, f"{field}: {exc}") from None
 
 
-def _row(line: int, record: dict, tz) -> InteractionRow:
+def _row(line: int, record: dict, tz, warnings: list[RowWarning]) -> InteractionRow:
     external_id = record.get("external_id", "")
     if not external_id:
         raise RowRejected("external_id", "external_id is required")
@@ -115,13 +115,26 @@ def _row(line: int, record: dict, tz) -> InteractionRow:
         raise RowRejected(
             "answered_at", f"answered_at ({record['answered_at']}) is before offered_at ({record['offered_at']})"
         )
+    # An inconsistent optional time (two systems' clocks disagree) does not cost the contact:
+    # it lands without that value, and the summary says so.
     if ended is not None and ended < (answered or offered):
         other = "answered_at" if answered else "offered_at"
-        raise RowRejected("ended_at", f"ended_at ({record['ended_at']}) is before {other} ({record[other]})")
-    if times["initiated_at"] is not None and times["initiated_at"] > offered:
-        raise RowRejected(
-            "initiated_at", f"initiated_at ({record['initiated_at']}) is after offered_at ({record['offered_at']})"
+        warnings.append(
+            RowWarning(
+                line, "ended_at", f"ended_at ({record['ended_at']}) is before {other} ({record[other]}): left out"
+            )
         )
+        ended = None
+    initiated = times["initiated_at"]
+    if initiated is not None and initiated > offered:
+        warnings.append(
+            RowWarning(
+                line,
+                "initiated_at",
+                f"initiated_at ({record['initiated_at']}) is after offered_at ({record['offered_at']}): left out",
+            )
+        )
+        initiated = None
     hold = numbers["hold_seconds"] or 0
     talk = numbers["talk_seconds"]
     if talk is None:
@@ -130,6 +143,8 @@ def _row(line: int, record: dict, tz) -> InteractionRow:
             if answered is not None and ended is not None
             else 0
         )
+        if talk > MAX_SECONDS:
+            raise RowRejected("ended_at", f"ended_at ({record['ended_at']}) is over 22 years after answered_at")
     flags = {f: _cell(record, f, parse_bool) for f in ("transferred", "resolved", "callback_requested")}
     return InteractionRow(
         line=line,
@@ -137,7 +152,7 @@ def _row(line: int, record: dict, tz) -> InteractionRow:
         offered_at=offered,
         channel=channel,
         **{f: record.get(f) or None for f in TEXT},
-        initiated_at=times["initiated_at"],
+        initiated_at=initiated,
         answered_at=answered,
         ended_at=ended,
         talk_seconds=talk,

@@ -8,32 +8,37 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from .common import CellError, csv_records, parse_timestamp
+from .limits import Limits
 from .rows import (
     ACTIVITY_STATES,
     SCHEDULE_ACTIVITIES,
     ActivityRow,
-    FileWarning,
     RowError,
+    RowWarning,
     ScheduleRow,
 )
 
 
 def _intervals(
-    stream: BinaryIO, tz, *, kind_field: str, allowed: tuple[str, ...], extra: tuple[str, ...], check_overlaps: bool
+    stream: BinaryIO,
+    tz,
+    *,
+    kind_field: str,
+    allowed: tuple[str, ...],
+    extra: tuple[str, ...],
+    check_overlaps: bool,
+    limits: Limits | None,
 ):
     required = ("agent", kind_field, "start", "end")
     seen: dict[tuple[str, object], int] = {}
     # per agent: sorted starts, and the (end, line) of each interval, for overlap checks
     starts: dict[str, list] = {}
     details: dict[str, list] = {}
-    warned = False
-    for line, record, unknown in csv_records(stream, required=required, known=required + extra):
-        if unknown and not warned:
-            warned = True
-            yield FileWarning(f"unknown column(s) ignored: {', '.join(unknown)}")
-        if record is None:
-            yield RowError(line, "*", "the line is not valid UTF-8 text")
+    for item in csv_records(stream, required=required, known=required + extra, limits=limits):
+        if not isinstance(item, tuple):
+            yield item
             continue
+        line, record = item
         agent = record.get("agent", "")
         if not agent:
             yield RowError(line, "agent", "agent is required")
@@ -95,22 +100,26 @@ def _overlap(starts: list, details: list, start, end):
     return None
 
 
-def parse_activity(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo) -> Iterator[ActivityRow | RowError | FileWarning]:
+def parse_activity(
+    stream: BinaryIO, *, tz: zoneinfo.ZoneInfo, limits: Limits | None = None
+) -> Iterator[ActivityRow | RowError | RowWarning]:
     for item in _intervals(
-        stream, tz, kind_field="state", allowed=ACTIVITY_STATES, extra=("reason",), check_overlaps=True
+        stream, tz, kind_field="state", allowed=ACTIVITY_STATES, extra=("reason",), check_overlaps=True, limits=limits
     ):
-        if isinstance(item, (RowError, FileWarning)):
+        if isinstance(item, (RowError, RowWarning)):
             yield item
             continue
         line, agent, state, start, end, record = item
         yield ActivityRow(line=line, agent=agent, state=state, start=start, end=end, reason=record.get("reason", ""))
 
 
-def parse_schedule(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo) -> Iterator[ScheduleRow | RowError | FileWarning]:
+def parse_schedule(
+    stream: BinaryIO, *, tz: zoneinfo.ZoneInfo, limits: Limits | None = None
+) -> Iterator[ScheduleRow | RowError | RowWarning]:
     for item in _intervals(
-        stream, tz, kind_field="activity", allowed=SCHEDULE_ACTIVITIES, extra=(), check_overlaps=False
+        stream, tz, kind_field="activity", allowed=SCHEDULE_ACTIVITIES, extra=(), check_overlaps=False, limits=limits
     ):
-        if isinstance(item, (RowError, FileWarning)):
+        if isinstance(item, (RowError, RowWarning)):
             yield item
             continue
         line, agent, activity, start, end, _ = item

@@ -43,10 +43,17 @@ class RowError:
 
 
 @dataclass(slots=True)
-class FileWarning:
-    """Something about the whole file that did not reject any row (e.g. unknown columns)."""
+class RowWarning:
+    """Something that rejected no row: an unknown column (the header's line 1), an
+    inconsistent optional value the row landed without, events a format ignores (line 0:
+    the whole file). Same shape as RowError."""
 
+    line: int
+    field: str
     message: str
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "field": self.field, "message": self.message}
 
 
 class FileUnreadable(Exception):
@@ -109,3 +116,23 @@ class SurveyResponseRow:
     score: int
     responded_at: dt.datetime
     comment: str = ""
+
+
+# Names and identifiers are stored as varchar(200): a longer one is that row's error, never a
+# failed batch. (Free text, transcript and comment, is bounded by Limits.field_bytes.)
+NAME_MAX = 200
+_NAMES: dict[type, tuple[str, ...]] = {
+    InteractionRow: ("external_id", "queue", "interaction_type", "agent", "customer_id", "case_id"),
+    ActivityRow: ("agent", "reason"),
+    ScheduleRow: ("agent",),
+    SurveyResponseRow: ("interaction_external_id",),
+}
+
+
+def name_too_long(row: object) -> RowError | None:
+    values = [(f, getattr(row, f)) for f in _NAMES.get(type(row), ())]
+    values += [("missed_by", m) for m in getattr(row, "missed_by", None) or ()]
+    for name, value in values:
+        if value is not None and len(value) > NAME_MAX:
+            return RowError(getattr(row, "line", 0), name, f"{name} is {len(value)} characters, over {NAME_MAX}")
+    return None

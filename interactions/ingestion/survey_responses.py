@@ -7,21 +7,22 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from .common import CellError, csv_records, parse_timestamp
-from .rows import SURVEY_KINDS, SURVEY_SCORE_RANGES, FileWarning, RowError, SurveyResponseRow
+from .limits import Limits
+from .rows import SURVEY_KINDS, SURVEY_SCORE_RANGES, RowError, RowWarning, SurveyResponseRow
 
 REQUIRED = ("interaction_external_id", "survey", "score", "responded_at")
 
 
-def parse(stream: BinaryIO, *, tz: zoneinfo.ZoneInfo) -> Iterator[SurveyResponseRow | RowError | FileWarning]:
+def parse(
+    stream: BinaryIO, *, tz: zoneinfo.ZoneInfo, limits: Limits | None = None
+) -> Iterator[SurveyResponseRow | RowError | RowWarning]:
     seen: dict[tuple[str, str], int] = {}
-    warned = False
-    for line, record, unknown in csv_records(stream, required=REQUIRED, known=REQUIRED + ("comment",)):
-        if unknown and not warned:
-            warned = True
-            yield FileWarning(f"unknown column(s) ignored: {', '.join(unknown)}")
-        if record is None:
-            yield RowError(line, "*", "the line is not valid UTF-8 text")
+    known = REQUIRED + ("comment",)
+    for item in csv_records(stream, required=REQUIRED, known=known, limits=limits):
+        if not isinstance(item, tuple):
+            yield item
             continue
+        line, record = item
         external_id = record.get("interaction_external_id", "")
         if not external_id:
             yield RowError(line, "interaction_external_id", "interaction_external_id is required")

@@ -9,6 +9,16 @@
     var box = document.getElementById("upload-progress");
     var bar = document.getElementById("upload-bar");
     var pct = document.getElementById("upload-pct");
+    // The server refuses a larger file (413) without reading it; say so before sending it.
+    var max = Number(form.dataset.maxBytes || 0);
+    var input = form.querySelector("input[type=file]");
+    var file = input && input.files && input.files[0];
+    if (max && file && file.size > max) {
+      box.hidden = false;
+      pct.textContent = "The file is " + Math.ceil(file.size / 1048576) + " MB; uploads take at most " +
+        Math.floor(max / 1048576) + " MB. Split it into smaller files and upload each: imports are safe to repeat.";
+      return;
+    }
     var button = form.querySelector("button[type=submit]");
     box.hidden = false;
     button.disabled = true;

@@ -64,3 +64,31 @@ def test_admin_uploads_a_csv_and_sees_the_summary_and_rejected_line(
         assert not Interaction.objects.filter(external_id="web-2").exists()
         run = ImportRun.objects.get(file_name="contacts.csv")
         assert run.created_by.email == "admin@e2e.test"
+
+
+def test_a_file_over_the_upload_limit_is_refused_before_it_is_sent(
+    demo_tenant, live_server_url, page, tmp_path, django_db_blocker, settings
+):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1024 * 1024  # the live server runs in this process
+    base = f"http://e2e-demo.localhost:{live_server_url}"
+    page.goto(base + "/")
+    page.get_by_label("Email").fill("admin@e2e.test")
+    page.get_by_label("Password").fill("e2e-admin-pass")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(base + "/imports/")
+    assert "Files up to 1.0" in page.content()
+
+    big = tmp_path / "big.csv"
+    big.write_bytes(CSV.encode() + b"x" * (2 * 1024 * 1024))
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    page.get_by_label("Kind").select_option("interactions")
+    page.get_by_label("File").set_input_files(str(big))
+    page.get_by_role("button", name="Upload and import").click()
+
+    message = page.locator("#upload-pct")
+    message.wait_for()
+    assert "uploads take at most 1 MB" in message.inner_text() and "Split it" in message.inner_text()
+    assert posts == []
+    with django_db_blocker.unblock(), schema_context("e2e_demo"):
+        assert not ImportRun.objects.filter(file_name="big.csv").exists()

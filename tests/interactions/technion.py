@@ -37,7 +37,9 @@ def _at(date: str, clock: str) -> str:
     return f"{date}T{int(hours):02d}:{minutes}:{seconds}"
 
 
-def technion_to_canonical_csv(path: Path, date: str = "2024-03-04") -> bytes:
+def technion_to_canonical_csv(path: Path, date: str = "2024-03-04", *, clamp_initiated: bool = True) -> bytes:
+    """``clamp_initiated=False`` keeps the log's own VRU entry time, a minute after the queue
+    entry in 3 calls (two systems' clocks), as a real export would carry it."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
@@ -45,7 +47,9 @@ def technion_to_canonical_csv(path: Path, date: str = "2024-03-04") -> bytes:
         for row in csv.DictReader(fh):
             queued = row["q_start"] != "0:00:00"
             offered = _at(date, row["q_start"] if queued else row["vru_exit"])
-            initiated = min(offered, _at(date, row["vru_entry"]))  # a few rows queue "before" the VRU
+            initiated = _at(date, row["vru_entry"])
+            if clamp_initiated:
+                initiated = min(offered, initiated)  # a few rows queue "before" the VRU
             base = [f"{row['vru+line']}-{row['call_id']}", "voice", row["type"], ""]
             if row["outcome"] == "AGENT":
                 answered = _at(date, row["q_exit"]) if queued else max(offered, _at(date, row["ser_start"]))

@@ -66,3 +66,16 @@ def test_technion_day_imports_all_2375_contacts(alpha):
     summary = import_stream(kind="interactions", stream=io.BytesIO(data), tz=alpha.tz).as_dict()
     assert (summary["created"], summary["rejected"]) == (2375, 0)
     assert Interaction.objects.count() == 2375
+
+
+def test_technion_day_with_the_clock_skewed_vru_times_lands_every_call_with_3_warnings(alpha):
+    from tests.interactions.technion import technion_to_canonical_csv
+
+    data = technion_to_canonical_csv(sample("technion_calls_one_day.csv"), clamp_initiated=False)
+    summary = import_stream(kind="interactions", stream=io.BytesIO(data), tz=alpha.tz).as_dict()
+    assert (summary["created"], summary["rejected"]) == (2375, 0)
+    assert len(summary["warnings"]) == 3
+    assert {w["field"] for w in summary["warnings"]} == {"initiated_at"}
+    skewed = [w["line"] for w in summary["warnings"]]
+    assert Interaction.objects.filter(initiated_at__isnull=True).count() == 3
+    assert all("is after offered_at" in w["message"] for w in summary["warnings"]) and len(set(skewed)) == 3

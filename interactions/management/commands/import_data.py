@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import tenant_context
 
+from common.uploads import UploadTooLarge
 from interactions.ingestion import PARSERS
 from interactions.models import ImportRun
 from interactions.services import import_run_create, import_run_execute
@@ -46,7 +47,7 @@ class Command(BaseCommand):
                 # The KPIs of the periods the file changed are recomputed before the command
                 # returns, so a report run right after it sees the new data.
                 run = import_run_execute(run=run, stream=stream, recompute="none" if opts["no_recompute"] else "sync")
-            except TenantSuspended as exc:
+            except (TenantSuspended, UploadTooLarge) as exc:
                 raise CommandError(str(exc)) from None
         if run.status == ImportRun.Status.FAILED:
             self.stderr.write(f"{path}: {run.error_message}")
