@@ -115,16 +115,13 @@ def _row(line: int, record: dict, tz, warnings: list[RowWarning]) -> Interaction
         raise RowRejected(
             "answered_at", f"answered_at ({record['answered_at']}) is before offered_at ({record['offered_at']})"
         )
-    # An inconsistent optional time (two systems' clocks disagree) does not cost the contact:
-    # it lands without that value, and the summary says so.
+    # The spec's checks reject the row: answered_at ≥ offered_at, ended_at ≥ answered_at (and an
+    # unanswered contact cannot end before it was offered).
     if ended is not None and ended < (answered or offered):
         other = "answered_at" if answered else "offered_at"
-        warnings.append(
-            RowWarning(
-                line, "ended_at", f"ended_at ({record['ended_at']}) is before {other} ({record[other]}): left out"
-            )
-        )
-        ended = None
+        raise RowRejected("ended_at", f"ended_at ({record['ended_at']}) is before {other} ({record[other]})")
+    # initiated_at is outside the spec's checks: when two systems' clocks disagree (a VRU entry a
+    # minute after the queue entry), the contact lands without it and the summary says so.
     initiated = times["initiated_at"]
     if initiated is not None and initiated > offered:
         warnings.append(

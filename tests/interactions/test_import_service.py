@@ -64,6 +64,7 @@ BAD_ROWS = [
     ("b1,voice,,,,,yesterday,,,,,,abandoned,,\n", "offered_at", "yesterday"),
     ("b1,pigeon,,,,,2026-03-02T09:00:00,,,,,,abandoned,,\n", "channel", "pigeon"),
     ("b1,voice,,,a,,2026-03-02T09:00:00,2026-03-02T08:59:00,,,,,answered,,\n", "answered_at", "before"),
+    ("b1,voice,,,a,,2026-03-02T09:00:00,2026-03-02T09:01:00,2026-03-02T09:00:30,,,,answered,,\n", "ended_at", "before"),
     ("b1,voice,,,a,,2026-03-02T09:00:00,2026-03-02T09:01:00,,,,,abandoned,,\n", "outcome", "answered_at"),
     ("b1,voice,,,,,2026-03-02T09:00:00,,,,,,answered,,\n", "outcome", "answered_at"),
     ("b1,voice,,,a,,2026-03-02T09:00:00,2026-03-02T09:01:00,,-5,,,answered,,\n", "talk_seconds", "-5"),
