@@ -24,6 +24,20 @@ PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker):
+    """The test database, always. pytest-django's own fixture sets it up only when a collected
+    test asks for `db`: a run of modules that commit through fixtures of their own (a live
+    server, a Celery worker) would otherwise write to the development database."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=request.config.option.verbose, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=request.config.option.verbose)
+
+
+@pytest.fixture(scope="session")
 def tenants(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         alpha = tenant_create(schema="alpha", domain="alpha.localhost", name="Alpha Care", timezone="Europe/Berlin")

@@ -33,9 +33,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _on_the_test_database(django_db_setup):
     """Autouse fixtures come first: a test's own fixtures (a tenant it creates) then write to
-    the test database, never to the development one. pytest-django creates the test database
-    only when some test of the run asks for `db`: a browser module run alone gets none, and
-    stops here rather than write to the development database."""
+    the test database, never to the development one (tests/conftest.py's django_db_setup
+    always makes one; this guards against that ever changing)."""
     from django.db import connection
 
     if connection.settings_dict["NAME"] != settings.DATABASES["default"]["TEST"]["NAME"]:
