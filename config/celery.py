@@ -31,4 +31,10 @@ app.conf.beat_schedule = {
         "task": "coaching.tasks.digest_dispatch",
         "schedule": crontab(minute=0),
     },
+    # Imports whose worker died (kill -9, OOM, a lost host) are ended FAILED; also done when a
+    # worker starts. Every 10 minutes: a dead run on another host waits out its heartbeat anyway.
+    "import-runs-reap": {
+        "task": "interactions.tasks.import_runs_reap_dispatch",
+        "schedule": crontab(minute="*/10"),
+    },
 }

@@ -136,6 +136,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Uploads above this size are written to disk and imported by a Celery task.
 IMPORT_ASYNC_THRESHOLD_BYTES = int(os.environ.get("IMPORT_ASYNC_THRESHOLD_BYTES", 4 * 1024 * 1024))
+# A RUNNING import whose process runs on another host is presumed dead after this long without
+# a heartbeat (one per batch of rows); on its own host a dead process is seen at once.
+IMPORT_STALE_AFTER_SECONDS = int(os.environ.get("IMPORT_STALE_AFTER_SECONDS", "1800"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
