@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from django_tenants.utils import schema_context
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_database_url() -> str:
+def child_database_url() -> str:
     s = connection.settings_dict
     host = quote(s["HOST"] or "localhost", safe="")
     port = f":{s['PORT']}" if s["PORT"] else ""
@@ -29,7 +30,7 @@ def child_env() -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": child_database_url(),
         "REDIS_URL": settings.CELERY_BROKER_URL,
         "PYTHONUNBUFFERED": "1",
     }
@@ -74,3 +75,43 @@ def fingerprint(schema: str, sql: str) -> tuple:
     with schema_context(schema), connection.cursor() as cur:
         cur.execute(sql)
         return tuple(cur.fetchone())
+
+
+class CeleryWorker:
+    """A real Celery worker in a child process on the test database, consuming one queue of its
+    own (tasks other tests left in the default queue are not its business)."""
+
+    def __init__(self, queue: str, log: Path):
+        self.queue = queue
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> CeleryWorker:
+        from config.celery import app
+
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(self.queue)
+        self.out = self.log.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", self.queue, "-l", "info"]
+            + ["--without-heartbeat", "--without-mingle", "--without-gossip", "-n", f"{self.queue}@%h"],
+            cwd=ROOT,
+            env=child_env(),
+            stdout=self.out,
+            stderr=subprocess.STDOUT,
+        )
+        wait_until(lambda: "ready." in self.output(), timeout=60, what="the Celery worker started", every=0.2)
+        return self
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def __exit__(self, *exc) -> None:
+        assert self.process is not None
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.out.close()

@@ -110,7 +110,9 @@ TEMPLATES = [
 ]
 WSGI_APPLICATION = "config.wsgi.application"
 
-DATABASES = {"default": dj_database_url.parse(devservers.database_url(), conn_max_age=60)}
+# Persistent connections are checked before each request reuses one: after a PostgreSQL restart
+# the first request of each thread would otherwise fail on a connection the server closed.
+DATABASES = {"default": dj_database_url.parse(devservers.database_url(), conn_max_age=60, conn_health_checks=True)}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 
 AUTH_USER_MODEL = "accounts.User"
