@@ -77,20 +77,26 @@ def fingerprint(schema: str, sql: str) -> tuple:
         return tuple(cur.fetchone())
 
 
+def purge_queue(queue: str) -> None:
+    from config.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
+
+
 class CeleryWorker:
     """A real Celery worker in a child process on the test database, consuming one queue of its
     own (tasks other tests left in the default queue are not its business)."""
 
-    def __init__(self, queue: str, log: Path):
+    def __init__(self, queue: str, log: Path, *, purge: bool = True):
         self.queue = queue
         self.log = log
+        self.purge = purge
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> CeleryWorker:
-        from config.celery import app
-
-        with app.connection_for_write() as conn:
-            conn.default_channel.queue_purge(self.queue)
+        if self.purge:
+            purge_queue(self.queue)
         self.out = self.log.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", self.queue, "-l", "info"]

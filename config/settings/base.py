@@ -173,9 +173,12 @@ KPI_NIGHTLY_STAGGER_SECONDS = int(os.environ.get("KPI_NIGHTLY_STAGGER_SECONDS", 
 _redis = devservers.redis_url()
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # With Redis down, pages answer as with an empty cache (common/cache.py says why per use).
+        "BACKEND": "common.cache.FailOpenRedisCache",
         # redis-py spells a socket unix://, Celery (kombu) redis+socket://
         "LOCATION": _redis.replace("redis+socket://", "unix://", 1),
+        # an unreachable Redis host costs a request a second, not a hang
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
 # django-tenants sets the search_path once per connection and tenant, not before every query.
