@@ -48,7 +48,10 @@ def password_reset_allowed(*, email: str, ip: str) -> bool:
     """Count one reset request against its email and its client address (in this tenant);
     False once either has been asked for more than PASSWORD_RESET_LIMIT_PER_HOUR times in the
     hour since its first request. Counters live in the shared cache (Redis), so every worker
-    process sees the same ones."""
+    process sees the same ones; with Redis down, False (common/cache.py says why)."""
+    reachable = getattr(cache, "reachable", None)  # common.cache.FailOpenRedisCache
+    if reachable is not None and not reachable():
+        return False  # fails closed: no reset email while the counters cannot be kept
     email_digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
     schema = current_schema_name()
     keys = [f"pwreset:{schema}:email:{email_digest}", f"pwreset:{schema}:ip:{ip}"]

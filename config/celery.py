@@ -4,15 +4,18 @@ import os
 
 from celery.schedules import crontab
 from kombu import Exchange, Queue
-from tenant_schemas_celery.app import CeleryApp as TenantAwareCeleryApp
+
+from common.outbox import OutboxCeleryApp
 
 # Servers and workers run the production settings unless told otherwise (bin/run-dev says
 # config.settings.local): a forgotten variable fails closed, asking for SECRET_KEY and the rest.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 # Every task (shared_task included) derives from ActiveTenantTask: a suspended tenant's tasks
-# are refused in that one place.
-app = TenantAwareCeleryApp("callwell", task_cls="tenants.task_guard:ActiveTenantTask")
+# are refused in that one place. OutboxCeleryApp is tenant-aware, and a task sent while Redis is
+# down is kept in PostgreSQL and sent once it is back (common/outbox.py) instead of failing the
+# request that asked for it.
+app = OutboxCeleryApp("callwell", task_cls="tenants.task_guard:ActiveTenantTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
@@ -46,5 +49,16 @@ app.conf.beat_schedule = {
     "coaching-digest-dispatch": {
         "task": "coaching.tasks.digest_dispatch",
         "schedule": crontab(minute=0),
+    },
+    # Imports whose worker died (kill -9, OOM, a lost host) are ended FAILED; also done when a
+    # worker starts. Every 10 minutes: a dead run on another host waits out its heartbeat anyway.
+    "import-runs-reap": {
+        "task": "interactions.tasks.import_runs_reap_dispatch",
+        "schedule": crontab(minute="*/10"),
+    },
+    # Tasks asked for while Redis was down (common/outbox.py); also sent when a worker starts.
+    "pending-tasks-flush": {
+        "task": "common.tasks.pending_tasks_flush_task",
+        "schedule": crontab(),
     },
 }

@@ -217,6 +217,10 @@ class ImportRun(models.Model):
     rows_processed = models.BigIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
     error_message = models.TextField(blank=True, default="")
+    # While RUNNING: "host:pid" of the process running it and its last sign of life, so that a
+    # run whose process died is found and ended (interactions/liveness.py, import_runs_reap).
+    owner = models.CharField(max_length=200, blank=True, default="")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

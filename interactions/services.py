@@ -8,6 +8,8 @@ memory and a crash leaves a consistent, re-runnable state (imports are idempoten
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import zoneinfo
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
@@ -17,20 +19,24 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from audit.actions import Action
 from audit.context import Actor, acting_as
 from audit.services import audit_record
 from common.followups import Event, announce
 from common.uploads import UploadTooLarge
-from tenants.current import current_schema_name, current_tenant, ensure_tenant_active
+from tenants.current import TenantSuspended, current_schema_name, current_tenant, ensure_tenant_active
 
+from . import liveness
 from .ingestion import PARSERS
 from .ingestion.rows import FileUnreadable, InteractionRow, RowError, RowWarning, name_too_long
 from .models import ImportRun
 from .upserts import UPSERTS
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
 # The summary keeps this many error (and warning) details; the counts stay exact beyond it.
@@ -165,29 +171,42 @@ def import_run_execute(*, run: ImportRun, stream: BinaryIO, recompute: str = "as
     Then the KPIs of the periods it changed are recomputed: ``recompute`` is "async"
     (a Celery task, for web and API requests and the import worker), "sync" (CLI) or "none".
     A suspended tenant's run is refused before it starts (TenantSuspended): it stays as it was.
+    Any other failure ends the run FAILED with its reason (import_run_fail).
     """
     ensure_tenant_active()
+    # Runs a dead process left RUNNING are ended first, and their rows reach the KPIs.
+    import_runs_reap(mode=recompute)
     run.status = ImportRun.Status.RUNNING
-    run.started_at = timezone.now()
-    run.save(update_fields=["status", "started_at"])
+    run.started_at = run.heartbeat_at = timezone.now()
+    run.owner = liveness.owner_label()
+    run.save(update_fields=["status", "started_at", "owner", "heartbeat_at"])
 
     def progress(summary: ImportSummary) -> None:
         position = stream.tell() if hasattr(stream, "tell") else 0
-        ImportRun.objects.filter(pk=run.pk).update(bytes_processed=position, rows_processed=summary.rows)
+        ImportRun.objects.filter(pk=run.pk).update(
+            bytes_processed=position, rows_processed=summary.rows, heartbeat_at=timezone.now()
+        )
 
     # Everything the import changes (a customer's answer it overwrites, the run's own row) is
     # recorded as the person or key that started it, also when a worker runs it later.
     actor = Actor(run.created_by_id, run.created_by_label) if run.created_by_label else None
     with acting_as(actor) if actor else nullcontext():
-        return _import_run_execute(run=run, stream=stream, recompute=recompute, progress=progress)
+        try:
+            return _import_run_execute(run=run, stream=stream, recompute=recompute, progress=progress)
+        except (TenantSuspended, OperationalError, InterfaceError):
+            # Suspension: the run is left as it was. Database gone: nothing can be recorded
+            # now; the run stays RUNNING under this process, and the task's retry (or the
+            # reaper, once this process is gone) ends it.
+            raise
+        except Exception as exc:
+            logger.exception("import run %s failed", run.pk)
+            return import_run_fail(run=run, reason=_failure_reason(exc, run), recompute=recompute)
 
 
 def _import_run_execute(*, run: ImportRun, stream: BinaryIO, recompute: str, progress) -> ImportRun:
     try:
         summary = import_stream(kind=run.kind, stream=stream, tz=_tenant_tz(), on_batch=progress)
     except FileUnreadable as exc:
-        run.status = ImportRun.Status.FAILED
-        run.error_message = str(exc)
         run.summary = {
             "created": 0,
             "updated": 0,
@@ -195,19 +214,89 @@ def _import_run_execute(*, run: ImportRun, stream: BinaryIO, recompute: str, pro
             "rejected": 0,
             "errors": [{"line": 0, "field": "*", "message": str(exc)}],
         }
-    else:
-        run.status = ImportRun.Status.DONE
-        run.summary = summary.as_dict()
-        run.rows_processed = summary.rows
-        run.bytes_processed = run.file_size
+        return import_run_fail(run=run, reason=str(exc), recompute=recompute)
+    run.summary = summary.as_dict()
+    run.rows_processed = summary.rows
+    run.bytes_processed = run.file_size
+    run.heartbeat_at = timezone.now()
+    run.save(update_fields=["summary", "rows_processed", "bytes_processed", "heartbeat_at"])
+    if summary.created or summary.updated:
+        # KPIs, survey follow-ups and invitations, QA checks: pipeline/followups.py. Before the
+        # run is DONE: a process killed during a synchronous recompute leaves it RUNNING, and
+        # the reaper recomputes what it imported (a re-run would find every row unchanged).
+        announce(Event.IMPORT_COMMITTED, started_at=run.started_at, mode=recompute)
+    run.status = ImportRun.Status.DONE
     run.finished_at = timezone.now()
     with transaction.atomic():
         run.save()
         _import_audit(run)
-    if run.status == ImportRun.Status.DONE and (summary.created or summary.updated):
-        # KPIs, survey follow-ups and invitations, QA checks: pipeline/followups.py
-        announce(Event.IMPORT_COMMITTED, started_at=run.started_at, mode=recompute)
     return run
+
+
+def _failure_reason(exc: Exception, run: ImportRun) -> str:
+    saved = ImportRun.objects.filter(pk=run.pk).values_list("rows_processed", flat=True).first() or 0
+    detail = str(exc) or type(exc).__name__
+    return str(
+        _(
+            "The import stopped after %(rows)s lines: %(detail)s. The lines before were saved; "
+            "importing the file again completes it without duplicating them."
+        )
+        % {"rows": saved, "detail": detail}
+    )
+
+
+def import_run_fail(*, run: ImportRun, reason: str, recompute: str) -> ImportRun:
+    """End a run FAILED with ``reason`` (shown on its page and in the API), in a transaction of its
+    own so that it sticks whatever the failing work left behind. Rows earlier batches committed
+    stay (re-running the file converges on them); their KPIs and follow-ups are brought up to
+    date, best effort: the nightly recompute catches what this cannot."""
+    run.status = ImportRun.Status.FAILED
+    run.error_message = reason
+    run.finished_at = timezone.now()
+    run.summary = run.summary or {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0, "errors": []}
+    with transaction.atomic():
+        run.save()
+        _import_audit(run)
+    _followups_after_failure(run, recompute)
+    return run
+
+
+def _followups_after_failure(run: ImportRun, mode: str) -> None:
+    if run.started_at is None:
+        return
+    try:
+        with transaction.atomic():
+            announce(Event.IMPORT_COMMITTED, started_at=run.started_at, mode=mode)
+    except Exception:
+        logger.exception("follow-ups of failed import run %s", run.pk)
+
+
+INTERRUPTED = _("interrupted (worker stopped); run the import again")
+
+
+def import_runs_reap(*, mode: str = "async") -> list[int]:
+    """End the current tenant's RUNNING imports whose process is gone: FAILED, "interrupted", and
+    what their batches committed goes on to the KPIs. Returns the ids it ended.
+
+    Called before every import starts, when a worker starts (interactions/signals.py) and by
+    beat. Interrupted runs are not resumed: the person who started one sees why it failed and
+    imports the file again (idempotent), which a silent resume would hide."""
+    now = timezone.now()
+    stale_after = dt.timedelta(seconds=settings.IMPORT_STALE_AFTER_SECONDS)
+    reaped = []
+    candidates = ImportRun.objects.filter(status=ImportRun.Status.RUNNING).exclude(owner=liveness.owner_label())
+    for run_id in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            # skip_locked: two reapers (two workers starting) never end one run twice
+            run = ImportRun.objects.select_for_update(skip_locked=True).filter(pk=run_id).first()
+            if run is None or run.status != ImportRun.Status.RUNNING:
+                continue
+            if liveness.owner_is_alive(run.owner, run.heartbeat_at, now=now, stale_after=stale_after):
+                continue
+            logger.warning("import run %s of %s: owner %s is gone", run.pk, current_schema_name(), run.owner)
+            import_run_fail(run=run, reason=str(INTERRUPTED), recompute=mode)
+            reaped.append(run.pk)
+    return reaped
 
 
 def _import_audit(run: ImportRun) -> None:
@@ -248,6 +337,12 @@ def import_run_execute_stored(*, run_id: int) -> ImportRun:
     run = ImportRun.objects.get(pk=run_id)
     if run.status in (ImportRun.Status.DONE, ImportRun.Status.FAILED):
         return run  # a redelivered task must not import twice
+    if run.status == ImportRun.Status.RUNNING and not liveness.is_own(run.owner):
+        stale_after = dt.timedelta(seconds=settings.IMPORT_STALE_AFTER_SECONDS)
+        if liveness.owner_is_alive(run.owner, run.heartbeat_at, now=timezone.now(), stale_after=stale_after):
+            return run  # redelivered while another worker still runs it
+    # RUNNING under this process: our own retry after the database came back; under a dead
+    # one: a redelivery after the worker died. Either way the file is imported again (idempotent).
     path = Path(run.stored_file)
     with path.open("rb") as stream:
         # "async": the KPIs through the tenant's coalesced recompute (scorecards.recompute_requests);

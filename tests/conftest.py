@@ -158,6 +158,9 @@ def _no_stray_sessions(django_db_setup, django_db_blocker):
     runs ORM calls in an asyncio context of their own, with a connection of its own), so the
     test database can be dropped at the end of the run."""
     yield
+    # This context's connection may date from before a PostgreSQL restart (tests/scorecards/
+    # test_recompute_survives_restart.py restarts the server): start from a fresh one.
+    connection.close()
     with django_db_blocker.unblock(), connection.cursor() as cur:
         cur.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "

@@ -115,7 +115,9 @@ TEMPLATES = [
 ]
 WSGI_APPLICATION = "config.wsgi.application"
 
-DATABASES = {"default": dj_database_url.parse(devservers.database_url(), conn_max_age=60)}
+# Persistent connections are checked before each request reuses one: after a PostgreSQL restart
+# the first request of each thread would otherwise fail on a connection the server closed.
+DATABASES = {"default": dj_database_url.parse(devservers.database_url(), conn_max_age=60, conn_health_checks=True)}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -146,6 +148,9 @@ IMPORT_ASYNC_THRESHOLD_BYTES = int(os.environ.get("IMPORT_ASYNC_THRESHOLD_BYTES"
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
 IMPORT_MAX_FIELD_BYTES = int(os.environ.get("IMPORT_MAX_FIELD_BYTES", 128 * 1024))
 IMPORT_MAX_LINE_BYTES = int(os.environ.get("IMPORT_MAX_LINE_BYTES", 1024 * 1024))
+# A RUNNING import whose process runs on another host is presumed dead after this long without
+# a heartbeat (one per batch of rows); on its own host a dead process is seen at once.
+IMPORT_STALE_AFTER_SECONDS = int(os.environ.get("IMPORT_STALE_AFTER_SECONDS", "1800"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -180,9 +185,12 @@ KPI_RECOMPUTE_BUSY_RETRY_SECONDS = int(os.environ.get("KPI_RECOMPUTE_BUSY_RETRY_
 _redis = devservers.redis_url()
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # With Redis down, pages answer as with an empty cache (common/cache.py says why per use).
+        "BACKEND": "common.cache.FailOpenRedisCache",
         # redis-py spells a socket unix://, Celery (kombu) redis+socket://
         "LOCATION": _redis.replace("redis+socket://", "unix://", 1),
+        # an unreachable Redis host costs a request a second, not a hang
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
 # django-tenants sets the search_path once per connection and tenant, not before every query.

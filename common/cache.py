@@ -1,0 +1,86 @@
+"""The shared cache (Redis) fails open: with Redis down, pages answer as if it were empty.
+
+Every use of the cache in this project is a counter or a de-duplication hint, never data:
+
+- the public survey pages' rate limits: fail open. A customer's answer refused because Redis is
+  away is lost for good (the link arrives once); tokens are unguessable, and an outage is short.
+- the KPI recompute debounce: fail open. Without it a burst queues more recomputes, which are
+  safe to run twice; refusing would lose the recompute.
+- the password reset limit (accounts/login_protection.py) fails *closed*, by asking
+  ``reachable()`` first: no reset email goes out while the counters cannot be kept (emails are
+  sent to people who did not ask; a user can ask again in a minute). Login lockouts are kept by
+  django-axes in PostgreSQL and do not depend on Redis at all.
+
+A failure is logged once per call; the caller gets what an empty cache would give.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import redis.exceptions
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
+
+REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
+
+class FailOpenRedisCache(RedisCache):
+    def _down(self, operation: str, exc: Exception) -> None:
+        logger.warning("cache unavailable (%s: %s): answering as an empty cache", operation, exc)
+
+    def reachable(self) -> bool:
+        try:
+            return bool(self._cache.get_client().ping())  # type: ignore[attr-defined]
+        except REDIS_DOWN:
+            return False
+
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        try:
+            return super().get(key, default, version)
+        except REDIS_DOWN as exc:
+            self._down("get", exc)
+            return default
+
+    def add(self, key: Any, value: Any, timeout: Any = None, version: int | None = None) -> bool:
+        try:
+            return super().add(key, value, timeout, version)
+        except REDIS_DOWN as exc:
+            self._down("add", exc)
+            return True
+
+    def set(self, key: Any, value: Any, timeout: Any = None, version: int | None = None) -> None:
+        try:
+            super().set(key, value, timeout, version)
+        except REDIS_DOWN as exc:
+            self._down("set", exc)
+
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        try:
+            return super().incr(key, delta, version)
+        except REDIS_DOWN as exc:
+            self._down("incr", exc)
+            return delta  # as if the counter had just started
+
+    def delete(self, key: Any, version: int | None = None) -> bool:
+        try:
+            return super().delete(key, version)
+        except REDIS_DOWN as exc:
+            self._down("delete", exc)
+            return False
+
+    def get_many(self, keys: Any, version: int | None = None) -> dict[Any, Any]:
+        try:
+            return super().get_many(keys, version)
+        except REDIS_DOWN as exc:
+            self._down("get_many", exc)
+            return {}
+
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        try:
+            return super().has_key(key, version)
+        except REDIS_DOWN as exc:
+            self._down("has_key", exc)
+            return False
