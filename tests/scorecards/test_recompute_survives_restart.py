@@ -30,7 +30,8 @@ pytestmark = [
 ]
 
 SCHEMA = "crash_pg"
-QUEUE = "crash-pg-restart"
+# the recompute sends its coalesced request to the kpis queue (config/celery.py routes)
+QUEUE = "kpis"
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +55,9 @@ def tenant_with_kpis(django_db_setup, django_db_blocker, tmp_path_factory):
             tenant_drop(tenant=tenant)
 
 
-def advisory_lock_waiters(conn: psycopg.Connection) -> int:
+def relation_lock_waiters(conn: psycopg.Connection) -> int:
     return conn.execute(
-        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'"
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'relation'"
         " AND datname = current_database()"
     ).fetchone()[0]
 
@@ -66,14 +67,15 @@ def test_a_postgresql_restart_during_a_recompute_makes_the_task_retry_and_finish
 ):
     expected = tenant_with_kpis
     with django_db_blocker.unblock(), CeleryWorker(QUEUE, tmp_path / "worker.log") as worker:
-        # The engine's first step is the tenant's advisory lock: holding it from another session
-        # stops the task inside its transaction, exactly when the restart should hit it.
+        # The task never waits on the tenant's recompute lock (it gives the worker back and comes
+        # again); a lock on the snapshots table held from another session stops the run inside
+        # its transaction instead, exactly when the restart should hit it.
         holder = psycopg.connect(child_database_url(), autocommit=False)
-        holder.execute("SELECT pg_advisory_xact_lock(hashtext('callwell.kpi.' || %s))", [SCHEMA])
+        holder.execute(f'LOCK TABLE "{SCHEMA}".scorecards_kpisnapshot IN ACCESS EXCLUSIVE MODE')
         kpi_recompute_task.apply_async(args=[None, None, "manual"], headers={"_schema_name": SCHEMA}, queue=QUEUE)
         # pg_stat_activity is read once per transaction: the holder's own view would stay stale
         with psycopg.connect(child_database_url(), autocommit=True) as watcher:
-            wait_until(lambda: advisory_lock_waiters(watcher), timeout=30, what="the task waits inside its recompute")
+            wait_until(lambda: relation_lock_waiters(watcher), timeout=30, what="the task waits inside its recompute")
 
         connections.close_all()
         devservers.embedded_postgres_restart()
