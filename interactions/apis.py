@@ -47,6 +47,7 @@ class ImportCreateApi(TenantAPIView):
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer},
         parameters=[
+            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(PARSERS)),
             OpenApiParameter(
                 "async",
                 bool,
@@ -54,7 +55,7 @@ class ImportCreateApi(TenantAPIView):
                     "Queue the import in the background and answer 202 with the import's id "
                     "(poll GET /api/v1/imports/runs/{id}/). Default: import now."
                 ),
-            )
+            ),
         ],
         responses={
             200: inline_serializer(
