@@ -270,52 +270,60 @@ def main() -> None:
     ensure_database()
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         redis_proc, redis_url = start_redis(Path(tmp))
-        port = free_port()
-        env = server_environment(redis_url, port)
-        print("preparing the demo tenant in the benchmark database (the first time: a few minutes)...", flush=True)
-        demo_tenant(env)
-        warm_tokens = fresh_invitations(int(args.rate * WARM_UP_SECONDS), "warm")
-        tokens = fresh_invitations(int(args.rate * args.duration), "timed")
-        key = api_key()
-        connection.close()
-        start, end = week_start(), week_start() + dt.timedelta(days=6)
-        server = subprocess.Popen(web_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         try:
-            wait_for_server(port, server)
-            session = asyncio.run(manager_session(port))
-            targets = {
-                "bare": lambda i: Target("bare", "GET", BARE_PATH, expect=b"ok"),
-                "scorecard": lambda i: Target(
-                    "scorecard",
-                    "GET",
-                    f"/kpis/?period=week&start={start}",
-                    {"Cookie": f"sessionid={session}"},
-                    expect=b"</html>",
-                ),
-                "kpi_api": lambda i: Target(
-                    "kpi_api",
-                    "GET",
-                    f"/api/v1/kpis/?scope=agent&period=week&start={start}&end={end}",
-                    {"Authorization": f"Bearer {key}"},
-                    expect=b'"results"',
-                ),
-            }
-            results = {}
-            posted: list[str] = []
-            for name in ("bare", "scorecard", "kpi_api"):
-                if name in args.only or name == "bare":  # bare: the reference of every ratio
-                    asyncio.run(offered(port, args.rate, WARM_UP_SECONDS, targets[name]))
-                    results[name] = asyncio.run(offered(port, args.rate, args.duration, targets[name]))
-                    print(f"  {name}: done", flush=True)
-            if "survey" in args.only:
-                asyncio.run(offered(port, args.rate, WARM_UP_SECONDS, survey_target(warm_tokens, posted)))
-                results["survey"] = asyncio.run(offered(port, args.rate, args.duration, survey_target(tokens, posted)))
-            results["bare (again)"] = asyncio.run(offered(port, args.rate, args.duration, targets["bare"]))
+            results, posted = run(args, redis_url)
         finally:
-            server.terminate()
-            server.wait(20)
             redis_proc.terminate()
+            redis_proc.wait(10)
     report(args, results, responses_per_token(posted))
+
+
+def run(args, redis_url: str) -> tuple[dict[str, Result], list[str]]:
+    port = free_port()
+    env = server_environment(redis_url, port)
+    print("preparing the demo tenant in the benchmark database (the first time: a few minutes)...", flush=True)
+    demo_tenant(env)
+    warm_tokens = fresh_invitations(int(args.rate * WARM_UP_SECONDS), "warm")
+    tokens = fresh_invitations(int(args.rate * args.duration), "timed")
+    key = api_key()
+    connection.close()
+    start, end = week_start(), week_start() + dt.timedelta(days=6)
+    server = subprocess.Popen(web_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    try:
+        wait_for_server(port, server)
+        session = asyncio.run(manager_session(port))
+        targets = {
+            "bare": lambda i: Target("bare", "GET", BARE_PATH, expect=b"ok"),
+            "scorecard": lambda i: Target(
+                "scorecard",
+                "GET",
+                f"/kpis/?period=week&start={start}",
+                {"Cookie": f"sessionid={session}"},
+                expect=b"</html>",
+            ),
+            "kpi_api": lambda i: Target(
+                "kpi_api",
+                "GET",
+                f"/api/v1/kpis/?scope=agent&period=week&start={start}&end={end}",
+                {"Authorization": f"Bearer {key}"},
+                expect=b'"results"',
+            ),
+        }
+        results = {}
+        posted: list[str] = []
+        for name in ("bare", "scorecard", "kpi_api"):
+            if name in args.only or name == "bare":  # bare: the reference of every ratio
+                asyncio.run(offered(port, args.rate, WARM_UP_SECONDS, targets[name]))
+                results[name] = asyncio.run(offered(port, args.rate, args.duration, targets[name]))
+                print(f"  {name}: done", flush=True)
+        if "survey" in args.only:
+            asyncio.run(offered(port, args.rate, WARM_UP_SECONDS, survey_target(warm_tokens, posted)))
+            results["survey"] = asyncio.run(offered(port, args.rate, args.duration, survey_target(tokens, posted)))
+        results["bare (again)"] = asyncio.run(offered(port, args.rate, args.duration, targets["bare"]))
+    finally:
+        server.terminate()
+        server.wait(20)
+    return results, posted
 
 
 def survey_target(tokens: list[str], sent: list[str]):

@@ -5,8 +5,8 @@ no view can forget it (tests/e2e/test_api_schemathesis.py holds the API to it):
 
 * 401 and 403 when it needs credentials: none or a wrong key (401), a role or key the view
   does not allow, or a session's unsafe request without its CSRF token (403);
-* 400 when it reads a body or query parameters other than ``page``: the field errors, or a
-  ``detail`` for a body that does not parse;
+* 400 when it reads a body or query parameters: the field errors (a query parameter given
+  twice too: common.api), or a ``detail`` for a body that does not parse;
 * 404 when its path names an object, or it is paginated (a page past the last);
 * 415 when it reads a body (another content type than the documented ones).
 
@@ -59,7 +59,7 @@ class ErrorDocumentingAutoSchema(AutoSchema):
         errors: dict[str, dict] = {}
         # The ErrorDetail component is registered by the first response that uses it.
         detail = self._get_response_for_code(ErrorDetailSerializer, "400")
-        if has_body or query - {"page"}:
+        if has_body or query:
             errors["400"] = self._error(VALIDATION_ERRORS, "The request was refused: see the errors of each field.")
         if operation.get("security"):
             errors["401"] = self._with(detail, "No credentials, or an unknown or revoked API key.")

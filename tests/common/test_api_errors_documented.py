@@ -18,6 +18,8 @@ def test_every_operation_documents_the_errors_drf_answers(schema):
             assert "404" in responses, (method, path)
         if "requestBody" in op:
             assert {"400", "415"} <= set(responses), (method, path)
+        if op.get("parameters") and any(p["in"] == "query" for p in op["parameters"]):
+            assert "400" in responses, (method, path)
         for code in ("401", "403"):
             body = responses[code]["content"]["application/json"]["schema"]
             assert body == {"$ref": "#/components/schemas/ErrorDetail"}, (method, path, code)
@@ -37,3 +39,11 @@ def test_an_api_url_matching_no_route_is_a_json_404(tenants, people, api, web):
     assert response.json() == {"detail": "Not found."}
     page = web(tenants.alpha).get("/no-such-page/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_query_parameter_given_twice_is_refused_not_half_read(tenants, people, api):
+    client = api(tenants.alpha, key=people.alpha_key)
+    assert client.get("/api/v1/interactions/?page=1").status_code == 200
+    response = client.get("/api/v1/interactions/?page=1&page=")
+    assert response.status_code == 400
+    assert response.json() == {"page": ["Give this parameter once."]}

@@ -21,6 +21,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import requests
 import schemathesis
 from django.conf import settings
 from django.test import Client
@@ -168,3 +169,27 @@ test_api_as_an_admin = _fuzz_as("admin", full_schema)
 test_api_as_a_manager = _fuzz_as("manager", fuzzed_schema)
 test_api_as_an_agent = _fuzz_as("agent", fuzzed_schema)
 test_api_anonymously = _fuzz_as("anonymous", fuzzed_schema)
+
+
+@pytest.mark.parametrize(
+    ("persona", "teams", "import_runs", "invite"),
+    [
+        ("api_key", 200, 200, 201),
+        ("admin", 200, 200, 201),
+        ("manager", 200, 403, 403),
+        ("agent", 200, 403, 403),
+        ("anonymous", 401, 401, 401),
+    ],
+)
+def test_each_persona_is_who_the_fuzzer_says(persona, teams, import_runs, invite, fuzz_tenant, live_server_url):
+    """The fuzzing above proves nothing if a session or key silently failed (a 401 is documented)."""
+    headers, cookies = _credentials(persona, fuzz_tenant, live_server_url)
+    base = f"http://127.0.0.1:{live_server_url}/api/v1"
+    assert requests.get(f"{base}/teams/", headers=headers, cookies=cookies).status_code == teams
+    assert requests.get(f"{base}/imports/runs/", headers=headers, cookies=cookies).status_code == import_runs
+    # an unsafe method: a session passes Django's CSRF check with the token the fuzzer sends
+    # (201 when new, 200 when the invitation exists: whichever persona or fuzzed case came first)
+    invitation = {"interaction": "fz-1", "survey": "csat"}
+    expected = {200, 201} if invite == 201 else {invite}
+    answer = requests.post(f"{base}/survey-invitations/", json=invitation, headers=headers, cookies=cookies)
+    assert answer.status_code in expected
