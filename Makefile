@@ -49,7 +49,8 @@ bench: setup
 
 # The production-like server at a fixed offered rate, 60 s per target (bench/README.md).
 bench-load: setup
-	$(PY) bench/load.py
+	$(PY) bench/load.py --rate 3
+	$(PY) bench/load.py --rate 25 --only kpi_api survey
 
 clean:
 	-[ -f .data/redis.pid ] && kill $$(cat .data/redis.pid)

@@ -38,6 +38,7 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.models import Agent, Team
 from accounts.services import apikey_create, user_create
+from interactions.models import Interaction
 from interactions.services import import_stream
 from scorecards.engine import recompute
 from surveys.models import Survey
@@ -91,8 +92,6 @@ def fuzz_tenant(django_db_setup, django_db_blocker):
                 )
                 recompute()
                 survey = Survey.objects.create(kind="csat", name="Fuzz CSAT", question="How satisfied were you?")
-                from interactions.models import Interaction
-
                 invitation_get_or_create(survey=survey, interaction=Interaction.objects.get(external_id="fz-0"))
                 _, key = apikey_create(name="fuzz crm")
                 sessions = {role: _session_of(user) for role, user in users.items()}
