@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 SYSTEM_PYTHON ?= python3
 
-.PHONY: setup run serve test lint browser demo bench clean
+.PHONY: setup run serve test lint browser demo bench bench-load clean
 
 setup: $(VENV)/.installed
 
@@ -46,6 +46,11 @@ bench: setup
 	$(PIP) install --quiet -r bench/requirements.txt
 	$(PY) bench/import_rows.py
 	$(PY) bench/kpis.py
+
+# The production-like server at a fixed offered rate, 60 s per target (bench/README.md).
+bench-load: setup
+	$(PY) bench/load.py --rate 3
+	$(PY) bench/load.py --rate 25 --only kpi_api survey
 
 clean:
 	-[ -f .data/redis.pid ] && kill $$(cat .data/redis.pid)

@@ -16,3 +16,6 @@ urlpatterns = [
     path("s/", include("surveys.urls_public")),
     path("api/v1/", include("config.urls_api")),
 ]
+
+# API clients get JSON for a URL that matches no route, as for the API's own 404s
+handler404 = "common.errors.page_not_found"

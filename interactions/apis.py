@@ -79,6 +79,7 @@ class ImportCreateApi(TenantAPIView):
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer},
         parameters=[
+            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(PARSERS)),
             OpenApiParameter(
                 "async",
                 bool,
@@ -86,7 +87,7 @@ class ImportCreateApi(TenantAPIView):
                     "Queue the import in the background and answer 202 with the import's id "
                     "(poll GET /api/v1/imports/runs/{id}/). Default: import now."
                 ),
-            )
+            ),
         ],
         responses={
             200: IMPORT_SUMMARY,

@@ -6,7 +6,13 @@ import datetime as dt
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -109,7 +115,10 @@ class SurveyInvitationCreateApi(TenantAPIView):
     allowed_roles = frozenset({ADMIN, INTEGRATION})
 
     @extend_schema(
-        parameters=[InvitationListQuery],
+        parameters=[
+            InvitationListQuery,
+            OpenApiParameter("page", int, description="A page number within the paginated result set."),
+        ],
         responses={
             200: inline_serializer(
                 "SurveyInvitationPage",
@@ -117,7 +126,7 @@ class SurveyInvitationCreateApi(TenantAPIView):
                     "count": serializers.IntegerField(),
                     "next": serializers.URLField(allow_null=True),
                     "previous": serializers.URLField(allow_null=True),
-                    "results": serializers.ListField(child=serializers.DictField()),
+                    "results": InvitationListItemSerializer(many=True),
                 },
             )
         },
