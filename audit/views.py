@@ -3,7 +3,6 @@ same rows as a streamed CSV (``?format=csv`` with the page's filters)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from datetime import tzinfo
 
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from common.access import ADMIN, role_required
+from common.csv_export import csv_line_writer, text_cell
 
 from .forms import AuditFilterForm
 from .models import AuditEvent
@@ -32,27 +32,15 @@ CSV_COLUMNS = [
     "after",
     "request_id",
 ]
-# Spreadsheets run cells that start like a formula; labels come from people and files.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _csv_lines(events: Iterable[AuditEvent], tz: tzinfo) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csv_line_writer()
     yield writer.writerow(CSV_COLUMNS)
     for e in events:
         yield writer.writerow(
             [
-                _cell(v)
+                text_cell(v)
                 for v in (
                     timezone.localtime(e.at, tz).isoformat(),
                     e.actor_label,

@@ -6,7 +6,6 @@ Anything that does not name a group the caller may see is a 404 (selectors_score
 
 from __future__ import annotations
 
-import csv
 from urllib.parse import urlencode
 
 from django import forms
@@ -18,6 +17,7 @@ from django.utils.text import slugify
 
 from accounts.models import Agent, Team
 from common.access import ADMIN, AGENT, MANAGER, role_required
+from common.csv_export import csv_line_writer, text_cell
 from tenants.current import current_tenant
 
 from . import selectors_scorecards as selectors
@@ -26,8 +26,6 @@ from .formatting import kpi_card, period_text
 from .models import Period
 
 PAGE_SIZE = 50
-# Spreadsheets run cells that start like a formula; names come from imported files.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class DrilldownForm(forms.Form):
@@ -60,13 +58,6 @@ def _group_and_back(request, drill: selectors.Drilldown) -> tuple[str, str]:
     return label, reverse("scorecard") + "?" + urlencode({**filters, **period})
 
 
-class _Echo:
-    """csv.writer writes into this and hands each line straight to the response."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -76,12 +67,11 @@ def _cell(value) -> str:
         return str(round(value))
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d %H:%M:%S")
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return text_cell(value)
 
 
 def _csv_lines(drill: selectors.Drilldown, tz):
-    writer = csv.writer(_Echo())
+    writer = csv_line_writer()
     yield writer.writerow(selectors.COLUMNS)
     # iterator(): a month of a busy queue is many thousand rows; never hold them all.
     for contact in drill.contacts.iterator(chunk_size=2000):

@@ -6,7 +6,6 @@ Managers see their teams' responses (plus the tenant-wide figure, unnamed); agen
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.core.paginator import Paginator
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from accounts.selectors import agents_visible_to, teams_visible_to
 from common.access import ADMIN, MANAGER, role_required
+from common.csv_export import csv_line_writer, text_cell
 from tenants.current import current_tenant
 
 from . import scoring
@@ -25,7 +25,6 @@ from .selectors import ResponseFilter, responses_filtered, results
 
 DEFAULT_DAYS = 12 * 7
 CHART_GROUPS = 8  # more lines than this are unreadable; the table lists every group
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # spreadsheets run such cells
 
 
 def _filters(request) -> tuple[ResultsForm, ResponseFilter, str]:
@@ -117,16 +116,6 @@ def survey_comments(request):
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 COLUMNS = [
     "responded_at",
     "survey",
@@ -145,13 +134,13 @@ COLUMNS = [
 
 
 def _csv_lines(rows, tz):
-    writer = csv.writer(_Echo())
+    writer = csv_line_writer()
     yield writer.writerow(COLUMNS)
     for r in rows.iterator(chunk_size=2000):  # never hold a year of answers in memory
         i = r.interaction
         yield writer.writerow(
             [
-                _cell(v)
+                text_cell(v)
                 for v in (
                     timezone.localtime(r.responded_at, tz).strftime("%Y-%m-%d %H:%M:%S"),
                     r.survey,
