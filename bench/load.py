@@ -63,12 +63,11 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.services import apikey_create
+from bench.invitations import invited_contacts
 from bench.load_urls import BARE_PATH  # bench: a namespace package under ROOT
 from config.serve import production_environment, web_command
-from interactions.models import Interaction
 from pipeline.management.commands.demo_setup import DOMAIN, LOGINS, SCHEMA
-from surveys.models import Survey, SurveyInvitation, SurveyResponse
-from surveys.services import invitation_token
+from surveys.models import Survey, SurveyResponse
 
 TARGETS = ("scorecard", "kpi_api", "survey")
 QUANTILES = (0.5, 0.95, 0.99)
@@ -118,36 +117,7 @@ def fresh_invitations(n: int, label: str) -> list[str]:
     with schema_context(SCHEMA):
         survey = Survey.objects.filter(kind="csat", is_active=True).first()
         assert survey is not None, "the demo tenant has no active CSAT survey"
-        now = timezone.now()
-        contacts = Interaction.objects.bulk_create(
-            [
-                Interaction(
-                    external_id=f"bench-load-{run}-{i}",
-                    offered_at=now - dt.timedelta(minutes=i % 600 + 5),
-                    answered_at=now - dt.timedelta(minutes=i % 600 + 4),
-                    ended_at=now - dt.timedelta(minutes=i % 600),
-                    talk_seconds=200,
-                    outcome="answered",
-                    customer_id=f"bench-load-{run}-{i}",
-                )
-                for i in range(n)
-            ],
-            batch_size=5000,
-        )
-        invitations = SurveyInvitation.objects.bulk_create(
-            [
-                SurveyInvitation(
-                    survey=survey,
-                    interaction=contact,
-                    token=invitation_token(),
-                    source="api",
-                    expires_at=now + dt.timedelta(days=7),
-                )
-                for contact in contacts
-            ],
-            batch_size=5000,
-        )
-    return [invitation.token for invitation in invitations]
+        return invited_contacts(survey=survey, n=n, prefix=f"bench-load-{run}", spread_minutes=600)
 
 
 def api_key() -> str:

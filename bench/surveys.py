@@ -39,16 +39,13 @@ import django
 
 django.setup()
 
-import datetime as dt
 
 from django.db import connection
-from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from bench.invitations import invited_contacts
 from common import devservers
-from interactions.models import Interaction
-from surveys.models import Survey, SurveyInvitation, SurveyResponse
-from surveys.services import invitation_token
+from surveys.models import Survey, SurveyResponse
 from tenants.models import Tenant
 from tenants.services import tenant_create
 
@@ -67,39 +64,11 @@ def prepare(n: int) -> list[str]:
         survey = Survey.objects.filter(kind="csat").first() or Survey.objects.create(
             kind="csat", name="Bench CSAT", question="How satisfied were you?", follow_up_question="Why?"
         )
-        now = timezone.now()
-        contacts = Interaction.objects.bulk_create(
-            [
-                Interaction(
-                    external_id=f"bench-{i}",
-                    offered_at=now - dt.timedelta(minutes=i % 1440 + 5),
-                    answered_at=now - dt.timedelta(minutes=i % 1440 + 4),
-                    ended_at=now - dt.timedelta(minutes=i % 1440),
-                    talk_seconds=200,
-                    outcome="answered",
-                    customer_id=f"cust-{i}",
-                )
-                for i in range(n)
-            ],
-            batch_size=5000,
-        )
-        invitations = SurveyInvitation.objects.bulk_create(
-            [
-                SurveyInvitation(
-                    survey=survey,
-                    interaction=c,
-                    token=invitation_token(),
-                    source="api",
-                    expires_at=now + dt.timedelta(days=7),
-                )
-                for c in contacts
-            ],
-            batch_size=5000,
-        )
+        tokens = invited_contacts(survey=survey, n=n, prefix="bench", spread_minutes=1440)
         with connection.cursor() as cur:
             cur.execute("ANALYZE surveys_surveyinvitation; ANALYZE interactions_interaction")
     connection.close()
-    return [i.token for i in invitations]
+    return tokens
 
 
 def free_port() -> int:
