@@ -22,6 +22,7 @@ LAYERS = [
     "tenants",  # the contact center and its settings (current_tenant)
     "accounts",  # users, roles, teams, agents, API keys
     "interactions",  # contacts, activity, schedules, ingestion
+    "live",  # live events, the live state in Redis, the wallboard
     "scorecards",  # the KPI engine, targets, KPI pages and API
     "surveys",  # customer surveys and the agent effort pulse
     "qa",  # evaluations, disputes, calibration, sampling, automated checks

@@ -58,6 +58,7 @@ TENANT_APPS = [
     "accounts",
     "axes",
     "interactions",
+    "live",
     "scorecards",
     "surveys",
     "qa",
