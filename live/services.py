@@ -117,4 +117,5 @@ def live_events_ingest(
         summary.errors += written.errors
         summary.contacts_written = sum(1 for r in rows if isinstance(r, contacts.InteractionRow))
         summary.intervals_written = len(rows) - summary.contacts_written
+    announce(Event.LIVE_EVENTS_APPLIED, accepted=summary.accepted)  # alerts judge the new state
     return summary

@@ -59,6 +59,7 @@ TENANT_APPS = [
     "axes",
     "interactions",
     "live",
+    "alerts",
     "scorecards",
     "surveys",
     "qa",
