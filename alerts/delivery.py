@@ -104,9 +104,11 @@ def notify(*, rule: AlertRule, episode: AlertEpisode, what: str) -> None:
         from .tasks import alert_email_task
 
         schema, episode_id = current_schema_name(), episode.pk
-        transaction.on_commit(
-            lambda: alert_email_task.apply_async(args=[episode_id, what], headers={"_schema_name": schema})
-        )
+
+        def email_enqueue() -> None:
+            alert_email_task.apply_async(args=[episode_id, what], headers={"_schema_name": schema})
+
+        transaction.on_commit(email_enqueue)
 
 
 # --- email ----------------------------------------------------------------------------------
