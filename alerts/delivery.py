@@ -124,23 +124,21 @@ def email_recipients(rule: AlertRule) -> list[str]:
 def email_render(rule: AlertRule, episode: AlertEpisode, what: str) -> tuple[str, str, str]:
     """(subject, text, html) of the email about one transition."""
     tenant = current_tenant()
-    started = timezone.localtime(episode.started_at, tenant.tz)
-    recovered = timezone.localtime(episode.recovered_at, tenant.tz) if episode.recovered_at else None
     context = {
         **_facts(rule, episode),
         "what": what,
         "tenant_name": tenant.name,
-        "started_at": started,
-        "recovered_at": recovered,
-        "duration": duration_text((episode.recovered_at - episode.started_at).total_seconds()) if recovered else "",
+        "started_at": episode.started_at,
+        "recovered_at": episode.recovered_at,
+        "duration": duration_text(episode.duration.total_seconds()) if episode.duration else "",
         "value_at_start": value_text(episode.kind, episode.value_at_start),
-        "min_contacts": rule.min_contacts,
     }
-    return (
-        " ".join(render_to_string("emails/alert-subject.txt", context).split()),
-        render_to_string("emails/alert-body.txt", context),
-        render_to_string("emails/alert-body.html", context),
-    )
+    with timezone.override(tenant.tz):  # templates show datetimes in the current timezone
+        return (
+            " ".join(render_to_string("emails/alert-subject.txt", context).split()),
+            render_to_string("emails/alert-body.txt", context),
+            render_to_string("emails/alert-body.html", context),
+        )
 
 
 def alert_email_send(*, episode_id: int, what: str) -> int:
