@@ -52,10 +52,8 @@ def judge_waiting_without_agents(waiting: int, ready: int) -> Reading:
     return Reading(value, waiting > 0 and ready == 0)
 
 
-def worse(kind: str, a: float | None, b: float | None) -> float | None:
+def worse(kind: str, a: float, b: float) -> float:
     """The worse of two values of a rule's kind (a lower service level; anything else higher)."""
-    if a is None or b is None:
-        return a if b is None else b
     return min(a, b) if kind == Kind.SERVICE_LEVEL_BELOW else max(a, b)
 
 

@@ -281,6 +281,7 @@ def _rule_evaluate(rule: AlertRule, reading: Reading, now: dt.datetime) -> Trans
         episode.last_value = reading.value
         episode.last_evaluated_at = now
         if next_step == Step.CONTINUE:
+            assert reading.value is not None  # a breach always has a value
             episode.worst_value = worse(rule.kind, episode.worst_value, reading.value)
             episode.good_since = None
         elif next_step == Step.SETTLING:

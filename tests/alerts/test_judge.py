@@ -42,7 +42,7 @@ def test_waits_and_nobody_ready():
 def test_worse_is_lower_for_service_level_and_higher_otherwise():
     assert worse(Kind.SERVICE_LEVEL_BELOW, 70, 60) == 60
     assert worse(Kind.ABANDONMENT_ABOVE, 7, 9) == 9
-    assert worse(Kind.LONGEST_WAIT_ABOVE, 90, None) == 90
+    assert worse(Kind.LONGEST_WAIT_ABOVE, 90, 0) == 90
 
 
 @pytest.mark.parametrize(
