@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from common.followups import Event, announce
 from interactions.ingestion.rows import RowError, RowWarning
 from interactions.services import ImportSummary, import_rows
 from tenants.current import current_schema_name, current_tenant, ensure_tenant_active
