@@ -7,15 +7,19 @@ from django.utils.translation import gettext_lazy as _
 from .models import SUBSCRIBABLE_EVENTS, Event
 
 
+class HttpURLField(forms.URLField):
+    default_validators = [URLValidator(schemes=["http", "https"], message=_("Enter an http:// or https:// URL."))]
+    default_error_messages = {"invalid": _("Enter an http:// or https:// URL.")}
+
+
 class EndpointForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=100, help_text=_("What receives it, e.g. “#cx-alerts on Slack”.")
     )
-    url = forms.URLField(
+    url = HttpURLField(
         label=_("URL"),
         max_length=2000,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"], message=_("Enter an http:// or https:// URL."))],
         help_text=_("Events are POSTed here as JSON. A Slack incoming webhook URL works as it is."),
     )
     events = forms.MultipleChoiceField(

@@ -87,7 +87,12 @@ def test_a_delivery_reaches_the_receiver_signed_with_the_endpoints_secret(
     assert post(receiver.url, got.headers, got.body) == 200
     assert post(receiver.url, got.headers, got.body.replace(b"disputed", b"resolved")) == 401
     old = int(time.time()) - 301
-    assert post(receiver.url, {**got.headers, "Callwell-Signature": signature_header(hook.secret, old, got.body)}, got.body) == 401
+    assert (
+        post(
+            receiver.url, {**got.headers, "Callwell-Signature": signature_header(hook.secret, old, got.body)}, got.body
+        )
+        == 401
+    )
     receiver.clock_offset = 301
     assert post(receiver.url, got.headers, got.body) == 401
 
