@@ -13,7 +13,10 @@ from tenants.current import current_tenant
 def tenant_url(path: str) -> str:
     scheme = settings.SITE_SCHEME
     port = str(settings.SITE_PORT)
-    host = current_tenant().get_primary_domain().domain
+    domain = current_tenant().get_primary_domain()
+    if domain is None:  # a center being set up: a relative link beats failing the change it reports
+        return path
+    host = domain.domain
     default_port = {"http": "80", "https": "443"}.get(scheme)
     return f"{scheme}://{host}{'' if port in ('', default_port) else ':' + port}{path}"
 

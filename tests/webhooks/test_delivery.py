@@ -233,3 +233,10 @@ def test_the_payload_is_json_the_way_it_was_stored(people, receiver, django_capt
     [got] = receiver.received
     assert json.loads(got.body)["data"] == {"at": "2026-12-01T09:00:00Z", "name": "Zoë"}
     assert WebhookDelivery.objects.get(pk=delivery_id).payload == json.loads(got.body)
+
+
+def test_deliveries_go_to_their_own_queue():
+    from config.celery import app
+
+    route = app.amqp.router.route({}, webhook_delivery_task.name)
+    assert route["queue"].name == "webhooks"
