@@ -95,28 +95,34 @@ def live_events_ingest(
         else:
             good.append(item)
     rules = day_rules()
-    applied = state.apply(current_schema_name(), good, rules)
-    summary.duplicates = applied.duplicates
-    summary.accepted = len(good) - applied.duplicates
-    rows: list = []
-    for external_id, record in sorted(applied.finished.items()):
-        row = contacts.interaction_row(external_id, record)
-        problem = contacts.row_problem(row)
-        if problem:
-            summary.errors.append(problem.as_dict())
-        else:
-            rows.append(row)
-    rows += applied.intervals
-    if rows:
-        started_at = timezone.now()
-        written = ImportSummary()
-        with transaction.atomic():
-            import_rows(rows, summary=written)
-        if written.created or written.updated:
-            # KPIs, survey invitations, QA checks: as after an import, at most every few seconds
-            live_followups_request(written_at=started_at)
-        summary.errors += written.errors
-        summary.contacts_written = sum(1 for r in rows if isinstance(r, contacts.InteractionRow))
-        summary.intervals_written = len(rows) - summary.contacts_written
+    schema = current_schema_name()
+    with state.tenant_lock(schema):
+        applied = state.apply(schema, good, rules)
+        summary.duplicates = applied.duplicates
+        summary.accepted = len(good) - applied.duplicates
+        rows: list = []
+        for external_id, record in sorted(applied.finished.items()):
+            row = contacts.interaction_row(external_id, record)
+            problem = contacts.row_problem(row)
+            if problem:
+                summary.errors.append(problem.as_dict())
+            else:
+                rows.append(row)
+        rows += applied.intervals
+        if rows:
+            _write(rows, summary)
     announce(Event.LIVE_EVENTS_APPLIED, accepted=summary.accepted)  # alerts judge the new state
     return summary
+
+
+def _write(rows: list, summary: LiveIngestSummary) -> None:
+    started_at = timezone.now()
+    written = ImportSummary()
+    with transaction.atomic():
+        import_rows(rows, summary=written)
+    if written.created or written.updated:
+        # KPIs, survey invitations, QA checks: as after an import, at most every few seconds
+        live_followups_request(written_at=started_at)
+    summary.errors += written.errors
+    summary.contacts_written = sum(1 for r in rows if isinstance(r, contacts.InteractionRow))
+    summary.intervals_written = len(rows) - summary.contacts_written

@@ -57,6 +57,7 @@ TENANT_APPS = [
     "audit",
     "accounts",
     "axes",
+    "webhooks",
     "interactions",
     "live",
     "alerts",
