@@ -9,39 +9,29 @@ waits on SMTP; the episode's ``*_emailed_at`` is its ledger (claimed before send
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from tenants.current import current_schema_name, current_tenant
+from webhooks.links import tenant_link
+from webhooks.models import Event as WebhookEvent
+from webhooks.services import webhook_event_emit
 
 from .describe import condition_text, duration_text, scope_text, value_text
 from .models import AlertEpisode, AlertRule
 
-log = logging.getLogger(__name__)
-
 FIRED, RECOVERED = "fired", "recovered"
+WEBHOOK_EVENTS = {FIRED: WebhookEvent.ALERT_FIRED, RECOVERED: WebhookEvent.ALERT_RECOVERED}
 LEDGER = {FIRED: "fired_emailed_at", RECOVERED: "recovered_emailed_at"}
 
 
-def tenant_url(path: str) -> str:
-    """An absolute link to the tenant's host (a task has no request to build it from); the
-    digest's rule (coaching/digest.py), which sits in a layer above."""
-    scheme, port = settings.SITE_SCHEME, str(settings.SITE_PORT)
-    host = current_tenant().get_primary_domain().domain
-    default_port = {"http": "80", "https": "443"}.get(scheme)
-    return f"{scheme}://{host}{'' if port in ('', default_port) else ':' + port}{path}"
-
-
 def history_link() -> str:
-    return tenant_url(reverse("alert_history"))
+    return tenant_link("alert_history")
 
 
 def _facts(rule: AlertRule, episode: AlertEpisode) -> dict:
@@ -86,20 +76,16 @@ def webhook_data(rule: AlertRule, episode: AlertEpisode) -> dict:
 
 
 def webhook_emit(*, event: str, data: dict, text: str) -> list[int]:
-    """The one door to the webhooks app."""
-    from django.apps import apps
-
-    if not apps.is_installed("webhooks"):  # until the webhooks branch is merged
-        return []
-    from webhooks.services import webhook_event_emit  # type: ignore[import-not-found]
-
+    """The one door to the webhooks app (one delivery per subscribed endpoint, sent on commit)."""
     return webhook_event_emit(event=event, data=data, text=text)
 
 
 def notify(*, rule: AlertRule, episode: AlertEpisode, what: str) -> None:
     """Called inside the evaluation's transaction: nothing leaves before it commits."""
     if rule.webhook:
-        webhook_emit(event=f"alert.{what}", data=webhook_data(rule, episode), text=message_text(rule, episode, what))
+        webhook_emit(
+            event=WEBHOOK_EVENTS[what], data=webhook_data(rule, episode), text=message_text(rule, episode, what)
+        )
     if rule.extra_emails or rule.recipients.exists():
         from .tasks import alert_email_task
 
