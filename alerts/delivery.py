@@ -36,7 +36,7 @@ def history_link() -> str:
 
 def _facts(rule: AlertRule, episode: AlertEpisode) -> dict:
     condition = condition_text(
-        kind=episode.kind, threshold=episode.threshold, window_minutes=rule.window_minutes, queue=episode.queue
+        kind=episode.kind, threshold=episode.threshold, window_minutes=episode.window_minutes, queue=episode.queue
     )
     return {
         "rule": rule.name,
@@ -68,7 +68,7 @@ def webhook_data(rule: AlertRule, episode: AlertEpisode) -> dict:
         "value": episode.last_value,
         "worst_value": episode.worst_value,
         "threshold": episode.threshold,
-        "window_minutes": rule.window_minutes,
+        "window_minutes": episode.window_minutes,
         "started_at": episode.started_at.isoformat(),
         "recovered_at": episode.recovered_at.isoformat() if episode.recovered_at else None,
         "link": history_link(),

@@ -76,6 +76,7 @@ class AlertEpisode(models.Model):
     kind = models.CharField(max_length=32, choices=Kind.choices)
     queue = models.CharField(max_length=120, blank=True)
     threshold = models.FloatField(null=True, blank=True)
+    window_minutes = models.PositiveSmallIntegerField(default=15)
     value_at_start = models.FloatField()
     worst_value = models.FloatField()
     last_value = models.FloatField(null=True, blank=True)

@@ -268,6 +268,7 @@ def _rule_evaluate(rule: AlertRule, reading: Reading, now: dt.datetime) -> Trans
                         kind=rule.kind,
                         queue=rule.queue,
                         threshold=rule.threshold,
+                        window_minutes=rule.window_minutes,
                         value_at_start=reading.value,
                         worst_value=reading.value,
                         last_value=reading.value,

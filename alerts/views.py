@@ -105,7 +105,7 @@ CSV_COLUMNS = [
 def _described(episode: AlertEpisode) -> AlertEpisode:
     e: dict = episode.__dict__
     e["condition"] = condition_text(
-        kind=episode.kind, threshold=episode.threshold, window_minutes=episode.rule.window_minutes, queue=episode.queue
+        kind=episode.kind, threshold=episode.threshold, window_minutes=episode.window_minutes, queue=episode.queue
     )
     e["worst_text"] = value_text(episode.kind, episode.worst_value)
     e["duration_text"] = duration_text(episode.duration.total_seconds()) if episode.duration else ""
@@ -122,9 +122,7 @@ def _csv_lines(episodes: Iterable[AlertEpisode], tz: tzinfo) -> Iterator[str]:
                 for v in (
                     e.rule.name,
                     e.queue,
-                    condition_text(
-                        kind=e.kind, threshold=e.threshold, window_minutes=e.rule.window_minutes, queue=e.queue
-                    ),
+                    condition_text(kind=e.kind, threshold=e.threshold, window_minutes=e.window_minutes, queue=e.queue),
                     timezone.localtime(e.started_at, tz).isoformat(),
                     timezone.localtime(e.recovered_at, tz).isoformat() if e.recovered_at else "",
                     e.end_reason or "ongoing",
