@@ -188,7 +188,7 @@ class QueueLogMachine:
         self.member_alias: dict[str, str] = {}  # callback channel -> agent
         self.recent_members: dict[str, tuple[str, str, str, dt.datetime]] = {}  # callid -> member, queue, event, at
         self.ignored: dict[str, int] = {}
-        self.retired: dict[str, dt.datetime] = {}  # callback channels found to be an agent's alias
+        self.backdate: dict[str, dt.datetime] = {}  # agent -> when its next change really began
 
     # -- the one entry point
     def feed(self, ln: QueueLogLine) -> list[Fact]:
@@ -210,7 +210,7 @@ class QueueLogMachine:
                 continue
             now = agent.state()
             if now != agent.shown:
-                at = self.retired.pop(name, ln.at)
+                at = self.backdate.pop(name, ln.at)
                 agent.shown, agent.since = now, at
                 cause = f"{ln.event}|{ln.callid}|{ln.queue}"
                 out.append(AgentChange(ln.line, at, name, now[0], now[1], cause))
@@ -409,9 +409,12 @@ class QueueLogMachine:
             agent.queues |= ghost.queues
             agent.paused |= ghost.paused
             if ghost.shown[0] != "offline" and ghost.since is not None:
-                # the channel showed as an agent for an instant: end it where it began
+                # the channel showed as an agent for an instant: end it where it began, and
+                # the agent is logged in since then (Asterisk counts the login time from it)
                 self.agents[channel] = _Agent(shown=ghost.shown, since=ghost.since)
-                self.retired[channel] = ghost.since
+                self.backdate[channel] = ghost.since
+                if agent.shown[0] == "offline":
+                    self.backdate[name] = ghost.since
                 touched.append(channel)
         if event == "ADDMEMBER":
             agent.queues.add(queue)
