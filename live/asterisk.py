@@ -19,6 +19,7 @@ reports a second completion of a call as an error instead).
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 from collections import deque
 
@@ -31,6 +32,8 @@ from .events import AgentStateEvent, ContactEvent, natural_key
 
 LiveItem = ContactEvent | AgentStateEvent | RowError
 RECENT_LINES = 10_000
+# Open calls first seen this long before the current line are forgotten (their end was lost).
+OPEN_CALL_DAYS = 1
 
 
 class QueueLogLiveMapper:
@@ -43,6 +46,7 @@ class QueueLogLiveMapper:
         self.machine = QueueLogMachine()
         self.recent: deque[str] = deque()
         self.recent_set: set[str] = set()
+        self.lines_fed = 0
 
     def feed(self, line: int, text: str) -> list[LiveItem]:
         item = read_line(line, text, self.tz, self.limits)
@@ -55,6 +59,9 @@ class QueueLogLiveMapper:
         self.recent_set.add(text)
         if len(self.recent) > RECENT_LINES:
             self.recent_set.discard(self.recent.popleft())
+        self.lines_fed += 1
+        if self.lines_fed % RECENT_LINES == 0:
+            self.machine.forget_calls_before(item.at - dt.timedelta(days=OPEN_CALL_DAYS))
         if isinstance(item, RowError):
             return [item]
         out: list[LiveItem] = []

@@ -61,6 +61,9 @@ WAIT_TALK = {
 ATTENDED_LINK_WAIT_TALK = (3, 4)  # LINK|chan1|chan2|holdtime|calltime|origposition
 # callids that are not a call: the member was changed from the manager interface, the CLI...
 NOT_A_CALL = {"", "NONE", "MANAGER", "CLI", "REALTIME"}
+# Ended calls remembered (to report a second completion, to number a re-queued call's legs):
+# tens of bytes each, bounded for a feed that runs for months.
+MAX_ENDED = 200_000
 # An agent login pairs with its callback channel's ADDMEMBER within this many seconds.
 PAIRING_SECONDS = 2
 
@@ -121,6 +124,7 @@ class Call:
     customer: str | None = None
     agent: str | None = None
     missed_by: list[str] = field(default_factory=list)
+    first_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +253,7 @@ class QueueLogMachine:
             if call.agent and call.agent != name and call.agent in self.agents:
                 self.agents[call.agent].calls.discard(key)
                 touched.append(call.agent)
+            self._derive_entry(call, ln.at - dt.timedelta(seconds=wait), ln, out)
             call.connected_at, call.agent = ln.at, name or None
             if name:
                 agent = self._agent(name)
@@ -276,6 +281,7 @@ class QueueLogMachine:
                 return
             wait = seconds(data[ABANDON_WAIT])
             call = self._end(key, ln)
+            self._derive_entry(call, ln.at - dt.timedelta(seconds=wait), ln, out)
             out.append(CallFact("abandoned", ln.line, ln.at, call, wait=wait, cause=cause))
         elif event in AGENT_LOGINS or event in AGENT_LOGOFFS:
             if not name:
@@ -326,9 +332,21 @@ class QueueLogMachine:
         else:
             self.ignored[event] = self.ignored.get(event, 0) + 1
 
+    def _derive_entry(self, call: Call, at: dt.datetime, ln: QueueLogLine, out: list[Fact]) -> None:
+        """A call whose ENTERQUEUE was not seen (the log, or the feed, started after it) is
+        back-dated from its wait, as ../shared/spec/ingestion.md asks."""
+        if call.entered_at is None:
+            call.entered_at = at
+            out.append(CallFact("enqueued", ln.line, at, call, cause=f"{ln.event}|{ln.callid}|derived"))
+
+    def forget_calls_before(self, at: dt.datetime) -> None:
+        """Drop open calls first seen before ``at`` (a long-running feed whose log lost their end)."""
+        for key in [k for k, c in self.calls.items() if c.first_at is not None and c.first_at < at]:
+            del self.calls[key]
+
     def _new_call(self, ln: QueueLogLine, key: str) -> Call:
-        legs = self.legs.setdefault(key, 1)
-        call = Call(ln.line, key if legs == 1 else f"{key}#{legs}", ln.queue)
+        legs = self.legs.get(key, 1)
+        call = Call(ln.line, key if legs == 1 else f"{key}#{legs}", ln.queue, first_at=ln.at)
         self.calls[key] = call
         return call
 
@@ -341,11 +359,15 @@ class QueueLogMachine:
             # queue): a new leg, a contact of its own.
             del self.ended[key]
             self.legs[key] = self.legs.get(key, 1) + 1
+            if len(self.legs) > MAX_ENDED:
+                del self.legs[next(iter(self.legs))]
         return self._new_call(ln, key)
 
     def _end(self, key: str, ln: QueueLogLine) -> Call:
         call = self.calls.pop(key, None) or Call(ln.line, self._leg_id(key), ln.queue)
         self.ended[key] = ln.line
+        if len(self.ended) > MAX_ENDED:  # oldest first: a call ended that long ago is not seen again
+            del self.ended[next(iter(self.ended))]
         for callid in [c for c, k in self.alias.items() if k == key]:
             del self.alias[callid]
         return call
@@ -375,6 +397,11 @@ class QueueLogMachine:
         wait, talk = wait_talk(event, ln.data)
         call = self._end(key, ln)
         agent_name = call.agent or name or None
+        if call.connected_at is None:  # no CONNECT seen: back-dated from the talk time
+            answered_at = ln.at - dt.timedelta(seconds=talk)
+            self._derive_entry(call, answered_at - dt.timedelta(seconds=wait), ln, out)
+            call.connected_at, call.agent = answered_at, agent_name
+            out.append(CallFact("answered", ln.line, answered_at, call, agent=agent_name, wait=wait, cause="derived"))
         for who in {agent_name, name} - {None, ""}:
             if who in self.agents:
                 self.agents[who].calls.discard(key)

@@ -141,6 +141,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot open {path}: {exc.strerror}") from None
         self.label = str(path)
+        self.stderr.write(f"following {path} after line {follower.line}")
         try:
             while not self.stopping:
                 got = False
