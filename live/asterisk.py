@@ -59,11 +59,11 @@ class QueueLogLiveMapper:
         self.recent_set.add(text)
         if len(self.recent) > RECENT_LINES:
             self.recent_set.discard(self.recent.popleft())
+        if isinstance(item, RowError):
+            return [item]
         self.lines_fed += 1
         if self.lines_fed % RECENT_LINES == 0:
             self.machine.forget_calls_before(item.at - dt.timedelta(days=OPEN_CALL_DAYS))
-        if isinstance(item, RowError):
-            return [item]
         out: list[LiveItem] = []
         for fact in self.machine.feed(item):
             if isinstance(fact, LineProblem):
@@ -77,6 +77,7 @@ class QueueLogLiveMapper:
                         agent=fact.agent,
                         state=fact.state,
                         reason=fact.reason,
+                        seq=fact.line,
                     )
                 )
             else:

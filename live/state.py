@@ -167,7 +167,14 @@ def _forget_old_contacts(client, pipe, schema: str, now: float) -> None:
 
 
 def _log_member(event: AgentStateEvent) -> str:
-    return json.dumps([event.event_id, event.state, event.reason], separators=(",", ":"))
+    """Members of one score sort by the source's order first (zero-padded, so as text), then id."""
+    return f"{event.seq:012d}|" + json.dumps([event.event_id, event.state, event.reason], separators=(",", ":"))
+
+
+def _log_entry(member: str) -> tuple[str, str]:
+    """(state, reason) of a log member."""
+    _, state, reason = json.loads(member.partition("|")[2])
+    return state, reason
 
 
 def _apply_agents(client, pipe, schema: str, events: list[AgentStateEvent]) -> list[ActivityRow]:
@@ -204,7 +211,7 @@ def _apply_agents(client, pipe, schema: str, events: list[AgentStateEvent]) -> l
                 if 0 <= j < len(log) - 1:
                     start, start_member = log[j]
                     end = log[j + 1][0]
-                    _, state, reason = json.loads(start_member)
+                    state, reason = _log_entry(start_member)
                     if state != "offline" and end > start:
                         intervals[(agent, start)] = ActivityRow(
                             line=lines.get(start_member, lines[member]),
@@ -221,7 +228,7 @@ def _apply_agents(client, pipe, schema: str, events: list[AgentStateEvent]) -> l
         # two days before the latest change, not before now: a replay of older days works too
         pipe.zremrangebyscore(log_key, "-inf", f"({latest_at - KEEP_SECONDS}")
         pipe.expire(log_key, KEEP_SECONDS)
-        _, state, reason = json.loads(latest_member)
+        state, reason = _log_entry(latest_member)
         pipe.hset(key(schema, "agents"), agent, json.dumps({"state": state, "since": latest_at, "reason": reason}))
     return list(intervals.values())
 

@@ -324,3 +324,17 @@ def test_what_follows_written_rows_is_announced_at_most_once_per_gate(alpha, dja
     assert len(flushed) == len(first)
     assert not client.exists(state.key("alpha", "followups_since"))
     assert live_followups_flush_task() is False  # nothing pending any more
+
+
+def test_changes_stamped_with_the_same_second_keep_the_sources_order(alpha):
+    from live.events import AgentStateEvent
+
+    same = T0.astimezone(dt.UTC)
+    ready = AgentStateEvent(line=1, event_id="z-ready", at=same, agent="alice.a", state="ready", seq=7)
+    pause = AgentStateEvent(line=2, event_id="a-pause", at=same, agent="alice.a", state="break", reason="Pause", seq=8)
+    earlier = AgentStateEvent(
+        line=3, event_id="m", at=same - dt.timedelta(seconds=30), agent="alice.a", state="on_contact"
+    )
+    live_events_ingest(events=[pause, ready, earlier], source="test")  # arrival order reversed
+    agent = state.board_read("alpha", tz=BERLIN)["agents"][0]
+    assert (agent["state"], agent["reason"]) == ("break", "Pause")
