@@ -36,6 +36,9 @@ class Action(models.TextChoices):
     QA_EVALUATION_ACKNOWLEDGE = "qa.evaluation_acknowledge", _("QA evaluation acknowledged")
     QA_DISPUTE_RAISE = "qa.dispute_raise", _("QA answer disputed")
     QA_DISPUTE_DECIDE = "qa.dispute_decide", _("QA dispute decided")
+    ALERT_RULE_CREATE = "alert_rule.create", _("Alert rule created")
+    ALERT_RULE_UPDATE = "alert_rule.update", _("Alert rule changed")
+    ALERT_RULE_DELETE = "alert_rule.delete", _("Alert rule deleted")
     # The platform's log (public schema); suspend and resume also go to the center's own log.
     TENANT_SUSPEND = "tenant.suspend", _("Contact center suspended")
     TENANT_RESUME = "tenant.resume", _("Contact center resumed")

@@ -30,6 +30,8 @@ class Event(enum.StrEnum):
     # An agent changed team or a team its name: every past contact counts elsewhere now.
     # Facts: reason (in words, kept with the recompute it asks for).
     TEAM_HISTORY_CHANGED = "team history changed"
+    # A batch of live events was applied to the live state. Facts: accepted (new events in it).
+    LIVE_EVENTS_APPLIED = "live events applied"
 
 
 Handler = Callable[..., Any]

@@ -58,6 +58,12 @@ app.conf.beat_schedule = {
         "task": "interactions.tasks.import_runs_reap_dispatch",
         "schedule": crontab(minute="*/10"),
     },
+    # Alerts on the live state: a wait grows and a window slides with no event at all, so every
+    # 30 s each tenant with active rules is evaluated (and after each live batch besides).
+    "alerts-evaluate-dispatch": {
+        "task": "alerts.tasks.alerts_evaluate_dispatch",
+        "schedule": 30.0,
+    },
     # Tasks asked for while Redis was down (common/outbox.py); also sent when a worker starts.
     "pending-tasks-flush": {
         "task": "common.tasks.pending_tasks_flush_task",

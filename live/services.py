@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from common.followups import Event, announce
 from interactions.ingestion.rows import RowError, RowWarning
 from interactions.services import ImportSummary, import_rows
 from tenants.current import current_schema_name, current_tenant, ensure_tenant_active
@@ -110,6 +111,7 @@ def live_events_ingest(
         rows += applied.intervals
         if rows:
             _write(rows, summary)
+    announce(Event.LIVE_EVENTS_APPLIED, accepted=summary.accepted)  # alerts judge the new state
     return summary
 
 

@@ -13,6 +13,7 @@ import time
 
 from django.db import transaction
 
+from alerts.services import alerts_evaluate_after_events
 from coaching.signals import signals_recompute
 from common.followups import Event, handles
 from qa.checks import qa_checks_run
@@ -61,3 +62,11 @@ def after_team_history_changed(*, reason: str) -> None:
     engine keeps day sums by team name: the whole history is recomputed once this commits
     (debounced, so that moving several agents one after the other asks for one run)."""
     kpi_recompute_enqueue(reason=reason, debounce_seconds=60)
+
+
+@handles(Event.LIVE_EVENTS_APPLIED)
+def after_live_events(*, accepted: int) -> None:
+    """Alerts judge the new live state at once (at most once per tenant every few seconds, and
+    never failing the batch: beat's evaluation every 30 s catches up)."""
+    if accepted:
+        alerts_evaluate_after_events()

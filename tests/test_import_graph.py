@@ -24,6 +24,7 @@ LAYERS = [
     "webhooks",  # outgoing signed webhooks of business events, their delivery log
     "interactions",  # contacts, activity, schedules, ingestion
     "live",  # live events, the live state in Redis, the wallboard
+    "alerts",  # alert rules on the live state, their episodes, email and webhook notices
     "scorecards",  # the KPI engine, targets, KPI pages and API
     "surveys",  # customer surveys and the agent effort pulse
     "qa",  # evaluations, disputes, calibration, sampling, automated checks

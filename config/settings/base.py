@@ -60,6 +60,7 @@ TENANT_APPS = [
     "webhooks",
     "interactions",
     "live",
+    "alerts",
     "scorecards",
     "surveys",
     "qa",
