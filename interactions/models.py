@@ -78,6 +78,9 @@ class Interaction(models.Model):
     transcript = models.TextField(blank=True, default="")
     # Version of the record in its source system (Amazon Connect LastUpdateTimestamp).
     source_updated_at = models.DateTimeField(null=True, blank=True)
+    # Written by the live feed: the day's batch import is the record and replaces it; a late
+    # live event never overwrites an imported contact (interactions/upserts.py).
+    live = models.BooleanField(default=False, db_default=False)
     # Set on every insert or real change: the KPI engine recomputes the periods it touches.
     updated_at = models.DateTimeField(db_default=Now())
 
@@ -149,6 +152,7 @@ class AgentActivity(models.Model):
     start = models.DateTimeField()
     end = models.DateTimeField()
     reason = models.CharField(max_length=200, blank=True, default="")
+    live = models.BooleanField(default=False, db_default=False)  # as Interaction.live
     updated_at = models.DateTimeField(db_default=Now())
 
     class Meta:

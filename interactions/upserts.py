@@ -33,8 +33,8 @@ _STAGES = {
         answered_at timestamptz, ended_at timestamptz, talk int, hold int, acw int,
         hold_count int, outcome text, transferred bool, resolved bool,
         callback_requested bool, missed_by text[], cost numeric, transcript text,
-        source_updated_at timestamptz""",
-    "activity": 'line int, agent text, state text, start timestamptz, "end" timestamptz, reason text',
+        source_updated_at timestamptz, live bool""",
+    "activity": 'line int, agent text, state text, start timestamptz, "end" timestamptz, reason text, live bool',
     "schedule": 'line int, agent text, activity text, start timestamptz, "end" timestamptz',
     "response": "line int, external_id text, survey text, score int, responded_at timestamptz, comment text",
 }
@@ -116,6 +116,7 @@ def upsert_interactions(rows: list[InteractionRow]) -> tuple[int, int, list[RowE
                     r.cost,
                     r.transcript,
                     r.source_updated_at,
+                    r.live,
                 )
                 for r in rows
             ],
@@ -149,6 +150,7 @@ def upsert_interactions(rows: list[InteractionRow]) -> tuple[int, int, list[RowE
             "cost",
             "transcript",
             "source_updated_at",
+            "live",
         ]
         stored = ", ".join(f"t.{c}" for c in columns)
         incoming = ", ".join(f"EXCLUDED.{c}" for c in columns)
@@ -159,7 +161,7 @@ def upsert_interactions(rows: list[InteractionRow]) -> tuple[int, int, list[RowE
                    s.initiated_at, s.offered_at, s.answered_at, s.ended_at, s.talk, s.hold,
                    s.acw, s.hold_count, s.outcome, s.transferred, s.resolved,
                    s.callback_requested, s.missed_by, s.cost, s.transcript, s.source_updated_at,
-                   statement_timestamp()
+                   s.live, statement_timestamp()
             FROM {stage} s
             LEFT JOIN {QUEUE} q ON q.name = s.queue
             LEFT JOIN {ITYPE} it ON it.name = s.itype
@@ -170,6 +172,8 @@ def upsert_interactions(rows: list[InteractionRow]) -> tuple[int, int, list[RowE
                -- an older version of a contact (Amazon Connect) never replaces a newer one
                AND (t.source_updated_at IS NULL OR EXCLUDED.source_updated_at IS NULL
                     OR EXCLUDED.source_updated_at >= t.source_updated_at)
+               -- the batch import is the record: a (late, replayed) live event never replaces it
+               AND (t.live OR NOT EXCLUDED.live)
             RETURNING (xmax = 0)
             """
         )
@@ -179,8 +183,19 @@ def upsert_interactions(rows: list[InteractionRow]) -> tuple[int, int, list[RowE
 
 def upsert_activity(rows: list[ActivityRow]) -> tuple[int, int, list[RowError]]:
     with connection.cursor() as cur:
-        stage = stage_rows(cur, "activity", [(r.line, r.agent, r.state, r.start, r.end, r.reason) for r in rows])
+        stage = stage_rows(
+            cur, "activity", [(r.line, r.agent, r.state, r.start, r.end, r.reason, r.live) for r in rows]
+        )
         _ensure_agents(cur, f"SELECT agent FROM {stage}")
+        # The batch import is the record: intervals the live feed wrote where an imported one
+        # lies give way to it (their starts rarely match the export's to the second).
+        cur.execute(
+            f"""
+            DELETE FROM {ACTIVITY} t USING {stage} s JOIN {AGENT} a ON a.acd_login = s.agent
+             WHERE NOT s.live AND t.live AND t.agent_id = a.id
+               AND TSTZRANGE(t.start, t."end") && TSTZRANGE(s.start, s."end")
+            """
+        )
         # Overlaps inside the file are caught by the parser; here, against intervals stored
         # by earlier imports (except the ones this batch replaces under the same key).
         # Stored intervals of one agent never overlap, so only two can collide with a new
@@ -221,14 +236,15 @@ def upsert_activity(rows: list[ActivityRow]) -> tuple[int, int, list[RowError]]:
         ]
         cur.execute(
             f"""
-            INSERT INTO {ACTIVITY} AS t (agent_id, state, start, "end", reason, updated_at)
-            SELECT a.id, s.state, s.start, s."end", s.reason, statement_timestamp()
+            INSERT INTO {ACTIVITY} AS t (agent_id, state, start, "end", reason, live, updated_at)
+            SELECT a.id, s.state, s.start, s."end", s.reason, s.live, statement_timestamp()
               FROM {stage} s JOIN {AGENT} a ON a.acd_login = s.agent
             ON CONFLICT (agent_id, start) DO UPDATE
-               SET (state, "end", reason, updated_at) =
-                   (EXCLUDED.state, EXCLUDED."end", EXCLUDED.reason, statement_timestamp())
-             WHERE (t.state, t."end", t.reason) IS DISTINCT FROM
-                   (EXCLUDED.state, EXCLUDED."end", EXCLUDED.reason)
+               SET (state, "end", reason, live, updated_at) =
+                   (EXCLUDED.state, EXCLUDED."end", EXCLUDED.reason, EXCLUDED.live, statement_timestamp())
+             WHERE (t.state, t."end", t.reason, t.live) IS DISTINCT FROM
+                   (EXCLUDED.state, EXCLUDED."end", EXCLUDED.reason, EXCLUDED.live)
+               AND (t.live OR NOT EXCLUDED.live)
             RETURNING (xmax = 0)
             """
         )

@@ -87,6 +87,9 @@ class InteractionRow:
     transcript: str = ""
     # Only Amazon Connect carries a version; later versions of a contact win.
     source_updated_at: dt.datetime | None = None
+    # Written by the live feed (live/): a batch import of the same contact replaces it, never
+    # the other way round.
+    live: bool = False
 
 
 @dataclass(slots=True)
@@ -97,6 +100,7 @@ class ActivityRow:
     start: dt.datetime
     end: dt.datetime
     reason: str = ""
+    live: bool = False  # as InteractionRow.live
 
 
 @dataclass(slots=True)
