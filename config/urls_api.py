@@ -12,6 +12,7 @@ from interactions.apis import (
     InteractionDetailApi,
     InteractionListApi,
 )
+from live.apis import LiveEventsApi
 from scorecards.apis import KpiListApi
 
 
@@ -40,6 +41,7 @@ urlpatterns = [
     path("interactions/", InteractionListApi.as_view(), name="api_interactions"),
     path("interactions/<str:external_id>/", InteractionDetailApi.as_view(), name="api_interaction"),
     path("kpis/", KpiListApi.as_view(), name="api_kpis"),
+    path("events/", LiveEventsApi.as_view(), name="api_live_events"),
     path("", include("surveys.urls_api")),
     path("agents/", AgentListApi.as_view(), name="api_agents"),
     path("teams/", TeamListApi.as_view(), name="api_teams"),

@@ -14,7 +14,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
 
-from interactions.ingestion.rows import InteractionRow
+from interactions.ingestion.rows import InteractionRow, RowError
 
 from .events import ContactEvent
 
@@ -60,15 +60,14 @@ def merge(record: dict | None, event: ContactEvent) -> dict:
     if event.kind == "transferred":
         merged["transferred"] = True
         return merged
-    new = _slot(event)
-    old = merged.get(event.kind)
-    if old is None:
-        merged[event.kind] = new
-    elif event.kind in EARLIEST_WINS and (new["at"], new["id"]) < (old["at"], old["id"]):
-        merged[event.kind] = new
-    elif event.kind in LATEST_WINS and (new["at"], new["id"]) > (old["at"], old["id"]):
+    new, old = _slot(event), merged.get(event.kind)
+    if old is None or _wins(event.kind, (new["at"], new["id"]), (old["at"], old["id"])):
         merged[event.kind] = new
     return merged
+
+
+def _wins(kind: str, new: tuple, old: tuple) -> bool:
+    return new < old if kind in EARLIEST_WINS else new > old
 
 
 def _first(record: dict, key: str, kinds=("enqueued", "answered", "ended", "abandoned")):
@@ -190,3 +189,13 @@ def interaction_row(external_id: str, record: dict) -> InteractionRow:
         row.ended_at = _utc(ended["at"]) if ended else None
     row.missed_by = [m for m in record.get("missed", []) if m != row.agent]
     return row
+
+
+def row_problem(row: InteractionRow) -> RowError | None:
+    """The checks a batch import makes (../shared/spec/ingestion.md), on a finished contact."""
+    if row.answered_at is not None and row.answered_at < row.offered_at:
+        return RowError(row.line, "at", f"contact {row.external_id} was answered before it was enqueued")
+    if row.ended_at is not None and row.ended_at < (row.answered_at or row.offered_at):
+        before = "answered" if row.answered_at else "enqueued"
+        return RowError(row.line, "at", f"contact {row.external_id} ended before it was {before}")
+    return None

@@ -152,6 +152,8 @@ IMPORT_MAX_LINE_BYTES = int(os.environ.get("IMPORT_MAX_LINE_BYTES", 1024 * 1024)
 # A RUNNING import whose process runs on another host is presumed dead after this long without
 # a heartbeat (one per batch of rows); on its own host a dead process is seen at once.
 IMPORT_STALE_AFTER_SECONDS = int(os.environ.get("IMPORT_STALE_AFTER_SECONDS", "1800"))
+# Live events (live/): at most this many per POST /api/v1/events/.
+LIVE_MAX_BATCH = int(os.environ.get("LIVE_MAX_BATCH", "1000"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -194,6 +196,8 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
+# The live state (live/state.py): the broker's Redis unless told otherwise, in redis-py's spelling.
+LIVE_REDIS_URL = os.environ.get("LIVE_REDIS_URL") or CACHES["default"]["LOCATION"]
 # django-tenants sets the search_path once per connection and tenant, not before every query.
 TENANT_LIMIT_SET_CALLS = True
 

@@ -28,3 +28,10 @@ if redis_url().startswith("redis+socket://"):  # kombu reads a socket's database
     CELERY_BROKER_URL = f"{redis_url().split('?')[0]}?virtual_host={TEST_BROKER_DB}"
 else:
     CELERY_BROKER_URL = urlunsplit(urlsplit(redis_url())._replace(path=f"/{TEST_BROKER_DB}"))
+
+# The tests' live state in a Redis database of its own, away from the demo's (database 0).
+TEST_LIVE_DB = 14
+if redis_url().startswith("redis+socket://"):
+    LIVE_REDIS_URL = f"unix://{redis_url().split('?')[0].removeprefix('redis+socket://')}?db={TEST_LIVE_DB}"
+else:
+    LIVE_REDIS_URL = urlunsplit(urlsplit(redis_url())._replace(path=f"/{TEST_LIVE_DB}"))

@@ -148,7 +148,7 @@ def _row(line: int, record: dict, tz, warnings: list[RowWarning]) -> Interaction
         external_id=external_id,
         offered_at=offered,
         channel=channel,
-        **{f: record.get(f) or None for f in TEXT},
+        **{f: record.get(f) or None for f in TEXT},  # type: ignore[arg-type]  # the TEXT fields are str | None
         initiated_at=initiated,
         answered_at=answered,
         ended_at=ended,
