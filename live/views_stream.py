@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 
 from .state import changes_channel, redis_client
 
@@ -94,6 +95,9 @@ def board_stream_response(
     still_allowed: Callable[[], bool] = lambda: True,
 ) -> StreamingHttpResponse:
     channels = [changes_channel(schema)] + ([stop_channel] if stop_channel else [])
+    # The stream is sent after the middleware has returned, and with it the tenant's timezone
+    # (tenants.middleware): the boards' "today" must still be the contact center's.
+    tz = timezone.get_current_timezone()
 
     def content() -> Iterator[str]:
         # Subscribed when the server starts sending, not when the view returns: a response
@@ -101,9 +105,10 @@ def board_stream_response(
         pubsub = redis_client().pubsub()  # a connection of its own, given back by close()
         try:
             pubsub.subscribe(*channels)
-            yield from board_events(
-                read_board=read_board, pubsub=pubsub, stop_channel=stop_channel, still_allowed=still_allowed
-            )
+            with timezone.override(tz):
+                yield from board_events(
+                    read_board=read_board, pubsub=pubsub, stop_channel=stop_channel, still_allowed=still_allowed
+                )
         finally:
             # also when the browser went away (the server then closes this iterator)
             pubsub.close()

@@ -4,9 +4,11 @@ with a retry, and a kiosk's stream ends when the board is revoked."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import pytest
+import time_machine
 
 from live.kiosk import kiosk_board_create, kiosk_board_revoke, kiosk_channel, kiosk_token
 from live.state import changes_channel, redis_client
@@ -43,6 +45,17 @@ def test_the_stream_sends_the_board_at_once_then_after_each_change(
         assert name == "board" and board["center"]["waiting"] == 2
     finally:
         response.close()
+
+
+def test_the_streams_today_is_the_contact_centers_day(people, tenants, web):
+    # 23:30 in UTC is already tomorrow in Berlin, alpha's timezone
+    with time_machine.travel(dt.datetime(2026, 12, 1, 23, 30, tzinfo=dt.UTC)):
+        response = web(tenants.alpha, people.mona).get("/live/stream/")
+        try:
+            [(_, board)] = sse_events(next(_chunks(response)))
+        finally:
+            response.close()
+    assert board["day"] == "2026-12-02"
 
 
 def test_a_closed_stream_gives_its_subscription_back(people, tenants, web):
