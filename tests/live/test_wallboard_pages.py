@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from tests.factories import AgentFactory
 from tests.live.wallboard_helpers import agent_state, enqueued, feed, page_board
 
 pytestmark = pytest.mark.django_db  # live state: emptied around each test by tests/live/conftest.py
@@ -93,3 +96,18 @@ def test_another_contact_centers_live_state_never_shows(people, tenants, web, in
 def test_the_navigation_offers_the_wallboard_to_managers_only(people, tenants, web):
     assert 'href="/live/"' in web(tenants.alpha, people.mona).get("/").content.decode()
     assert 'href="/live/"' not in web(tenants.alpha, people.alice).get("/").content.decode()
+
+
+def test_the_wallboards_queries_do_not_grow_with_its_agents(people, tenants, web, django_assert_num_queries):
+    client = web(tenants.alpha, people.mona)
+    feed(agent_state("alice.a", "ready"))
+    client.get("/live/")  # the session and the like, read once
+    with CaptureQueriesContext(connection) as one_agent:
+        client.get("/live/")
+    for i in range(5):
+        AgentFactory(acd_login=f"north.{i}", team=people.north)
+    feed(*(agent_state(f"north.{i}", "ready") for i in range(5)))
+
+    with django_assert_num_queries(len(one_agent)):
+        response = client.get("/live/")
+    assert len(page_board(response)["agents"]) == 6
