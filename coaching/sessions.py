@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Agent, Role, User
 from audit.actions import Action
@@ -24,6 +25,9 @@ from interactions.selectors import interactions_visible_to
 from qa.models import QaEvaluation
 from scorecards.models import KpiSnapshot
 from surveys.models import SurveyResponse
+from webhooks.links import tenant_link
+from webhooks.models import Event as WebhookEvent
+from webhooks.services import webhook_event_emit
 
 from .models import ActionItem, CoachingSession, Evidence, SessionEvent, SessionStatus, Signal
 
@@ -130,6 +134,16 @@ def coaching_session_request(*, agent_user: User, reason: str) -> CoachingSessio
         agent=agent, created_by=agent_user, status=S.REQUESTED, focus_behaviours=reason.strip()
     )
     _event(session, from_status="", by=agent_user, comment=reason.strip())
+    # Only what routes the request: the link (managers of the team see who and why once logged
+    # in); neither the agent's name nor her reason leaves for a chat channel.
+    link = tenant_link("coaching_session", session.pk)
+    team = agent.team.name if agent.team is not None else None
+    text = _("An agent of team %(team)s asked for a coaching session.") % {"team": team or "—"}
+    webhook_event_emit(
+        event=WebhookEvent.COACHING_REQUESTED,
+        data={"session_id": session.pk, "team": team, "url": link},
+        text=f"{text} {link}",
+    )
     return session
 
 

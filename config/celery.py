@@ -19,19 +19,21 @@ app = OutboxCeleryApp("callwell", task_cls="tenants.task_guard:ActiveTenantTask"
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# One queue per kind of work. A worker started without -Q consumes all four, taking from each
+# One queue per kind of work. A worker started without -Q consumes all five, taking from each
 # in turn (kombu's round robin over Redis lists), so a burst of recomputes (or the nightly
 # fan-out) never has every import or digest wait behind it; big sites can give a queue
 # workers of its own (README, "Production"). A tenant's recomputes are coalesced besides
 # (scorecards.recompute_requests): one running and one waiting at most.
 app.conf.task_default_queue = "celery"
 app.conf.task_queues = [
-    Queue(name, Exchange(name), routing_key=name) for name in ("celery", "imports", "kpis", "digests")
+    Queue(name, Exchange(name), routing_key=name) for name in ("celery", "imports", "kpis", "digests", "webhooks")
 ]
 app.conf.task_routes = {
     "interactions.tasks.import_run_task": {"queue": "imports"},
     "scorecards.tasks.kpi_recompute_task": {"queue": "kpis"},
     "coaching.tasks.digest_send_task": {"queue": "digests"},
+    # a slow receiver (up to its timeout per attempt) must not hold up imports or recomputes
+    "webhooks.tasks.webhook_delivery_task": {"queue": "webhooks"},
 }
 
 # Periodic work is added here by the apps that need it (KPI recompute, digests), each as

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("home.urls")),
     path("", include("accounts.urls")),
     path("", include("audit.urls")),
+    path("settings/webhooks/", include("webhooks.urls")),
     path("imports/", include("interactions.urls")),
     path("kpis/", include("scorecards.urls")),
     # QA kept the URLs it had under the scorecards

@@ -37,6 +37,9 @@ class AgentStateEvent:
     agent: str
     state: str  # interactions.ingestion.rows.ACTIVITY_STATES
     reason: str = ""
+    # Orders changes of one agent stamped with the same time (queue_log has whole seconds: a call
+    # completes, then a PAUSE, in one second): the source's own order, e.g. its line in the log.
+    seq: int = 0
 
 
 LiveEvent = ContactEvent | AgentStateEvent

@@ -13,8 +13,9 @@ Keys of one tenant start with ``live:<schema>:`` (so a tenant's live state is ne
 - ``seen:<UTC day>``: ids of the events applied (duplicates are counted, and skipped);
 - ``version``: incremented by every applied batch, which is then announced on ``changes``.
 
-A tenant's batches are applied one at a time (a Redis lock per tenant): each reads records,
-merges and writes them back, which two concurrent batches about one contact must not interleave.
+A tenant's batches are applied one at a time (``tenant_lock``, held by live/services.py until
+the batch's rows are in the tables too): each reads records, merges and writes them back, which
+two concurrent batches about one contact must not interleave.
 Live state is a view, never the record: it expires, and the tables hold what happened.
 """
 
@@ -70,26 +71,35 @@ class Applied:
     version: int = 0
 
 
+def tenant_lock(schema: str):
+    """Held while one batch of the tenant is applied and written: batches of one tenant apply in
+    order, in Redis and in the tables (an interval computed by an earlier batch must not land
+    after the one a later batch computed from it)."""
+    return redis_client().lock(key(schema, "lock"), timeout=LOCK_SECONDS, blocking_timeout=LOCK_SECONDS)
+
+
 def apply(schema: str, events: list[ContactEvent | AgentStateEvent], rules: DayRules) -> Applied:
+    """Merge a batch into the live state and announce the change (hold ``tenant_lock``)."""
     client = redis_client()
     applied = Applied()
-    with client.lock(key(schema, "lock"), timeout=LOCK_SECONDS, blocking_timeout=LOCK_SECONDS):
-        fresh = _not_seen(client, schema, events)
-        applied.duplicates = len(events) - len(fresh)
-        contact_events = [e for e in fresh if isinstance(e, ContactEvent)]
-        agent_events = [e for e in fresh if isinstance(e, AgentStateEvent)]
-        pipe = client.pipeline(transaction=True)
-        if contact_events:
-            applied.finished = _apply_contacts(client, pipe, schema, contact_events, rules)
-        if agent_events:
-            applied.intervals = _apply_agents(client, pipe, schema, agent_events)
-        for event in fresh:
-            seen = key(schema, "seen", event.at.astimezone(dt.UTC).date().isoformat())
-            pipe.sadd(seen, event.event_id)
-            pipe.expire(seen, DAY_KEEP_SECONDS)
-        pipe.incr(key(schema, "version"))
-        results = pipe.execute()
-        applied.version = int(results[-1])
+    fresh = _not_seen(client, schema, events)
+    applied.duplicates = len(events) - len(fresh)
+    contact_events = [e for e in fresh if isinstance(e, ContactEvent)]
+    agent_events = [e for e in fresh if isinstance(e, AgentStateEvent)]
+    pipe = client.pipeline(transaction=True)
+    if contact_events:
+        applied.finished = _apply_contacts(client, pipe, schema, contact_events, rules)
+    if agent_events:
+        applied.intervals = _apply_agents(client, pipe, schema, agent_events)
+    seen_by_day: dict[str, list[str]] = defaultdict(list)
+    for event in fresh:
+        seen_by_day[event.at.astimezone(dt.UTC).date().isoformat()].append(event.event_id)
+    for day, ids in seen_by_day.items():
+        pipe.sadd(key(schema, "seen", day), *ids)
+        pipe.expire(key(schema, "seen", day), DAY_KEEP_SECONDS)
+    pipe.incr(key(schema, "version"))
+    results = pipe.execute()
+    applied.version = int(results[-1])
     client.publish(changes_channel(schema), applied.version)
     return applied
 
@@ -157,27 +167,42 @@ def _forget_old_contacts(client, pipe, schema: str, now: float) -> None:
 
 
 def _log_member(event: AgentStateEvent) -> str:
-    return json.dumps([event.event_id, event.state, event.reason], separators=(",", ":"))
+    """Members of one score sort by the source's order first (zero-padded, so as text), then id."""
+    return f"{event.seq:012d}|" + json.dumps([event.event_id, event.state, event.reason], separators=(",", ":"))
+
+
+def _log_entry(member: str) -> tuple[str, str]:
+    """(state, reason) of a log member."""
+    _, state, reason = json.loads(member.partition("|")[2])
+    return state, reason
 
 
 def _apply_agents(client, pipe, schema: str, events: list[AgentStateEvent]) -> list[ActivityRow]:
     """Each agent's state changes, ordered by time, cut into intervals: state i lasts from its
     change to the next. A change arriving late falls into place and the intervals on both sides
-    of it are written again (same agent and start: the upsert replaces them)."""
+    of it are written again (same agent and start: the upsert replaces them). Only the stored
+    changes around the new ones are read: the one before the first, those between the first and
+    the last, the one after the last, and the latest of all."""
     by_agent: dict[str, list[AgentStateEvent]] = defaultdict(list)
     for event in events:
         by_agent[event.agent].append(event)
-    read = client.pipeline(transaction=False)
     agents = sorted(by_agent)
+    read = client.pipeline(transaction=False)
     for agent in agents:
-        # pruned below to two days before its latest change: the whole log is small
-        read.zrange(key(schema, "alog", agent), 0, -1, withscores=True)
+        log_key = key(schema, "alog", agent)
+        first = min(e.at.timestamp() for e in by_agent[agent])
+        last = max(e.at.timestamp() for e in by_agent[agent])
+        read.zrevrangebyscore(log_key, f"({first}", "-inf", start=0, num=1, withscores=True)
+        read.zrangebyscore(log_key, first, last, withscores=True)
+        read.zrangebyscore(log_key, f"({last}", "+inf", start=0, num=1, withscores=True)
+        read.zrange(log_key, -1, -1, withscores=True)
+    stored_parts = read.execute()
     intervals: dict[tuple[str, float], ActivityRow] = {}
-    for agent, stored in zip(agents, read.execute(), strict=True):
+    for n, agent in enumerate(agents):
+        before, between, after, latest = stored_parts[4 * n : 4 * n + 4]
         new_members = {_log_member(e): e for e in by_agent[agent]}
-        log = sorted(
-            {(score, member) for member, score in stored} | {(e.at.timestamp(), m) for m, e in new_members.items()}
-        )
+        stored = {(score, member) for member, score in (*before, *between, *after, *latest)}
+        log = sorted(stored | {(e.at.timestamp(), m) for m, e in new_members.items()})
         lines = {m: e.line for m, e in new_members.items()}
         for i, (_, member) in enumerate(log):
             if member not in new_members:
@@ -186,7 +211,7 @@ def _apply_agents(client, pipe, schema: str, events: list[AgentStateEvent]) -> l
                 if 0 <= j < len(log) - 1:
                     start, start_member = log[j]
                     end = log[j + 1][0]
-                    _, state, reason = json.loads(start_member)
+                    state, reason = _log_entry(start_member)
                     if state != "offline" and end > start:
                         intervals[(agent, start)] = ActivityRow(
                             line=lines.get(start_member, lines[member]),
@@ -203,7 +228,7 @@ def _apply_agents(client, pipe, schema: str, events: list[AgentStateEvent]) -> l
         # two days before the latest change, not before now: a replay of older days works too
         pipe.zremrangebyscore(log_key, "-inf", f"({latest_at - KEEP_SECONDS}")
         pipe.expire(log_key, KEEP_SECONDS)
-        _, state, reason = json.loads(latest_member)
+        state, reason = _log_entry(latest_member)
         pipe.hset(key(schema, "agents"), agent, json.dumps({"state": state, "since": latest_at, "reason": reason}))
     return list(intervals.values())
 

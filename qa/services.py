@@ -19,11 +19,15 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.actions import Action
 from audit.services import audit_record
 from scorecards.services import kpi_recompute_enqueue
 from tenants.current import current_tenant
+from webhooks.links import tenant_link
+from webhooks.models import Event as WebhookEvent
+from webhooks.services import webhook_event_emit
 
 from . import scoring as qa_scoring
 from .checks import qa_checks_run
@@ -198,6 +202,13 @@ def dispute_raise(*, answer: QaAnswer, by, reason: str) -> QaDispute:
         by=by,
         before={"status": before},
         after={"status": evaluation.status, "question": answer.question_id, "reason": dispute.reason},
+    )
+    # The link, not the agent's name or reason: reviewers read them on the page.
+    link = tenant_link("qa_evaluation", evaluation.pk)
+    webhook_event_emit(
+        event=WebhookEvent.QA_DISPUTED,
+        data={"dispute_id": dispute.pk, "evaluation_id": evaluation.pk, "question_id": answer.question_id, "url": link},
+        text=f"{gettext('A QA answer was disputed and waits for a reviewer.')} {link}",
     )
     return dispute
 

@@ -6,15 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import defaultdict
+from contextlib import nullcontext
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from interactions.models import Interaction, Outcome
 from scorecards.services import kpi_recompute_enqueue
 from tenants.current import current_tenant
+from webhooks.links import tenant_link
+from webhooks.models import Event as WebhookEvent
+from webhooks.services import webhook_event_emit, webhook_event_subscribed
 
-from .models import FollowUp, Survey, SurveyInvitation
+from .models import FollowUp, Survey, SurveyInvitation, SurveyResponse
 from .scoring import needs_follow_up
 
 
@@ -146,17 +151,48 @@ def follow_ups_create_missing(*, response_ids: list[int] | None = None, since: d
     if since is not None:
         where += " AND r.updated_at >= %s"
         params.append(since)
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
         cur.execute(
             f"""
             INSERT INTO surveys_followup (response_id, status, note, created_at)
             SELECT r.id, 'open', '', statement_timestamp() FROM surveys_surveyresponse r
              WHERE ((r.survey = 'csat' AND r.score <= 2) OR (r.survey = 'nps' AND r.score <= 6)) {where}
                AND NOT EXISTS (SELECT 1 FROM surveys_followup f WHERE f.response_id = r.id)
-            ON CONFLICT (response_id) DO NOTHING""",
+            ON CONFLICT (response_id) DO NOTHING
+            RETURNING response_id""",
             params,
         )
-        return cur.rowcount
+        opened = [row[0] for row in cur.fetchall()]
+        detractors_announce(response_ids=opened, answered_since=timezone.now() - DETRACTOR_NEWS_MAX_AGE)
+    return len(opened)
+
+
+# An imported detractor answer older than this is history, not news: the first import of a
+# year of responses must not post hundreds of messages to the center's channel.
+DETRACTOR_NEWS_MAX_AGE = dt.timedelta(hours=48)
+
+
+def detractors_announce(*, response_ids: list[int], answered_since: dt.datetime | None = None) -> list[int]:
+    """A survey.detractor webhook per response (in the caller's transaction). Its data say what
+    a team lead needs to act and no more: the score, the contact's id and queue, a link; not the
+    customer's comment or identity."""
+    if not response_ids or not webhook_event_subscribed(WebhookEvent.SURVEY_DETRACTOR):
+        return []
+    responses = SurveyResponse.objects.filter(pk__in=response_ids).order_by("pk")
+    if answered_since is not None:
+        responses = responses.filter(responded_at__gte=answered_since)
+    link = tenant_link("survey_follow_ups")
+    sent = []
+    for pk, kind, score, external_id, queue in responses.values_list(
+        "pk", "survey", "score", "interaction__external_id", "interaction__queue__name"
+    ):
+        data = {"response_id": pk, "survey": kind, "score": score, "external_id": external_id, "queue": queue}
+        words = {"kind": kind.upper(), "score": score, "contact": external_id, "queue": queue or _("no queue")}
+        text = _("%(kind)s detractor: score %(score)s for contact %(contact)s (%(queue)s).") % words
+        sent += webhook_event_emit(
+            event=WebhookEvent.SURVEY_DETRACTOR, data={**data, "follow_ups_url": link}, text=f"{text} {link}"
+        )
+    return sent
 
 
 def follow_up_close(*, follow_up: FollowUp, by, note: str) -> FollowUp:
@@ -192,9 +228,11 @@ def response_submit(*, invitation: SurveyInvitation, score: int, comment: str = 
     a second submit changes nothing. Then asks for the KPIs of the contact's day.
     ``response_submit(invitation=inv, score=5, comment="Quick", language="en")``"""
     kind = invitation.survey.kind
-    # No atomic block: one statement is atomic by itself, and outside a transaction on_commit
-    # runs at once (inside a caller's transaction it still waits for the commit).
-    with connection.cursor() as cur:
+    detractor = needs_follow_up(kind, score)
+    # No atomic block for most answers: one statement is atomic by itself, and outside a
+    # transaction on_commit runs at once (inside a caller's transaction it still waits for the
+    # commit). A detractor's answer commits with its webhook deliveries, so it takes one.
+    with transaction.atomic() if detractor else nullcontext(), connection.cursor() as cur:
         cur.execute(
             _ANSWER_SQL,
             {
@@ -204,12 +242,14 @@ def response_submit(*, invitation: SurveyInvitation, score: int, comment: str = 
                 "comment": comment,
                 "invitation": invitation.pk,
                 "language": language,
-                "follow_up": needs_follow_up(kind, score),
+                "follow_up": detractor,
             },
         )
         row = cur.fetchone()
         if row is None:
             return None
+        if detractor:
+            detractors_announce(response_ids=[row[0]])
         # The answer belongs to the period of the contact it rates (local time).
         day = timezone.localtime(invitation.interaction.offered_at, current_tenant().tz).date()
         kpi_recompute_enqueue(since=day, until=day, reason="survey", debounce_seconds=60)

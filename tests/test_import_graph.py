@@ -21,6 +21,7 @@ LAYERS = [
     "audit",  # the append-only audit log; takes its actor duck-typed
     "tenants",  # the contact center and its settings (current_tenant)
     "accounts",  # users, roles, teams, agents, API keys
+    "webhooks",  # outgoing signed webhooks of business events, their delivery log
     "interactions",  # contacts, activity, schedules, ingestion
     "live",  # live events, the live state in Redis, the wallboard
     "scorecards",  # the KPI engine, targets, KPI pages and API

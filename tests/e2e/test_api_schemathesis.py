@@ -40,6 +40,7 @@ from accounts.models import Agent, Team
 from accounts.services import apikey_create, user_create
 from interactions.models import Interaction
 from interactions.services import import_stream
+from live import state as live_state
 from scorecards.engine import recompute
 from surveys.models import Survey
 from surveys.services import invitation_get_or_create
@@ -98,6 +99,7 @@ def fuzz_tenant(django_db_setup, django_db_blocker):
             yield {"key": key, **sessions}
         finally:
             tenant_drop(tenant=tenant)
+            live_state.forget(SCHEMA)
             # the files of the imports the fuzzer queued (?async=true) for a worker
             shutil.rmtree(Path(settings.MEDIA_ROOT) / "imports" / SCHEMA, ignore_errors=True)
 
@@ -139,7 +141,11 @@ def api_schema_fuzzing_only(fuzz_tenant, live_server_url):
 # keeps the run within CI's time.
 full_schema = schemathesis.pytest.from_fixture("api_schema")
 fuzzed_schema = schemathesis.pytest.from_fixture("api_schema_fuzzing_only")
-CSRF = secrets.token_hex(16)  # Django's CSRF check: the header equals the cookie
+CSRF = secrets.token_hex(16)
+# Operations whose documented answer to a batch with some bad items is a 200 naming each bad
+# item (line, field, reason) while the good ones land: a bad item in a well-formed batch is not
+# a request to reject. Their envelope is still checked (not a batch, too many: 400).
+PARTIAL_ACCEPTANCE = {"/api/v1/events/"}  # Django's CSRF check: the header equals the cookie
 
 
 def _credentials(persona: str, tokens: dict, port: int) -> tuple[dict, dict]:
@@ -158,7 +164,10 @@ def _fuzz_as(persona: str, schema):
     @schema.parametrize()
     def test(case, fuzz_tenant, live_server_url):
         headers, cookies = _credentials(persona, fuzz_tenant, live_server_url)
-        case.call_and_validate(headers=headers, cookies=cookies, checks=CHECKS)
+        checks = CHECKS
+        if case.operation.path in PARTIAL_ACCEPTANCE:
+            checks = [check for check in CHECKS if check is not negative_data_rejection]
+        case.call_and_validate(headers=headers, cookies=cookies, checks=checks)
 
     return test
 
