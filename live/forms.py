@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +14,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, queue_names: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["queue"].choices = [(name, name) for name in queue_names]
+        cast(forms.ChoiceField, self.fields["queue"]).choices = [(name, name) for name in queue_names]
 
 
 class KioskBoardForm(forms.Form):
@@ -28,4 +30,4 @@ class KioskBoardForm(forms.Form):
 
     def __init__(self, *args, queue_names: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["queues"].choices = [(name, name) for name in queue_names]
+        cast(forms.ChoiceField, self.fields["queues"]).choices = [(name, name) for name in queue_names]

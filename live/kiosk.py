@@ -55,7 +55,10 @@ def kiosk_board_from_token(token: str) -> KioskBoard:
         raise KioskTokenInvalid("bad signature") from error
     if not isinstance(payload, dict) or payload.get("s") != current_schema_name():
         raise KioskTokenInvalid("another contact center's token")
-    board = KioskBoard.objects.filter(pk=payload.get("b"), nonce=payload.get("n")).first()
+    board_id, nonce = payload.get("b"), payload.get("n")
+    if not isinstance(board_id, int) or not isinstance(nonce, str):
+        raise KioskTokenInvalid("malformed token")
+    board = KioskBoard.objects.filter(pk=board_id, nonce=nonce).first()
     if board is None:
         raise KioskTokenInvalid("no such board")
     if not board.is_active:
