@@ -32,6 +32,8 @@ class Action(models.TextChoices):
     QA_EVALUATION_ACKNOWLEDGE = "qa.evaluation_acknowledge", _("QA evaluation acknowledged")
     QA_DISPUTE_RAISE = "qa.dispute_raise", _("QA answer disputed")
     QA_DISPUTE_DECIDE = "qa.dispute_decide", _("QA dispute decided")
+    KIOSK_CREATE = "kiosk.create", _("Kiosk wallboard created")
+    KIOSK_REVOKE = "kiosk.revoke", _("Kiosk wallboard revoked")
     # The platform's log (public schema); suspend and resume also go to the center's own log.
     TENANT_SUSPEND = "tenant.suspend", _("Contact center suspended")
     TENANT_RESUME = "tenant.resume", _("Contact center resumed")

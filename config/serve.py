@@ -60,7 +60,21 @@ def collectstatic(env: dict[str, str]) -> None:
 
 def web_command(port: int = PORT) -> list[str]:
     python = sys.executable
-    return [python, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
+    # threads, as the Procfile: the wallboards' live streams each hold one for up to a minute
+    return [
+        python,
+        "-m",
+        "gunicorn",
+        "config.wsgi",
+        "--workers",
+        "2",
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "8",
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
 
 
 def worker_commands() -> list[list[str]]:
