@@ -13,18 +13,20 @@ Usage: .venv/bin/python bench/live.py [--duration 30] [--burst-seconds 15] [--pr
    threads) with config.serve.production_environment; this process runs with the same settings.
 4. One Server-Sent Events client per tenant on /live/stream/ as its admin (logged in through
    the login page), which lists every agent with its reason.
-5. Phase "offered": each tenant POSTs a batch of --batch events (default 10) every 100 ms to
+5. Phase "max" (first, on an idle server): each tenant sends batches of --burst-batch events
+   (default 500) back to back (closed loop, one request at a time per tenant) for
+   --burst-seconds: the ingest rate the server reaches. The streams stay open.
+6. Phase "offered": each tenant POSTs a batch of --batch events (default 10) every 100 ms to
    /api/v1/events/ (open model: batch i starts at t0 + i × 0.1 s whatever the earlier ones are
-   doing, each on a new connection), tenants staggered by 10 ms: 1,000 events/s in all. Each
-   batch is a realistic mix (contacts enqueued, answered, ended, abandoned; agents on contact,
-   ready, on break) plus one marker: agent "bench.marker" goes not_ready with reason = the
-   batch's number. Event to screen = from the batch's scheduled send to the first board on the
-   tenant's stream whose marker is that number or later (a later marker means the board was
-   read after that batch was applied, unless batches were applied out of order: their count is
-   printed). Every tenth batch also re-sends two events of the one before: duplicates.
-6. Phase "max": each tenant sends batches of --burst-batch events (default 500) back to back
-   (closed loop, one request at a time per tenant) for --burst-seconds: the ingest rate the
-   server reaches. The streams stay open (their latency is printed too).
+   doing, each on a new connection), tenants staggered by 10 ms: 1,000 events/s in all, the
+   first 3 s a warm-up. Each batch is a realistic mix (contacts enqueued, answered, ended,
+   abandoned; agents on contact, ready, on break) plus one marker: agent "bench.marker" goes
+   not_ready with reason = the batch's number. Event to screen = from the batch's scheduled
+   send to the first board on the tenant's stream whose marker is that number or later (a
+   later marker means the board was read after that batch was applied, unless batches were
+   applied out of order). Every tenth batch also re-sends two events of the one before:
+   duplicates. A client gives up on an answer after 30 s; the server may still apply it, so
+   the last marker (step 8) is awaited up to 300 s.
 7. The reference: a bare Redis write loop in this process against the same redis-server, one
    client, the phase-max batch size: per event one HSET and one HINCRBY into scratch keys,
    pipelined per batch. Our rate / its rate is the ratio. The Redis commands per event of the
