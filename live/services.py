@@ -16,7 +16,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from common.followups import Event, announce
 from interactions.ingestion.rows import RowError, RowWarning
 from interactions.services import ImportSummary, import_rows
 from tenants.current import current_schema_name, current_tenant, ensure_tenant_active
@@ -25,6 +24,7 @@ from . import amazon_connect, canonical, contacts, state
 from .canonical import Invalid
 from .contacts import DayRules
 from .events import AgentStateEvent, ContactEvent
+from .followups import live_followups_request
 
 
 class BatchTooLarge(ValueError):
@@ -111,9 +111,9 @@ def live_events_ingest(
         written = ImportSummary()
         with transaction.atomic():
             import_rows(rows, summary=written)
-            if written.created or written.updated:
-                # KPIs (coalesced per tenant), survey invitations, QA checks: as after an import
-                announce(Event.IMPORT_COMMITTED, started_at=started_at, mode="async")
+        if written.created or written.updated:
+            # KPIs, survey invitations, QA checks: as after an import, at most every few seconds
+            live_followups_request(written_at=started_at)
         summary.errors += written.errors
         summary.contacts_written = sum(1 for r in rows if isinstance(r, contacts.InteractionRow))
         summary.intervals_written = len(rows) - summary.contacts_written

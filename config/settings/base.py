@@ -154,6 +154,8 @@ IMPORT_MAX_LINE_BYTES = int(os.environ.get("IMPORT_MAX_LINE_BYTES", 1024 * 1024)
 IMPORT_STALE_AFTER_SECONDS = int(os.environ.get("IMPORT_STALE_AFTER_SECONDS", "1800"))
 # Live events (live/): at most this many per POST /api/v1/events/.
 LIVE_MAX_BATCH = int(os.environ.get("LIVE_MAX_BATCH", "1000"))
+# Rows the live feed writes reach the KPIs, invitations and QA checks at most this often per tenant.
+LIVE_FOLLOWUPS_SECONDS = int(os.environ.get("LIVE_FOLLOWUPS_SECONDS", "10"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

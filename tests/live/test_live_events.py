@@ -297,3 +297,30 @@ def test_amazon_connect_agent_event_stream(alpha):
 def test_amazon_connect_record_without_a_type_is_named(alpha):
     summary = ingest([{**AWS_SAMPLE, "EventType": "CONTACT_DANCE"}]).as_dict()
     assert summary["errors"][0]["line"] == 1 and summary["errors"][0]["field"] == "EventType"
+
+
+def finished_contact(cid: str, offset: int) -> list[dict]:
+    return [
+        {"type": "contact.enqueued", "at": at(offset), "external_id": cid, "queue": "Billing"},
+        {"type": "contact.abandoned", "at": at(offset + 30), "external_id": cid},
+    ]
+
+
+def test_what_follows_written_rows_is_announced_at_most_once_per_gate(alpha, django_capture_on_commit_callbacks):
+    """An announcement queues its work (KPI recompute, invitations, QA checks) on commit."""
+    from live.followups import live_followups_flush_task
+
+    client = state.redis_client()
+    with django_capture_on_commit_callbacks() as first:
+        ingest(finished_contact("f1", 0))
+    assert len(first) >= 2 and client.exists(state.key("alpha", "followups_gate"))
+    with django_capture_on_commit_callbacks() as second:
+        ingest(finished_contact("f2", 100))  # inside the gate: kept for later, not announced
+    assert second == [] and client.exists(state.key("alpha", "followups_since"))
+    assert live_followups_flush_task() is False  # the gate is still closed
+    client.delete(state.key("alpha", "followups_gate"))  # as when it expires
+    with django_capture_on_commit_callbacks() as flushed:
+        assert live_followups_flush_task() is True
+    assert len(flushed) == len(first)
+    assert not client.exists(state.key("alpha", "followups_since"))
+    assert live_followups_flush_task() is False  # nothing pending any more

@@ -1,0 +1,3 @@
+from .followups import live_followups_flush_task
+
+__all__ = ["live_followups_flush_task"]
