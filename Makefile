@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 SYSTEM_PYTHON ?= python3
 
-.PHONY: setup run serve test lint browser demo bench bench-load clean
+.PHONY: setup run serve test lint browser demo bench bench-load bench-live clean
 
 setup: $(VENV)/.installed
 
@@ -51,6 +51,10 @@ bench: setup
 bench-load: setup
 	$(PY) bench/load.py --rate 3
 	$(PY) bench/load.py --rate 25 --only kpi_api survey
+
+# Live events: 10 tenants at 100 events/s each, event-to-screen latency and ingest rate (bench/README.md).
+bench-live: setup
+	$(PY) bench/live.py --duration 30
 
 clean:
 	-[ -f .data/redis.pid ] && kill $$(cat .data/redis.pid)
