@@ -118,9 +118,44 @@ def test_replayed_duplicated_and_shuffled_events_leave_the_clean_state(alpha):
     assert tables() == expected_tables
 
 
-def test_live_figures_of_a_day_equal_the_kpis_of_that_day(alpha):
-    ingest(day_of_contacts(seed=11, count=80))
+def batch_csv(events: list[dict]) -> bytes:
+    """The same day as the batch export of the contact center would carry it, built from the
+    events (not from what the live feed wrote)."""
+    contacts: dict[str, dict] = {}
+    for event in events:
+        if event["type"].startswith("contact."):
+            contacts.setdefault(event["external_id"], {})[event["type"]] = event
+    lines = ["external_id,channel,queue,agent,offered_at,answered_at,ended_at,talk_seconds,acw_seconds,outcome"]
+    for cid, kinds in sorted(contacts.items()):
+        enqueued = kinds["contact.enqueued"]
+        if "contact.answered" in kinds:
+            answered, ended = kinds["contact.answered"], kinds["contact.ended"]
+            talk = round(
+                (dt.datetime.fromisoformat(ended["at"]) - dt.datetime.fromisoformat(answered["at"])).total_seconds()
+            )
+            lines.append(
+                f"{cid},voice,{enqueued['queue']},{answered['agent']},{enqueued['at']},{answered['at']},"
+                f"{ended['at']},{talk},{ended.get('acw_seconds', 0)},answered"
+            )
+        else:
+            abandoned = kinds["contact.abandoned"]
+            lines.append(f"{cid},voice,{enqueued['queue']},,{enqueued['at']},,{abandoned['at']},0,0,abandoned")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("record", ["live rows", "the batch import"])
+def test_live_figures_of_a_day_equal_the_kpis_of_that_day(alpha, record):
+    from io import BytesIO
+
+    from interactions.services import import_stream
+
+    events = day_of_contacts(seed=11, count=80)
+    ingest(events)
     live = board()
+    if record == "the batch import":  # the day's export arrives and replaces every live row
+        summary = import_stream(kind="interactions", stream=BytesIO(batch_csv(events)), tz=BERLIN)
+        assert summary.rejected == 0 and summary.created + summary.updated + summary.unchanged == 80
+        assert not Interaction.objects.filter(live=True).exists()
     recompute(since=DAY, until=DAY)
 
     def kpi(code: str, scope: str, key: str) -> KpiSnapshot:

@@ -9,6 +9,8 @@ from django_tenants.utils import tenant_context
 
 from accounts.models import Agent, Role, Team, User
 from accounts.services import user_create
+from alerts.models import AlertRule, Kind
+from alerts.services import alert_rule_create
 from interactions.demo import demo_plan
 from interactions.models import Interaction
 from qa.checks import qa_checks_run
@@ -56,6 +58,7 @@ class Command(BaseCommand):
             # logins and targets first: the demo's QA reviewer is its admin
             self._logins()
             self._targets(today)
+            self._alert_rules()
             personas = demo_plan(agents=opts["agents"]).personas
             token = demo_surveys_create(personas=personas)
             follow_ups_create_missing()
@@ -93,6 +96,19 @@ class Command(BaseCommand):
             ("repeat_rate", 20, 30),
         ):
             target_set(kpi=kpi, green=green, amber=amber, effective_from=since, by=admin)
+
+    @staticmethod
+    def _alert_rules() -> None:
+        """Two rules the simulated center (manage.py live_simulate, make run) breaches now and then."""
+        if AlertRule.objects.exists():
+            return
+        admin = User.objects.get(email=LOGINS[0][0])
+        alert_rule_create(
+            name="Service level", kind=Kind.SERVICE_LEVEL_BELOW, threshold=80, recipients=[admin], created_by=admin
+        )
+        alert_rule_create(
+            name="Long wait", kind=Kind.LONGEST_WAIT_ABOVE, threshold=120, recipients=[admin], created_by=admin
+        )
 
     @staticmethod
     def _logins() -> None:
