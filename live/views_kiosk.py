@@ -35,15 +35,22 @@ def _gone(request, *, revoked: bool):
     return render(request, "live/kiosk_gone.html", {"revoked": revoked}, status=410 if revoked else 404)
 
 
+def _board_or_gone(request, token: str):
+    """(the kiosk board, None), or (None, the answer for a revoked board or a bad token)."""
+    try:
+        return kiosk_board_from_token(token), None
+    except KioskRevoked:
+        return None, _gone(request, revoked=True)
+    except KioskTokenInvalid:
+        return None, _gone(request, revoked=False)
+
+
 @public_view
 @never_cache
 def kiosk(request, token: str):
-    try:
-        board = kiosk_board_from_token(token)
-    except KioskRevoked:
-        return _gone(request, revoked=True)
-    except KioskTokenInvalid:
-        return _gone(request, revoked=False)
+    board, gone = _board_or_gone(request, token)
+    if gone is not None:
+        return gone
     schema = current_schema_name()
     return render(
         request,
@@ -58,12 +65,9 @@ def kiosk(request, token: str):
 
 @public_view
 def kiosk_stream(request, token: str):
-    try:
-        board = kiosk_board_from_token(token)
-    except KioskRevoked:
-        return _gone(request, revoked=True)
-    except KioskTokenInvalid:
-        return _gone(request, revoked=False)
+    board, gone = _board_or_gone(request, token)
+    if gone is not None:
+        return gone
     schema, board_id, queues = current_schema_name(), board.pk, list(board.queues)
     return board_stream_response(
         schema=schema,

@@ -136,6 +136,19 @@ def api(tenants):
     return make
 
 
+@pytest.fixture
+def live_state_clean(tenants):
+    """Redis is not rolled back with the test's transaction: the test starts and ends with no
+    live state of the session's tenants (tests/live and tests/alerts use it for every test)."""
+    from live import state
+
+    for schema in ("alpha", "beta"):
+        state.forget(schema)
+    yield
+    for schema in ("alpha", "beta"):
+        state.forget(schema)
+
+
 @pytest.fixture(scope="module")
 def celery_worker_thread(django_db_blocker):
     """A real Celery worker (Redis broker) in a thread of this process, for one module.

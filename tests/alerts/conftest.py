@@ -12,13 +12,8 @@ T0 = dt.datetime(2026, 11, 30, 9, 0, tzinfo=BERLIN)
 
 
 @pytest.fixture(autouse=True)
-def live_state_clean(tenants):
-    """Redis is not rolled back with the test's transaction: each test starts with no live state."""
-    for schema in ("alpha", "beta"):
-        state.forget(schema)
+def _no_live_state_between_tests(live_state_clean):
     yield
-    for schema in ("alpha", "beta"):
-        state.forget(schema)
 
 
 @pytest.fixture
