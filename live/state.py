@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -31,6 +33,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from interactions.ingestion.rows import ActivityRow
+from tenants.models import Tenant
 
 from . import contacts
 from .contacts import CENTER, DayRules
@@ -260,6 +263,21 @@ def _counts(raw: dict[str, str], scopes: list[str]) -> dict[str, int]:
     return total
 
 
+_tz_cache: dict[str, tuple[float, zoneinfo.ZoneInfo]] = {}
+TZ_CACHE_SECONDS = 60
+
+
+def tenant_tz(schema: str) -> zoneinfo.ZoneInfo:
+    """The contact center's timezone (today is its local day), whoever asks: a request, a
+    stream after its middleware has returned, a task. Cached a minute: boards are read often."""
+    now = time.monotonic()
+    cached = _tz_cache.get(schema)
+    if cached is None or now - cached[0] > TZ_CACHE_SECONDS:
+        name = Tenant.objects.filter(schema_name=schema).values_list("timezone", flat=True).first() or "UTC"
+        cached = _tz_cache[schema] = (now, zoneinfo.ZoneInfo(name))
+    return cached[1]
+
+
 def board_read(
     schema: str,
     *,
@@ -270,7 +288,7 @@ def board_read(
 ) -> dict:
     """The board: the center (or the chosen queues together) and each queue, today so far."""
     now = now or timezone.now()
-    tz = tz or timezone.get_current_timezone()
+    tz = tz or tenant_tz(schema)
     day = now.astimezone(tz).date()
     client = redis_client()
     known = sorted(str(q) for q in client.smembers(key(schema, "queues")))

@@ -373,3 +373,21 @@ def test_changes_stamped_with_the_same_second_keep_the_sources_order(alpha):
     live_events_ingest(events=[pause, ready, earlier], source="test")  # arrival order reversed
     agent = state.board_read("alpha", tz=BERLIN)["agents"][0]
     assert (agent["state"], agent["reason"]) == ("break", "Pause")
+
+
+def test_the_board_is_of_the_contact_centers_day_whoever_reads_it(alpha):
+    """Half past midnight in Berlin is still the previous day in UTC (and in a task's clock)."""
+    night = dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)
+    ingest(
+        [
+            {"type": "contact.enqueued", "at": night.isoformat(), "external_id": "n1"},
+            {
+                "type": "contact.answered",
+                "at": (night + dt.timedelta(seconds=4)).isoformat(),
+                "external_id": "n1",
+                "agent": "bob.b",
+            },
+        ]
+    )
+    found = state.board_read("alpha", now=night + dt.timedelta(minutes=1))  # no tz given
+    assert (found["day"], found["center"]["handled"]) == ("2026-12-01", 1)
