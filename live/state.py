@@ -376,6 +376,15 @@ def waiting_read(schema: str, *, queue: str | None = None, now: dt.datetime | No
     return waiting, max(0, int(now.timestamp() - min(oldest))) if oldest else 0
 
 
+def waiting_ids(schema: str) -> list[str]:
+    """The ids of every contact waiting now, in any queue."""
+    client = redis_client()
+    read = client.pipeline(transaction=False)
+    for queue in sorted(str(q) for q in client.smembers(key(schema, "queues"))):
+        read.zrange(key(schema, "wait", queue), 0, -1)
+    return [str(contact) for ids in read.execute() for contact in ids]
+
+
 def agents_available(schema: str) -> int:
     states = redis_client().hvals(key(schema, "agents"))
     return sum(1 for raw in states if json.loads(raw)["state"] == "ready")

@@ -27,3 +27,9 @@ def test_a_simulated_hour_lands_without_an_error(people, in_tenant, tenants):
     # every answered call of the hour has ended or is still talking (at most one per agent)
     assert answered <= board["center"]["handled"] <= answered + 3
     assert board["center"]["waiting"] == len(sim.waiting)
+    # the center closes: nobody is left waiting or talking, every agent is offline
+    closing = live_events_ingest(events=events_parse(sim.stop(now), tz=BERLIN), source="test").as_dict()
+    assert closing["errors"] == []
+    closed = state.board_read("alpha", now=now, tz=BERLIN)
+    assert closed["center"]["waiting"] == 0 and state.waiting_ids("alpha") == []
+    assert {a["state"] for a in closed["agents"]} == {"offline"}

@@ -14,6 +14,7 @@ from accounts.models import Agent
 from interactions.models import Queue
 from tenants.current import current_tenant
 
+from ... import state
 from ...services import events_parse, live_events_ingest
 from ...simulation import CenterSimulation
 
@@ -40,7 +41,12 @@ class Command(BaseCommand):
             tz = zoneinfo.ZoneInfo(current_tenant().timezone)
             sim = CenterSimulation(agents, queues, calls_per_minute=opts["calls_per_minute"], seed=opts["seed"])
             began = time.monotonic()
-            self._send(sim.start(timezone.now()), tz)
+            # Callers a stopped run left waiting (killed before it could close) hang up now, or
+            # the board would show them waiting for ever.
+            now = timezone.now()
+            left = [c for c in state.waiting_ids(opts["schema"]) if c.startswith(CenterSimulation.PREFIX)]
+            self._send([{"type": "contact.abandoned", "at": now.isoformat(), "external_id": c} for c in left], tz)
+            self._send(sim.start(now), tz)
             self.stdout.write(f"Simulating {len(agents)} agents on {', '.join(queues)} (Ctrl-C to stop)")
             try:
                 while not stopping and not (opts["seconds"] and time.monotonic() - began >= opts["seconds"]):
@@ -48,6 +54,7 @@ class Command(BaseCommand):
                     self._send(sim.step(timezone.now(), opts["step"]), tz)
             except KeyboardInterrupt:
                 pass
+            self._send(sim.stop(timezone.now()), tz)
 
     def _send(self, items: list[dict], tz) -> None:
         if not items:
