@@ -110,7 +110,13 @@ def live_events_ingest(
                 rows.append(row)
         rows += applied.intervals
         if rows:
-            _write(rows, summary)
+            try:
+                _write(rows, summary)
+            except Exception:
+                # The live state has the batch, the tables do not: the sender's retry (it gets a
+                # 5xx) applies it again (the merge ignores what it already has) and writes it.
+                state.forget_seen(schema, good)
+                raise
     announce(Event.LIVE_EVENTS_APPLIED, accepted=summary.accepted)  # alerts judge the new state
     return summary
 

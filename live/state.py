@@ -107,6 +107,18 @@ def apply(schema: str, events: list[ContactEvent | AgentStateEvent], rules: DayR
     return applied
 
 
+def forget_seen(schema: str, events: list[ContactEvent | AgentStateEvent]) -> None:
+    """Unmark a batch's events as applied: their rows did not reach the tables, so the sender's
+    retry must apply them again rather than be told they are duplicates."""
+    by_day: dict[str, list[str]] = defaultdict(list)
+    for event in events:
+        by_day[event.at.astimezone(dt.UTC).date().isoformat()].append(event.event_id)
+    pipe = redis_client().pipeline(transaction=False)
+    for day, ids in by_day.items():
+        pipe.srem(key(schema, "seen", day), *ids)
+    pipe.execute()
+
+
 def _not_seen(client: redis.Redis, schema: str, events: list) -> list:
     """The events not applied before (nor earlier in this batch), in their order."""
     by_day: dict[str, list] = defaultdict(list)
@@ -140,6 +152,9 @@ def _apply_contacts(client, pipe, schema: str, events: list[ContactEvent], rules
     now = timezone.now().timestamp()
     for contact_id in ids:
         old, new = before[contact_id], after[contact_id]
+        if contacts.is_finished(new):
+            # unchanged too: a batch sent again after its table write failed writes it then
+            finished[contact_id] = new
         if new == old:
             continue
         for bucket_field, amount in contacts.delta(old, new, rules).items():
@@ -152,8 +167,6 @@ def _apply_contacts(client, pipe, schema: str, events: list[ContactEvent], rules
             pipe.sadd(key(schema, "queues"), contacts.queue_of(new))
         pipe.hset(key(schema, "contacts"), contact_id, json.dumps(new, separators=(",", ":")))
         pipe.zadd(key(schema, "contacts_seen"), {contact_id: now}, nx=True)
-        if contacts.is_finished(new):
-            finished[contact_id] = new
     for (bucket, counter), amount in counters.items():
         name = key(schema, bucket)
         pipe.hincrby(name, counter, amount)

@@ -391,3 +391,28 @@ def test_the_board_is_of_the_contact_centers_day_whoever_reads_it(alpha):
     )
     found = state.board_read("alpha", now=night + dt.timedelta(minutes=1))  # no tz given
     assert (found["day"], found["center"]["handled"]) == ("2026-12-01", 1)
+
+
+def test_a_batch_whose_table_write_failed_lands_when_sent_again(alpha, monkeypatch):
+    """The database refuses the write once (a fault injected into the write, the live state
+    is real): the sender gets the error, and its retry is applied, not called a duplicate."""
+    from django.db import OperationalError
+
+    import live.services
+
+    real_import_rows = live.services.import_rows
+
+    def refuse_once(*args, **kwargs):
+        monkeypatch.setattr(live.services, "import_rows", real_import_rows)
+        raise OperationalError("the database went away")
+
+    monkeypatch.setattr(live.services, "import_rows", refuse_once)
+    batch = finished_contact("x1", 0) + [{"type": "agent.state", "at": at(0), "agent": "bob.b", "state": "ready"}]
+    batch.append({"type": "agent.state", "at": at(50), "agent": "bob.b", "state": "break"})
+    with pytest.raises(OperationalError):
+        ingest(batch)
+    assert not Interaction.objects.filter(external_id="x1").exists()
+    retry = ingest(batch)
+    assert (retry.accepted, retry.duplicates) == (4, 0)
+    assert Interaction.objects.get(external_id="x1").outcome == "abandoned"
+    assert AgentActivity.objects.filter(agent__acd_login="bob.b", state="ready").count() == 1
