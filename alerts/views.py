@@ -9,14 +9,13 @@ from datetime import tzinfo
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.access import ADMIN, MANAGER, role_required
-from common.csv_export import csv_line_writer, text_cell
+from common.csv_export import csv_download, csv_line_writer, text_cell
 
 from .describe import condition_text, duration_text, value_text
 from .forms import AlertRuleForm
@@ -143,11 +142,7 @@ def alert_history(request):
     if request.GET.get("format") == "csv":
         # the center's timezone, taken now: the rows stream after the middleware has reset it
         tz = timezone.get_current_timezone()
-        response = StreamingHttpResponse(
-            _csv_lines(episodes.iterator(chunk_size=2000), tz), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = 'attachment; filename="alert-history.csv"'
-        return response
+        return csv_download(_csv_lines(episodes.iterator(chunk_size=2000), tz), "alert-history.csv")
     page = Paginator(episodes, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = [_described(e) for e in page.object_list]
     return render(request, "alerts/history.html", {"page": page})

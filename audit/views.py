@@ -7,13 +7,12 @@ from collections.abc import Iterable, Iterator
 from datetime import tzinfo
 
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from common.access import ADMIN, role_required
-from common.csv_export import csv_line_writer, text_cell
+from common.csv_export import csv_download, csv_line_writer, text_cell
 
 from .forms import AuditFilterForm
 from .models import AuditEvent
@@ -70,10 +69,6 @@ def audit_log(request):
         # iterator(): the rows stream from the database, never all held at once
         # the center's timezone, taken now: the rows stream after the middleware has reset it
         tz = timezone.get_current_timezone()
-        response = StreamingHttpResponse(
-            _csv_lines(events.iterator(chunk_size=2000), tz), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
-        return response
+        return csv_download(_csv_lines(events.iterator(chunk_size=2000), tz), "audit-log.csv")
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "audit/event_list.html", {"form": form, "page": page, "filtered": bool(query)})

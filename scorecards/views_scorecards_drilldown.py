@@ -10,14 +10,14 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
 
 from accounts.models import Agent, Team
 from common.access import ADMIN, AGENT, MANAGER, role_required
-from common.csv_export import csv_line_writer, text_cell
+from common.csv_export import csv_download, csv_line_writer, text_cell
 from tenants.current import current_tenant
 
 from . import selectors_scorecards as selectors
@@ -97,9 +97,7 @@ def kpi_drilldown(request):
     )
     if request.GET.get("format") == "csv":
         name = slugify(f"{drill.kpi}-{drill.scope}-{drill.key}-{drill.period}-{drill.start:%Y-%m-%d}")
-        response = StreamingHttpResponse(_csv_lines(drill, tenant.tz), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
+        return csv_download(_csv_lines(drill, tenant.tz), f"{name}.csv")
     snapshot = selectors.group_snapshots(
         fetched_by=request.user, scope=drill.scope, key=drill.key, period=drill.period, start=drill.start
     ).get(drill.kpi)

@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.selectors import agents_visible_to, teams_visible_to
 from common.access import ADMIN, MANAGER, role_required
-from common.csv_export import csv_line_writer, text_cell
+from common.csv_export import csv_download, csv_line_writer, text_cell
 from tenants.current import current_tenant
 
 from . import scoring
@@ -164,6 +163,4 @@ def _csv_lines(rows, tz):
 def survey_export(request):
     _, f, _ = _filters(request)
     rows = responses_filtered(fetched_by=request.user, f=f).order_by("responded_at", "pk")
-    response = StreamingHttpResponse(_csv_lines(rows, f.tz), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{f.kind}-responses-{f.start}-{f.end}.csv"'
-    return response
+    return csv_download(_csv_lines(rows, f.tz), f"{f.kind}-responses-{f.start}-{f.end}.csv")
