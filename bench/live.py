@@ -67,6 +67,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.servers import ensure_database, free_port, start_redis
 from common import devservers  # before Django: the database and Redis are set in main()
 
 BENCH_DATABASE = "callwell_bench_live"
@@ -101,35 +102,6 @@ def admin_of(i: int) -> str:
 
 
 # --- the servers -----------------------------------------------------------------------------
-
-
-def ensure_database() -> None:
-    import psycopg
-
-    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]).fetchone():
-            conn.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-
-
-def start_redis(folder: Path) -> tuple[subprocess.Popen, Path]:
-    sock = folder / "redis.sock"
-    command = [devservers._redis_binary(), "--port", "0", "--unixsocket", str(sock), "--save", ""]
-    proc = subprocess.Popen(command + ["--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
-    for _ in range(100):
-        if devservers._redis_answers(sock):
-            return proc, sock
-        time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("the benchmark's redis-server did not start")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def stop(proc: subprocess.Popen, *, sig: int = signal.SIGTERM, wait: float = 20) -> None:
@@ -672,7 +644,7 @@ def main() -> None:
     parser.add_argument("--burst-batch", type=int, default=500, help="events per batch in the max-rate phase")
     parser.add_argument("--profile", action="store_true", help="also cProfile the ingest in-process")
     args = parser.parse_args()
-    ensure_database()
+    ensure_database(DATABASE_URL)
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="bench-live-") as tmp:
         redis_proc, sock = start_redis(Path(tmp))

@@ -65,6 +65,7 @@ from django_tenants.utils import schema_context
 from accounts.services import apikey_create
 from bench.invitations import invited_contacts
 from bench.load_urls import BARE_PATH  # bench: a namespace package under ROOT
+from bench.servers import ensure_database, free_port, start_redis
 from config.serve import production_environment, web_command
 from pipeline.management.commands.demo_setup import DOMAIN, LOGINS, SCHEMA
 from surveys.models import Survey, SurveyResponse
@@ -76,26 +77,6 @@ WARM_UP_SECONDS = 5
 
 
 # --- preparation -----------------------------------------------------------------------------
-
-
-def ensure_database() -> None:
-    import psycopg
-
-    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]).fetchone():
-            conn.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-
-
-def start_redis(folder: Path) -> tuple[subprocess.Popen, str]:
-    sock = folder / "redis.sock"
-    command = [devservers._redis_binary(), "--port", "0", "--unixsocket", str(sock), "--save", ""]
-    proc = subprocess.Popen(command + ["--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
-    for _ in range(100):
-        if devservers._redis_answers(sock):
-            return proc, f"redis+socket://{sock}"
-        time.sleep(0.05)
-    raise RuntimeError("the benchmark's redis-server did not start")
 
 
 def server_environment(redis_url: str, port: int) -> dict[str, str]:
@@ -240,9 +221,10 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per target")
     parser.add_argument("--only", nargs="*", default=list(TARGETS), choices=TARGETS, help="some targets only")
     args = parser.parse_args()
-    ensure_database()
+    ensure_database(DATABASE_URL)
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
-        redis_proc, redis_url = start_redis(Path(tmp))
+        redis_proc, sock = start_redis(Path(tmp))
+        redis_url = f"redis+socket://{sock}"
         try:
             results, posted = run(args, redis_url)
         finally:
@@ -319,14 +301,6 @@ def survey_target(tokens: list[str], sent: list[str]):
         return Target("survey", "POST", f"/s/{token}/", body=body, expect=b"Thank you")
 
     return make
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def report(args, results: dict[str, tuple[Result, Result]], stored: dict[str, int]) -> None:

@@ -23,7 +23,6 @@ import asyncio
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,6 +43,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from bench.invitations import invited_contacts
+from bench.servers import free_port, start_redis
 from common import devservers
 from surveys.models import Survey, SurveyResponse
 from tenants.models import Tenant
@@ -69,38 +69,6 @@ def prepare(n: int) -> list[str]:
             cur.execute("ANALYZE surveys_surveyinvitation; ANALYZE interactions_interaction")
     connection.close()
     return tokens
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_redis(tmp: Path) -> tuple[subprocess.Popen, str]:
-    sock = tmp / "redis.sock"
-    proc = subprocess.Popen(
-        [
-            devservers._redis_binary(),
-            "--port",
-            "0",
-            "--unixsocket",
-            str(sock),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        if devservers._redis_answers(sock):
-            return proc, f"redis+socket://{sock}"
-        time.sleep(0.05)
-    raise RuntimeError("bench redis did not start")
 
 
 def start_server(kind: str, port: int, workers: int, redis_url: str) -> subprocess.Popen:
@@ -192,7 +160,8 @@ def main() -> None:
     tokens = prepare(args.invitations)
     warm, tokens = tokens[:200], tokens[200:]
     with tempfile.TemporaryDirectory(prefix="bench-surveys-") as tmp:
-        redis_proc, redis_url = start_redis(Path(tmp))
+        redis_proc, sock = start_redis(Path(tmp))
+        redis_url = f"redis+socket://{sock}"
         port = free_port()
         server = start_server(args.server, port, args.workers, redis_url)
         try:
