@@ -28,7 +28,9 @@ LAYERS = [
     "scorecards",  # the KPI engine, targets, KPI pages and API
     "surveys",  # customer surveys and the agent effort pulse
     "qa",  # evaluations, disputes, calibration, sampling, automated checks
+    "recognition",  # kudos and personal milestones, never ranked
     "coaching",  # sessions, signals, exclusions, the digest
+    "reports",  # scorecard report subscriptions by email (CSV and PDF)
     "home",  # pages that gather every app for the person asking
     "pipeline",  # what follows what; the demo
     "config",  # settings, URLconfs, the Celery app

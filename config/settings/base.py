@@ -64,7 +64,9 @@ TENANT_APPS = [
     "scorecards",
     "surveys",
     "qa",
+    "recognition",
     "coaching",
+    "reports",
     "home",
     # the top layer: what follows what (pipeline/followups.py), the demo; no models
     "pipeline",
