@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 SYSTEM_PYTHON ?= python3
 
-.PHONY: setup run serve test lint browser demo bench bench-load bench-live clean
+.PHONY: setup run serve test lint browser demo bench bench-load bench-live clean messages
 
 setup: $(VENV)/.installed
 
@@ -41,6 +41,13 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+
+# Extracts every translatable string into locale/{de,es}/LC_MESSAGES/django.po, keeping what is
+# translated, then compiles the .mo files the app reads (both are committed).
+messages: setup
+	$(PY) manage.py makemessages -l de -l es --no-location --no-obsolete \
+	  --ignore='.venv/*' --ignore='.data/*' --ignore='bench/*' --ignore='tests/*'
+	$(PY) manage.py compilemessages -l de -l es --ignore='.venv/*' --ignore='.data/*'
 
 bench: setup
 	$(PIP) install --quiet -r bench/requirements.txt
