@@ -22,9 +22,9 @@ from accounts.services import apikey_create
 from alerts.models import AlertRule
 from coaching.exclusions import exclusion_add
 from coaching.models import Signal
-from coaching.sessions import action_item_add, coaching_session_create
+from coaching.sessions import action_item_add, coaching_session_create, coaching_session_notes_set
 from interactions.models import Interaction
-from live.kiosk import kiosk_board_create
+from live.kiosk import kiosk_board_create, kiosk_token
 from pipeline.management.commands.demo_setup import DOMAIN, LOGINS, SCHEMA
 from qa.models import QaCheckRule, QaEvaluation, QaForm, QaFormVersion
 from qa.services import calibration_create, dispute_raise
@@ -87,10 +87,11 @@ def _extras() -> dict[str, object]:
         owner=agent.user,
         due_on=timezone.localdate() + dt.timedelta(days=7),
     )
+    coaching_session_notes_set(session=session, by=manager, notes="Agreed to try a summary at the end of calls")
     webhook = webhook_endpoint_create(
         name="Helpdesk", url="https://hooks.example.test/callwell", events=["alert.fired"], created_by=admin
     )
-    kiosk_board_create(name="Floor screen", queues=[], created_by=admin)
+    kiosk = kiosk_board_create(name="Floor screen", queues=[], created_by=admin)
     apikey_create(name="BI export", created_by=admin)
     contact = Interaction.objects.filter(agent=agent).order_by("-offered_at").first()
     exclusion_add(interaction=contact, reason="test", note="A training call", by=manager)
@@ -120,6 +121,7 @@ def _extras() -> dict[str, object]:
         "contact": contact.external_id,
         "user": manager.pk,
         "webhook": webhook.pk,
+        "kiosk_token": kiosk_token(board=kiosk),
         "survey_token": invitation.token if invitation else None,
     }
 
