@@ -70,9 +70,10 @@ def test_a_coaching_session_prints_its_items_and_notes_without_buttons(manager, 
     assert visible_count(page, "button") > 0
     page.emulate_media(media="print")
     assert not page.locator("header nav").is_visible()
-    assert visible_count(page, "button") == 0
+    assert visible_count(page, "button") == 0 and not page.locator("#next-steps").is_visible()
     assert "Listen to two calls of a teammate" in page.locator("#action-items").inner_text()
     notes = page.locator("textarea[name=notes]")
     assert notes.is_visible() and notes.input_value() == "Agreed to try a summary at the end of calls"
+    assert notes.evaluate("el => getComputedStyle(el).borderTopStyle") == "none"  # text, not a field
     assert page.locator("a").first.evaluate("el => getComputedStyle(el).textDecorationLine") == "none"
     page.emulate_media(media="screen")
