@@ -29,7 +29,8 @@ from pipeline.management.commands.demo_setup import DOMAIN, LOGINS, SCHEMA
 from qa.models import QaCheckRule, QaEvaluation, QaForm, QaFormVersion
 from qa.services import calibration_create, dispute_raise
 from scorecards.models import Target
-from surveys.models import Survey, SurveyInvitation
+from surveys.effort_selectors import effort_next_due
+from surveys.models import EffortResponse, Survey, SurveyInvitation
 from tenants.models import Tenant
 from webhooks.services import webhook_endpoint_create
 
@@ -68,6 +69,13 @@ def _signal_of(agent: Agent) -> Signal:
     )
 
 
+def _pulse_due(agent: Agent) -> None:
+    """The demo agent answered this period's effort pulse: forget that answer (and only
+    that), so the pulse page shows its form rather than "already answered"."""
+    while (due := effort_next_due(agent=agent)) is not None and timezone.now() < due:
+        EffortResponse.objects.filter(agent=agent).latest("submitted_at").delete()
+
+
 def _extras() -> dict[str, object]:
     """The rows the demo leaves out, and the ids of those it makes."""
     admin = User.objects.get(role=Role.ADMIN, email=LOGINS[0][0])
@@ -87,6 +95,7 @@ def _extras() -> dict[str, object]:
         owner=agent.user,
         due_on=timezone.localdate() + dt.timedelta(days=7),
     )
+    _pulse_due(agent)
     coaching_session_notes_set(session=session, by=manager, notes="Agreed to try a summary at the end of calls")
     webhook = webhook_endpoint_create(
         name="Helpdesk", url="https://hooks.example.test/callwell", events=["alert.fired"], created_by=admin

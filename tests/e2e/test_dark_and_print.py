@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.a11y_tenant import demo_tenant  # noqa: F401 (a fixture)
 from tests.e2e.axe import AXE_URL, describe
 from tests.e2e.pages import RolePage
 
@@ -22,14 +21,14 @@ BACKGROUND = "() => getComputedStyle(document.body).backgroundColor"
 
 
 @pytest.fixture(scope="module")
-def manager(browser, demo_tenant):  # noqa: F811 (the fixture imported above)
+def manager(browser, demo_tenant):
     tab = RolePage(browser, demo_tenant.host, demo_tenant.logins["manager"])
     yield tab
     tab.close()
     assert not tab.csp_violations, "Content-Security-Policy violations:\n" + "\n".join(tab.csp_violations)
 
 
-def test_the_dark_scorecard_is_dark_and_its_text_readable(manager, demo_tenant, tmp_path):  # noqa: F811
+def test_the_dark_scorecard_is_dark_and_its_text_readable(manager, demo_tenant, tmp_path):
     page = manager.page
     page.emulate_media(color_scheme="dark")
     page.goto(demo_tenant.host + "/kpis/")
@@ -48,7 +47,7 @@ def visible_count(page, selector: str) -> int:
     return page.locator(selector).evaluate_all("els => els.filter((el) => el.checkVisibility()).length")
 
 
-def test_a_scorecard_prints_its_content_without_navigation_or_forms(manager, demo_tenant):  # noqa: F811
+def test_a_scorecard_prints_its_content_without_navigation_or_forms(manager, demo_tenant):
     page = manager.page
     page.emulate_media(color_scheme="dark")  # paper is white whatever the screen
     page.goto(demo_tenant.host + f"/kpis/agents/{demo_tenant.ids['agent']}/")
@@ -64,7 +63,7 @@ def test_a_scorecard_prints_its_content_without_navigation_or_forms(manager, dem
     page.emulate_media(media="screen", color_scheme="light")
 
 
-def test_a_coaching_session_prints_its_items_and_notes_without_buttons(manager, demo_tenant):  # noqa: F811
+def test_a_coaching_session_prints_its_items_and_notes_without_buttons(manager, demo_tenant):
     page = manager.page
     page.goto(demo_tenant.host + f"/coaching/{demo_tenant.ids['coaching_session']}/")
     assert visible_count(page, "button") > 0
