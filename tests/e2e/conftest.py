@@ -13,6 +13,9 @@ from django.conf import settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.test.testcases import LiveServerThread
 
+# The demo's data for the accessibility, dark-mode and print tests: built once per run.
+from tests.e2e.a11y_tenant import demo_tenant  # noqa: F401
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
