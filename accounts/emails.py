@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from common.i18n import recipient_language
 from tenants.current import current_tenant
 
 
@@ -21,9 +22,7 @@ def invitation_send(*, request, user) -> None:
         },
     )
     context = {"user": user, "link": request.build_absolute_uri(path), "tenant_name": current_tenant().name}
-    send_mail(
-        subject=render_to_string("emails/invitation-subject.txt", context).strip(),
-        message=render_to_string("emails/invitation-body.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    with recipient_language(user):
+        subject = render_to_string("emails/invitation-subject.txt", context).strip()
+        body = render_to_string("emails/invitation-body.txt", context)
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])

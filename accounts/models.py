@@ -1,19 +1,23 @@
 """People of one contact center: users with a role, teams, agents as the ACD knows them,
 and API keys for the tenant's own systems. Every table lives in the tenant's schema."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Admin"
-    MANAGER = "manager", "Manager"
-    AGENT = "agent", "Agent"
+    ADMIN = "admin", _("Admin")
+    MANAGER = "manager", _("Manager")
+    AGENT = "agent", _("Agent")
 
 
 class User(AbstractUser):
     # Platform staff in the public schema have no contact-center role.
     role = models.CharField(max_length=16, choices=Role.choices, blank=True, default="")
+    # The UI and email language; blank follows the browser (and emails use LANGUAGE_CODE).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default="")
 
     class Meta:
         constraints = [

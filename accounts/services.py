@@ -6,10 +6,12 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import get_public_schema_name, schema_context
 
@@ -24,7 +26,9 @@ from .models import Agent, ApiKey, Role, Team, User
 API_KEY_PREFIX = "cw"
 
 
-def user_create(*, email: str, password: str | None, role: str, first_name: str = "", last_name: str = "") -> User:
+def user_create(
+    *, email: str, password: str | None, role: str, first_name: str = "", last_name: str = "", language: str = ""
+) -> User:
     """``user_create(email="ana@example.com", password=None, role="manager")``.
 
     With no password the user cannot log in until they set one through the reset email.
@@ -37,6 +41,7 @@ def user_create(*, email: str, password: str | None, role: str, first_name: str 
         role=role,
         first_name=first_name,
         last_name=last_name,
+        language=language,
         is_staff=False,
         is_superuser=False,
     )
@@ -131,7 +136,7 @@ def _history_moved(reason: str) -> None:
 
 
 @transaction.atomic
-def agent_invite(*, agent: Agent, email: str) -> User:
+def agent_invite(*, agent: Agent, email: str, language: str = "") -> User:
     """Give an agent seen in data a login. The user sets a password via the reset email."""
     if agent.user is not None:
         raise ValueError(f"agent {agent.acd_login} already has a login ({agent.user.email})")
@@ -140,9 +145,20 @@ def agent_invite(*, agent: Agent, email: str) -> User:
         password=None,
         role=Role.AGENT,
         first_name=agent.display_name.split(" ")[0] if agent.display_name else "",
+        language=language,
     )
     agent.user = user
     agent.save(update_fields=["user"])
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """The user's own choice of UI and email language ("" follows the browser). Not audited:
+    a personal preference, like a password change."""
+    if language and language not in {code for code, _ in settings.LANGUAGES}:
+        raise ValueError(f"unknown language {language!r}")
+    user.language = language
+    user.save(update_fields=["language"])
     return user
 
 
@@ -179,9 +195,11 @@ def user_deactivate(*, user: User, by: User | None = None) -> User:
     now, and the API keys she created stop authenticating (apikey_authenticate). Her data,
     agent record and history stay; user_reactivate undoes all of it but the sessions."""
     if by is not None and by.pk == user.pk:
-        raise UserLifecycleError("You cannot deactivate yourself; ask another admin.")
+        raise UserLifecycleError(_("You cannot deactivate yourself; ask another admin."))
     if _last_active_admin(user):
-        raise UserLifecycleError(f"{user.email} is the last active admin: make someone else admin first.")
+        raise UserLifecycleError(
+            _("%(email)s is the last active admin: make someone else admin first.") % {"email": user.email}
+        )
     was_active = user.is_active
     if was_active:
         user.is_active = False
@@ -226,9 +244,11 @@ def user_role_change(*, user: User, role: str, by: User | None = None) -> User:
     if role == user.role:
         return user
     if by is not None and by.pk == user.pk:
-        raise UserLifecycleError("You cannot change your own role; ask another admin.")
+        raise UserLifecycleError(_("You cannot change your own role; ask another admin."))
     if _last_active_admin(user):
-        raise UserLifecycleError(f"{user.email} is the last active admin: make someone else admin first.")
+        raise UserLifecycleError(
+            _("%(email)s is the last active admin: make someone else admin first.") % {"email": user.email}
+        )
     before: dict[str, object] = {"role": user.role}
     if user.role == Role.MANAGER:
         before["teams"] = _names(user.managed_teams.all())
@@ -248,13 +268,15 @@ def user_teams_set(*, user: User, teams: Iterable[Team]) -> User:
         manager_teams_set(manager=user, teams=teams)  # audited there
     elif user.role == Role.AGENT:
         if len(teams) > 1:
-            raise UserLifecycleError("An agent works in one team.")
+            raise UserLifecycleError(_("An agent works in one team."))
         agent = Agent.objects.filter(user=user).first()
         if agent is None:
-            raise UserLifecycleError(f"{user.email} has no agent record (ACD login) to put in a team.")
+            raise UserLifecycleError(
+                _("%(email)s has no agent record (ACD login) to put in a team.") % {"email": user.email}
+            )
         agent_update(agent=agent, display_name=agent.display_name, team=teams[0] if teams else None)
     elif teams:
-        raise UserLifecycleError("Admins see every team; they are not assigned to any.")
+        raise UserLifecycleError(_("Admins see every team; they are not assigned to any."))
     return user
 
 

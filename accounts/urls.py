@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_users
+from . import views, views_preferences, views_users
 
 urlpatterns = [
     path("login/", views.login, name="login"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("password/reset/done/", views.password_reset_done, name="password_reset_done"),
     path("password/reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
     path("password/reset/complete/", views.password_reset_complete, name="password_reset_complete"),
+    path("account/preferences/", views_preferences.account_preferences, name="account_preferences"),
     path("settings/users/", views.user_list, name="user_list"),
     path("settings/users/<int:pk>/", views_users.user_detail, name="user_detail"),
     path("settings/users/<int:pk>/deactivate/", views_users.user_deactivate, name="user_deactivate"),

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.access import ADMIN, AGENT, MANAGER, public_view, role_required
@@ -19,6 +20,7 @@ from .forms import (
     AgentInviteForm,
     ApiKeyForm,
     EmailAuthenticationForm,
+    RecipientLanguagePasswordResetForm,
     TeamForm,
     UserCreateForm,
 )
@@ -31,6 +33,8 @@ logger = logging.getLogger(__name__)
 class LimitedPasswordResetView(auth_views.PasswordResetView):
     """Over the hourly limit for the address or the client, no email goes out, yet the answer
     is the usual one: it must not tell whether an account exists, nor that the limit was hit."""
+
+    form_class = RecipientLanguagePasswordResetForm
 
     def form_valid(self, form):
         ip = client_ip(self.request)
@@ -66,11 +70,14 @@ def user_list(request):
                 role=form.cleaned_data["role"],
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
+                language=form.cleaned_data["language"],
             )
             if user.role == Role.MANAGER:
                 services.manager_teams_set(manager=user, teams=form.cleaned_data["teams"])
         invitation_send(request=request, user=user)
-        messages.success(request, f"{user.email} was created and emailed a link to set a password.")
+        messages.success(
+            request, _("%(email)s was created and emailed a link to set a password.") % {"email": user.email}
+        )
         return redirect("user_list")
     status = request.GET.get("status", "")
     page = Paginator(selectors.users_list(status=status), 50).get_page(request.GET.get("page"))
@@ -82,7 +89,7 @@ def team_list(request):
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         team = services.team_create(**form.cleaned_data)
-        messages.success(request, f"Team {team.name} created.")
+        messages.success(request, _("Team %(name)s created.") % {"name": team.name})
         return redirect("team_list")
     return render(
         request, "accounts/team_list.html", {"teams": selectors.teams_visible_to(fetched_by=request.user), "form": form}
@@ -95,7 +102,7 @@ def team_edit(request, pk):
     form = TeamForm(request.POST or None, instance=team)
     if request.method == "POST" and form.is_valid():
         services.team_update(team=team, **form.cleaned_data)
-        messages.success(request, f"Team {team.name} saved.")
+        messages.success(request, _("Team %(name)s saved.") % {"name": team.name})
         return redirect("team_list")
     return render(request, "accounts/team_edit.html", {"team": team, "form": form})
 
@@ -117,7 +124,7 @@ def agent_edit(request, pk):
     invite = AgentInviteForm(prefix="invite")
     if request.method == "POST" and form.is_valid():
         services.agent_update(agent=agent, **form.cleaned_data)
-        messages.success(request, f"Agent {agent.acd_login} saved.")
+        messages.success(request, _("Agent %(login)s saved.") % {"login": agent.acd_login})
         return redirect("agent_list")
     return render(request, "accounts/agent_edit.html", {"agent": agent, "form": form, "invite": invite})
 
@@ -128,11 +135,16 @@ def agent_invite(request, pk):
     agent = get_object_or_404(selectors.agents_visible_to(fetched_by=request.user), pk=pk)
     invite = AgentInviteForm(request.POST, prefix="invite")
     if agent.user_id:
-        messages.error(request, f"{agent.acd_login} already has a login ({agent.user.email}).")
+        messages.error(
+            request,
+            _("%(login)s already has a login (%(email)s).") % {"login": agent.acd_login, "email": agent.user.email},
+        )
     elif invite.is_valid():
-        user = services.agent_invite(agent=agent, email=invite.cleaned_data["email"])
+        user = services.agent_invite(
+            agent=agent, email=invite.cleaned_data["email"], language=invite.cleaned_data["language"]
+        )
         invitation_send(request=request, user=user)
-        messages.success(request, f"Invitation sent to {user.email}.")
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
         return redirect("agent_list")
     return render(
         request, "accounts/agent_edit.html", {"agent": agent, "form": AgentForm(instance=agent), "invite": invite}
@@ -156,5 +168,5 @@ def apikey_list(request):
 def apikey_revoke(request, pk):
     key = get_object_or_404(selectors.apikeys_list(), pk=pk)
     services.apikey_revoke(key=key, by=request.user)
-    messages.success(request, f"Key {key.name} revoked: it no longer works.")
+    messages.success(request, _("Key %(name)s revoked: it no longer works.") % {"name": key.name})
     return redirect("apikey_list")

@@ -13,10 +13,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from common.i18n import language_of
 from tenants.current import current_schema_name, current_tenant
 from webhooks.links import tenant_link
 from webhooks.models import Event as WebhookEvent
@@ -107,8 +108,19 @@ def email_recipients(rule: AlertRule) -> list[str]:
     return addresses + [a for a in rule.extra_emails if a not in addresses]
 
 
+def email_recipients_by_language(rule: AlertRule) -> dict[str, list[str]]:
+    """email_recipients grouped by the language each reads: a user's own, and the site's
+    default for the free addresses (nobody's preference is known there)."""
+    users = rule.recipients.filter(is_active=True, role__in=(Role.ADMIN, Role.MANAGER)).exclude(email="")
+    language_by_address = {u.email.lower(): language_of(u) for u in users}
+    grouped: dict[str, list[str]] = {}
+    for address in email_recipients(rule):
+        grouped.setdefault(language_by_address.get(address, settings.LANGUAGE_CODE), []).append(address)
+    return grouped
+
+
 def email_render(rule: AlertRule, episode: AlertEpisode, what: str) -> tuple[str, str, str]:
-    """(subject, text, html) of the email about one transition."""
+    """(subject, text, html) of the email about one transition, in the active language."""
     tenant = current_tenant()
     context = {
         **_facts(rule, episode),
@@ -138,15 +150,16 @@ def alert_email_send(*, episode_id: int, what: str) -> int:
         return 0  # sent already, or the rule (and its history) was deleted
     episode = AlertEpisode.objects.select_related("rule").get(pk=episode_id)
     rule = episode.rule
-    addresses = email_recipients(rule)
-    if not addresses:
-        return 0
-    subject, text, html = email_render(rule, episode, what)
     messages = []
-    for address in addresses:  # one each: recipients do not see each other's addresses
-        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [address])
-        message.attach_alternative(html, "text/html")
-        messages.append(message)
+    for language, addresses in email_recipients_by_language(rule).items():
+        with translation.override(language):
+            subject, text, html = email_render(rule, episode, what)
+        for address in addresses:  # one each: recipients do not see each other's addresses
+            message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [address])
+            message.attach_alternative(html, "text/html")
+            messages.append(message)
+    if not messages:
+        return 0
     try:
         with get_connection() as connection:
             sent = connection.send_messages(messages) or 0

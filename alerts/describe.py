@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from common.formats import percent
+
 from .models import RATE_KINDS, Kind
 
 
@@ -12,7 +14,7 @@ def value_text(kind: str, value: float | None) -> str:
     if value is None:
         return _("not judged (too few contacts)")
     if kind in RATE_KINDS:
-        return f"{value:.1f}%"
+        return percent(value, 1)
     if kind == Kind.LONGEST_WAIT_ABOVE:
         return _("%(seconds)d s") % {"seconds": round(value)}
     return _("%(n)d waiting") % {"n": round(value)}
@@ -25,10 +27,12 @@ def scope_text(queue: str) -> str:
 def condition_text(*, kind: str, threshold: float | None, window_minutes: int, queue: str) -> str:
     """ "Service level of the last 15 minutes below 80.0% (queue Billing)"."""
     values = {"threshold": threshold, "window": window_minutes, "scope": scope_text(queue)}
+    if kind in RATE_KINDS and threshold is not None:
+        values["threshold"] = percent(threshold, 1)
     if kind == Kind.SERVICE_LEVEL_BELOW:
-        text = _("Service level of the last %(window)d minutes below %(threshold).1f%% (%(scope)s)")
+        text = _("Service level of the last %(window)d minutes below %(threshold)s (%(scope)s)")
     elif kind == Kind.ABANDONMENT_ABOVE:
-        text = _("Abandonment of the last %(window)d minutes above %(threshold).1f%% (%(scope)s)")
+        text = _("Abandonment of the last %(window)d minutes above %(threshold)s (%(scope)s)")
     elif kind == Kind.LONGEST_WAIT_ABOVE:
         text = _("Longest wait above %(threshold)d s (%(scope)s)")
     else:

@@ -9,24 +9,25 @@ from django.contrib.postgres.indexes import GistIndex
 from django.db import models
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agent, User
 
 
 class Channel(models.TextChoices):
-    VOICE = "voice"
-    CHAT = "chat"
-    EMAIL = "email"
-    SOCIAL = "social"
-    VIDEO = "video"
+    VOICE = "voice", _("Voice")
+    CHAT = "chat", _("Chat")
+    EMAIL = "email", _("Email")
+    SOCIAL = "social", _("Social")
+    VIDEO = "video", _("Video")
 
 
 class Outcome(models.TextChoices):
-    ANSWERED = "answered"
-    ABANDONED = "abandoned"
-    BLOCKED = "blocked"
-    CALLBACK = "callback"
-    DEFLECTED = "deflected"
+    ANSWERED = "answered", _("Answered")
+    ABANDONED = "abandoned", _("Abandoned")
+    BLOCKED = "blocked", _("Blocked")
+    CALLBACK = "callback", _("Callback")
+    DEFLECTED = "deflected", _("Deflected")
 
 
 class Queue(models.Model):
@@ -189,22 +190,22 @@ class ScheduleEntry(models.Model):
 
 
 class ImportKind(models.TextChoices):
-    INTERACTIONS = "interactions", "Interactions (canonical CSV)"
-    ACTIVITY = "activity", "Agent activity CSV"
-    SCHEDULE = "schedule", "Schedule CSV"
-    SURVEY_RESPONSES = "survey_responses", "Survey responses CSV"
-    ASTERISK_QUEUE_LOG = "asterisk_queue_log", "Asterisk queue_log"
-    AMAZON_CONNECT_CTR = "amazon_connect_ctr", "Amazon Connect contact records"
+    INTERACTIONS = "interactions", _("Interactions (canonical CSV)")
+    ACTIVITY = "activity", _("Agent activity CSV")
+    SCHEDULE = "schedule", _("Schedule CSV")
+    SURVEY_RESPONSES = "survey_responses", _("Survey responses CSV")
+    ASTERISK_QUEUE_LOG = "asterisk_queue_log", _("Asterisk queue_log")
+    AMAZON_CONNECT_CTR = "amazon_connect_ctr", _("Amazon Connect contact records")
 
 
 class ImportRun(models.Model):
     """Who imported what, when, and what came of it: the import history."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued"
-        RUNNING = "running"
-        DONE = "done"
-        FAILED = "failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=24, choices=ImportKind.choices)
     file_name = models.CharField(max_length=255)

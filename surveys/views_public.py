@@ -7,11 +7,12 @@ token is unknown here because invitations live in the tenant's schema.
 from __future__ import annotations
 
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
 from common.access import public_view
+from common.i18n import ui_language
 from tenants.current import current_tenant
 
 from . import views_public_ratelimit as ratelimit
@@ -90,13 +91,18 @@ def survey_respond(request, token: str):
     if invitation is None:
         return _page(request, "public_unknown.html", status=404)
     survey = invitation.survey
+    offered = survey.offered_languages
+    language = _language(request, offered)
+    # The page's own texts (buttons, scale ends, errors, thanks) follow the customer's choice
+    # when the UI speaks it; a logged-in user's language must not win here. LocaleMiddleware
+    # activates a language on every request, so this does not leak into the next one.
+    if page_language := ui_language(language):
+        translation.activate(page_language)
     context = {"tenant_name": current_tenant().name, "survey": survey}
     if invitation.answered:
         return _page(request, "public_already.html", context)
     if expired:
         return _page(request, "public_expired.html", context, status=410)
-    offered = survey.offered_languages
-    language = _language(request, offered)
     wording = survey.wording(language)
     form = AnswerForm(request.POST if request.method == "POST" else None, kind=survey.kind)
     if request.method == "POST" and form.is_valid():

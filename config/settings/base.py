@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "common.security_headers.ContentSecurityPolicyMiddleware",
     "common.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The browser's language, before the first page that can answer (a suspended tenant);
+    # accounts.middleware.UserLanguageMiddleware applies a logged-in user's own choice.
+    "django.middleware.locale.LocaleMiddleware",
     # Before sessions and authentication, after the security headers (which then still apply
     # to its "suspended" answers) and static files.
     "tenants.middleware.TenantSuspensionMiddleware",
@@ -97,6 +100,7 @@ MIDDLEWARE = [
     "common.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "surveys.middleware.EffortPulseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -111,6 +115,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "common.context_processors.navigation",

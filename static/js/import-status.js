@@ -11,7 +11,7 @@
         if (s.finished) { window.location.reload(); return; }
         bar.value = s.progress_pct;
         bar.textContent = s.progress_pct + "%";
-        rows.textContent = s.rows_processed + " rows so far";
+        rows.textContent = rows.dataset.template.replace("{n}", String(s.rows_processed));
         setTimeout(poll, 1000);
       })
       .catch(function () { setTimeout(poll, 3000); });

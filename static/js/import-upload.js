@@ -15,8 +15,10 @@
     var file = input && input.files && input.files[0];
     if (max && file && file.size > max) {
       box.hidden = false;
-      pct.textContent = "The file is " + Math.ceil(file.size / 1048576) + " MB; uploads take at most " +
-        Math.floor(max / 1048576) + " MB. Split it into smaller files and upload each: imports are safe to repeat.";
+      // the page's words, in the user's language (templates/interactions/import_upload.html)
+      pct.textContent = form.dataset.msgTooLarge
+        .replace("{size}", String(Math.ceil(file.size / 1048576)))
+        .replace("{max}", String(Math.floor(max / 1048576)));
       return;
     }
     var button = form.querySelector("button[type=submit]");
@@ -41,7 +43,7 @@
     });
     xhr.addEventListener("error", function () {
       button.disabled = false;
-      pct.textContent = "Upload failed: check your connection and try again.";
+      pct.textContent = form.dataset.msgFailed;
     });
     xhr.send(new FormData(form));
   });

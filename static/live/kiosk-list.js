@@ -6,7 +6,7 @@
     button.addEventListener("click", function () {
       var input = document.getElementById(button.getAttribute("data-copy"));
       input.select();
-      var done = function () { status.textContent = "Link copied."; };
+      var done = function () { status.textContent = status.getAttribute("data-copied"); };
       if (navigator.clipboard) navigator.clipboard.writeText(input.value).then(done, function () {});
       else if (document.execCommand("copy")) done();
     });

@@ -78,8 +78,10 @@
   function announce(board) {
     var waiting = board.center.waiting;
     if (lastWaiting !== null && waiting !== lastWaiting) {
-      root.querySelector("[data-announce]").textContent =
-        waiting === 1 ? "1 call waiting" : waiting + " calls waiting";
+      // the words come from the page, in the user's language (templates/live/_board.html)
+      var box = root.querySelector("[data-announce]");
+      box.textContent = (waiting === 1 ? box.getAttribute("data-one") : box.getAttribute("data-many"))
+        .replace("{n}", String(waiting));
     }
     lastWaiting = waiting;
   }
@@ -138,12 +140,12 @@
         // the browser retries by itself (every stream ends after a minute): say so only if
         // no board came back within a few seconds
         var before = receivedAt;
-        window.setTimeout(function () { if (receivedAt === before) setConnection("(reconnecting\u2026)"); }, 3000);
+        window.setTimeout(function () { if (receivedAt === before) setConnection(root.querySelector("[data-connection]").getAttribute("data-reconnecting")); }, 3000);
         return;
       }
       // The stream was refused (signed out, revoked while away, a proxy's error page): ask
       // the page itself whether it is still ours before trying again.
-      setConnection("(connection lost)");
+      setConnection(root.querySelector("[data-connection]").getAttribute("data-lost"));
       window.setTimeout(function () {
         fetch(window.location.href, { method: "HEAD", redirect: "manual", cache: "no-store" }).then(
           function (r) { if (r.ok) connect(); else window.location.reload(); },
