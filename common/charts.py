@@ -84,8 +84,6 @@ def chart(
     rows = [{"series": s.label, **p.__dict__} for s in series for p in s.points]
     first, last = (labels[0], labels[-1]) if labels else ("", "")
     summary = _("%(title)s, %(first)s to %(last)s.") % {"title": title, "first": first, "last": last}
-    if has_interval:
-        summary += " " + _("The shaded band is the 95 % interval.")
     return {
         "canvas_id": canvas_id or f"{name}-chart",
         "data_id": data_id or f"{name}-data",
