@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from interactions.services import import_stream
 from scorecards.engine import recompute
@@ -187,3 +188,14 @@ def test_the_arrivals_chart_is_a_count_per_hour_without_interval(computed, peopl
     assert data["type"] == "bar" and data["datasets"][0]["low"] is None
     assert sum(arrivals["values"]) == 40 and table[0] == ["Hour", "Arrivals"]
     assert [row[1] for row in table[1:]] == arrivals["texts"] == [str(v) for v in arrivals["values"]]
+
+
+def test_the_chart_and_its_table_speak_german(computed, people, web):
+    # No per-user language switch on this branch yet: the language active in the thread is the page's.
+    with translation.override("de"):
+        html = _get(web(computed, people.mona), "/kpis/", kpi="fcr")
+    data, table = _chart_and_table(html, "trend-data", "trend-table")
+    assert table[0] == ["Woche vom", "Wert", "95-%-Intervall", "n"]
+    assert data["x_title"] == "Woche ab" and data["labels"][-2] == "23 Feb"
+    assert 'data-word-interval="95-%-Intervall"' in html and "Das schattierte Band ist das 95-%-Intervall." in html
+    assert "<summary>Tabelle<" in html and "zu wenige Daten" in table[-1][1]
