@@ -7,9 +7,11 @@ from decimal import Decimal
 from django import forms
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from common import periods
 from common.access import ADMIN, MANAGER, role_required
+from common.charts import ChartPoint, ChartSeries, chart
 from interactions.models import Queue
 from tenants.current import current_tenant
 
@@ -158,7 +160,7 @@ def operations(request):
             "has_snapshots": bool(snapshots),
             "arrivals": [{"hour": h, "label": f"{h:02d}", "count": n} for h, n in enumerate(arrivals)],
             "arrivals_total": sum(arrivals),
-            "chart": {"labels": [f"{h:02d}" for h in range(24)], "counts": arrivals},
+            "chart": _arrivals_chart(arrivals),
             "previous_start": periods.previous_period_start(period, start),
             "next_start": next_start if next_start <= today else None,
             "target_pct": target_pct,
@@ -188,17 +190,63 @@ def staffing(request):
             "plan": plan,
             "rows": plan.by_hour(),
             "weekdays": WEEKDAYS,
-            "chart": {
-                "labels": labels,
-                "required": [h.required.agents for h in plan.hours],
-                "scheduled": [round(h.scheduled, 2) for h in plan.hours],
-            },
+            "chart": _staffing_chart(plan, labels),
             "calculator": calculator,
             "result": result,
             "target_pct": target_pct,
             "target_seconds": target_seconds,
             "timezone": tenant.timezone,
         },
+    )
+
+
+def _arrivals_chart(arrivals: list[int]) -> dict:
+    """Arrivals by local hour as bars; a count is its own n, so the tooltip shows the count alone."""
+    points = [
+        ChartPoint(label=f"{h:02d}", value=count, text=f"{count:,}", period=f"{h:02d}:00")
+        for h, count in enumerate(arrivals)
+    ]
+    return chart(
+        "arrivals",
+        title=_("Arrivals by hour of day"),
+        series=[ChartSeries(_("Arrivals"), points)],
+        kind="bar",
+        axis=_("Arrivals"),
+        x_title=_("Local hour"),
+        period_header=_("Hour"),
+        begin_at_zero=True,
+        integer_ticks=True,
+    )
+
+
+def _staffing_chart(plan, labels: list[str]) -> dict:
+    """Required (Erlang C, no sampling interval: it is a calculation) against scheduled agents;
+    the required agents' n is the arrivals of that hour in the weeks they are computed from."""
+    periods_ = [f"{WEEKDAYS[h.weekday - 1]} {h.hour:02d}:00" for h in plan.hours]
+    required = [
+        ChartPoint(
+            label=label,
+            value=h.required.agents,
+            text=str(h.required.agents),
+            n=round(h.arrivals * plan.weeks),
+            period=p,
+        )
+        for label, p, h in zip(labels, periods_, plan.hours, strict=True)
+    ]
+    scheduled = [
+        ChartPoint(label=label, value=round(h.scheduled, 2), text=f"{h.scheduled:.1f}", period=p)
+        for label, p, h in zip(labels, periods_, plan.hours, strict=True)
+    ]
+    return chart(
+        "staffing",
+        title=_("Required and scheduled agents per hour of the week"),
+        series=[ChartSeries(_("Required (Erlang C)"), required), ChartSeries(_("Scheduled"), scheduled)],
+        axis=_("Agents"),
+        x_title="",
+        period_header=_("Hour of the week"),
+        begin_at_zero=True,
+        stepped=True,
+        table_id="staffing-chart-table",
     )
 
 

@@ -13,12 +13,14 @@ from django import forms
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Agent
 from accounts.selectors import agents_visible_to, own_agent, teams_visible_to
 from common import periods
 from common.access import ADMIN, AGENT, MANAGER, role_required
+from common.charts import ChartPoint, ChartSeries, chart
 from common.privacy import TEAM_DISTRIBUTION_MIN_TEAMMATES
 from interactions.models import Channel, InteractionType, Queue
 from tenants.current import current_tenant
@@ -116,19 +118,31 @@ def _sections(scope: str, snapshots: dict, targets: dict, **group) -> dict:
     }
 
 
-class TrendChart(TypedDict):
-    label: str
-    axis: str
-    labels: list[str]
-    values: list[float | None]  # None: a gap in the line
-
-
 class Trend(TypedDict):
     kpi: str
     label: str
     measured: bool
     rows: list[dict[str, Any]]  # a kpi_card and its week_start
-    chart: TrendChart | None
+    chart: dict[str, Any] | None  # common.charts.chart
+
+
+def _trend_point(kpi: str, week_start: dt.date, card: dict) -> ChartPoint:
+    """One week of the trend: plotted only when reliable (a point would look like a fact), but
+    the table and tooltip keep its value, interval and n with the words "insufficient data"."""
+    snapshot = card["snapshot"]
+    reliable = snapshot is not None and not snapshot.insufficient_data
+    return ChartPoint(
+        label=formats.date_format(week_start, "j M"),
+        value=chart_value(kpi, snapshot.value) if reliable else None,
+        text=card["value"],
+        n=card["n"],
+        low=chart_value(kpi, snapshot.ci_low) if reliable else None,
+        high=chart_value(kpi, snapshot.ci_high) if reliable else None,
+        interval=card["interval"],
+        date=week_start,
+        note=_("insufficient data") if card["state"] == "insufficient" else "",
+        url=card["drill_url"],
+    )
 
 
 def _trend(*, fetched_by, scope: str, key: str, kpi: str, end: dt.date) -> Trend:
@@ -151,16 +165,16 @@ def _trend(*, fetched_by, scope: str, key: str, kpi: str, end: dt.date) -> Trend
             }
         )
     if any(p.snapshot for p in points):
-        # Weeks with too little data are gaps in the line: a point would look like a fact.
-        trend["chart"] = {
-            "label": entry.label,
-            "axis": chart_axis(kpi),
-            "labels": [f"{p.week_start.day} {p.week_start:%b}" for p in points],
-            "values": [
-                chart_value(kpi, p.snapshot.value) if p.snapshot and not p.snapshot.insufficient_data else None
-                for p in points
-            ],
-        }
+        series = ChartSeries(entry.label, [_trend_point(kpi, row["week_start"], row) for row in trend["rows"]])
+        trend["chart"] = chart(
+            "trend",
+            title=_("%(kpi)s by week, last 12 weeks") % {"kpi": entry.label},
+            series=[series],
+            axis=chart_axis(kpi),
+            x_title=_("Week starting"),
+            period_header=_("Week of"),
+            value_header=_("Value"),
+        )
     return trend
 
 

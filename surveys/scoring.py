@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from scorecards.calculators import net_score_interval, wilson_interval
+
 Scores = Iterable[int] | Mapping[int, int]
 
 
@@ -56,6 +58,27 @@ def ces_mean(scores: Scores) -> float | None:
 def headline(kind: str, scores: Scores) -> float | None:
     """The one figure a kind is reported by: CSAT %, NPS, net CES."""
     return {"csat": csat_pct, "nps": nps, "ces": ces_net}[kind](scores)
+
+
+# (positive scores, negative scores) of each headline: CSAT counts its satisfied answers (a
+# Wilson interval), NPS and CES net subtract the negatives (the multinomial interval): the
+# intervals the KPI engine stores with its snapshots, from the same calculators.
+_SIDES: dict[str, tuple[tuple[int, int], tuple[int, int] | None]] = {
+    "csat": ((4, 5), None),
+    "nps": ((9, 10), (0, 6)),
+    "ces": ((5, 7), (1, 3)),
+}
+
+
+def headline_interval(kind: str, scores: Scores) -> tuple[float, float] | None:
+    """95 % interval of ``headline(kind, scores)``, in its unit; None when there is nothing to score."""
+    dist = distribution(scores)
+    (pos_low, pos_high), negative = _SIDES[kind]
+    positives, n = _share_between(dist, pos_low, pos_high)
+    if negative is None:
+        return wilson_interval(positives, n)
+    negatives = _share_between(dist, *negative)[0]
+    return net_score_interval(positives, negatives, n)
 
 
 def needs_follow_up(kind: str, score: int) -> bool:

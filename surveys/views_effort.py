@@ -10,10 +10,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from accounts.models import Agent
 from accounts.selectors import own_agent
 from common.access import ADMIN, AGENT, MANAGER, role_required
+from common.charts import ChartPoint, ChartSeries
+from common.charts import chart as build_chart
+from scorecards.selectors import snapshots_visible_to
 
 from . import effort_selectors as selectors
 from .effort import effort_response_submit, effort_settings_update
@@ -82,11 +86,23 @@ def effort_pulse(request):
 def effort_history(request):
     agent = _own_agent(request)
     trend = selectors.effort_agent_trend(agent)
-    chart = {
-        "labels": [p.week_start.isoformat() for p in trend],
-        "axis": "Mean effort (1–7)",
-        "datasets": [{"label": "My effort", "values": [round(p.mean, 2) for p in trend]}],
-    }
+    points = [
+        ChartPoint(
+            label=p.week_start.isoformat(), value=round(p.mean, 2), text=f"{p.mean:.1f}", n=p.n, date=p.week_start
+        )
+        for p in trend
+    ]
+    # No interval: one or two answers a week make none worth drawing; the tooltip shows how many.
+    chart = build_chart(
+        "effort",
+        title=_("My mean effort by week"),
+        series=[ChartSeries(_("My effort"), points)],
+        axis=_("Mean effort (1–7)"),
+        x_title=_("Week starting"),
+        period_header=_("Week of"),
+        y_min=1,
+        y_max=7,
+    )
     return render(
         request,
         "surveys/effort_history.html",
@@ -99,34 +115,57 @@ def effort_history(request):
     )
 
 
+def _team_chart(user, teams: dict[str, list]) -> dict:
+    """Mean effort per team and week as published (rounded, common.privacy), with the interval
+    the KPI engine published beside it (its aes snapshot, rounded the same way) where there is one."""
+    weeks = sorted({row.week_start for rows in teams.values() for row in rows})
+    intervals = {
+        (s.key, s.period_start): s
+        for s in snapshots_visible_to(fetched_by=user).filter(
+            kpi="aes", scope="team", period="week", key__in=list(teams), period_start__in=weeks
+        )
+    }
+
+    def point(name: str, week, row) -> ChartPoint:
+        mean = row.means["effort"] if row is not None else None
+        snapshot = intervals.get((name, week)) if mean is not None else None
+        low = snapshot.ci_low if snapshot is not None else None
+        high = snapshot.ci_high if snapshot is not None else None
+        return ChartPoint(
+            label=week.isoformat(),
+            value=mean,
+            text="—" if mean is None else f"{mean:.1f}",
+            n=row.respondents if row is not None and not row.suppressed else None,
+            low=low,
+            high=high,
+            interval=f"{low:.1f} – {high:.1f}" if low is not None and high is not None else "",
+            date=week,
+            note=_("fewer than %(minimum)s") % {"minimum": ANONYMITY_MIN} if row is not None and row.suppressed else "",
+        )
+
+    series = []
+    for name, team_rows in teams.items():
+        by_week = {row.week_start: row for row in team_rows}
+        series.append(ChartSeries(name, [point(name, week, by_week.get(week)) for week in weeks]))
+    return build_chart(
+        "effort",
+        title=_("Mean effort per team, last 12 weeks"),
+        series=series,
+        axis=_("Mean effort (1–7, higher = more)"),
+        x_title=_("Week starting"),
+        period_header=_("Week of"),
+        y_min=1,
+        y_max=7,
+    )
+
+
 @role_required(ADMIN, MANAGER)
 def effort_results(request):
     rows = selectors.effort_by_team(fetched_by=request.user)
     teams: dict[str, list] = {}
     for row in rows:
         teams.setdefault(row.team.name, []).append(row)
-    labels = sorted({row.week_start for row in rows})
-    chart = {
-        "labels": [week.isoformat() for week in labels],
-        "axis": "Mean effort (1–7, higher = more)",
-        "datasets": [
-            {
-                "label": name,
-                "values": [
-                    next(
-                        (
-                            r.means["effort"]  # rounded as published (common.privacy)
-                            for r in team_rows
-                            if r.week_start == week and r.means["effort"] is not None
-                        ),
-                        None,
-                    )
-                    for week in labels
-                ],
-            }
-            for name, team_rows in teams.items()
-        ],
-    }
+    chart = _team_chart(request.user, teams)
     return render(
         request,
         "surveys/effort_results.html",

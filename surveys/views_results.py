@@ -10,10 +10,12 @@ import datetime as dt
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from accounts.selectors import agents_visible_to, teams_visible_to
 from common.access import ADMIN, MANAGER, role_required
+from common.charts import ChartPoint, ChartSeries, chart
 from common.csv_export import csv_download, csv_line_writer, text_cell
 from tenants.current import current_tenant
 
@@ -55,6 +57,40 @@ def _fmt(kind: str, value: float | None) -> str:
     return f"{value:.0f}%" if kind == "csat" else f"{value:+.0f}"
 
 
+def _week_point(kind: str, week: dt.date, value: float | None, dist: dict[int, int]) -> ChartPoint:
+    bounds = scoring.headline_interval(kind, dist) if value is not None else None
+    low, high = (round(bounds[0], 1), round(bounds[1], 1)) if bounds else (None, None)
+    return ChartPoint(
+        label=formats.date_format(week, "j M"),
+        value=None if value is None else round(value, 1),
+        text=_fmt(kind, value),
+        n=sum(dist.values()),
+        low=low,
+        high=high,
+        interval=f"{_fmt(kind, low)} – {_fmt(kind, high)}" if bounds else "",
+        date=week,
+    )
+
+
+def _weekly_chart(kind: str, res, group_by: str) -> dict:
+    label = {"csat": "CSAT %", "nps": "NPS", "ces": _("CES (net)")}[kind]
+    series = [
+        ChartSeries(g.key, [_week_point(kind, w, res.value(g.weeks.get(w, {})), g.weeks.get(w, {})) for w in res.weeks])
+        for g in res.groups[:CHART_GROUPS]
+    ]
+    return chart(
+        "survey",
+        title=_("%(kpi)s by week and %(group)s") % {"kpi": label, "group": group_by.replace("_", " ")},
+        series=series,
+        axis=label,
+        x_title=_("Week starting (contacts of that week)"),
+        period_header=_("Week of"),
+        canvas_id="survey-chart",
+        data_id="survey-chart-data",
+        table_id="survey-chart-table",
+    ) | {"label": label, "weeks": res.weeks}
+
+
 @role_required(ADMIN, MANAGER)
 def survey_results(request):
     form, f, group_by = _filters(request)
@@ -68,14 +104,7 @@ def survey_results(request):
         }
         for g in res.groups
     ]
-    chart = {
-        "label": {"csat": "CSAT %", "nps": "NPS", "ces": "CES (net)"}[f.kind],
-        "weeks": [w.isoformat() for w in res.weeks],
-        "series": [
-            {"label": g.key, "data": [res.value(g.weeks.get(w, {})) for w in res.weeks]}
-            for g in res.groups[:CHART_GROUPS]
-        ],
-    }
+    chart = _weekly_chart(f.kind, res, group_by)
     low, high = SCORE_RANGES[f.kind]
     total = sum(res.distribution.values())
     distribution = [
