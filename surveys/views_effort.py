@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from accounts.models import Agent
 from accounts.selectors import own_agent
@@ -69,7 +70,7 @@ def effort_pulse(request):
             else:
                 form.add_error(None, error)
         else:
-            messages.success(request, "Thank you: your answer is in your effort history.")
+            messages.success(request, _("Thank you: your answer is in your effort history."))
             return redirect(next_url or "effort_history")
     return render(
         request,
@@ -84,8 +85,9 @@ def effort_history(request):
     trend = selectors.effort_agent_trend(agent)
     chart = {
         "labels": [p.week_start.isoformat() for p in trend],
-        "axis": "Mean effort (1–7)",
-        "datasets": [{"label": "My effort", "values": [round(p.mean, 2) for p in trend]}],
+        "axis": _("Mean effort (1–7)"),
+        "x_title": _("Week starting"),
+        "datasets": [{"label": _("My effort"), "values": [round(p.mean, 2) for p in trend]}],
     }
     return render(
         request,
@@ -108,7 +110,8 @@ def effort_results(request):
     labels = sorted({row.week_start for row in rows})
     chart = {
         "labels": [week.isoformat() for week in labels],
-        "axis": "Mean effort (1–7, higher = more)",
+        "axis": _("Mean effort (1–7, higher = more)"),
+        "x_title": _("Week starting"),
         "datasets": [
             {
                 "label": name,
@@ -161,6 +164,6 @@ def effort_settings(request):
     )
     if request.method == "POST" and form.is_valid():
         effort_settings_update(**form.cleaned_data)
-        messages.success(request, "Effort pulse settings saved.")
+        messages.success(request, _("Effort pulse settings saved."))
         return redirect("effort_settings")
     return render(request, "surveys/effort_settings.html", {"form": form})

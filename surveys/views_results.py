@@ -11,6 +11,8 @@ import datetime as dt
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from accounts.selectors import agents_visible_to, teams_visible_to
 from common.access import ADMIN, MANAGER, role_required
@@ -64,12 +66,13 @@ def survey_results(request):
             "key": g.key,
             "n": g.n,
             "value": _fmt(f.kind, res.value(g.dist)),
-            "mean": f"{scoring.ces_mean(g.dist):.2f}" if f.kind == "ces" and g.n else "",
+            "mean": number_format(round(scoring.ces_mean(g.dist) or 0.0, 2), 2) if f.kind == "ces" and g.n else "",
         }
         for g in res.groups
     ]
     chart = {
-        "label": {"csat": "CSAT %", "nps": "NPS", "ces": "CES (net)"}[f.kind],
+        "label": {"csat": "CSAT %", "nps": "NPS", "ces": gettext("CES (net)")}[f.kind],
+        "x_title": gettext("Week starting (contacts of that week)"),
         "weeks": [w.isoformat() for w in res.weeks],
         "series": [
             {"label": g.key, "data": [res.value(g.weeks.get(w, {})) for w in res.weeks]}
@@ -89,6 +92,12 @@ def survey_results(request):
             "form": form,
             "f": f,
             "group_by": group_by,
+            "group_label": {
+                "team": gettext("team"),
+                "agent": gettext("agent"),
+                "queue": gettext("queue"),
+                "interaction_type": gettext("interaction type"),
+            }.get(group_by, group_by),
             "rows": rows,
             "chart": chart,
             "distribution": distribution,

@@ -23,7 +23,7 @@
       animation: false,
       plugins: { legend: { display: data.datasets.length > 1 } },
       scales: {
-        x: { title: { display: true, text: "Week starting" } },
+        x: { title: { display: true, text: data.x_title } },
         y: { min: 1, max: 7, title: { display: true, text: data.axis } }
       }
     }

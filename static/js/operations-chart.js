@@ -9,7 +9,7 @@
     type: "bar",
     data: {
       labels: data.labels,
-      datasets: [{ label: "Arrivals", data: data.counts, backgroundColor: "#1f5fbf" }]
+      datasets: [{ label: data.series, data: data.counts, backgroundColor: "#1f5fbf" }]
     },
     options: {
       responsive: true,
@@ -17,8 +17,8 @@
       animation: false,
       plugins: { legend: { display: false } },
       scales: {
-        x: { title: { display: true, text: "Local hour" } },
-        y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "Arrivals" } }
+        x: { title: { display: true, text: data.x_title } },
+        y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: data.y_title } }
       }
     }
   });

@@ -19,7 +19,7 @@
       animation: false,
       plugins: { legend: { display: false } },
       scales: {
-        x: { title: { display: true, text: "Week starting" } },
+        x: { title: { display: true, text: data.x_title } },
         y: { title: { display: true, text: data.axis } }
       }
     }

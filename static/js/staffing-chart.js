@@ -10,9 +10,9 @@
     data: {
       labels: data.labels,
       datasets: [
-        { label: "Required (Erlang C)", data: data.required, borderColor: "#b3261e",
+        { label: data.required_label, data: data.required, borderColor: "#b3261e",
           backgroundColor: "#b3261e", stepped: "middle", pointRadius: 0, borderWidth: 2 },
-        { label: "Scheduled", data: data.scheduled, borderColor: "#1f5fbf",
+        { label: data.scheduled_label, data: data.scheduled, borderColor: "#1f5fbf",
           backgroundColor: "#1f5fbf", stepped: "middle", pointRadius: 0, borderWidth: 2,
           borderDash: [6, 3] }
       ]
@@ -24,7 +24,7 @@
       interaction: { mode: "index", intersect: false },
       scales: {
         x: { ticks: { autoSkip: true, maxTicksLimit: 14 } },
-        y: { beginAtZero: true, title: { display: true, text: "Agents" } }
+        y: { beginAtZero: true, title: { display: true, text: data.y_title } }
       }
     }
   });

@@ -19,7 +19,7 @@
     options: {
       responsive: true, maintainAspectRatio: false, animation: false,
       scales: {
-        x: { title: { display: true, text: "Week starting (contacts of that week)" } },
+        x: { title: { display: true, text: data.x_title } },
         y: { title: { display: true, text: data.label } }
       }
     }
