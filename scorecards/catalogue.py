@@ -9,6 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
+
+def _(text: str) -> str:
+    """A label in the language of whoever reads it (lazy), typed as the str it acts as
+    everywhere a label goes (f-strings, templates, CSV, JSON)."""
+    return gettext_lazy(text)  # type: ignore[return-value]
+
+
 ALL_SCOPES = ("agent", "team", "queue", "interaction_type", "channel", "tenant")
 NOT_AGENT = ("team", "queue", "interaction_type", "channel", "tenant")
 PEOPLE = ("agent", "team", "tenant")
@@ -18,7 +27,7 @@ PERIODS = ("day", "week", "month")
 @dataclass(frozen=True)
 class Kpi:
     code: str
-    label: str
+    label: str  # lazy: read in the language of whoever looks (see _)
     unit: str  # "%", "s", "points", "ratio", "count", "/h", "hour", "score", "currency"
     better: str | None
     family: str
@@ -32,44 +41,46 @@ KPIS: dict[str, Kpi] = {
     k.code: k
     for k in [
         # customer experience
-        Kpi("fcr", "First-contact resolution", "%", "higher", "contacts", north_star=True, proportion=True),
-        Kpi("csat", "CSAT", "%", "higher", "surveys", north_star=True, proportion=True),
-        Kpi("nps", "NPS", "points", "higher", "surveys", north_star=True),
-        Kpi("ces", "CES (net)", "points", "higher", "surveys"),
-        Kpi("ces_mean", "CES (mean)", "score", "higher", "surveys"),
-        Kpi("frt", "First response time", "s", "lower", "contacts"),
-        Kpi("survey_response_rate", "Survey response rate", "%", "higher", "surveys", proportion=True),
+        Kpi("fcr", _("First-contact resolution"), "%", "higher", "contacts", north_star=True, proportion=True),
+        Kpi("csat", _("CSAT"), "%", "higher", "surveys", north_star=True, proportion=True),
+        Kpi("nps", _("NPS"), "points", "higher", "surveys", north_star=True),
+        Kpi("ces", _("CES (net)"), "points", "higher", "surveys"),
+        Kpi("ces_mean", _("CES (mean)"), "score", "higher", "surveys"),
+        Kpi("frt", _("First response time"), "s", "lower", "contacts"),
+        Kpi("survey_response_rate", _("Survey response rate"), "%", "higher", "surveys", proportion=True),
         # agent performance
-        Kpi("aht", "Average handle time", "s", None, "contacts", diagnostic=True),
-        Kpi("aht_index", "AHT index (vs. expected)", "ratio", None, "contacts", diagnostic=True),
-        Kpi("avg_talk", "Average talk time", "s", None, "contacts", diagnostic=True),
-        Kpi("acw", "After-contact work", "s", "lower", "contacts"),
-        Kpi("avg_hold", "Average hold", "s", "lower", "contacts"),
-        Kpi("avg_hold_per_held", "Average hold (held contacts)", "s", "lower", "contacts"),
-        Kpi("transfer_rate", "Transfer rate", "%", "lower", "contacts", proportion=True),
-        Kpi("repeat_rate", "Repeat contact rate", "%", "lower", "contacts", proportion=True),
-        Kpi("calls_handled", "Contacts handled", "count", None, "contacts"),
-        Kpi("calls_per_hour", "Contacts per staffed hour", "/h", None, "activity", PEOPLE, diagnostic=True),
-        Kpi("occupancy", "Occupancy", "%", "lower", "activity", PEOPLE, proportion=True),
-        Kpi("utilization", "Utilization", "%", None, "schedule", PEOPLE, diagnostic=True),
-        Kpi("adherence", "Schedule adherence", "%", "higher", "schedule", PEOPLE, proportion=True),
-        Kpi("availability", "Availability", "%", None, "activity", PEOPLE, diagnostic=True, proportion=True),
-        Kpi("missed_calls", "Missed contacts", "count", "lower", "missed", PEOPLE),
-        Kpi("qa_score", "QA score", "%", "higher", "qa", north_star=True),
-        Kpi("qa_compliance_rate", "QA compliance", "%", "higher", "qa", proportion=True),
-        Kpi("aes", "Agent effort", "score", "lower", "effort", ("team", "tenant")),
+        Kpi("aht", _("Average handle time"), "s", None, "contacts", diagnostic=True),
+        Kpi("aht_index", _("AHT index (vs. expected)"), "ratio", None, "contacts", diagnostic=True),
+        Kpi("avg_talk", _("Average talk time"), "s", None, "contacts", diagnostic=True),
+        Kpi("acw", _("After-contact work"), "s", "lower", "contacts"),
+        Kpi("avg_hold", _("Average hold"), "s", "lower", "contacts"),
+        Kpi("avg_hold_per_held", _("Average hold (held contacts)"), "s", "lower", "contacts"),
+        Kpi("transfer_rate", _("Transfer rate"), "%", "lower", "contacts", proportion=True),
+        Kpi("repeat_rate", _("Repeat contact rate"), "%", "lower", "contacts", proportion=True),
+        Kpi("calls_handled", _("Contacts handled"), "count", None, "contacts"),
+        Kpi("calls_per_hour", _("Contacts per staffed hour"), "/h", None, "activity", PEOPLE, diagnostic=True),
+        Kpi("occupancy", _("Occupancy"), "%", "lower", "activity", PEOPLE, proportion=True),
+        Kpi("utilization", _("Utilization"), "%", None, "schedule", PEOPLE, diagnostic=True),
+        Kpi("adherence", _("Schedule adherence"), "%", "higher", "schedule", PEOPLE, proportion=True),
+        Kpi("availability", _("Availability"), "%", None, "activity", PEOPLE, diagnostic=True, proportion=True),
+        Kpi("missed_calls", _("Missed contacts"), "count", "lower", "missed", PEOPLE),
+        Kpi("qa_score", _("QA score"), "%", "higher", "qa", north_star=True),
+        Kpi("qa_compliance_rate", _("QA compliance"), "%", "higher", "qa", proportion=True),
+        Kpi("aes", _("Agent effort"), "score", "lower", "effort", ("team", "tenant")),
         # operations
-        Kpi("asa", "Average speed of answer", "s", "lower", "contacts", NOT_AGENT),
-        Kpi("service_level", "Service level", "%", "higher", "contacts", NOT_AGENT, north_star=True, proportion=True),
-        Kpi("abandonment_rate", "Abandonment rate", "%", "lower", "contacts", NOT_AGENT, proportion=True),
-        Kpi("longest_wait", "Longest wait", "s", "lower", "contacts", NOT_AGENT),
-        Kpi("arrivals", "Arrivals", "count", None, "contacts", NOT_AGENT),
-        Kpi("peak_hour", "Peak hour", "hour", None, "peak", NOT_AGENT),
-        Kpi("blocked_rate", "Blocked rate", "%", "lower", "contacts", NOT_AGENT, proportion=True),
-        Kpi("callback_rate", "Callback rate", "%", None, "contacts", NOT_AGENT, proportion=True),
-        Kpi("avg_resolution_time", "Average resolution time", "s", "lower", "cases", NOT_AGENT),
-        Kpi("avg_query_age", "Average query age", "s", "lower", "cases", NOT_AGENT),
-        Kpi("cost_per_call", "Cost per contact", "currency", "lower", "cost", north_star=True),
+        Kpi("asa", _("Average speed of answer"), "s", "lower", "contacts", NOT_AGENT),
+        Kpi(
+            "service_level", _("Service level"), "%", "higher", "contacts", NOT_AGENT, north_star=True, proportion=True
+        ),
+        Kpi("abandonment_rate", _("Abandonment rate"), "%", "lower", "contacts", NOT_AGENT, proportion=True),
+        Kpi("longest_wait", _("Longest wait"), "s", "lower", "contacts", NOT_AGENT),
+        Kpi("arrivals", _("Arrivals"), "count", None, "contacts", NOT_AGENT),
+        Kpi("peak_hour", _("Peak hour"), "hour", None, "peak", NOT_AGENT),
+        Kpi("blocked_rate", _("Blocked rate"), "%", "lower", "contacts", NOT_AGENT, proportion=True),
+        Kpi("callback_rate", _("Callback rate"), "%", None, "contacts", NOT_AGENT, proportion=True),
+        Kpi("avg_resolution_time", _("Average resolution time"), "s", "lower", "cases", NOT_AGENT),
+        Kpi("avg_query_age", _("Average query age"), "s", "lower", "cases", NOT_AGENT),
+        Kpi("cost_per_call", _("Cost per contact"), "currency", "lower", "cost", north_star=True),
     ]
 }
 

@@ -11,31 +11,40 @@ import datetime as dt
 import math
 import statistics
 
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from common.privacy import TEAM_DISTRIBUTION_MIN_TEAMMATES
 
 from .catalogue import KPIS, band
 
 UNIT_NAMES = {
-    "%": "percent",
-    "s": "time",
-    "points": "points",
-    "ratio": "ratio",
-    "count": "count",
-    "/h": "per hour",
-    "hour": "hour of day",
-    "score": "score",
-    "currency": "currency",
+    "%": gettext_lazy("percent"),
+    "s": gettext_lazy("time"),
+    "points": gettext_lazy("points"),
+    "ratio": gettext_lazy("ratio"),
+    "count": gettext_lazy("count"),
+    "/h": gettext_lazy("per hour"),
+    "hour": gettext_lazy("hour of day"),
+    "score": gettext_lazy("score"),
+    "currency": gettext_lazy("currency"),
 }
+
+
+def decimal(value: float, places: int, *, grouping: bool = False) -> str:
+    """A number in the reader's locale: 61.2 in English, 61,2 in German and Spanish."""
+    return number_format(round(value, places), places, force_grouping=grouping)
 
 
 def format_seconds(value: float) -> str:
     seconds = round(value)
     if abs(seconds) < 60:
-        return f"{seconds} s"
+        return _("%(seconds)d s") % {"seconds": seconds}
     sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
     if seconds >= 2 * 86400:  # case ages and resolution times: days read better than 1001:51:16
         days, rest = divmod(seconds, 86400)
-        return f"{sign}{days} d {rest // 3600} h"
+        return _("%(sign)s%(days)d d %(hours)d h") % {"sign": sign, "days": days, "hours": rest // 3600}
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
@@ -50,14 +59,14 @@ def format_hour(value: float) -> str:
 
 _BY_UNIT = {
     "s": format_seconds,
-    "%": lambda v: f"{v:.1f} %",
-    "points": lambda v: f"{v:.1f} points",
-    "ratio": lambda v: f"{v:.2f}",
-    "currency": lambda v: f"{v:,.2f}",
-    "count": lambda v: f"{v:,.0f}",
-    "/h": lambda v: f"{v:.1f} /h",
+    "%": lambda v: f"{decimal(v, 1)} %",
+    "points": lambda v: _("%(value)s points") % {"value": decimal(v, 1)},
+    "ratio": lambda v: decimal(v, 2),
+    "currency": lambda v: decimal(v, 2, grouping=True),
+    "count": lambda v: decimal(v, 0, grouping=True),
+    "/h": lambda v: f"{decimal(v, 1)} /h",
     "hour": format_hour,
-    "score": lambda v: f"{v:.2f}",
+    "score": lambda v: decimal(v, 2),
 }
 
 
@@ -91,12 +100,16 @@ def chart_value(kpi: str, value: float | None) -> float | None:
 
 def chart_axis(kpi: str) -> str:
     unit = unit_of(kpi)
-    return "minutes" if unit == "s" else UNIT_NAMES.get(unit, unit)
+    return _("minutes") if unit == "s" else str(UNIT_NAMES.get(unit, unit))
 
 
 # --- cards: one KPI value as the scorecard pages show it -------------------------------------
 
-BAND_WORDS = {"green": "Green: on target", "amber": "Amber: close to target", "red": "Red: off target"}
+BAND_WORDS = {
+    "green": gettext_lazy("Green: on target"),
+    "amber": gettext_lazy("Amber: close to target"),
+    "red": gettext_lazy("Red: off target"),
+}
 
 
 def target_text(kpi: str, target) -> str:
@@ -104,7 +117,11 @@ def target_text(kpi: str, target) -> str:
     if target is None:
         return ""
     sign = "≥" if target.direction == "higher" else "≤"
-    return f"target: green {sign} {format_value(kpi, target.green)}, amber {sign} {format_value(kpi, target.amber)}"
+    return _("target: green %(sign)s %(green)s, amber %(sign)s %(amber)s") % {
+        "sign": sign,
+        "green": format_value(kpi, target.green),
+        "amber": format_value(kpi, target.amber),
+    }
 
 
 def kpi_card(kpi: str, snapshot, *, target=None, drill_url: str | None = None) -> dict:
@@ -139,18 +156,62 @@ def kpi_card(kpi: str, snapshot, *, target=None, drill_url: str | None = None) -
         card["target"] = target_text(kpi, target)
         if card["state"] == "ok":
             card["band"] = band(entry, snapshot.value, target.green, target.amber, target.direction)
-            card["band_words"] = BAND_WORDS.get(card["band"] or "", "")
+            card["band_words"] = str(BAND_WORDS.get(card["band"] or "", ""))
     return card
 
 
 def period_text(period: str, start, end) -> str:
-    """ "Monday 2 March 2026", "week of Mon 2 Mar – Sun 8 Mar 2026" or "March 2026" (end exclusive)."""
+    """ "Monday 2 March 2026", "week of Mon 2 Mar – Sun 8 Mar 2026" or "March 2026" (end exclusive),
+    with the reader's month and day names and date order (the formats are translatable)."""
     if period == "day":
-        return f"{start:%A} {start.day} {start:%B %Y}"
+        # Translators: a date format of Django's date filter (l: weekday, j: day, F: month, Y: year)
+        return date_format(start, _("l j F Y"))
     if period == "month":
-        return f"{start:%B %Y}"
+        # Translators: a date format of Django's date filter (F: month, Y: year)
+        return date_format(start, _("F Y"))
     last = end - dt.timedelta(days=1)
-    return f"week of {start:%a} {start.day} {start:%b} – {last:%a} {last.day} {last:%b %Y}"
+    return _("week of %(first)s – %(last)s") % {
+        # Translators: date formats of Django's date filter (D: short weekday, j: day, M: short month, Y: year)
+        "first": date_format(start, _("D j M")),
+        "last": date_format(last, _("D j M Y")),
+    }
+
+
+GROUP_LABELS = {
+    "agent": gettext_lazy("agent %(name)s"),
+    "team": gettext_lazy("team %(name)s"),
+    "queue": gettext_lazy("queue %(name)s"),
+    "interaction_type": gettext_lazy("interaction type %(name)s"),
+    "channel": gettext_lazy("channel %(name)s"),
+}
+
+
+def group_label(scope: str, key: str) -> str:
+    """How a page names the group of a KPI value: "team North", "the whole contact center"."""
+    if scope == "tenant":
+        return _("the whole contact center")
+    return GROUP_LABELS[scope] % {"name": key}
+
+
+# The words of a period's links and empty states: whole phrases, since their grammar differs by
+# period in German and Spanish ("vorheriger Tag", "vorherige Woche"; "otro día", "otra semana").
+PERIOD_LINKS = {
+    "day": {
+        "previous": gettext_lazy("← Previous day"),
+        "next": gettext_lazy("Next day →"),
+        "another": gettext_lazy("another day"),
+    },
+    "week": {
+        "previous": gettext_lazy("← Previous week"),
+        "next": gettext_lazy("Next week →"),
+        "another": gettext_lazy("another week"),
+    },
+    "month": {
+        "previous": gettext_lazy("← Previous month"),
+        "next": gettext_lazy("Next month →"),
+        "another": gettext_lazy("another month"),
+    },
+}
 
 
 # --- the team's spread beside an agent's own value -------------------------------------------

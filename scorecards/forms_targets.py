@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import Team
 from interactions.models import InteractionType, Queue
@@ -13,42 +15,42 @@ from .catalogue import KPIS
 from .models import Direction
 from .targets import SETTINGS, target_validate, targetable_kpis
 
-DIRECTION_CHOICES = [("", "The KPI's own (diagnostics must choose)"), *Direction.choices]
+DIRECTION_CHOICES = [("", _("The KPI's own (diagnostics must choose)")), *Direction.choices]
 UNIT_WORDS = {
-    "%": "percent",
-    "s": "seconds",
-    "points": "points (-100 to 100)",
-    "score": "score (1 to 7)",
-    "ratio": "ratio (1 = as expected)",
-    "count": "count",
-    "/h": "contacts per hour",
-    "currency": "currency units",
-    "hour": "hour of day",
+    "%": _("percent"),
+    "s": _("seconds"),
+    "points": _("points (-100 to 100)"),
+    "score": _("score (1 to 7)"),
+    "ratio": _("ratio (1 = as expected)"),
+    "count": _("count"),
+    "/h": _("contacts per hour"),
+    "currency": _("currency units"),
+    "hour": _("hour of day"),
 }
 
 
 def kpi_choices() -> list:
-    groups: dict[str, list[tuple[str, str]]] = {
-        "North star": [],
-        "Other KPIs": [],
-        "Diagnostics (per interaction type, paired)": [],
+    groups: dict[StrOrPromise, list[tuple[str, str]]] = {
+        _("North star"): [],
+        _("Other KPIs"): [],
+        _("Diagnostics (per interaction type, paired)"): [],
     }
     for kpi in targetable_kpis():
         group = (
-            "North star"
+            _("North star")
             if kpi.north_star
-            else "Diagnostics (per interaction type, paired)"
+            else _("Diagnostics (per interaction type, paired)")
             if kpi.diagnostic
-            else "Other KPIs"
+            else _("Other KPIs")
         )
         groups[group].append((kpi.code, kpi.label))
-    return [("", "Choose a KPI"), *groups.items()]
+    return [("", _("Choose a KPI")), *groups.items()]
 
 
 class BandsForm(forms.Form):
-    direction = forms.ChoiceField(choices=DIRECTION_CHOICES, required=False)
-    green = forms.FloatField(label="Green at", help_text="At this value or better: green.")
-    amber = forms.FloatField(label="Amber at", help_text="Between amber and green: amber; worse than amber: red.")
+    direction = forms.ChoiceField(label=_("Direction"), choices=DIRECTION_CHOICES, required=False)
+    green = forms.FloatField(label=_("Green at"), help_text=_("At this value or better: green."))
+    amber = forms.FloatField(label=_("Amber at"), help_text=_("Between amber and green: amber; worse than amber: red."))
 
     def scope(self) -> dict:
         raise NotImplementedError
@@ -67,13 +69,13 @@ class BandsForm(forms.Form):
 
 
 class TargetForm(BandsForm):
-    kpi = forms.ChoiceField(label="KPI", choices=kpi_choices)
-    team = forms.ModelChoiceField(Team.objects.all(), required=False, empty_label="Every team")
-    queue = forms.ModelChoiceField(Queue.objects.all(), required=False, empty_label="Every queue")
+    kpi = forms.ChoiceField(label=_("KPI"), choices=kpi_choices)
+    team = forms.ModelChoiceField(Team.objects.all(), required=False, empty_label=_("Every team"))
+    queue = forms.ModelChoiceField(Queue.objects.all(), required=False, empty_label=_("Every queue"))
     interaction_type = forms.ModelChoiceField(
-        InteractionType.objects.all(), required=False, empty_label="Every interaction type"
+        InteractionType.objects.all(), required=False, empty_label=_("Every interaction type")
     )
-    effective_from = forms.DateField(label="In force from", widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"}))
 
     field_order = ["kpi", "team", "queue", "interaction_type", "direction", "green", "amber", "effective_from"]
 
@@ -109,7 +111,7 @@ class RealismForm(forms.Form):
     kpi = forms.ChoiceField(choices=[(code, code) for code in KPIS])
     green = forms.FloatField()
     amber = forms.FloatField(required=False)
-    direction = forms.ChoiceField(choices=DIRECTION_CHOICES, required=False)
+    direction = forms.ChoiceField(label=_("Direction"), choices=DIRECTION_CHOICES, required=False)
     team = forms.ModelChoiceField(Team.objects.all(), required=False)
 
     def clean(self):
@@ -118,18 +120,18 @@ class RealismForm(forms.Form):
         if kpi is not None:
             data["direction"] = data.get("direction") or kpi.better
             if not data["direction"]:
-                self.add_error("direction", "Choose a direction to see how many agents met this target.")
+                self.add_error("direction", _("Choose a direction to see how many agents met this target."))
         return data
 
 
 class KpiSettingsForm(forms.Form):
     service_level_seconds = forms.IntegerField(
-        min_value=1, label=SETTINGS["service_level_seconds"], help_text='T of "answered within T seconds".'
+        min_value=1, label=SETTINGS["service_level_seconds"], help_text=_('T of "answered within T seconds".')
     )
     service_level_inclusive = forms.TypedChoiceField(
-        label="A wait of exactly T seconds",
+        label=_("A wait of exactly T seconds"),
         coerce=lambda v: v == "True",
-        choices=[(True, "counts as within (wait ≤ T)"), (False, "does not count (wait < T)")],
+        choices=[(True, _("counts as within (wait ≤ T)")), (False, _("does not count (wait < T)"))],
         widget=forms.RadioSelect,
     )
     service_level_target_pct = forms.DecimalField(
@@ -137,29 +139,29 @@ class KpiSettingsForm(forms.Form):
         max_value=100,
         decimal_places=2,
         label=SETTINGS["service_level_target_pct"],
-        help_text='The 80 of "80/20".',
+        help_text=_('The 80 of "80/20".'),
     )
     short_abandon_seconds = forms.IntegerField(
         min_value=0,
         label=SETTINGS["short_abandon_seconds"],
-        help_text="Abandons with a shorter wait are left out of abandonment and service level.",
+        help_text=_("Abandons with a shorter wait are left out of abandonment and service level."),
     )
     repeat_window_days = forms.IntegerField(
         min_value=1,
         label=SETTINGS["repeat_window_days"],
-        help_text="A contact is a repeat if the same customer had a handled contact this many days before.",
+        help_text=_("A contact is a repeat if the same customer had a handled contact this many days before."),
     )
     min_sample = forms.IntegerField(
         min_value=1,
         label=SETTINGS["min_sample"],
-        help_text='Below this many contacts a KPI shows "insufficient data" and is never ranked.',
+        help_text=_('Below this many contacts a KPI shows "insufficient data" and is never ranked.'),
     )
     cost_per_paid_hour = forms.DecimalField(
         min_value=0,
         decimal_places=2,
         max_digits=10,
         label=SETTINGS["cost_per_paid_hour"],
-        help_text="Used for cost per contact when the data carries no explicit cost.",
+        help_text=_("Used for cost per contact when the data carries no explicit cost."),
     )
     cost_per_contact_minute = forms.DecimalField(
         min_value=0, decimal_places=4, max_digits=10, label=SETTINGS["cost_per_contact_minute"]

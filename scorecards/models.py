@@ -5,24 +5,25 @@ targets and settings only through scorecards.services, which keep their history.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
 from interactions.models import InteractionType, Queue
 
 
 class Scope(models.TextChoices):
-    AGENT = "agent"
-    TEAM = "team"
-    QUEUE = "queue"
-    INTERACTION_TYPE = "interaction_type", "Interaction type"
-    CHANNEL = "channel"
-    TENANT = "tenant"
+    AGENT = "agent", _("Agent")
+    TEAM = "team", _("Team")
+    QUEUE = "queue", _("Queue")
+    INTERACTION_TYPE = "interaction_type", _("Interaction type")
+    CHANNEL = "channel", _("Channel")
+    TENANT = "tenant", _("Tenant")
 
 
 class Period(models.TextChoices):
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
+    DAY = "day", _("Day")
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
 
 
 class KpiSnapshot(models.Model):
@@ -101,8 +102,8 @@ class KpiRecomputeRequest(models.Model):
 
 
 class Direction(models.TextChoices):
-    HIGHER = "higher", "Higher is better"
-    LOWER = "lower", "Lower is better"
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
 
 
 class Target(models.Model):

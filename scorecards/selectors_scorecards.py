@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agent, Role
 from accounts.selectors import agents_visible_to, teams_visible_to
@@ -130,36 +131,42 @@ POPULATION = {
 # those values link nowhere rather than to a list that is not what they count.
 
 POPULATION_LABELS = {
-    "handled": "contacts handled (answered by an agent)",
-    "held": "handled contacts that were put on hold",
-    "with_customer": "handled contacts with a customer id",
-    "offered": "offered contacts (answered, or abandoned after the short-abandon threshold)",
-    "waited": "contacts answered or abandoned (every wait)",
-    "offered_or_callback": "offered contacts and callbacks",
-    "arrivals": "arrivals (answered, abandoned or blocked)",
-    "survey:csat": "contacts with a CSAT response",
-    "survey:nps": "contacts with an NPS response",
-    "survey:ces": "contacts with a CES response",
-    "missed": "contacts the agent was offered and did not answer",
+    "handled": _("contacts handled (answered by an agent)"),
+    "held": _("handled contacts that were put on hold"),
+    "with_customer": _("handled contacts with a customer id"),
+    "offered": _("offered contacts (answered, or abandoned after the short-abandon threshold)"),
+    "waited": _("contacts answered or abandoned (every wait)"),
+    "offered_or_callback": _("offered contacts and callbacks"),
+    "arrivals": _("arrivals (answered, abandoned or blocked)"),
+    "survey:csat": _("contacts with a CSAT response"),
+    "survey:nps": _("contacts with an NPS response"),
+    "survey:ces": _("contacts with a CES response"),
+    "missed": _("contacts the agent was offered and did not answer"),
 }
 
 NOTES = {
-    "fcr": "FCR counts the first contacts among these (no handled contact of the same customer in the "
-    "repeat window before); a first contact is resolved when it was not transferred, not marked "
-    "unresolved, and the customer did not come back within the window.",
-    "aht_index": "The index uses the handled contacts whose interaction type has an expected handle time.",
-    "calls_handled": "The KPI's n also counts the group's contacts that were not handled.",
-    "peak_hour": "The peak hour is the local hour with the most of these arrivals.",
-    "cost_per_call": "Cost per contact divides the period's cost by these contacts.",
+    "fcr": _(
+        "FCR counts the first contacts among these (no handled contact of the same customer in the "
+        "repeat window before); a first contact is resolved when it was not transferred, not marked "
+        "unresolved, and the customer did not come back within the window."
+    ),
+    "aht_index": _("The index uses the handled contacts whose interaction type has an expected handle time."),
+    "calls_handled": _("The KPI's n also counts the group's contacts that were not handled."),
+    "peak_hour": _("The peak hour is the local hour with the most of these arrivals."),
+    "cost_per_call": _("Cost per contact divides the period's cost by these contacts."),
     **dict.fromkeys(
         ("occupancy", "availability", "calls_per_hour"),
-        "This KPI comes from agent activity (time in each state), not from contacts: "
-        "the contacts handled in the period are listed for context.",
+        _(
+            "This KPI comes from agent activity (time in each state), not from contacts: "
+            "the contacts handled in the period are listed for context."
+        ),
     ),
     **dict.fromkeys(
         ("adherence", "utilization"),
-        "This KPI comes from the schedule and agent activity, not from contacts: "
-        "the contacts handled in the period are listed for context.",
+        _(
+            "This KPI comes from the schedule and agent activity, not from contacts: "
+            "the contacts handled in the period are listed for context."
+        ),
     ),
 }
 
@@ -296,11 +303,11 @@ def drilldown(*, fetched_by, kpi: str, scope: str, key: str, period: str, start:
         start=start,
         end=end,
         population=population,
-        note=NOTES.get(kpi, ""),
+        note=str(NOTES.get(kpi, "")),
         contacts=contacts,
         named_agent_ids=named,
         hide_others_work=role == Role.AGENT,
-        hidden_label="(another agent)" if role == Role.AGENT else "(another team)",
+        hidden_label=str(_("(another agent)") if role == Role.AGENT else _("(another team)")),
     )
 
 

@@ -14,6 +14,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Count, Field, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Agent, Team, User
 from audit.actions import Action
@@ -33,11 +35,11 @@ PAIRED_WITH = ("fcr", "repeat_rate")
 UNTARGETABLE = frozenset({"peak_hour"})
 # Thresholds outside these cannot be reached (or missed) by any value of the unit.
 UNIT_RANGE = {"%": (0, 100), "points": (-100, 100), "score": (1, 7)}
-SHORT_NAMES = {"aht": "AHT", "aht_index": "The AHT index", "fcr": "FCR"}
+SHORT_NAMES = {"aht": "AHT", "aht_index": gettext_lazy("The AHT index"), "fcr": "FCR"}
 
 
 def kpi_name(kpi: Kpi) -> str:
-    return SHORT_NAMES.get(kpi.code, kpi.label)
+    return str(SHORT_NAMES.get(kpi.code, kpi.label))
 
 
 def targetable_kpis() -> list[Kpi]:
@@ -69,20 +71,23 @@ def _pairing_missing(*, team, queue, interaction_type, exclude_pk: int | None = 
 
 
 def _diagnostic_refusal(kpi: Kpi, *, team, queue, interaction_type, missing: list[str]) -> str:
-    reason = (
-        f"{kpi_name(kpi)} is a diagnostic: a target on it is accepted only per interaction "
+    reason = _(
+        "%(kpi)s is a diagnostic: a target on it is accepted only per interaction "
         "type, next to FCR and repeat-rate targets on the same scorecard, so speed is never "
         "pushed at the cost of resolution."
-    )
+    ) % {"kpi": kpi_name(kpi)}
     if interaction_type is None:
-        return reason + " Choose an interaction type."
-    names = " and ".join("an FCR" if code == "fcr" else "a repeat-rate" for code in missing)
-    where = f" for {interaction_type} (or for every interaction type)"
+        return reason + " " + _("Choose an interaction type.")
+    if len(missing) > 1:
+        names = _("an FCR and a repeat-rate target")
+    else:
+        names = _("an FCR target") if missing[0] == "fcr" else _("a repeat-rate target")
+    where = _(" for %(type)s (or for every interaction type)") % {"type": interaction_type}
     if team is not None:
-        where += f" on team {team} (or on every team)"
+        where += _(" on team %(team)s (or on every team)") % {"team": team}
     if queue is not None:
-        where += f" in queue {queue} (or in every queue)"
-    return f"{reason} Set {names} target{where} first."
+        where += _(" in queue %(queue)s (or in every queue)") % {"queue": queue}
+    return reason + " " + _("Set %(names)s%(where)s first.") % {"names": names, "where": where}
 
 
 def target_validate(
@@ -104,31 +109,53 @@ def target_validate(
 
     entry = KPIS.get(kpi)
     if entry is None or kpi in UNTARGETABLE:
-        raise ValidationError({"kpi": f"{kpi!r} is not a KPI that takes a target."})
+        raise ValidationError({"kpi": _("%(kpi)r is not a KPI that takes a target.") % {"kpi": kpi}})
     name = kpi_name(entry)
     if direction not in (None, "", *Direction.values):
-        refuse("direction", "Choose higher or lower.")
+        refuse("direction", _("Choose higher or lower."))
     elif entry.diagnostic and not direction:
         refuse(
             "direction",
-            f"{name} is a diagnostic with no better direction of its own: "
-            "name the direction of this target explicitly.",
+            _(
+                "%(kpi)s is a diagnostic with no better direction of its own: "
+                "name the direction of this target explicitly."
+            )
+            % {"kpi": name},
         )
     elif not direction and entry.better is None:
-        refuse("direction", f"{name} has no better direction of its own: choose higher or lower.")
+        refuse("direction", _("%(kpi)s has no better direction of its own: choose higher or lower.") % {"kpi": name})
     direction = direction or entry.better or ""
     for field, scope, value in (("queue", "queue", queue), ("interaction_type", "interaction_type", interaction_type)):
         if value is not None and scope not in entry.scopes:
-            refuse(field, f"{name} is not measured per {scope.replace('_', ' ')}, so it takes no target for one.")
+            per = _("interaction type") if scope == "interaction_type" else _("queue")
+            refuse(
+                field,
+                _("%(kpi)s is not measured per %(per)s, so it takes no target for one.") % {"kpi": name, "per": per},
+            )
     low, high = UNIT_RANGE.get(entry.unit, (0, None))
     for field, threshold in (("green", green), ("amber", amber)):
         if not math.isfinite(threshold) or threshold < low or (high is not None and threshold > high):
-            span = f"between {low} and {high}" if high is not None else f"{low} or more"
-            refuse(field, f"{name} is measured in {entry.unit}: a threshold must be {span}.")
+            if high is not None:
+                span = _("between %(low)s and %(high)s") % {"low": low, "high": high}
+            else:
+                span = _("%(low)s or more") % {"low": low}
+            refuse(
+                field,
+                _("%(kpi)s is measured in %(unit)s: a threshold must be %(span)s.")
+                % {"kpi": name, "unit": entry.unit, "span": span},
+            )
     if direction == Direction.HIGHER and green < amber:
-        refuse("amber", f"Higher is better here, so amber ({_num(amber)}) must be at or below green ({_num(green)}).")
+        refuse(
+            "amber",
+            _("Higher is better here, so amber (%(amber)s) must be at or below green (%(green)s).")
+            % {"amber": _num(amber), "green": _num(green)},
+        )
     if direction == Direction.LOWER and green > amber:
-        refuse("amber", f"Lower is better here, so amber ({_num(amber)}) must be at or above green ({_num(green)}).")
+        refuse(
+            "amber",
+            _("Lower is better here, so amber (%(amber)s) must be at or above green (%(green)s).")
+            % {"amber": _num(amber), "green": _num(green)},
+        )
     if entry.diagnostic:
         missing = (
             []
@@ -258,13 +285,18 @@ def target_retire(*, target: Target, by: User | None) -> Target:
         .get(pk=target.pk)
     )
     if target.retired_at is not None:
-        raise ValidationError("This target is already retired.")
+        raise ValidationError(_("This target is already retired."))
     orphans = _diagnostics_left_unpaired(target)
     if orphans:
-        listed = ", ".join(f"{kpi_name(KPIS[d.kpi])} for {d.interaction_type}" for d in orphans)
+        listed = ", ".join(
+            _("%(kpi)s for %(type)s") % {"kpi": kpi_name(KPIS[d.kpi]), "type": d.interaction_type} for d in orphans
+        )
         raise ValidationError(
-            f"This target pairs diagnostic targets ({listed}): retire those first, so speed is "
-            "never targeted without resolution next to it."
+            _(
+                "This target pairs diagnostic targets (%(listed)s): retire those first, so speed is "
+                "never targeted without resolution next to it."
+            )
+            % {"listed": listed}
         )
     old = target_bands(target)
     target.retired_at = timezone.now()
@@ -354,14 +386,14 @@ def realism_check(
 # --- KPI settings -----------------------------------------------------------------------
 
 SETTINGS = {
-    "service_level_seconds": "Service level threshold (seconds)",
-    "service_level_inclusive": "A wait equal to the threshold counts as within",
-    "service_level_target_pct": "Service level target (%)",
-    "short_abandon_seconds": "Short abandon (seconds)",
-    "repeat_window_days": "Repeat window (days)",
-    "min_sample": "Minimum sample",
-    "cost_per_paid_hour": "Cost per paid hour",
-    "cost_per_contact_minute": "Cost per contact minute",
+    "service_level_seconds": gettext_lazy("Service level threshold (seconds)"),
+    "service_level_inclusive": gettext_lazy("A wait equal to the threshold counts as within"),
+    "service_level_target_pct": gettext_lazy("Service level target (%)"),
+    "short_abandon_seconds": gettext_lazy("Short abandon (seconds)"),
+    "repeat_window_days": gettext_lazy("Repeat window (days)"),
+    "min_sample": gettext_lazy("Minimum sample"),
+    "cost_per_paid_hour": gettext_lazy("Cost per paid hour"),
+    "cost_per_contact_minute": gettext_lazy("Cost per contact minute"),
 }
 # Bounds the model fields do not state: "answered within 0 s" and negative costs mean nothing.
 SETTING_MINIMUM = {"service_level_seconds": 1, "cost_per_paid_hour": 0, "cost_per_contact_minute": 0}
@@ -381,7 +413,7 @@ def _setting_clean(tenant: Tenant, name: str, value):
     value = field.clean(value, tenant)
     minimum = SETTING_MINIMUM.get(name)
     if minimum is not None and value < minimum:
-        raise ValidationError(f"Must be {minimum} or more.")
+        raise ValidationError(_("Must be %(minimum)s or more.") % {"minimum": minimum})
     return value
 
 

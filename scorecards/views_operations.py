@@ -7,7 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from common import periods
 from common.access import ADMIN, MANAGER, role_required
@@ -17,41 +18,51 @@ from tenants.current import current_tenant
 
 from . import selectors_operations as selectors
 from .calculators import staffing_required
+from .formatting import PERIOD_LINKS, decimal
 from .models import Period
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
 # Erlang C steps up one agent at a time and each step is O(agents): bound the work a single
 # request can ask for (1,000 Erlangs is a very large contact center in one interval).
 MAX_TRAFFIC_ERLANGS = 1000
 
 
 class OperationsPeriodForm(forms.Form):
-    period = forms.ChoiceField(choices=[(Period.DAY, "Day"), (Period.WEEK, "Week")], initial=Period.DAY)
+    period = forms.ChoiceField(
+        label=_("Period"), choices=[(Period.DAY, _("Day")), (Period.WEEK, _("Week"))], initial=Period.DAY
+    )
     date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="For a week, any day in it."
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For a week, any day in it."),
     )
     queue = forms.ModelChoiceField(
-        queryset=Queue.objects.all(), to_field_name="name", required=False, empty_label="All queues"
+        label=_("Queue"),
+        queryset=Queue.objects.all(),
+        to_field_name="name",
+        required=False,
+        empty_label=_("All queues"),
     )
 
 
 class StaffingCalculatorForm(forms.Form):
-    calls = forms.FloatField(min_value=0, max_value=1_000_000, label="Contacts in the interval")
-    interval_minutes = forms.FloatField(min_value=1, max_value=1440, initial=30, label="Interval (minutes)")
-    aht_seconds = forms.FloatField(min_value=1, max_value=86_400, label="Average handle time (seconds)")
+    calls = forms.FloatField(min_value=0, max_value=1_000_000, label=_("Contacts in the interval"))
+    interval_minutes = forms.FloatField(min_value=1, max_value=1440, initial=30, label=_("Interval (minutes)"))
+    aht_seconds = forms.FloatField(min_value=1, max_value=86_400, label=_("Average handle time (seconds)"))
     # 100 % is out of reach: Erlang C's service level only approaches it.
-    target_pct = forms.FloatField(min_value=1, max_value=99.9, label="Service level target (%)")
-    target_seconds = forms.FloatField(min_value=0, max_value=86_400, label="Answered within (seconds)")
+    target_pct = forms.FloatField(min_value=1, max_value=99.9, label=_("Service level target (%)"))
+    target_seconds = forms.FloatField(min_value=0, max_value=86_400, label=_("Answered within (seconds)"))
     max_occupancy_pct = forms.FloatField(
-        min_value=50, max_value=100, required=False, label="Maximum occupancy (%)", help_text="Optional, e.g. 85."
+        min_value=50, max_value=100, required=False, label=_("Maximum occupancy (%)"), help_text=_("Optional, e.g. 85.")
     )
     shrinkage_pct = forms.FloatField(
         min_value=0,
         max_value=90,
         initial=0,
         required=False,
-        label="Shrinkage (%)",
-        help_text="Breaks, training, absence: time paid but off the phones.",
+        label=_("Shrinkage (%)"),
+        help_text=_("Breaks, training, absence: time paid but off the phones."),
     )
 
     def clean(self):
@@ -60,8 +71,14 @@ class StaffingCalculatorForm(forms.Form):
             traffic = data["calls"] * data["aht_seconds"] / (data["interval_minutes"] * 60)
             if traffic > MAX_TRAFFIC_ERLANGS:
                 raise forms.ValidationError(
-                    f"That is {traffic:,.0f} Erlangs of traffic; the calculator stops at "
-                    f"{MAX_TRAFFIC_ERLANGS:,}. Split the work into smaller queues or intervals."
+                    _(
+                        "That is %(traffic)s Erlangs of traffic; the calculator stops at "
+                        "%(maximum)s. Split the work into smaller queues or intervals."
+                    )
+                    % {
+                        "traffic": decimal(traffic, 0, grouping=True),
+                        "maximum": decimal(MAX_TRAFFIC_ERLANGS, 0, grouping=True),
+                    }
                 )
         return data
 
@@ -81,7 +98,9 @@ class StaffingCalculatorForm(forms.Form):
 
 def format_seconds(value: float) -> str:
     seconds = round(value)
-    return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60:02d} s"
+    if seconds < 60:
+        return _("%(seconds)d s") % {"seconds": seconds}
+    return _("%(minutes)d min %(seconds)02d s") % {"minutes": seconds // 60, "seconds": seconds % 60}
 
 
 def format_hour(hour: float) -> str:
@@ -91,12 +110,12 @@ def format_hour(hour: float) -> str:
 
 # code: (label, formatter of value and interval bounds)
 TILES = {
-    "service_level": ("Service level", lambda v: f"{v:.1f} %"),
-    "asa": ("Average speed of answer", format_seconds),
-    "abandonment_rate": ("Abandonment", lambda v: f"{v:.1f} %"),
-    "longest_wait": ("Longest wait", format_seconds),
-    "arrivals": ("Arrivals", lambda v: f"{v:,.0f}"),
-    "peak_hour": ("Peak hour", format_hour),
+    "service_level": (_("Service level"), lambda v: f"{decimal(v, 1)} %"),
+    "asa": (_("Average speed of answer"), format_seconds),
+    "abandonment_rate": (_("Abandonment"), lambda v: f"{decimal(v, 1)} %"),
+    "longest_wait": (_("Longest wait"), format_seconds),
+    "arrivals": (_("Arrivals"), lambda v: decimal(v, 0, grouping=True)),
+    "peak_hour": (_("Peak hour"), format_hour),
 }
 
 
@@ -121,7 +140,7 @@ def kpi_tiles(snapshots: dict) -> list[dict]:
             if snap.ci_low is not None and snap.ci_high is not None:
                 tile["interval"] = f"{fmt(snap.ci_low)} – {fmt(snap.ci_high)}"
             if code == "peak_hour" and snap.numerator is not None:
-                tile["note"] = f"{snap.numerator:,.0f} arrivals"
+                tile["note"] = _("%(count)s arrivals") % {"count": decimal(snap.numerator, 0, grouping=True)}
         tiles.append(tile)
     return tiles
 
@@ -163,6 +182,7 @@ def operations(request):
             "chart": _arrivals_chart(arrivals),
             "previous_start": periods.previous_period_start(period, start),
             "next_start": next_start if next_start <= today else None,
+            "period_links": PERIOD_LINKS[period],
             "target_pct": target_pct,
             "target_seconds": target_seconds,
             "timezone": tenant.timezone,
@@ -208,12 +228,12 @@ def _arrivals_chart(arrivals: list[int]) -> dict:
     ]
     return chart(
         "arrivals",
-        title=_("Arrivals by hour of day"),
-        series=[ChartSeries(_("Arrivals"), points)],
+        title=gettext("Arrivals by hour of day"),
+        series=[ChartSeries(gettext("Arrivals"), points)],
         kind="bar",
-        axis=_("Arrivals"),
-        x_title=_("Local hour"),
-        period_header=_("Hour"),
+        axis=gettext("Arrivals"),
+        x_title=gettext("Local hour"),
+        period_header=gettext("Hour"),
         begin_at_zero=True,
         integer_ticks=True,
     )
@@ -239,11 +259,11 @@ def _staffing_chart(plan, labels: list[str]) -> dict:
     ]
     return chart(
         "staffing",
-        title=_("Required and scheduled agents per hour of the week"),
-        series=[ChartSeries(_("Required (Erlang C)"), required), ChartSeries(_("Scheduled"), scheduled)],
-        axis=_("Agents"),
+        title=gettext("Required and scheduled agents per hour of the week"),
+        series=[ChartSeries(gettext("Required (Erlang C)"), required), ChartSeries(gettext("Scheduled"), scheduled)],
+        axis=gettext("Agents"),
         x_title="",
-        period_header=_("Hour of the week"),
+        period_header=gettext("Hour of the week"),
         begin_at_zero=True,
         stepped=True,
         table_id="staffing-chart-table",

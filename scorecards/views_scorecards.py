@@ -14,7 +14,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agent
 from accounts.selectors import agents_visible_to, own_agent, teams_visible_to
@@ -27,7 +28,7 @@ from tenants.current import current_tenant
 
 from . import selectors_scorecards as selectors
 from .catalogue import KPIS
-from .formatting import chart_axis, chart_value, distribution, kpi_card, period_text
+from .formatting import PERIOD_LINKS, chart_axis, chart_value, distribution, group_label, kpi_card, period_text
 from .models import Period
 from .targets import target_in_force
 
@@ -38,13 +39,14 @@ DEFAULT_TREND = "fcr"
 
 
 class PeriodForm(forms.Form):
-    period = forms.ChoiceField(choices=Period.choices, initial=Period.WEEK)
+    period = forms.ChoiceField(label=_("Period"), choices=Period.choices, initial=Period.WEEK)
     date = forms.DateField(
+        label=_("Date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Any day in the period; empty: the last complete one.",
+        help_text=_("Any day in the period; empty: the last complete one."),
     )
-    kpi = forms.ChoiceField(label="Trend of", required=False)
+    kpi = forms.ChoiceField(label=_("Trend of"), required=False)
 
     def __init__(self, *args, scope: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,19 +67,27 @@ class PeriodForm(forms.Form):
 
 
 class ScorecardForm(PeriodForm):
-    team = forms.ChoiceField(required=False)
+    team = forms.ChoiceField(label=_("Team"), required=False)
     queue = forms.ModelChoiceField(
-        queryset=Queue.objects.all(), to_field_name="name", required=False, empty_label="All queues"
+        label=_("Queue"),
+        queryset=Queue.objects.all(),
+        to_field_name="name",
+        required=False,
+        empty_label=_("All queues"),
     )
     interaction_type = forms.ModelChoiceField(
-        queryset=InteractionType.objects.all(), to_field_name="name", required=False, empty_label="All types"
+        label=_("Interaction type"),
+        queryset=InteractionType.objects.all(),
+        to_field_name="name",
+        required=False,
+        empty_label=_("All types"),
     )
-    channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", _("All channels")), *Channel.choices], required=False)
     field_order = ["team", "queue", "interaction_type", "channel", "period", "date", "kpi"]
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [(str(t.pk), t.name) for t in teams] + [("all", "Whole contact center")]
+        self.fields["team"].choices = [(str(t.pk), t.name) for t in teams] + [("all", _("Whole contact center"))]
 
     def clean(self):
         data = super().clean()
@@ -85,7 +95,7 @@ class ScorecardForm(PeriodForm):
         if len(chosen) > 1:
             # Snapshots describe one group at a time: "queue Billing AND chat" was never computed.
             raise forms.ValidationError(
-                "Choose one of queue, interaction type or channel: KPIs are computed for one group at a time."
+                _("Choose one of queue, interaction type or channel: KPIs are computed for one group at a time.")
             )
         return data
 
@@ -140,7 +150,7 @@ def _trend_point(kpi: str, week_start: dt.date, card: dict) -> ChartPoint:
         high=chart_value(kpi, snapshot.ci_high) if reliable else None,
         interval=card["interval"],
         date=week_start,
-        note=_("insufficient data") if card["state"] == "insufficient" else "",
+        note=gettext("insufficient data") if card["state"] == "insufficient" else "",
         url=card["drill_url"],
     )
 
@@ -148,7 +158,7 @@ def _trend_point(kpi: str, week_start: dt.date, card: dict) -> ChartPoint:
 def _trend(*, fetched_by, scope: str, key: str, kpi: str, end: dt.date) -> Trend:
     """The 12 weeks up to the one holding the period's last day ``end - 1``, as table rows and chart data."""
     entry = KPIS[kpi]
-    trend: Trend = {"kpi": kpi, "label": entry.label, "measured": scope in entry.scopes, "rows": [], "chart": None}
+    trend: Trend = {"kpi": kpi, "label": str(entry.label), "measured": scope in entry.scopes, "rows": [], "chart": None}
     if not trend["measured"]:
         return trend
     last_week = periods.week_start(end - dt.timedelta(days=1))
@@ -168,12 +178,12 @@ def _trend(*, fetched_by, scope: str, key: str, kpi: str, end: dt.date) -> Trend
         series = ChartSeries(entry.label, [_trend_point(kpi, row["week_start"], row) for row in trend["rows"]])
         trend["chart"] = chart(
             "trend",
-            title=_("%(kpi)s by week, last 12 weeks") % {"kpi": entry.label},
+            title=gettext("%(kpi)s by week, last 12 weeks") % {"kpi": entry.label},
             series=[series],
             axis=chart_axis(kpi),
-            x_title=_("Week starting"),
-            period_header=_("Week of"),
-            value_header=_("Value"),
+            x_title=gettext("Week starting"),
+            period_header=gettext("Week of"),
+            value_header=gettext("Value"),
         )
     return trend
 
@@ -213,15 +223,15 @@ def scorecard(request):
     data = form.cleaned_data if form.is_bound and not form.non_field_errors() else {}
     queue, itype, channel = data.get("queue"), data.get("interaction_type"), data.get("channel") or None
     if queue:
-        scope, key, group_label = "queue", queue.name, f"queue {queue.name}"
+        scope, key = "queue", queue.name
     elif itype:
-        scope, key, group_label = "interaction_type", itype.name, f"interaction type {itype.name}"
+        scope, key = "interaction_type", itype.name
     elif channel:
-        scope, key, group_label = "channel", channel, f"channel {channel}"
+        scope, key = "channel", channel
     elif team:
-        scope, key, group_label = "team", team.name, f"team {team.name}"
+        scope, key = "team", team.name
     else:
-        scope, key, group_label = "tenant", "all", "the whole contact center"
+        scope, key = "tenant", "all"
     if not form.errors:  # show what the page shows: the resolved team and period
         form = ScorecardForm(
             teams=teams,
@@ -251,10 +261,11 @@ def scorecard(request):
         "scorecards/scorecard.html",
         {
             "form": form,
+            "period_links": PERIOD_LINKS[period],
             "team": team,
             "scope": scope,
             "key": key,
-            "group_label": group_label,
+            "group_label": group_label(scope, key),
             "period": period,
             "start": start,
             "period_text": period_text(period, start, end),
@@ -335,6 +346,7 @@ def _agent_page(request, agent: Agent):
         {
             "agent": agent,
             "form": form,
+            "period_links": PERIOD_LINKS[period],
             "period": period,
             "start": start,
             "period_text": period_text(period, start, end),

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.models import Agent, Team
 from common.access import ADMIN, AGENT, MANAGER, role_required
@@ -22,7 +23,7 @@ from tenants.current import current_tenant
 
 from . import selectors_scorecards as selectors
 from .catalogue import ALL_SCOPES, KPIS
-from .formatting import kpi_card, period_text
+from .formatting import group_label, kpi_card, period_text
 from .models import Period
 
 PAGE_SIZE = 50
@@ -40,10 +41,13 @@ def _group_and_back(request, drill: selectors.Drilldown) -> tuple[str, str]:
     """How the page names the group, and the scorecard the value came from (same period)."""
     period = {"period": drill.period, "date": drill.start.isoformat()}
     if request.user.role == AGENT:
-        return f"you ({drill.key})", reverse("my_scorecard") + "?" + urlencode(period)
+        return _("you (%(login)s)") % {"login": drill.key}, reverse("my_scorecard") + "?" + urlencode(period)
     if drill.scope == "agent":
         agent = Agent.objects.filter(acd_login=drill.key).first()
-        label = f"agent {agent} ({drill.key})" if agent and str(agent) != drill.key else f"agent {drill.key}"
+        if agent and str(agent) != drill.key:
+            label = _("agent %(agent)s (%(login)s)") % {"agent": agent, "login": drill.key}
+        else:
+            label = _("agent %(login)s") % {"login": drill.key}
         if agent is None:
             return label, reverse("scorecard") + "?" + urlencode(period)
         return label, reverse("agent_scorecard", args=[agent.pk]) + "?" + urlencode(period)
@@ -54,7 +58,7 @@ def _group_and_back(request, drill: selectors.Drilldown) -> tuple[str, str]:
         filters = {"team": "all"}
     else:
         filters = {drill.scope: drill.key}
-    label = "the whole contact center" if drill.scope == "tenant" else f"{drill.scope.replace('_', ' ')} {drill.key}"
+    label = group_label(drill.scope, drill.key)
     return label, reverse("scorecard") + "?" + urlencode({**filters, **period})
 
 
@@ -114,7 +118,7 @@ def kpi_drilldown(request):
             "group_label": group_label,
             "back_url": back_url,
             "period_text": period_text(drill.period, drill.start, drill.end),
-            "population_label": selectors.POPULATION_LABELS[drill.population],
+            "population_label": str(selectors.POPULATION_LABELS[drill.population]),
             "page": page,
             "rows": rows,
             "timezone": tenant.timezone,

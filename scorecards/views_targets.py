@@ -7,6 +7,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from common.access import ADMIN, role_required
@@ -29,9 +32,20 @@ def _realism(*, kpi: str | None, green, amber=None, direction: str | None = None
         if per_agent
         else []
     )
+    words = {"kpi": entry.label, "team": team.name if team else "", "minimum": current_tenant().min_sample}
+    if not per_agent:
+        status = _("%(kpi)s is not measured per agent, so there is no agent history to check against.") % words
+    else:
+        words.update(sign="≥" if direction == "higher" else "≤", green=floatformat(green, -2))
+        status = (
+            _("Agents of %(team)s with n ≥ %(minimum)s whose weekly %(kpi)s was green (%(sign)s %(green)s):")
+            if team
+            else _("Agents with n ≥ %(minimum)s whose weekly %(kpi)s was green (%(sign)s %(green)s):")
+        ) % words
     return {
         "kpi": entry.code,
         "label": entry.label,
+        "status": status,
         "unit": entry.unit,
         "direction": direction,
         "green": green,
@@ -39,6 +53,23 @@ def _realism(*, kpi: str | None, green, amber=None, direction: str | None = None
         "per_agent": per_agent,
         "min_sample": current_tenant().min_sample,
         "weeks": weeks,
+    }
+
+
+def _realism_words() -> dict:
+    """The realism panel's fixed texts, for the page and for targets.js (json_script)."""
+    return {
+        "prompt": _("Choose a KPI and a green threshold to see how many agents met it in each of the last 8 weeks."),
+        "no_agent": _("No agent had enough contacts"),
+        "failed": _("The realism check could not be computed."),
+        "unavailable": _("The realism check could not be loaded; “Check realism” still works."),
+        "labels": {
+            "kpi": "KPI",
+            "green": _("Green at"),
+            "amber": _("Amber at"),
+            "direction": _("Direction"),
+            "team": _("Team"),
+        },
     }
 
 
@@ -80,7 +111,9 @@ def target_list(request):
                 form.add_error(None, error)
             else:
                 messages.success(
-                    request, f"Target saved: {KPIS[target.kpi].label}, in force from {target.effective_from:%Y-%m-%d}."
+                    request,
+                    _("Target saved: %(kpi)s, in force from %(date)s.")
+                    % {"kpi": KPIS[target.kpi].label, "date": f"{target.effective_from:%Y-%m-%d}"},
                 )
                 return redirect("target_list")
         realism = _realism_of(form)
@@ -91,6 +124,7 @@ def target_list(request):
         {
             "form": form,
             "realism": realism,
+            "realism_words": _realism_words(),
             "kpi_meta": meta,
             "chosen": meta.get(form["kpi"].value() or ""),
             "targets": _labelled(targets.targets_list(include_retired=False)),
@@ -106,14 +140,14 @@ def target_edit(request, pk):
     form = TargetBandsForm(request.POST if action == "save" and not target.retired_at else None, target=target)
     realism = None
     if action and target.retired_at:
-        messages.error(request, "This target is retired and cannot change: set a new one.")
+        messages.error(request, _("This target is retired and cannot change: set a new one."))
     elif action == "retire":
         try:
             targets.target_retire(target=target, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "Target retired. Its history is kept.")
+            messages.success(request, _("Target retired. Its history is kept."))
             return redirect("target_list")
     elif action == "save":
         if form.is_valid() and "preview" not in request.POST:
@@ -130,7 +164,7 @@ def target_edit(request, pk):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, "Target saved.")
+                messages.success(request, _("Target saved."))
                 return redirect("target_edit", pk=target.pk)
         realism = _realism_of(form)
     if realism is None and not form.is_bound:
@@ -147,6 +181,7 @@ def target_edit(request, pk):
             "chosen": meta.get(target.kpi),
             "form": form,
             "realism": realism,
+            "realism_words": _realism_words(),
             "kpi_meta": meta,
             "changes": _labelled(targets.target_changes_list(target=target)),
         },
@@ -179,10 +214,16 @@ def kpi_settings(request):
         else:
             if changed:
                 messages.success(
-                    request, f"Saved {len(changed)} setting(s). KPIs are being recomputed with the new settings."
+                    request,
+                    ngettext(
+                        "Saved %(count)d setting. KPIs are being recomputed with the new settings.",
+                        "Saved %(count)d settings. KPIs are being recomputed with the new settings.",
+                        len(changed),
+                    )
+                    % {"count": len(changed)},
                 )
             else:
-                messages.info(request, "Nothing changed.")
+                messages.info(request, _("Nothing changed."))
             return redirect("kpi_settings")
     return render(
         request,

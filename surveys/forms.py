@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import QueryDict
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext_lazy
+from django.utils.translation import gettext as _
 
 from .models import DEFAULT_QUESTIONS, SCORE_RANGES, Survey, SurveyKind
 
@@ -16,12 +17,13 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 
 def language_name(code: str, *, local: bool = False) -> str:
-    """ "German" (or "Deutsch" with local=True) for "de"; the code itself when Django does not know it."""
+    """ "German" in the reader's language (or "Deutsch" with local=True) for "de"; the code itself
+    when Django does not know it."""
     try:
         info = get_language_info(code.lower())
     except KeyError:
         return code
-    return info["name_local" if local else "name"]
+    return str(info["name_local" if local else "name_translated"])
 
 
 def _is_english(code: str) -> bool:
@@ -36,10 +38,12 @@ def _codes(value) -> list[str]:
 
 def _shares(value, label: str) -> dict:
     if not isinstance(value, dict):
-        raise forms.ValidationError(f'{label}: write an object such as {{"chat": 50}}.')
+        raise forms.ValidationError(_('%(label)s: write an object such as {"chat": 50}.') % {"label": label})
     for key, pct in value.items():
         if not isinstance(pct, int | float) or not 0 <= pct <= 100:
-            raise forms.ValidationError(f"{label}: the share for {key!r} must be a number from 0 to 100.")
+            raise forms.ValidationError(
+                _("%(label)s: the share for %(key)r must be a number from 0 to 100.") % {"label": label, "key": key}
+            )
     return value
 
 
@@ -68,16 +72,25 @@ class SurveyForm(forms.ModelForm):
             "link_valid_days",
         ]
         labels = {
-            "sample_pct": "Share of handled contacts to invite (%)",
-            "sample_pct_by_channel": "Share per channel (%)",
-            "sample_pct_by_queue": "Share per queue (%)",
-            "link_valid_days": "Link valid for (days)",
+            "kind": gettext_lazy("Kind"),
+            "name": gettext_lazy("Name"),
+            "languages": gettext_lazy("Languages"),
+            "sample_pct": gettext_lazy("Share of handled contacts to invite (%)"),
+            "sample_pct_by_channel": gettext_lazy("Share per channel (%)"),
+            "sample_pct_by_queue": gettext_lazy("Share per queue (%)"),
+            "cooldown_days": gettext_lazy("Cooldown days"),
+            "link_valid_days": gettext_lazy("Link valid for (days)"),
         }
         help_texts = {
-            "languages": "Comma-separated codes, first the main one, e.g. en, de, fr-CA. After adding one, "
-            "save: its question fields appear below the follow-up question.",
-            "sample_pct_by_channel": 'Overrides the share for a channel, e.g. {"chat": 50, "voice": 10}.',
-            "sample_pct_by_queue": 'Overrides channel and overall share for a queue, e.g. {"Billing": 100}.',
+            "languages": gettext_lazy(
+                "Comma-separated codes, first the main one, e.g. en, de, fr-CA. After adding one, "
+                "save: its question fields appear below the follow-up question."
+            ),
+            "sample_pct_by_channel": gettext_lazy('Overrides the share for a channel, e.g. {"chat": 50, "voice": 10}.'),
+            "sample_pct_by_queue": gettext_lazy(
+                'Overrides channel and overall share for a queue, e.g. {"Billing": 100}.'
+            ),
+            "cooldown_days": gettext_lazy("Invite one customer at most once per this many days."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -121,12 +134,14 @@ class SurveyForm(forms.ModelForm):
         self.data = data
 
     def _add_language_fields(self, first: str, others: list[str]) -> None:
-        first_name = f"{language_name(first)} ({first})" if first else "first language"
-        self.fields["question"].label = f"Question in {first_name}"
+        first_name = f"{language_name(first)} ({first})" if first else _("first language")
+        self.fields["question"].label = _("Question in %(language)s") % {"language": first_name}
         self.fields["question"].help_text = (
-            "Leave empty for the kind's standard wording." if _is_english(first or "en") else ""
+            _("Leave empty for the kind's standard wording.") if _is_english(first or "en") else ""
         )
-        self.fields["follow_up_question"].label = f"Follow-up question in {first_name}, free text (optional)"
+        self.fields["follow_up_question"].label = _("Follow-up question in %(language)s, free text (optional)") % {
+            "language": first_name
+        }
         saved = self.instance.translations or {}
         names = []
         for code in others:
@@ -135,19 +150,20 @@ class SurveyForm(forms.ModelForm):
             self.fields[f"question_{code}"] = forms.CharField(
                 max_length=300,
                 required=not english,
-                label=f"Question in {name}",
+                label=_("Question in %(language)s") % {"language": name},
                 initial=(saved.get(code) or {}).get("question", ""),
-                help_text="Leave empty for the kind's standard wording." if english else "",
+                help_text=_("Leave empty for the kind's standard wording.") if english else "",
                 error_messages={
-                    "required": f"Enter the question in {language_name(code)}, or remove the language from the list."
+                    "required": _("Enter the question in %(language)s, or remove the language from the list.")
+                    % {"language": language_name(code)}
                 },
             )
             self.fields[f"follow_up_question_{code}"] = forms.CharField(
                 max_length=300,
                 required=False,
-                label=f"Follow-up question in {name}",
+                label=_("Follow-up question in %(language)s") % {"language": name},
                 initial=(saved.get(code) or {}).get("follow_up_question", ""),
-                help_text="Needed when the survey asks a follow-up question.",
+                help_text=_("Needed when the survey asks a follow-up question."),
             )
             names += [f"question_{code}", f"follow_up_question_{code}"]
         self.order_fields(["kind", "name", "languages", "question", "follow_up_question", *names])
@@ -156,14 +172,14 @@ class SurveyForm(forms.ModelForm):
     def clean_languages(self) -> str:
         codes = _codes(self.cleaned_data["languages"])
         if not codes:
-            raise forms.ValidationError("Write language codes separated by commas, e.g. en, de, fr-CA.")
+            raise forms.ValidationError(_("Write language codes separated by commas, e.g. en, de, fr-CA."))
         return ",".join(codes)
 
     def clean_sample_pct_by_channel(self):
-        return _shares(self.cleaned_data.get("sample_pct_by_channel") or {}, "Share per channel")
+        return _shares(self.cleaned_data.get("sample_pct_by_channel") or {}, _("Share per channel"))
 
     def clean_sample_pct_by_queue(self):
-        return _shares(self.cleaned_data.get("sample_pct_by_queue") or {}, "Share per queue")
+        return _shares(self.cleaned_data.get("sample_pct_by_queue") or {}, _("Share per queue"))
 
     def clean(self):
         data = super().clean()
@@ -175,7 +191,9 @@ class SurveyForm(forms.ModelForm):
             if _is_english(codes[0]):
                 data["question"] = DEFAULT_QUESTIONS[kind]
             else:
-                self.add_error("question", f"Enter the question in {language_name(codes[0])}.")
+                self.add_error(
+                    "question", _("Enter the question in %(language)s.") % {"language": language_name(codes[0])}
+                )
         wording = {}
         for code in self._other_languages:
             if f"question_{code}" not in data:  # already refused by the field
@@ -187,12 +205,14 @@ class SurveyForm(forms.ModelForm):
             for code, words in wording.items():
                 if not words["follow_up_question"]:
                     self.add_error(
-                        f"follow_up_question_{code}", f"Enter the follow-up question in {language_name(code)} too."
+                        f"follow_up_question_{code}",
+                        _("Enter the follow-up question in %(language)s too.") % {"language": language_name(code)},
                     )
         elif any(words["follow_up_question"] for words in wording.values()):
             self.add_error(
                 "follow_up_question",
-                f"Enter the follow-up question in {language_name(codes[0])} too, or leave it empty in every language.",
+                _("Enter the follow-up question in %(language)s too, or leave it empty in every language.")
+                % {"language": language_name(codes[0])},
             )
         self._translations = wording
         return data
@@ -215,31 +235,37 @@ class AnswerForm(forms.Form):
             choices=[(n, str(n)) for n in range(low, high + 1)],
             coerce=int,
             widget=forms.RadioSelect,
-            error_messages={"required": "Please choose a score."},
+            error_messages={"required": gettext_lazy("Please choose a score.")},
         )
 
 
 class FollowUpCloseForm(forms.Form):
     note = forms.CharField(
-        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="What was done"
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("What was done")
     )
 
 
 class ResultsForm(forms.Form):
-    kind = forms.ChoiceField(choices=SurveyKind.choices, initial="csat")
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=SurveyKind.choices, initial="csat")
     group_by = forms.ChoiceField(
-        choices=[("team", "Team"), ("agent", "Agent"), ("queue", "Queue"), ("interaction_type", "Interaction type")],
+        label=gettext_lazy("Group by"),
+        choices=[
+            ("team", gettext_lazy("Team")),
+            ("agent", gettext_lazy("Agent")),
+            ("queue", gettext_lazy("Queue")),
+            ("interaction_type", gettext_lazy("Interaction type")),
+        ],
         initial="team",
         required=False,
     )
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    team = forms.ChoiceField(required=False)
-    agent = forms.ChoiceField(required=False)
-    score_min = forms.IntegerField(required=False, min_value=0, max_value=10, label="Score from")
-    score_max = forms.IntegerField(required=False, min_value=0, max_value=10, label="Score to")
+    start = forms.DateField(label=gettext_lazy("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("End"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    team = forms.ChoiceField(label=gettext_lazy("Team"), required=False)
+    agent = forms.ChoiceField(label=gettext_lazy("Agent"), required=False)
+    score_min = forms.IntegerField(required=False, min_value=0, max_value=10, label=gettext_lazy("Score from"))
+    score_max = forms.IntegerField(required=False, min_value=0, max_value=10, label=gettext_lazy("Score to"))
 
     def __init__(self, *args, teams, agents, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [("", "All my teams")] + [(t.name, t.name) for t in teams]
-        self.fields["agent"].choices = [("", "All agents")] + [(a.acd_login, str(a)) for a in agents]
+        self.fields["team"].choices = [("", _("All my teams"))] + [(t.name, t.name) for t in teams]
+        self.fields["agent"].choices = [("", _("All agents"))] + [(a.acd_login, str(a)) for a in agents]

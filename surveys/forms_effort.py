@@ -1,6 +1,7 @@
 """Forms of the agent effort pulse. The ranges are checked again by surveys.effort."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from interactions.models import InteractionType
 
@@ -10,13 +11,13 @@ from .effort import COMMENT_MAX, EVERY_DAYS_MAX
 # so a screen reader announces them with the radio button, not only in a visual legend.
 SCALES = {
     "effort": (
-        "How much effort did it take to do your job well over the last days?",
-        "very little effort",
-        "a great deal of effort",
+        _("How much effort did it take to do your job well over the last days?"),
+        _("very little effort"),
+        _("a great deal of effort"),
     ),
-    "tools": ("How much did the tools (phone, CRM, screens) get in your way?", "not at all", "constantly"),
-    "knowledge_base": ("How hard was it to find answers in the knowledge base?", "very easy", "very hard"),
-    "process": ("How much did processes and rules get in your way?", "not at all", "constantly"),
+    "tools": (_("How much did the tools (phone, CRM, screens) get in your way?"), _("not at all"), _("constantly")),
+    "knowledge_base": (_("How hard was it to find answers in the knowledge base?"), _("very easy"), _("very hard")),
+    "process": (_("How much did processes and rules get in your way?"), _("not at all"), _("constantly")),
 }
 CHOICES = [(str(value), str(value)) for value in range(1, 8)]
 
@@ -26,7 +27,7 @@ class EffortPulseForm(forms.Form):
         choices=CHOICES,
         widget=forms.RadioSelect,
         label=SCALES["effort"][0],
-        error_messages={"required": "Choose how much effort it took, from 1 to 7."},
+        error_messages={"required": _("Choose how much effort it took, from 1 to 7.")},
     )
     tools = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect, required=False, label=SCALES["tools"][0])
     knowledge_base = forms.ChoiceField(
@@ -37,14 +38,14 @@ class EffortPulseForm(forms.Form):
         queryset=InteractionType.objects.order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Which kinds of contacts are hardest to handle?",
+        label=_("Which kinds of contacts are hardest to handle?"),
     )
     comment = forms.CharField(
         required=False,
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Anything else? (optional)",
-        help_text="Your manager never sees your comment; it stays in your own history.",
+        label=_("Anything else? (optional)"),
+        help_text=_("Your manager never sees your comment; it stays in your own history."),
     )
 
     def scales(self):
@@ -56,9 +57,9 @@ class EffortSettingsForm(forms.Form):
     every_days = forms.IntegerField(
         min_value=1,
         max_value=EVERY_DAYS_MAX,
-        label="Ask each agent every",
-        help_text="Days between two pulses of one agent (7 = weekly).",
+        label=_("Ask each agent every"),
+        help_text=_("Days between two pulses of one agent (7 = weekly)."),
     )
     is_active = forms.BooleanField(
-        required=False, label="The pulse is on", help_text="When off, agents are not asked and cannot answer."
+        required=False, label=_("The pulse is on"), help_text=_("When off, agents are not asked and cannot answer.")
     )

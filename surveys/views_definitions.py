@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.access import ADMIN, role_required
@@ -19,7 +20,7 @@ def survey_list(request):
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         survey = survey_save(survey=form.instance, translations=form.translations)  # fields set by the form
-        messages.success(request, f"Survey {survey.name} created.")
+        messages.success(request, _("Survey %(name)s created.") % {"name": survey.name})
         return redirect("survey_list")
     return render(
         request,
@@ -34,7 +35,7 @@ def survey_edit(request, pk: int):
     form = SurveyForm(request.POST or None, instance=survey)
     if request.method == "POST" and form.is_valid():
         survey_save(survey=form.instance, translations=form.translations)
-        messages.success(request, f"Survey {survey.name} saved.")
+        messages.success(request, _("Survey %(name)s saved.") % {"name": survey.name})
         return redirect("survey_list")
     return render(
         request, "surveys/survey_edit.html", {"survey": survey, "form": form, "default_questions": DEFAULT_QUESTIONS}
@@ -47,8 +48,11 @@ def survey_active_toggle(request, pk: int):
     survey = get_object_or_404(surveys_list(), pk=pk)
     if survey.is_active:
         survey_deactivate(survey=survey)
-        messages.success(request, f"Survey {survey.name} deactivated: no new invitations; open links still work.")
+        messages.success(
+            request,
+            _("Survey %(name)s deactivated: no new invitations; open links still work.") % {"name": survey.name},
+        )
     else:
         survey_reactivate(survey=survey)
-        messages.success(request, f"Survey {survey.name} reactivated.")
+        messages.success(request, _("Survey %(name)s reactivated.") % {"name": survey.name})
     return redirect("survey_list")

@@ -73,7 +73,7 @@ def effort_pulse(request):
             else:
                 form.add_error(None, error)
         else:
-            messages.success(request, "Thank you: your answer is in your effort history.")
+            messages.success(request, _("Thank you: your answer is in your effort history."))
             return redirect(next_url or "effort_history")
     return render(
         request,
@@ -200,6 +200,6 @@ def effort_settings(request):
     )
     if request.method == "POST" and form.is_valid():
         effort_settings_update(**form.cleaned_data)
-        messages.success(request, "Effort pulse settings saved.")
+        messages.success(request, _("Effort pulse settings saved."))
         return redirect("effort_settings")
     return render(request, "surveys/effort_settings.html", {"form": form})

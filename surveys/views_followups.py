@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.access import ADMIN, MANAGER, role_required
@@ -64,5 +65,8 @@ def follow_up_done(request, pk: int):
     form = FollowUpCloseForm(request.POST)
     if form.is_valid():
         follow_up_close(follow_up=follow_up, by=request.user, note=form.cleaned_data["note"])
-        messages.success(request, f"Follow-up on {follow_up.response.interaction.external_id} marked done.")
+        messages.success(
+            request,
+            _("Follow-up on %(contact)s marked done.") % {"contact": follow_up.response.interaction.external_id},
+        )
     return redirect("survey_follow_ups")

@@ -6,13 +6,14 @@ token is unknown here because invitations live in the tenant's schema.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
 from common.access import public_view
-from common.i18n import ui_language
 from tenants.current import current_tenant
 
 from . import views_public_ratelimit as ratelimit
@@ -22,14 +23,31 @@ from .selectors import invitation_for_token
 from .services import response_submit
 
 END_LABELS = {
-    "csat": ("Very dissatisfied", "Very satisfied"),
-    "nps": ("Not at all likely", "Extremely likely"),
-    "ces": ("Strongly disagree", "Strongly agree"),
+    "csat": (_("Very dissatisfied"), _("Very satisfied")),
+    "nps": (_("Not at all likely"), _("Extremely likely")),
+    "ces": (_("Strongly disagree"), _("Strongly agree")),
 }
+UI_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
-def _page(request, template: str, context: dict | None = None, status: int = 200):
-    response = render(request, f"surveys/{template}", context or {}, status=status)
+def _ui_language(wanted: list[str]) -> str:
+    """The first of the customer's languages the page's fixed texts exist in ("de-AT" takes
+    "de"); English when none is."""
+    for code in wanted:
+        base = code.lower().split("-")[0]
+        if base in UI_LANGUAGES:
+            return base
+    return settings.LANGUAGE_CODE
+
+
+def _page(request, template: str, context: dict | None = None, status: int = 200, *, wanted: list[str] | None = None):
+    """Render in the customer's language: the survey's (wanted) if given, else their browser's."""
+    language = _ui_language(wanted if wanted is not None else _accepted(request.headers.get("Accept-Language", "")))
+    context = {**(context or {}), "ui_language": language}
+    with translation.override(language):
+        response = render(request, f"surveys/{template}", context, status=status)
+    response["Content-Language"] = language
+    patch_vary_headers(response, ["Accept-Language"])
     # The token is in the URL: never send it on as a Referer, never keep the page in caches.
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "no-store"
@@ -91,18 +109,13 @@ def survey_respond(request, token: str):
     if invitation is None:
         return _page(request, "public_unknown.html", status=404)
     survey = invitation.survey
+    context = {"tenant_name": current_tenant().name, "survey": survey}
     offered = survey.offered_languages
     language = _language(request, offered)
-    # The page's own texts (buttons, scale ends, errors, thanks) follow the customer's choice
-    # when the UI speaks it; a logged-in user's language must not win here. LocaleMiddleware
-    # activates a language on every request, so this does not leak into the next one.
-    if page_language := ui_language(language):
-        translation.activate(page_language)
-    context = {"tenant_name": current_tenant().name, "survey": survey}
     if invitation.answered:
-        return _page(request, "public_already.html", context)
+        return _page(request, "public_already.html", context, wanted=[language])
     if expired:
-        return _page(request, "public_expired.html", context, status=410)
+        return _page(request, "public_expired.html", context, status=410, wanted=[language])
     wording = survey.wording(language)
     form = AnswerForm(request.POST if request.method == "POST" else None, kind=survey.kind)
     if request.method == "POST" and form.is_valid():
@@ -112,10 +125,13 @@ def survey_respond(request, token: str):
             comment=form.cleaned_data["comment"] if wording["follow_up_question"] else "",
             language=language,
         )
-        return _page(request, "public_already.html" if created is None else "public_thanks.html", context)
+        return _page(
+            request, "public_already.html" if created is None else "public_thanks.html", context, wanted=[language]
+        )
     low, high = SCORE_RANGES[survey.kind]
-    # Only the question and follow-up question are translated; the page's fixed texts (heading,
-    # scale ends, button, errors, and the thanks/expired pages) stay in English, marked lang="en".
+    # The question and follow-up question are the admins' wording in the customer's language; the
+    # page's fixed texts (heading, scale ends, button, errors) are in that language when the UI has
+    # it, else in English, marked with their own lang (ui_language).
     context.update(
         form=form,
         low=low,
@@ -126,6 +142,4 @@ def survey_respond(request, token: str):
         survey_language=language,
         language_links=[(code, language_name(code, local=True)) for code in offered] if len(offered) > 1 else [],
     )
-    response = _page(request, "public_respond.html", context, status=400 if form.errors else 200)
-    patch_vary_headers(response, ["Accept-Language"])
-    return response
+    return _page(request, "public_respond.html", context, status=400 if form.errors else 200, wanted=[language])

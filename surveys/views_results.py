@@ -11,6 +11,8 @@ import datetime as dt
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import formats, timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from accounts.selectors import agents_visible_to, teams_visible_to
@@ -100,7 +102,7 @@ def survey_results(request):
             "key": g.key,
             "n": g.n,
             "value": _fmt(f.kind, res.value(g.dist)),
-            "mean": f"{scoring.ces_mean(g.dist):.2f}" if f.kind == "ces" and g.n else "",
+            "mean": number_format(round(scoring.ces_mean(g.dist) or 0.0, 2), 2) if f.kind == "ces" and g.n else "",
         }
         for g in res.groups
     ]
@@ -118,6 +120,12 @@ def survey_results(request):
             "form": form,
             "f": f,
             "group_by": group_by,
+            "group_label": {
+                "team": gettext("team"),
+                "agent": gettext("agent"),
+                "queue": gettext("queue"),
+                "interaction_type": gettext("interaction type"),
+            }.get(group_by, group_by),
             "rows": rows,
             "chart": chart,
             "distribution": distribution,

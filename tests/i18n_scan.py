@@ -136,6 +136,14 @@ class _Texts(HTMLParser):
             self.stack[-1][1].append(data)
 
 
+def main_texts(html: str) -> list[str]:
+    """The texts of the page's <main>, normalised (each element's whole text, then its parts)."""
+    parser = _Texts("main")
+    parser.feed(html)
+    parser.close()
+    return [text for text in (_normal(raw) for raw in parser.texts) if text]
+
+
 def untranslated(html: str, *, language: str = "de", scope: str = "main") -> list[str]:
     """The English source strings found on the page, each once, in page order."""
     parser = _Texts(scope)

@@ -11,7 +11,9 @@
   var rows = table.querySelector("tbody");
   var diagnosticNote = document.getElementById("diagnostic-note");
   var unit = document.getElementById("kpi-unit");
-  var labels = { kpi: "KPI", green: "Green at", amber: "Amber at", direction: "Direction", team: "Team" };
+  // The page's language: its words come with the page (json_script), the status line with the answer.
+  var words = JSON.parse(document.getElementById("realism-words").textContent);
+  var labels = words.labels;
   var timer = null;
   var latest = 0;
 
@@ -40,12 +42,10 @@
 
   function draw(data) {
     if (!data.per_agent) {
-      say(data.label + " is not measured per agent, so there is no agent history to check against.");
+      say(data.status);
       return;
     }
-    statusLine.textContent = "Agents" + (data.team ? " of " + data.team : "") + " with n \u2265 " +
-      data.min_sample + " whose weekly " + data.label + " was green (" +
-      (data.direction === "higher" ? "\u2265 " : "\u2264 ") + number(data.green) + "):";
+    statusLine.textContent = data.status;
     rows.textContent = "";
     data.weeks.forEach(function (week) {
       var row = document.createElement("tr");
@@ -55,7 +55,7 @@
         cell(row, String(week.eligible), "num");
         cell(row, number(week.share_pct) + "%", "num");
       } else {
-        cell(row, "No agent had enough contacts", "empty", 3);
+        cell(row, words.no_agent, "empty", 3);
       }
       rows.appendChild(row);
     });
@@ -66,7 +66,7 @@
     for (var field in errors) {
       return (labels[field] ? labels[field] + ": " : "") + errors[field][0];
     }
-    return "The realism check could not be computed.";
+    return words.failed;
   }
 
   function hints() {
@@ -80,7 +80,7 @@
     var kpi = value("kpi");
     var green = value("green");
     if (!kpi || green === "") {
-      say("Choose a KPI and a green threshold to see how many agents met it in each of the last 8 weeks.");
+      say(words.prompt);
       return;
     }
     var query = new URLSearchParams({
@@ -99,7 +99,7 @@
         else say(firstError(answer.data.errors || {}));
       })
       .catch(function () {
-        if (ticket === latest) say("The realism check could not be loaded; \u201cCheck realism\u201d still works.");
+        if (ticket === latest) say(words.unavailable);
       });
   }
 

@@ -181,7 +181,11 @@ def test_the_page_speaks_german_for_an_accept_language_of_de(tenants, web, invit
     assert page.status_code == 200 and '<html lang="de">' in html
     assert f"<legend>{GERMAN['question']}</legend>" in html and GERMAN["follow_up_question"] in html
     assert "How satisfied were you?" not in html
-    assert '<button type="submit" lang="en">' in html  # the fixed texts stay English, and say so
+    # The fixed texts are German too, and say so.
+    assert (
+        '<h1 lang="de">Wie waren wir?</h1>' in html
+        and '<button type="submit" lang="de">Antwort senden</button>' in html
+    )
     assert "Accept-Language" in page["Vary"]
     # q-values count, not the order: English is wanted least here.
     assert (
@@ -216,7 +220,7 @@ def test_the_response_records_the_language_it_was_given_in(tenants, web, invitat
     done = client.post(
         f"/s/{invitation.token}/", {"score": "4", "comment": "Schnell", "lang": "de"}, HTTP_ACCEPT_LANGUAGE="en"
     )
-    assert done.status_code == 200 and "Thank you" in done.content.decode()
+    assert done.status_code == 200 and "Vielen Dank!" in done.content.decode()  # thanks in the answer's language
     response = SurveyResponse.objects.get()
     assert (response.language, response.comment) == ("de", "Schnell")
 

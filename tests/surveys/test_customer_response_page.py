@@ -55,7 +55,7 @@ def test_customer_sees_the_question_and_tenant_and_answers_once(tenants, web, in
     assert page["Referrer-Policy"] == "no-referrer"
 
     done = client.post(url, {"score": "5", "comment": "Quick and kind"}, HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
-    assert done.status_code == 200 and "Thank you" in done.content.decode()
+    assert done.status_code == 200 and "Vielen Dank!" in done.content.decode()  # in the language answered in
     response = SurveyResponse.objects.get()
     assert (response.score, response.source, response.invitation_id, response.language, response.survey) == (
         5,
