@@ -17,7 +17,6 @@ from html.parser import HTMLParser
 
 import pytest
 import time_machine
-from django.utils import translation
 
 from interactions.services import import_stream
 from scorecards.engine import recompute
@@ -104,9 +103,9 @@ def _chart_and_table(html: str, data_id: str, table_id: str) -> tuple[dict, list
     return json.loads(found.group(1)), tables.tables[table_id]
 
 
-def _get(client, url, **params) -> str:
+def _get(client, url, language: str = "en", **params) -> str:
     with time_machine.travel(AFTER, tick=False):
-        response = client.get(url, params)
+        response = client.get(url, params, headers={"accept-language": language})
     assert response.status_code == 200
     return response.content.decode()
 
@@ -191,9 +190,8 @@ def test_the_arrivals_chart_is_a_count_per_hour_without_interval(computed, peopl
 
 
 def test_the_chart_and_its_table_speak_german(computed, people, web):
-    # No per-user language switch on this branch yet: the language active in the thread is the page's.
-    with translation.override("de"):
-        html = _get(web(computed, people.mona), "/kpis/", kpi="fcr")
+    # Mona chose no language, so the page follows her browser's.
+    html = _get(web(computed, people.mona), "/kpis/", language="de", kpi="fcr")
     data, table = _chart_and_table(html, "trend-data", "trend-table")
     assert table[0] == ["Woche vom", "Wert", "95-%-Intervall", "n"]
     assert data["x_title"] == "Woche ab" and data["labels"][-2] == "23 Feb"
