@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from django.utils.translation import gettext as _
 
 from common.formats import number, percent
+from scorecards.catalogue import KPIS as KPIS_BY_CODE
 
 RUSHING_AHT_INDEX = 0.8
 RUSHING_RATES = ("repeat_rate", "transfer_rate")
@@ -214,5 +215,5 @@ def describe(kind: str, facts: Mapping) -> list[str]:
 
 
 def _rate_name(kpi: str) -> str:
-    names = {"repeat_rate": _("Repeat rate"), "transfer_rate": _("Transfer rate")}
-    return names.get(kpi, kpi.replace("_", " ").capitalize())
+    """The KPI's name as the scorecard writes it (in the active language once it is translated)."""
+    return str(KPIS_BY_CODE[kpi].label) if kpi in KPIS_BY_CODE else kpi.replace("_", " ").capitalize()
