@@ -212,7 +212,8 @@ def test_a_german_manager_gets_her_digest_in_german_and_the_other_in_english(fre
             User.objects.filter(email="mona@one.test").update(language="")
     by_to = {m["To"]: m for m in smtp.messages}
     mona, max_ = by_to["mona@one.test"], by_to["max@one.test"]
-    assert mona["Subject"] == "Digest One: Ihre Coaching-Wochenübersicht für die Woche vom 9. Mär 2026"
+    # (a long non-ASCII subject is folded: compare its words)
+    assert mona["Subject"].split() == "Digest One: Ihre Coaching-Wochenübersicht für die Woche vom 9. Mär 2026".split()
     text, html = body(mona), body(mona, "html")
     assert text.startswith("Hallo Mona,") and "Anerkennung" in text and "Überfällige Maßnahmen" in text
     assert "82,0\u00a0% (95% 74,2\u00a0%–88,0\u00a0%), n=120 - im Zielwert; keine signifikante Änderung" in text
