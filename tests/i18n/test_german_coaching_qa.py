@@ -245,3 +245,12 @@ def test_the_digest_preview_shows_the_recipients_language(world, web, tenants):
     assert (
         "Ihre Coaching-Wochenübersicht für die Woche vom" in content and "Vorschau der Wochenübersicht" not in content
     )
+
+
+def test_a_spanish_recipient_gets_spanish(people):
+    seed_week(people.north, people.south)
+    people.alice.language = "es"
+    subject, text, _ = digest_render(user=people.alice, kind="agent", week_start=WEEK)
+    assert subject == "Alpha Care: tu semana del 9 Mar 2026"
+    assert "Tu semana en cifras" in text and "Tus acciones pendientes" not in text  # alice has none open
+    assert untranslated(text_as_html(text), language="es") == []
