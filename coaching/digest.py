@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Agent, Role, Team, User
+from common.formats import number, percent
 from common.periods import (
     WEEK,
     last_complete_period_start,
@@ -36,8 +39,13 @@ from tenants.models import Tenant
 from .models import ActionItem, DigestSettings, Signal, SignalKind
 from .signal_rules import describe
 
-BAND_WORDS = {"green": "on target", "amber": "close to target", "red": "off target", None: "no target set"}
-NOT_SIGNIFICANT = "not a significant change"
+BAND_WORDS = {
+    "green": gettext_lazy("on target"),
+    "amber": gettext_lazy("close to target"),
+    "red": gettext_lazy("off target"),
+    None: gettext_lazy("no target set"),
+}
+NOT_SIGNIFICANT = gettext_lazy("not a significant change")
 
 
 def last_complete_week(tenant: Tenant | None = None, now: dt.datetime | None = None) -> dt.date:
@@ -63,13 +71,14 @@ def _link(name: str, *args, query: str = "") -> str:
 def format_value(kpi: Kpi, value: float | None) -> str:
     if value is None:
         return "—"
+    # Numbers in the recipient's language (digest_render activates it): 82,0 % in German.
     if kpi.unit == "%":
-        return f"{value:.1f}%"
+        return percent(value, 1)
     if kpi.unit == "s":
-        return f"{value:.0f} s"
+        return _("%(seconds)s s") % {"seconds": number(value, 0)}
     if kpi.unit == "points":
-        return f"{value:+.0f}"
-    return f"{value:.2f}"
+        return ("+" if round(value) > 0 else "") + number(value, 0)
+    return number(value, 2)
 
 
 def compare(kpi: Kpi, now: KpiSnapshot | None, before: KpiSnapshot | None) -> tuple[str, int]:
@@ -77,17 +86,18 @@ def compare(kpi: Kpi, now: KpiSnapshot | None, before: KpiSnapshot | None) -> tu
 
     Two weeks whose 95% intervals overlap are "not a significant change", whatever the points."""
     if now is None or before is None or now.value is None or before.value is None:
-        return "no value the week before", 0
+        return _("no value the week before"), 0
     if now.insufficient_data or before.insufficient_data:
-        return "too few contacts to compare", 0
+        return _("too few contacts to compare"), 0
+    was = format_value(kpi, before.value)
     if now.ci_low is None or now.ci_high is None or before.ci_low is None or before.ci_high is None:
-        return f"{format_value(kpi, before.value)} the week before (no interval to compare)", 0
+        return _("%(value)s the week before (no interval to compare)") % {"value": was}, 0
     if now.ci_low <= before.ci_high and before.ci_low <= now.ci_high:
-        return f"{NOT_SIGNIFICANT} (from {format_value(kpi, before.value)})", 0
+        return _("not a significant change (from %(value)s)") % {"value": was}, 0
     up = now.value > before.value
     better = 1 if (up == (kpi.better == "higher")) else -1
-    word = "up" if up else "down"
-    return f"{word} significantly from {format_value(kpi, before.value)}", better if kpi.better else 0
+    words = _("up significantly from %(value)s") if up else _("down significantly from %(value)s")
+    return words % {"value": was}, better if kpi.better else 0
 
 
 @dataclass
@@ -145,12 +155,12 @@ class _Week:
                 if now.ci_low is not None and now.ci_high is not None
                 else ""
             )
-            word = BAND_WORDS[colour] if target else BAND_WORDS[None]
+            word = str(BAND_WORDS[colour] if target else BAND_WORDS[None])
             if now.insufficient_data:
-                word = "too few contacts to judge"
+                word = _("too few contacts to judge")
             lines.append(
                 KpiLine(
-                    kpi.label,
+                    str(kpi.label),
                     format_value(kpi, now.value),
                     now.n,
                     interval,
@@ -179,7 +189,7 @@ def _detractors(agents: list[Agent], week_start: dt.date, tz, min_sample: int) -
         counts[0] += 1
         counts[1] += (survey == "csat" and score <= 2) or (survey == "nps" and score <= 6)
     return {
-        agent_id: f"{bad} detractor answers out of {total} survey answers"
+        agent_id: _("%(bad)s detractor answers out of %(total)s survey answers") % {"bad": bad, "total": total}
         for agent_id, (total, bad) in totals.items()
         if total >= min_sample and bad
     }
@@ -190,6 +200,10 @@ def _signal_reason(signal: Signal) -> str:
     facts = signal.facts or {}
     lines = describe(signal.kind, facts) or ([facts["summary"]] if facts.get("summary") else [])
     return signal.get_kind_display() + (f" ({' '.join(lines)})" if lines else "")
+
+
+def _words(line: KpiLine) -> dict:
+    return {"kpi": line.label, "value": line.value, "change": line.change, "n": line.n}
 
 
 def team_digest(team: Team, week_start: dt.date, *, today: dt.date, targets: dict) -> dict:
@@ -207,11 +221,11 @@ def team_digest(team: Team, week_start: dt.date, *, today: dt.date, targets: dic
             if not line.sufficient:
                 continue
             if line.band == "green":
-                good.reasons.append(f"{line.label} {line.value} on target (n={line.n})")
+                good.reasons.append(_("%(kpi)s %(value)s on target (n=%(n)s)") % _words(line))
             elif line.trend > 0:
-                good.reasons.append(f"{line.label} {line.value}, {line.change} (n={line.n})")
+                good.reasons.append(_("%(kpi)s %(value)s, %(change)s (n=%(n)s)") % _words(line))
             if line.band == "red":
-                needs.reasons.append(f"{line.label} {line.value} off target (n={line.n})")
+                needs.reasons.append(_("%(kpi)s %(value)s off target (n=%(n)s)") % _words(line))
         for signal in signals:
             if signal.agent_id == agent.pk:
                 (risks if signal.kind == SignalKind.BURNOUT_RISK else needs).reasons.append(_signal_reason(signal))

@@ -23,7 +23,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 
@@ -35,16 +35,24 @@ Status = DigestDelivery.Status
 
 
 def digest_render(*, user: User, kind: str, week_start: dt.date) -> tuple[str, str, str]:
-    """(subject, text, html) of one digest."""
-    if kind == "agent":
-        context, name = agent_digest(agent=user.agent, week_start=week_start), "digest-agent"
-    else:
-        context, name = manager_digest(manager=user, week_start=week_start), "digest"
-    return (
-        render_to_string(f"emails/{name}-subject.txt", context).strip(),
-        render_to_string(f"emails/{name}-body.txt", context),
-        render_to_string(f"emails/{name}-body.html", context),
-    )
+    """(subject, text, html) of one digest, in the recipient's language (also in the admin's
+    preview, which shows what is sent), whoever or whatever triggered it."""
+    with translation.override(recipient_language(user)):
+        if kind == "agent":
+            context, name = agent_digest(agent=user.agent, week_start=week_start), "digest-agent"
+        else:
+            context, name = manager_digest(manager=user, week_start=week_start), "digest"
+        return (
+            render_to_string(f"emails/{name}-subject.txt", context).strip(),
+            render_to_string(f"emails/{name}-body.txt", context),
+            render_to_string(f"emails/{name}-body.html", context),
+        )
+
+
+def recipient_language(user: User) -> str:
+    """The user's own language, else the site's: an email has no browser to ask."""
+    # getattr: accounts.User.language arrives with the per-user language setting (issue 15).
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
 
 
 def delivery_claim(*, recipient: User, kind: str, week_start: dt.date) -> DigestDelivery | None:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.selectors import agents_visible_to
@@ -65,12 +66,17 @@ def _require_may_exclude(by, interaction: Interaction) -> None:
     if role == Role.MANAGER:
         if interaction.agent_id is None:
             raise ValidationError(
-                f"{interaction.external_id} was taken by no agent: leaving it out changes the whole center's "
-                "service level and abandonment, so only an admin can."
+                _(
+                    "%(id)s was taken by no agent: leaving it out changes the whole center's "
+                    "service level and abandonment, so only an admin can."
+                )
+                % {"id": interaction.external_id}
             )
         if agents_visible_to(fetched_by=by).filter(pk=interaction.agent_id).exists():
             return
-    raise ValidationError(f"{interaction.external_id} is not a contact of your teams: only an admin can leave it out.")
+    raise ValidationError(
+        _("%(id)s is not a contact of your teams: only an admin can leave it out.") % {"id": interaction.external_id}
+    )
 
 
 def exclusion_add(*, interaction: Interaction, reason: str, note: str = "", by) -> InteractionExclusion:
@@ -92,7 +98,7 @@ def exclusion_add(*, interaction: Interaction, reason: str, note: str = "", by) 
             )
             _recompute_around(interaction)
     except IntegrityError as error:  # one_active_exclusion_per_interaction
-        raise ValidationError(f"{interaction.external_id} is already left out of the KPIs.") from error
+        raise ValidationError(_("%(id)s is already left out of the KPIs.") % {"id": interaction.external_id}) from error
     return exclusion
 
 
@@ -104,7 +110,7 @@ def exclusion_remove(*, exclusion: InteractionExclusion, by) -> InteractionExclu
             removed_at=timezone.now(), removed_by=by
         )
         if not updated:
-            raise ValidationError("This exclusion was already removed.")
+            raise ValidationError(_("This exclusion was already removed."))
         exclusion.refresh_from_db()
         audit_record(
             action=Action.EXCLUSION_REMOVE,

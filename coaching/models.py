@@ -3,13 +3,16 @@ exclusions that take interactions out of the KPIs, and the weekly digest's ledge
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Agent, User
 from interactions.models import Interaction
 from surveys.models import SurveyResponse
 
 # Questions that keep a session on "what made this hard", not "why was this call long".
-DEFAULT_AGENDA = (
+# gettext_noop: the column's default stays this English text; the session form offers it translated.
+DEFAULT_AGENDA = gettext_noop(
     "What made these contacts hard?\n"
     "What would have made them easier (tools, knowledge, process, routing)?\n"
     "What went well that we should keep?\n"
@@ -18,12 +21,12 @@ DEFAULT_AGENDA = (
 
 
 class SessionStatus(models.TextChoices):
-    REQUESTED = "requested", "Requested by the agent"
-    PLANNED = "planned"
-    HELD = "held"
-    ACKNOWLEDGED = "acknowledged"
-    FOLLOW_UP = "follow_up", "Follow-up planned"
-    CLOSED = "closed"
+    REQUESTED = "requested", _("Requested by the agent")
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    FOLLOW_UP = "follow_up", _("Follow-up planned")
+    CLOSED = "closed", _("Closed")
 
 
 class CoachingSession(models.Model):
@@ -61,16 +64,29 @@ class SessionEvent(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    @property
+    def from_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return _status_label(self.to_status)
+
+
+def _status_label(status: str) -> str:
+    """The words of a status as the session shows them (an unknown one as it was stored)."""
+    return str(dict(SessionStatus.choices).get(status, status))
+
 
 class Evidence(models.Model):
     """What a session looks at: a contact, a KPI value as it stood (copied, with its interval
     and n, so later recomputes do not rewrite the record), or a customer's comment."""
 
     class Kind(models.TextChoices):
-        INTERACTION = "interaction"
-        KPI = "kpi", "KPI value"
-        SURVEY_COMMENT = "survey_comment", "Survey comment"
-        QA_EVALUATION = "qa_evaluation", "QA evaluation"
+        INTERACTION = "interaction", _("Interaction")
+        KPI = "kpi", _("KPI value")
+        SURVEY_COMMENT = "survey_comment", _("Survey comment")
+        QA_EVALUATION = "qa_evaluation", _("QA evaluation")
 
     session = models.ForeignKey(CoachingSession, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -108,9 +124,9 @@ class ActionItem(models.Model):
 
 
 class SignalKind(models.TextChoices):
-    RUSHING = "rushing"
-    COMPLEXITY_MISMATCH = "complexity_mismatch", "Complexity mismatch"
-    BURNOUT_RISK = "burnout_risk", "Burnout risk"
+    RUSHING = "rushing", _("Rushing")
+    COMPLEXITY_MISMATCH = "complexity_mismatch", _("Complexity mismatch")
+    BURNOUT_RISK = "burnout_risk", _("Burnout risk")
 
 
 class Signal(models.Model):
@@ -129,10 +145,10 @@ class Signal(models.Model):
 
 
 class ExclusionReason(models.TextChoices):
-    OUTAGE = "outage", "System outage"
-    ABUSIVE = "abusive", "Abusive caller"
-    TEST = "test", "Test or training contact"
-    OTHER = "other"
+    OUTAGE = "outage", _("System outage")
+    ABUSIVE = "abusive", _("Abusive caller")
+    TEST = "test", _("Test or training contact")
+    OTHER = "other", _("Other")
 
 
 class InteractionExclusion(models.Model):
@@ -162,7 +178,7 @@ class InteractionExclusion(models.Model):
 class DigestSettings(models.Model):
     """When this contact center's weekly digest goes out, in its own timezone (one row)."""
 
-    weekday = models.PositiveSmallIntegerField(default=0, help_text="0 = Monday")
+    weekday = models.PositiveSmallIntegerField(default=0, help_text=_("0 = Monday"))
     hour = models.PositiveSmallIntegerField(default=8)
     send_to_agents = models.BooleanField(default=False)
 
@@ -172,9 +188,9 @@ class DigestDelivery(models.Model):
     a re-run, a retry or two workers at once never send it twice."""
 
     class Status(models.TextChoices):
-        CLAIMED = "claimed"
-        SENT = "sent"
-        FAILED = "failed"
+        CLAIMED = "claimed", _("Claimed")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=8, default="manager")  # manager, agent

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Agent, Role, User
 from audit.actions import Action
@@ -39,21 +41,24 @@ COACH, AGENT = "coach", "agent"
 class Step:
     source: str
     actor: str  # COACH or AGENT
-    label: str  # the button
-    refused: str  # why it cannot happen from any other status
+    label: str | Promise  # the button
+    refused: str | Promise  # why it cannot happen from any other status
 
 
+L = gettext_lazy
 TRANSITIONS: dict[str, Step] = {
-    S.PLANNED: Step(S.REQUESTED, COACH, "Plan it", "Only a requested session can be planned."),
-    S.HELD: Step(S.PLANNED, COACH, "Mark held", "Only a planned session can be marked held."),
-    S.ACKNOWLEDGED: Step(S.HELD, AGENT, "Acknowledge", "A session must be held before the agent can acknowledge it."),
+    S.PLANNED: Step(S.REQUESTED, COACH, L("Plan it"), L("Only a requested session can be planned.")),
+    S.HELD: Step(S.PLANNED, COACH, L("Mark held"), L("Only a planned session can be marked held.")),
+    S.ACKNOWLEDGED: Step(
+        S.HELD, AGENT, L("Acknowledge"), L("A session must be held before the agent can acknowledge it.")
+    ),
     S.FOLLOW_UP: Step(
         S.ACKNOWLEDGED,
         COACH,
-        "Plan the follow-up",
-        "The agent must acknowledge the session before a follow-up is planned.",
+        L("Plan the follow-up"),
+        L("The agent must acknowledge the session before a follow-up is planned."),
     ),
-    S.CLOSED: Step(S.FOLLOW_UP, COACH, "Close", "Only a session with a follow-up can be closed."),
+    S.CLOSED: Step(S.FOLLOW_UP, COACH, L("Close"), L("Only a session with a follow-up can be closed.")),
 }
 
 
@@ -102,9 +107,9 @@ def coaching_session_create(
 ) -> CoachingSession:
     """``coaching_session_create(agent=alice_agent, by=mona, focus_kpis=["fcr"], evidence=[{"kpi_snapshot": s}])``"""
     if not is_coach(user=by, agent=agent):
-        raise ValidationError("Only a manager of the agent's team or an admin can plan a session.")
+        raise ValidationError(_("Only a manager of the agent's team or an admin can plan a session."))
     if signal is not None and signal.agent_id != agent.pk:
-        raise ValidationError("That signal is about another agent.")
+        raise ValidationError(_("That signal is about another agent."))
     session = CoachingSession(
         agent=agent,
         coach=by,
@@ -129,7 +134,7 @@ def coaching_session_request(*, agent_user: User, reason: str) -> CoachingSessio
     """An agent asks for a session; her managers see it as "requested"."""
     agent = Agent.objects.filter(user=agent_user).first()
     if agent is None:
-        raise ValidationError("Only an agent can request a coaching session.")
+        raise ValidationError(_("Only an agent can request a coaching session."))
     session = CoachingSession.objects.create(
         agent=agent, created_by=agent_user, status=S.REQUESTED, focus_behaviours=reason.strip()
     )
@@ -155,15 +160,17 @@ def coaching_session_transition(
     session = CoachingSession.objects.select_for_update(of=("self",)).select_related("agent__team").get(pk=session.pk)
     step = TRANSITIONS.get(to)
     if step is None:
-        raise ValidationError(f"“{to}” is not a step of the coaching workflow.")
+        raise ValidationError(_("“%(step)s” is not a step of the coaching workflow.") % {"step": to})
     if session.status == to:
-        raise ValidationError(f"The session is already {session.get_status_display().lower()}.")
+        raise ValidationError(
+            _("The session is already %(status)s.") % {"status": session.get_status_display().lower()}
+        )
     if session.status != step.source:
-        raise ValidationError(step.refused)
+        raise ValidationError(str(step.refused))
     if step.actor == AGENT and not is_the_agent(user=by, agent=session.agent):
-        raise ValidationError("Only the agent can acknowledge their session.")
+        raise ValidationError(_("Only the agent can acknowledge their session."))
     if step.actor == COACH and not is_coach(user=by, agent=session.agent):
-        raise ValidationError("Only a manager of the agent's team or an admin can do this.")
+        raise ValidationError(_("Only a manager of the agent's team or an admin can do this."))
     now = timezone.now()
     from_status, session.status = session.status, to
     if to == S.PLANNED and session.coach_id is None:
@@ -174,7 +181,7 @@ def coaching_session_transition(
         session.acknowledged_at, session.agent_comment = now, comment.strip()
     elif to == S.FOLLOW_UP:
         if follow_up_on is None:
-            raise ValidationError("A follow-up needs a date.")
+            raise ValidationError(_("A follow-up needs a date."))
         session.follow_up_on = follow_up_on
     elif to == S.CLOSED:
         session.closed_at = now
@@ -186,7 +193,7 @@ def coaching_session_transition(
 @transaction.atomic
 def coaching_session_notes_set(*, session: CoachingSession, by: User, notes: str) -> CoachingSession:
     if not is_coach(user=by, agent=session.agent):
-        raise ValidationError("Only a manager of the agent's team or an admin can edit the notes.")
+        raise ValidationError(_("Only a manager of the agent's team or an admin can edit the notes."))
     before = CoachingSession.objects.values_list("notes", flat=True).get(pk=session.pk)
     session.notes = notes
     if notes != before:
@@ -204,10 +211,10 @@ def coaching_session_notes_set(*, session: CoachingSession, by: User, notes: str
 
 
 def _not_theirs(agent: Agent, what: str) -> str:
-    return (
-        f"{what} is about another agent's work. Evidence in {agent}'s session can only be about "
-        f"{agent}'s own contacts, values and customers: {agent} reads all of it."
-    )
+    return _(
+        "%(what)s is about another agent's work. Evidence in %(agent)s's session can only be about "
+        "%(agent)s's own contacts, values and customers: %(agent)s reads all of it."
+    ) % {"what": what, "agent": agent}
 
 
 @transaction.atomic
@@ -228,40 +235,40 @@ def evidence_add(
     Evidence is only ever about the session's agent: the agent reads every piece of it, so a
     colleague's contact, value or customer comment would expose that colleague to them."""
     if not is_coach(user=by, agent=session.agent):
-        raise ValidationError("Only a manager of the agent's team or an admin can add evidence.")
+        raise ValidationError(_("Only a manager of the agent's team or an admin can add evidence."))
     agent = session.agent
     evidence = Evidence(session=session, note=note, reference=reference)
     if interaction_external_id:
         interaction = interactions_visible_to(fetched_by=by).filter(external_id=interaction_external_id.strip()).first()
         if interaction is None:
-            raise ValidationError(f"No contact “{interaction_external_id}” that you can see.")
+            raise ValidationError(_("No contact “%(id)s” that you can see.") % {"id": interaction_external_id})
         if interaction.agent_id != agent.pk:
-            raise ValidationError(_not_theirs(agent, f"Contact “{interaction.external_id}”"))
+            raise ValidationError(_not_theirs(agent, _("Contact “%(id)s”") % {"id": interaction.external_id}))
         evidence.kind, evidence.interaction = Evidence.Kind.INTERACTION, interaction
     elif kpi_snapshot is not None:
         if kpi_snapshot.scope != "agent" or kpi_snapshot.key != agent.acd_login:
-            raise ValidationError(_not_theirs(agent, f"This {kpi_snapshot.kpi} value"))
+            raise ValidationError(_not_theirs(agent, _("This %(kpi)s value") % {"kpi": kpi_snapshot.kpi}))
         evidence.kind = Evidence.Kind.KPI
         for field in ("kpi", "period", "period_start", "value", "n", "ci_low", "ci_high"):
             setattr(evidence, field, getattr(kpi_snapshot, field))
     elif survey_response is not None:
         if survey_response.interaction.agent_id != agent.pk:
-            raise ValidationError(_not_theirs(agent, "This customer's comment"))
+            raise ValidationError(_not_theirs(agent, _("This customer's comment")))
         evidence.kind, evidence.survey_response = Evidence.Kind.SURVEY_COMMENT, survey_response
         evidence.interaction = survey_response.interaction
     elif qa_evaluation is not None:
         if qa_evaluation.interaction.agent_id != agent.pk:
-            raise ValidationError(_not_theirs(agent, "This QA evaluation"))
+            raise ValidationError(_not_theirs(agent, _("This QA evaluation")))
         if qa_evaluation.calibration_id is not None or qa_evaluation.status == QaEvaluation.Status.DRAFT:
             raise ValidationError(
-                "Only a submitted QA evaluation can be evidence (not a draft or a calibration round)."
+                _("Only a submitted QA evaluation can be evidence (not a draft or a calibration round).")
             )
         evidence.kind, evidence.qa_evaluation = Evidence.Kind.QA_EVALUATION, qa_evaluation
         evidence.interaction = qa_evaluation.interaction
     elif reference:
         evidence.kind = Evidence.Kind.QA_EVALUATION
     else:
-        raise ValidationError("Evidence needs a contact, a KPI value, a survey comment or a QA evaluation.")
+        raise ValidationError(_("Evidence needs a contact, a KPI value, a survey comment or a QA evaluation."))
     evidence.save()
     return evidence
 
@@ -271,16 +278,16 @@ def action_item_add(
     *, session: CoachingSession, by: User, description: str, owner: User, due_on: dt.date | None = None
 ) -> ActionItem:
     if not is_coach(user=by, agent=session.agent):
-        raise ValidationError("Only a manager of the agent's team or an admin can add action items.")
+        raise ValidationError(_("Only a manager of the agent's team or an admin can add action items."))
     if owner.pk not in {session.agent.user_id, session.coach_id, by.pk}:
-        raise ValidationError("An action item belongs to the agent or the coach.")
+        raise ValidationError(_("An action item belongs to the agent or the coach."))
     return ActionItem.objects.create(session=session, description=description.strip(), owner=owner, due_on=due_on)
 
 
 @transaction.atomic
 def action_item_done(*, item: ActionItem, by: User) -> ActionItem:
     if item.owner_id != by.pk and not is_coach(user=by, agent=item.session.agent):
-        raise ValidationError("Only the owner or the coach can mark this done.")
+        raise ValidationError(_("Only the owner or the coach can mark this done."))
     if item.done_at is None:
         item.done_at = timezone.now()
         item.save(update_fields=["done_at"])

@@ -2,7 +2,8 @@
 
 No ORM here: coaching/signals.py gathers the numbers (one query per rule over all agents)
 and asks these functions, which return the facts to store, or None when the rule does not
-hold. Choices where the spec is silent are written here and into each signal's facts:
+hold (``describe`` words the facts in the active language). Choices where the spec is
+silent are written here and into each signal's facts:
 
 * rushing: the agent's week aht_index < 0.8, her own aht_index n >= min_sample, and her
   repeat_rate or transfer_rate (its own n >= min_sample) above the 75th percentile
@@ -28,6 +29,11 @@ import datetime as dt
 import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
+
+from django.utils.translation import gettext as _
+
+from common.formats import number, percent
+from scorecards.catalogue import KPIS as KPIS_BY_CODE
 
 RUSHING_AHT_INDEX = 0.8
 RUSHING_RATES = ("repeat_rate", "transfer_rate")
@@ -150,32 +156,64 @@ def burnout_risk(
 
 
 def describe(kind: str, facts: Mapping) -> list[str]:
-    """The facts in words, for the manager's pages."""
+    """The facts in words, for the manager's pages, in the active language."""
     if kind == "rushing":
-        lines = [f"AHT index {facts['aht_index']:.2f} (below {RUSHING_AHT_INDEX}) over {facts['n']} contacts."]
+        lines = [
+            _("AHT index %(index)s (below %(limit)s) over %(n)s contacts.")
+            % {"index": number(facts["aht_index"], 2), "limit": number(RUSHING_AHT_INDEX, 1), "n": facts["n"]}
+        ]
         for kpi, r in sorted(facts.get("rates", {}).items()):
             lines.append(
-                f"{kpi.replace('_', ' ').capitalize()} {r['value']:.1f}% over {r['n']} contacts, "
-                f"above the team's 75th percentile of {r['team_p75']:.1f}% "
-                f"({r['teammates']} teammates)."
+                _(
+                    "%(kpi)s %(value)s over %(n)s contacts, above the team's 75th percentile of "
+                    "%(p75)s (%(teammates)s teammates)."
+                )
+                % {
+                    "kpi": _rate_name(kpi),
+                    "value": percent(r["value"], 1),
+                    "n": r["n"],
+                    "p75": percent(r["team_p75"], 1),
+                    "teammates": r["teammates"],
+                }
             )
         return lines
     if kind == "complexity_mismatch":
         return [
-            f"Most complex types: {', '.join(facts['types'])}.",
-            f"{facts['agent_share']:.0%} of this agent's handle time went to them, against "
-            f"{facts['team_share']:.0%} for the rest of the team ({facts['contacts']} contacts).",
+            _("Most complex types: %(types)s.") % {"types": ", ".join(facts["types"])},
+            _(
+                "%(agent)s of this agent's handle time went to them, against %(team)s for the rest "
+                "of the team (%(contacts)s contacts)."
+            )
+            % {
+                "agent": percent(100 * facts["agent_share"], 0),
+                "team": percent(100 * facts["team_share"], 0),
+                "contacts": facts["contacts"],
+            },
         ]
     lines = []
     if facts.get("occupancy_risk"):
-        days = ", ".join(f"{d['day']} ({d['occupancy']:.0f}%)" for d in facts["high_days"])
+        days = ", ".join(f"{d['day']} ({percent(d['occupancy'], 0)})" for d in facts["high_days"])
         lines.append(
-            f"Occupancy above {HIGH_OCCUPANCY:.0f}% on {len(facts['high_days'])} of the last "
-            f"{len(facts['working_days'])} working days: {days}."
+            _("Occupancy above %(limit)s on %(high)s of the last %(working)s working days: %(days)s.")
+            % {
+                "limit": percent(HIGH_OCCUPANCY, 0),
+                "high": len(facts["high_days"]),
+                "working": len(facts["working_days"]),
+                "days": days,
+            }
         )
     if facts.get("recovery_risk"):
         lines.append(
-            f"Median ready time after a long contact: {facts['recovery_median']:.0f} s "
-            f"(under {RECOVERY_SECONDS:.0f} s, {facts['long_contacts']} long contacts)."
+            _("Median ready time after a long contact: %(median)s s (under %(limit)s s, %(long)s long contacts).")
+            % {
+                "median": number(facts["recovery_median"], 0),
+                "limit": number(RECOVERY_SECONDS, 0),
+                "long": facts["long_contacts"],
+            }
         )
     return lines
+
+
+def _rate_name(kpi: str) -> str:
+    """The KPI's name as the scorecard writes it (in the active language once it is translated)."""
+    return str(KPIS_BY_CODE[kpi].label) if kpi in KPIS_BY_CODE else kpi.replace("_", " ").capitalize()

@@ -8,6 +8,7 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from common.access import ADMIN, role_required
 from common.periods import week_start
@@ -23,7 +24,7 @@ def _week(raw: str | None) -> dt.date:
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        raise Http404("Not a date.") from None
+        raise Http404(_("Not a date.")) from None
     return week_start(day)
 
 
@@ -50,10 +51,10 @@ def digest_preview(request):
     kind = "agent" if request.GET.get("kind") == "agent" else "manager"
     raw = request.GET.get("user", "")
     if not raw.isdigit():
-        raise Http404("Pick a person.")
+        raise Http404(_("Pick a person."))
     person = digest_recipient(kind=kind, pk=int(raw))
     if person is None:
-        raise Http404(f"No {kind} with this id.")
+        raise Http404(_("No manager with this id.") if kind == "manager" else _("No agent with this id."))
     subject, text, html = digest_render(user=person, kind=kind, week_start=week)
     return render(
         request,

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.access import ADMIN, AGENT, MANAGER, role_required
@@ -86,7 +87,10 @@ def session_create(request):
         signal = selectors.signals_coachable_by(fetched_by=request.user).filter(pk=initial.get("signal") or 0).first()
         if signal is not None:
             initial.setdefault("agent", signal.agent_id)
-            initial["focus_behaviours"] = f"{signal.get_kind_display()} signal, week of {signal.week_start:%Y-%m-%d}"
+            initial["focus_behaviours"] = _("%(kind)s signal, week of %(day)s") % {
+                "kind": signal.get_kind_display(),
+                "day": f"{signal.week_start:%Y-%m-%d}",
+            }
     form = SessionCreateForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -108,7 +112,7 @@ def session_create(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Coaching session with {session.agent} planned.")
+            messages.success(request, _("Coaching session with %(agent)s planned.") % {"agent": session.agent})
             return redirect("coaching_session", session.pk)
     return render(request, "coaching/session_form.html", {"form": form})
 
@@ -145,7 +149,7 @@ def session_transition(request, pk):
     session = get_object_or_404(selectors.sessions_visible_to(fetched_by=request.user), pk=pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a step, and a valid date for a follow-up.")
+        messages.error(request, _("Choose a step, and a valid date for a follow-up."))
         return _back(request, session)
     try:
         session = sessions.coaching_session_transition(
@@ -158,7 +162,9 @@ def session_transition(request, pk):
     except ValidationError as error:
         _fail(request, error)
     else:
-        messages.success(request, f"The session is now {session.get_status_display().lower()}.")
+        messages.success(
+            request, _("The session is now %(status)s.") % {"status": session.get_status_display().lower()}
+        )
     return _back(request, session)
 
 
@@ -170,7 +176,7 @@ def session_notes(request, pk):
     if form.is_valid():
         try:
             sessions.coaching_session_notes_set(session=session, by=request.user, notes=form.cleaned_data["notes"])
-            messages.success(request, "Notes saved.")
+            messages.success(request, _("Notes saved."))
         except ValidationError as error:
             _fail(request, error)
     return redirect("coaching_session", session.pk)
@@ -194,25 +200,25 @@ def evidence_add(request, pk):
             fetched_by=request.user, kpi=data["kpi"], agent=session.agent, week_start=week_start(data["week"])
         )
         if kwargs["kpi_snapshot"] is None:
-            messages.error(request, "No weekly value of that KPI for this agent in that week.")
+            messages.error(request, _("No weekly value of that KPI for this agent in that week."))
             return redirect("coaching_session", session.pk)
     elif data["kind"] == "qa_evaluation":
         kwargs["qa_evaluation"] = evaluation_of_contact(
             fetched_by=request.user, external_id=data["external_id"].strip()
         )
         if kwargs["qa_evaluation"] is None:
-            messages.error(request, "That contact has no submitted QA evaluation that you can see.")
+            messages.error(request, _("That contact has no submitted QA evaluation that you can see."))
             return redirect("coaching_session", session.pk)
     else:
         kwargs["survey_response"] = survey_comment_of_contact(
             fetched_by=request.user, external_id=data["external_id"].strip()
         )
         if kwargs["survey_response"] is None:
-            messages.error(request, "That contact has no survey comment that you can see.")
+            messages.error(request, _("That contact has no survey comment that you can see."))
             return redirect("coaching_session", session.pk)
     try:
         sessions.evidence_add(session=session, by=request.user, **kwargs)
-        messages.success(request, "Evidence added.")
+        messages.success(request, _("Evidence added."))
     except ValidationError as error:
         _fail(request, error)
     return redirect("coaching_session", session.pk)
@@ -227,17 +233,19 @@ def action_item_add(request, pk):
         data = form.cleaned_data
         owner = session.agent.user if data["owner"] == "agent" else (session.coach or request.user)
         if owner is None:
-            messages.error(request, f"{session.agent} has no login yet: the coach owns this item.")
+            messages.error(
+                request, _("%(agent)s has no login yet: the coach owns this item.") % {"agent": session.agent}
+            )
             owner = session.coach or request.user
         try:
             sessions.action_item_add(
                 session=session, by=request.user, description=data["description"], owner=owner, due_on=data["due_on"]
             )
-            messages.success(request, "Action item added.")
+            messages.success(request, _("Action item added."))
         except ValidationError as error:
             _fail(request, error)
     else:
-        messages.error(request, "An action item needs a description.")
+        messages.error(request, _("An action item needs a description."))
     return redirect("coaching_session", session.pk)
 
 
@@ -247,7 +255,7 @@ def action_item_done(request, pk):
     item = get_object_or_404(selectors.action_items_visible_to(fetched_by=request.user), pk=pk)
     try:
         sessions.action_item_done(item=item, by=request.user)
-        messages.success(request, "Action item done.")
+        messages.success(request, _("Action item done."))
     except ValidationError as error:
         _fail(request, error)
     return _back(request, item.session)
@@ -275,9 +283,9 @@ def coaching_request(request):
     if form.is_valid():
         try:
             sessions.coaching_session_request(agent_user=request.user, reason=form.cleaned_data["reason"])
-            messages.success(request, "Your request was sent to your manager.")
+            messages.success(request, _("Your request was sent to your manager."))
         except ValidationError as error:
             _fail(request, error)
     else:
-        messages.error(request, "Say in a few words what you would like to talk about.")
+        messages.error(request, _("Say in a few words what you would like to talk about."))
     return redirect("my_coaching")

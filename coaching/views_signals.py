@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import agents_visible_to
@@ -109,7 +110,8 @@ def exclusion_add_view(request):
             form.add_error("external_id", error)
         else:
             messages.success(
-                request, f"{form.interaction.external_id} is left out of the KPIs; they are being recomputed."
+                request,
+                _("%(id)s is left out of the KPIs; they are being recomputed.") % {"id": form.interaction.external_id},
             )
             return redirect("exclusions")
     return render(request, "coaching/exclusion_form.html", {"form": form})
@@ -125,6 +127,8 @@ def exclusion_remove_view(request, pk: int):
         messages.error(request, error.messages[0])
     else:
         messages.success(
-            request, f"{exclusion.interaction.external_id} counts in the KPIs again; they are being recomputed."
+            request,
+            _("%(id)s counts in the KPIs again; they are being recomputed.")
+            % {"id": exclusion.interaction.external_id},
         )
     return redirect("exclusions")

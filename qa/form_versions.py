@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import QaCompliance, QaEvaluation, QaForm, QaFormVersion, QaQuestion, QaScale, QaSection
 
@@ -57,19 +58,19 @@ def version_structure(version: QaFormVersion | None) -> Structure:
 def _clean_question(raw: dict[str, Any]) -> dict[str, Any]:
     text = str(raw.get("text", "")).strip()
     if not text:
-        raise ValidationError("Every question needs its text.")
+        raise ValidationError(_("Every question needs its text."))
     scale = raw.get("scale", QaScale.YES_NO)
     if scale not in QaScale.values:
-        raise ValidationError(f"Unknown scale {scale!r}.")
+        raise ValidationError(_("Unknown scale %(scale)r.") % {"scale": scale})
     compliance = raw.get("compliance", "") or ""
     if compliance not in QaCompliance.values:
-        raise ValidationError(f"Unknown compliance kind {compliance!r}.")
+        raise ValidationError(_("Unknown compliance kind %(kind)r.") % {"kind": compliance})
     try:
         points = int(raw.get("points", 1))
     except (TypeError, ValueError):
-        raise ValidationError("Points must be a whole number.") from None
+        raise ValidationError(_("Points must be a whole number.")) from None
     if points < 1:
-        raise ValidationError(f"“{text}”: a question is worth at least 1 point.")
+        raise ValidationError(_("“%(question)s”: a question is worth at least 1 point.") % {"question": text})
     return {
         "text": text[:300],
         "scale": scale,
@@ -84,7 +85,7 @@ def _clean(structure: Structure) -> Structure:
     for raw in structure:
         title = str(raw.get("title", "")).strip()
         if not title:
-            raise ValidationError("Every section needs a title.")
+            raise ValidationError(_("Every section needs a title."))
         cleaned.append(
             {
                 "id": raw.get("id"),
@@ -129,9 +130,9 @@ def _write_in_place(version: QaFormVersion, structure: Structure) -> None:
 def qa_form_create(*, name: str, structure: Structure, by=None) -> QaFormVersion:
     name = name.strip()
     if not name:
-        raise ValidationError("A form needs a name.")
+        raise ValidationError(_("A form needs a name."))
     if QaForm.objects.filter(name__iexact=name).exists():
-        raise ValidationError(f"A form named “{name}” exists already.")
+        raise ValidationError(_("A form named “%(name)s” exists already.") % {"name": name})
     form = QaForm.objects.create(name=name)
     version = QaFormVersion.objects.create(form=form, number=1, created_by=by)
     _write_new(version, _clean(structure))
@@ -168,14 +169,14 @@ def _locate(structure: Structure, question_id: int) -> tuple[list, int]:
         for i, q in enumerate(section["questions"]):
             if q["id"] == question_id:
                 return section["questions"], i
-    raise ValidationError("That question is not in the form's current version.")
+    raise ValidationError(_("That question is not in the form's current version."))
 
 
 def _section_index(structure: Structure, section_id: int) -> int:
     for i, section in enumerate(structure):
         if section["id"] == section_id:
             return i
-    raise ValidationError("That section is not in the form's current version.")
+    raise ValidationError(_("That section is not in the form's current version."))
 
 
 def qa_section_add(*, form: QaForm, title: str, by=None) -> QaFormVersion:

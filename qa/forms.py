@@ -4,25 +4,26 @@ The evaluation's answers are radio buttons per question, read in views."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import QaCompliance, QaDispute, QaForm, QaScale
 
 
 class QaFormCreateForm(forms.Form):
-    name = forms.CharField(label="Form name", max_length=120)
+    name = forms.CharField(label=_("Form name"), max_length=120)
 
 
 class SectionForm(forms.Form):
-    title = forms.CharField(label="Section title", max_length=200)
+    title = forms.CharField(label=_("Section title"), max_length=200)
 
 
 class QuestionForm(forms.Form):
-    section = forms.TypedChoiceField(label="Section", coerce=int)
-    text = forms.CharField(label="Question", max_length=300)
-    scale = forms.ChoiceField(label="Scale", choices=QaScale.choices)
-    points = forms.IntegerField(label="Points (weight)", min_value=1, max_value=100, initial=1)
-    allow_na = forms.BooleanField(label="N/A allowed", required=False)
-    compliance = forms.ChoiceField(label="Compliance", choices=QaCompliance.choices, required=False)
+    section = forms.TypedChoiceField(label=_("Section"), coerce=int)
+    text = forms.CharField(label=_("Question"), max_length=300)
+    scale = forms.ChoiceField(label=_("Scale"), choices=QaScale.choices)
+    points = forms.IntegerField(label=_("Points (weight)"), min_value=1, max_value=100, initial=1)
+    allow_na = forms.BooleanField(label=_("N/A allowed"), required=False)
+    compliance = forms.ChoiceField(label=_("Compliance"), choices=QaCompliance.choices, required=False)
 
     def __init__(self, *args, sections=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,8 +31,8 @@ class QuestionForm(forms.Form):
 
 
 class ContactPickForm(forms.Form):
-    contact = forms.CharField(label="Contact (external id)", max_length=200)
-    form = forms.ModelChoiceField(label="Evaluation form", queryset=QaForm.objects.none(), empty_label=None)
+    contact = forms.CharField(label=_("Contact (external id)"), max_length=200)
+    form = forms.ModelChoiceField(label=_("Evaluation form"), queryset=QaForm.objects.none(), empty_label=None)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,8 +40,8 @@ class ContactPickForm(forms.Form):
 
 
 class DisputeForm(forms.Form):
-    answer = forms.TypedChoiceField(label="Question you dispute", coerce=int)
-    reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}))
+    answer = forms.TypedChoiceField(label=_("Question you dispute"), coerce=int)
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, answers=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,6 +49,6 @@ class DisputeForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label="Decision", choices=[c for c in QaDispute.Decision.choices if c[0]])
-    new_value = forms.IntegerField(label="New answer", required=False)
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.ChoiceField(label=_("Decision"), choices=[c for c in QaDispute.Decision.choices if c[0]])
+    new_value = forms.IntegerField(label=_("New answer"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -8,6 +8,7 @@ scored on. Scores are computed by qa.scoring (pure) and stored on the evaluation
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
 from interactions.models import Interaction
@@ -49,15 +50,15 @@ class QaSection(models.Model):
 
 
 class QaScale(models.TextChoices):
-    YES_NO = "yes_no", "Yes / no"
+    YES_NO = "yes_no", _("Yes / no")
     ONE_TO_FIVE = "one_to_five", "1–5"
-    POINTS = "points", "Points (0 to the question's points)"
+    POINTS = "points", _("Points (0 to the question's points)")
 
 
 class QaCompliance(models.TextChoices):
-    NONE = "", "Not a compliance item"
-    AUTO_FAIL = "auto_fail", "Fails the whole evaluation"
-    SECTION_FAIL = "section_fail", "Fails its section"
+    NONE = "", _("Not a compliance item")
+    AUTO_FAIL = "auto_fail", _("Fails the whole evaluation")
+    SECTION_FAIL = "section_fail", _("Fails its section")
 
 
 class QaQuestion(models.Model):
@@ -65,7 +66,7 @@ class QaQuestion(models.Model):
     text = models.CharField(max_length=300)
     position = models.PositiveIntegerField(default=0)
     scale = models.CharField(max_length=12, choices=QaScale.choices, default=QaScale.YES_NO)
-    points = models.PositiveIntegerField(default=1, help_text="The question's weight: points when fully met.")
+    points = models.PositiveIntegerField(default=1, help_text=_("The question's weight: points when fully met."))
     allow_na = models.BooleanField(default=False)
     compliance = models.CharField(max_length=12, choices=QaCompliance.choices, blank=True, default="")
 
@@ -89,10 +90,10 @@ class QaCalibration(models.Model):
 
 class QaEvaluation(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft"
-        SUBMITTED = "submitted"
-        ACKNOWLEDGED = "acknowledged"
-        DISPUTED = "disputed"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        DISPUTED = "disputed", _("Disputed")
 
     interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="qa_evaluations")
     version = models.ForeignKey(QaFormVersion, on_delete=models.PROTECT, related_name="evaluations")
@@ -129,9 +130,9 @@ class QaDispute(models.Model):
     """An agent disputes one answer with a reason; another reviewer decides."""
 
     class Decision(models.TextChoices):
-        PENDING = ""
-        UPHELD = "upheld", "Upheld: the answer is changed"
-        REJECTED = "rejected", "Rejected: the answer stands"
+        PENDING = "", _("Pending")
+        UPHELD = "upheld", _("Upheld: the answer is changed")
+        REJECTED = "rejected", _("Rejected: the answer stands")
 
     answer = models.ForeignKey(QaAnswer, on_delete=models.CASCADE, related_name="disputes")
     raised_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -162,10 +163,10 @@ class QaSamplingPlan(models.Model):
 
 class QaCheckRule(models.Model):
     class Kind(models.TextChoices):
-        REQUIRED_PHRASE = "required_phrase", "Required phrase"
-        FORBIDDEN_PHRASE = "forbidden_phrase", "Forbidden phrase"
-        HOLD_WITHOUT_NOTICE = "hold_notice", "Hold longer than N seconds without a hold notice"
-        TRANSFER_WITHOUT_REASON = "transfer_reason", "Transfer without a stated reason"
+        REQUIRED_PHRASE = "required_phrase", _("Required phrase")
+        FORBIDDEN_PHRASE = "forbidden_phrase", _("Forbidden phrase")
+        HOLD_WITHOUT_NOTICE = "hold_notice", _("Hold longer than N seconds without a hold notice")
+        TRANSFER_WITHOUT_REASON = "transfer_reason", _("Transfer without a stated reason")
 
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -173,10 +174,10 @@ class QaCheckRule(models.Model):
         max_length=300,
         blank=True,
         default="",
-        help_text="The phrase (case-insensitive); for hold and transfer rules, the notice or reason.",
+        help_text=_("The phrase (case-insensitive); for hold and transfer rules, the notice or reason."),
     )
     threshold_seconds = models.PositiveIntegerField(null=True, blank=True)
-    channels = models.CharField(max_length=60, blank=True, default="", help_text="Comma-separated; empty: all.")
+    channels = models.CharField(max_length=60, blank=True, default="", help_text=_("Comma-separated; empty: all."))
     # the human question this rule mirrors, for agreement and Cohen's kappa
     question = models.ForeignKey(QaQuestion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     is_active = models.BooleanField(default=True)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class Question:
@@ -47,14 +49,21 @@ class ScoringError(ValueError):
 def earned_points(question: Question, value: int) -> float:
     if question.scale == "yes_no":
         if value not in (0, 1):
-            raise ScoringError(f"question {question.id}: yes/no takes 1 or 0, not {value}")
+            raise ScoringError(
+                _("question %(id)s: yes/no takes 1 or 0, not %(value)s") % {"id": question.id, "value": value}
+            )
         return float(question.points * value)
     if question.scale == "one_to_five":
         if not 1 <= value <= 5:
-            raise ScoringError(f"question {question.id}: the scale is 1–5, not {value}")
+            raise ScoringError(
+                _("question %(id)s: the scale is 1–5, not %(value)s") % {"id": question.id, "value": value}
+            )
         return question.points * (value - 1) / 4
     if not 0 <= value <= question.points:
-        raise ScoringError(f"question {question.id}: 0 to {question.points} points, not {value}")
+        raise ScoringError(
+            _("question %(id)s: 0 to %(points)s points, not %(value)s")
+            % {"id": question.id, "points": question.points, "value": value}
+        )
     return float(value)
 
 
@@ -67,7 +76,7 @@ def score(questions: list[Question], answers: list[Answer]) -> Score:
     by_question = {a.question: a for a in answers}
     missing = [q.id for q in questions if q.id not in by_question]
     if missing:
-        raise ScoringError(f"questions without an answer: {missing}")
+        raise ScoringError(_("questions without an answer: %(ids)s") % {"ids": missing})
     earned_by_section: dict[int, float] = {}
     possible = 0.0
     failed_sections: set[int] = set()
@@ -76,10 +85,10 @@ def score(questions: list[Question], answers: list[Answer]) -> Score:
         answer = by_question[question.id]
         if answer.not_applicable:
             if not question.allow_na:
-                raise ScoringError(f"question {question.id} cannot be answered N/A")
+                raise ScoringError(_("question %(id)s cannot be answered N/A") % {"id": question.id})
             continue
         if answer.value is None:
-            raise ScoringError(f"question {question.id} has no value")
+            raise ScoringError(_("question %(id)s has no value") % {"id": question.id})
         possible += question.points
         earned_by_section[question.section] = earned_by_section.get(question.section, 0.0) + earned_points(
             question, answer.value

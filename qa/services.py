@@ -73,7 +73,7 @@ def _scored(evaluation: QaEvaluation) -> dict:
 
 def _require_reviewer(user, interaction) -> None:
     if not reviewable_contacts(fetched_by=user).filter(pk=interaction.pk).exists():
-        raise ValidationError("You cannot review this contact.")
+        raise ValidationError(gettext("You cannot review this contact."))
 
 
 def _rescore(evaluation: QaEvaluation) -> qa_scoring.Score:
@@ -105,7 +105,9 @@ def _rescore(evaluation: QaEvaluation) -> qa_scoring.Score:
             if q.pk not in answers or (answers[q.pk].value is None and not answers[q.pk].not_applicable)
         ]
         if missing:
-            raise ValidationError(f"Answer every question first: {'; '.join(missing)}.") from None
+            raise ValidationError(
+                gettext("Answer every question first: %(questions)s.") % {"questions": "; ".join(missing)}
+            ) from None
         raise ValidationError(str(error)) from None
     evaluation.score_pct, evaluation.compliance_failed = result.pct, result.compliance_failed
     return result
@@ -115,9 +117,9 @@ def _rescore(evaluation: QaEvaluation) -> qa_scoring.Score:
 def evaluation_start(*, interaction, version: QaFormVersion, by) -> QaEvaluation:
     _require_reviewer(by, interaction)
     if interaction.agent_id is None:
-        raise ValidationError("This contact has no agent to evaluate.")
+        raise ValidationError(gettext("This contact has no agent to evaluate."))
     if not version.form.is_active:
-        raise ValidationError("This form is retired.")
+        raise ValidationError(gettext("This form is retired."))
     return QaEvaluation.objects.create(interaction=interaction, version=version, reviewer=by)
 
 
@@ -125,14 +127,14 @@ def evaluation_start(*, interaction, version: QaFormVersion, by) -> QaEvaluation
 def evaluation_answers_set(*, evaluation: QaEvaluation, by, answers: dict[int, AnswerInput]) -> QaEvaluation:
     """Save answers of a draft (some may still be empty)."""
     if evaluation.status != Status.DRAFT or evaluation.reviewer_id != by.pk:
-        raise ValidationError("Only the reviewer changes a draft evaluation.")
+        raise ValidationError(gettext("Only the reviewer changes a draft evaluation."))
     questions = {q.pk: q for q in evaluation_questions(evaluation)}
     for question_id, given in answers.items():
         question = questions.get(question_id)
         if question is None:
-            raise ValidationError("That question is not on this evaluation's form.")
+            raise ValidationError(gettext("That question is not on this evaluation's form."))
         if given.not_applicable and not question.allow_na:
-            raise ValidationError(f"“{question.text}” cannot be answered N/A.")
+            raise ValidationError(gettext("“%(question)s” cannot be answered N/A.") % {"question": question.text})
         QaAnswer.objects.update_or_create(
             evaluation=evaluation,
             question=question,
@@ -148,7 +150,7 @@ def evaluation_answers_set(*, evaluation: QaEvaluation, by, answers: dict[int, A
 @transaction.atomic
 def evaluation_submit(*, evaluation: QaEvaluation, by) -> QaEvaluation:
     if evaluation.status != Status.DRAFT or evaluation.reviewer_id != by.pk:
-        raise ValidationError("Only the reviewer submits a draft evaluation.")
+        raise ValidationError(gettext("Only the reviewer submits a draft evaluation."))
     _rescore(evaluation)
     evaluation.status, evaluation.evaluated_at = Status.SUBMITTED, timezone.now()
     evaluation.save(update_fields=["score_pct", "compliance_failed", "status", "evaluated_at"])
@@ -160,14 +162,14 @@ def evaluation_submit(*, evaluation: QaEvaluation, by) -> QaEvaluation:
 def _require_agent(evaluation: QaEvaluation, by) -> None:
     agent = evaluation.interaction.agent
     if agent is None or agent.user_id is None or agent.user_id != by.pk:
-        raise ValidationError("Only the agent of this contact can do that.")
+        raise ValidationError(gettext("Only the agent of this contact can do that."))
 
 
 @transaction.atomic
 def evaluation_acknowledge(*, evaluation: QaEvaluation, by) -> QaEvaluation:
     _require_agent(evaluation, by)
     if evaluation.status != Status.SUBMITTED:
-        raise ValidationError("Only a submitted evaluation without open disputes can be acknowledged.")
+        raise ValidationError(gettext("Only a submitted evaluation without open disputes can be acknowledged."))
     evaluation.status, evaluation.acknowledged_at = Status.ACKNOWLEDGED, timezone.now()
     evaluation.save(update_fields=["status", "acknowledged_at"])
     _audit(
@@ -186,11 +188,11 @@ def dispute_raise(*, answer: QaAnswer, by, reason: str) -> QaDispute:
     evaluation = QaEvaluation.objects.select_for_update().get(pk=answer.evaluation_id)
     _require_agent(evaluation, by)
     if evaluation.status == Status.DRAFT:
-        raise ValidationError("A draft evaluation cannot be disputed.")
+        raise ValidationError(gettext("A draft evaluation cannot be disputed."))
     if not reason.strip():
-        raise ValidationError("Say why you dispute this answer.")
+        raise ValidationError(gettext("Say why you dispute this answer."))
     if answer.disputes.exists():
-        raise ValidationError("This answer has been disputed already.")
+        raise ValidationError(gettext("This answer has been disputed already."))
     before = evaluation.status
     evaluation.status = Status.DISPUTED
     evaluation.save(update_fields=["status"])
@@ -223,16 +225,16 @@ def dispute_decide(*, dispute: QaDispute, by, decision: str, new_value: int | No
     )
     _require_reviewer(by, evaluation.interaction)
     if evaluation.reviewer_id == by.pk:
-        raise ValidationError("A dispute goes to another reviewer, not the one who evaluated.")
+        raise ValidationError(gettext("A dispute goes to another reviewer, not the one who evaluated."))
     if dispute.decision:
-        raise ValidationError("This dispute has been decided already.")
+        raise ValidationError(gettext("This dispute has been decided already."))
     if decision not in (QaDispute.Decision.UPHELD, QaDispute.Decision.REJECTED):
-        raise ValidationError("Decide: upheld or rejected.")
+        raise ValidationError(gettext("Decide: upheld or rejected."))
     answer = dispute.answer
     before = {"answer": answer.value, "not_applicable": answer.not_applicable, **_scored(evaluation)}
     if decision == QaDispute.Decision.UPHELD:
         if new_value is None:
-            raise ValidationError("An upheld dispute needs the new answer.")
+            raise ValidationError(gettext("An upheld dispute needs the new answer."))
         try:
             qa_scoring.earned_points(
                 qa_scoring.Question(

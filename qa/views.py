@@ -8,9 +8,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.access import ADMIN, AGENT, MANAGER, role_required
+from common.formats import percent
 from interactions.selectors import interactions_visible_to
 
 from . import selectors, services
@@ -20,7 +22,7 @@ from .forms import ContactPickForm, DecisionForm, DisputeForm
 
 def scale_choices(question) -> list[tuple[int, str]]:
     if question.scale == "yes_no":
-        return [(1, "Yes"), (0, "No")]
+        return [(1, _("Yes")), (0, _("No"))]
     if question.scale == "one_to_five":
         return [(v, str(v)) for v in range(1, 6)]
     return [(v, str(v)) for v in range(question.points + 1)]
@@ -101,12 +103,12 @@ def evaluation_detail(request, pk):
                 services.evaluation_submit(evaluation=evaluation, by=request.user)
                 messages.success(
                     request,
-                    f"Evaluation submitted: {evaluation.score_pct:.1f}%."
+                    _("Evaluation submitted: %(score)s.") % {"score": percent(evaluation.score_pct, 1)}
                     if evaluation.score_pct is not None
-                    else "Evaluation submitted.",
+                    else _("Evaluation submitted."),
                 )
             else:
-                messages.success(request, "Draft saved.")
+                messages.success(request, _("Draft saved."))
         except ValidationError as error:
             _fail(request, error)
         return redirect("qa_evaluation", evaluation.pk)
@@ -133,7 +135,7 @@ def evaluation_acknowledge(request, pk):
     evaluation = get_object_or_404(selectors.evaluations_visible_to(fetched_by=request.user), pk=pk)
     try:
         services.evaluation_acknowledge(evaluation=evaluation, by=request.user)
-        messages.success(request, "Evaluation acknowledged.")
+        messages.success(request, _("Evaluation acknowledged."))
     except ValidationError as error:
         _fail(request, error)
     return redirect("qa_evaluation", evaluation.pk)
@@ -145,7 +147,7 @@ def dispute_raise(request, pk):
     evaluation = get_object_or_404(selectors.evaluations_visible_to(fetched_by=request.user), pk=pk)
     form = DisputeForm(request.POST, answers=evaluation.answers.select_related("question"))
     if not form.is_valid():
-        messages.error(request, "Choose a question and say why you dispute it.")
+        messages.error(request, _("Choose a question and say why you dispute it."))
         return redirect("qa_evaluation", evaluation.pk)
     try:
         services.dispute_raise(
@@ -153,7 +155,7 @@ def dispute_raise(request, pk):
             by=request.user,
             reason=form.cleaned_data["reason"],
         )
-        messages.success(request, "Dispute sent: another reviewer will decide.")
+        messages.success(request, _("Dispute sent: another reviewer will decide."))
     except ValidationError as error:
         _fail(request, error)
     return redirect("qa_evaluation", evaluation.pk)
@@ -182,7 +184,7 @@ def dispute_decide(request, pk):
     dispute = get_object_or_404(selectors.disputes_pending_for(fetched_by=request.user), pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose upheld or rejected.")
+        messages.error(request, _("Choose upheld or rejected."))
         return redirect("qa_disputes")
     try:
         services.dispute_decide(
@@ -192,7 +194,9 @@ def dispute_decide(request, pk):
             new_value=form.cleaned_data["new_value"],
             note=form.cleaned_data["note"],
         )
-        messages.success(request, f"Dispute {form.cleaned_data['decision']}.")
+        messages.success(
+            request, _("Dispute upheld.") if form.cleaned_data["decision"] == "upheld" else _("Dispute rejected.")
+        )
     except ValidationError as error:
         _fail(request, error)
         return redirect("qa_disputes")

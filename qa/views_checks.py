@@ -9,6 +9,8 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.access import ADMIN, MANAGER, role_required
 from common.periods import WEEK, next_period_start, previous_period_start, week_start
@@ -33,6 +35,15 @@ class RuleForm(forms.ModelForm):
     class Meta:
         model = QaCheckRule
         fields = ["name", "kind", "phrase", "threshold_seconds", "channels", "question", "is_active"]
+        labels = {
+            "name": gettext_lazy("Name"),
+            "kind": gettext_lazy("Kind"),
+            "phrase": gettext_lazy("Phrase"),
+            "threshold_seconds": gettext_lazy("Threshold seconds"),
+            "channels": gettext_lazy("Channels"),
+            "question": gettext_lazy("Question"),
+            "is_active": gettext_lazy("Is active"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,9 +58,9 @@ class RuleForm(forms.ModelForm):
         data = super().clean()
         kind = data.get("kind")
         if kind == QaCheckRule.Kind.HOLD_WITHOUT_NOTICE and data.get("threshold_seconds") is None:
-            self.add_error("threshold_seconds", "A hold rule needs the number of seconds.")
+            self.add_error("threshold_seconds", _("A hold rule needs the number of seconds."))
         if kind and not (data.get("phrase") or "").strip():
-            self.add_error("phrase", "Every rule needs its phrase (the notice or reason for hold and transfer).")
+            self.add_error("phrase", _("Every rule needs its phrase (the notice or reason for hold and transfer)."))
         return data
 
 
@@ -58,7 +69,11 @@ def check_rules(request):
     form = RuleForm(request.POST or None) if request.user.role == ADMIN else None
     if request.method == "POST" and form is not None and form.is_valid():
         rule, totals = check_rule_save(**form.cleaned_data)
-        messages.success(request, f"Rule “{rule.name}” created and run on {totals['checked']} contacts.")
+        messages.success(
+            request,
+            _("Rule “%(name)s” created and run on %(count)s contacts.")
+            % {"name": rule.name, "count": totals["checked"]},
+        )
         return redirect("qa_checks")
     rules = check_rules_list()
     return render(request, "qa/checks.html", {"rules": rules, "form": form, "agreement": agreement_table()})
@@ -69,8 +84,8 @@ def check_rule(request, pk: int):
     rule = get_object_or_404(check_rules_list(), pk=pk)
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
-        rule, _ = check_rule_save(rule=rule, **form.cleaned_data)
-        messages.success(request, f"Rule “{rule.name}” saved.")
+        rule, _totals = check_rule_save(rule=rule, **form.cleaned_data)
+        messages.success(request, _("Rule “%(name)s” saved.") % {"name": rule.name})
         return redirect("qa_checks")
     return render(request, "qa/check_rule.html", {"rule": rule, "form": form})
 
@@ -96,6 +111,11 @@ class PlanForm(forms.ModelForm):
     class Meta:
         model = QaSamplingPlan
         fields = ["form", "per_agent_per_week", "is_active"]
+        labels = {
+            "form": gettext_lazy("Form"),
+            "per_agent_per_week": gettext_lazy("Per agent per week"),
+            "is_active": gettext_lazy("Is active"),
+        }
 
 
 def _monday(value: str | None) -> dt.date:
@@ -119,11 +139,14 @@ def sampling(request):
         back = f"{request.path}?team={team.pk}&week={week}"
         if "sample" in request.POST:
             picked = qa_sample_week(team=team, week_start=week)
-            messages.success(request, f"{len(picked)} contacts newly sampled for the week of {week}.")
+            messages.success(
+                request,
+                _("%(count)s contacts newly sampled for the week of %(day)s.") % {"count": len(picked), "day": week},
+            )
             return redirect(back)
         if form.is_valid():
             sampling_plan_set(team=team, **form.cleaned_data)
-            messages.success(request, f"Sampling plan of {team} saved.")
+            messages.success(request, _("Sampling plan of %(team)s saved.") % {"team": team})
             return redirect(back)
     return render(
         request,
@@ -141,8 +164,10 @@ def sampling(request):
 
 
 class CalibrationForm(forms.Form):
-    contact = forms.CharField(label="Contact (external id)")
-    version = forms.ModelChoiceField(QaFormVersion.objects.select_related("form").order_by("form__name", "-number"))
+    contact = forms.CharField(label=gettext_lazy("Contact (external id)"))
+    version = forms.ModelChoiceField(
+        QaFormVersion.objects.select_related("form").order_by("form__name", "-number"), label=gettext_lazy("Version")
+    )
 
     def __init__(self, *args, contacts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,7 +177,7 @@ class CalibrationForm(forms.Form):
     def clean_contact(self):
         contact = self.contacts.filter(external_id=self.cleaned_data["contact"].strip()).first()
         if contact is None:
-            raise forms.ValidationError("No contact of yours has this id.")
+            raise forms.ValidationError(_("No contact of yours has this id."))
         return contact
 
 
@@ -176,16 +201,16 @@ def answers_form(questions, data=None, *, may_agree: bool):
     form = forms.Form(data)
     for q in questions:
         if q.scale == "yes_no":
-            choices = [("1", "Yes"), ("0", "No")]
+            choices = [("1", _("Yes")), ("0", _("No"))]
         elif q.scale == "one_to_five":
             choices = [(str(v), str(v)) for v in range(1, 6)]
         else:
             choices = [(str(v), str(v)) for v in range(q.points + 1)]
         if q.allow_na:
-            choices.append(("na", "N/A"))
+            choices.append(("na", _("N/A")))
         form.fields[f"q{q.pk}"] = forms.ChoiceField(label=q.text, choices=choices, widget=forms.RadioSelect)
     if may_agree:
-        form.fields["agreed"] = forms.BooleanField(required=False, label="These are the agreed answers")
+        form.fields["agreed"] = forms.BooleanField(required=False, label=_("These are the agreed answers"))
     return form
 
 
@@ -203,6 +228,6 @@ def calibration(request, pk: int):
         calibration_evaluation_save(
             calibration=cal, reviewer=request.user, answers=answers, agreed=bool(form.cleaned_data.get("agreed"))
         )
-        messages.success(request, "Your answers are saved.")
+        messages.success(request, _("Your answers are saved."))
         return redirect("qa_calibration", pk=cal.pk)
     return render(request, "qa/calibration.html", {"report": calibration_report(cal), "calibration": cal, "form": form})

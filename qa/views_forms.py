@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from common.access import ADMIN, role_required
 
@@ -68,7 +69,8 @@ def form_detail(request, pk):
             if before is not None and version is not None and version.number != before:
                 messages.info(
                     request,
-                    f"Version {before} is in use, so this is version {version.number}: past evaluations keep theirs.",
+                    _("Version %(before)s is in use, so this is version %(number)s: past evaluations keep theirs.")
+                    % {"before": before, "number": version.number},
                 )
             return redirect("qa_form", form.pk)
     return render(

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django.utils import translation
 from django_tenants.test.client import TenantClient
 from django_tenants.utils import get_public_schema_name
 from rest_framework.test import APIClient
@@ -179,6 +180,14 @@ def _no_stray_sessions(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request through LocaleMiddleware leaves its language active in the test's thread; the
+    next test would render (a digest, a message) in it. Every test starts in the default."""
+    yield
+    translation.deactivate()
 
 
 def recompute_reasons(callbacks) -> list[str]:

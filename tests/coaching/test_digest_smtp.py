@@ -19,13 +19,15 @@ from django.db import connection
 from django.test import override_settings
 from django_tenants.utils import schema_context
 
-from accounts.models import Agent, Role, Team
+from accounts.models import Agent, Role, Team, User
 from accounts.services import user_create
 from coaching.digest_send import digest_send_week
 from coaching.models import DigestDelivery
 from coaching.tasks import digest_send_task
 from tenants.services import tenant_create, tenant_drop
 from tests.coaching.test_digest_content import WEEK, seed_week
+from tests.i18n.test_german_coaching_qa import text_as_html
+from tests.i18n_scan import untranslated
 
 SCHEMA = "digest_one"
 
@@ -194,3 +196,29 @@ def test_a_digest_built_in_the_task_links_to_the_tenants_https_host(fresh, smtp,
             body = message.get_body(preferencelist=(part,)).get_content()
             assert "https://digest-one.localhost/kpis/" in body
             assert "http://" not in body and "localhost:8000" not in body
+
+
+HAS_LANGUAGE = any(f.name == "language" for f in User._meta.get_fields())
+
+
+@pytest.mark.skipif(not HAS_LANGUAGE, reason="accounts.User.language arrives with the per-user language setting")
+def test_a_german_manager_gets_her_digest_in_german_and_the_other_in_english(fresh, smtp):
+    with schema_context(SCHEMA):
+        User.objects.filter(email="mona@one.test").update(language="de")
+    try:
+        assert send() == {"sent": 2, "skipped": 0, "failed": 0}
+    finally:
+        with schema_context(SCHEMA):
+            User.objects.filter(email="mona@one.test").update(language="")
+    by_to = {m["To"]: m for m in smtp.messages}
+    mona, max_ = by_to["mona@one.test"], by_to["max@one.test"]
+    # (a long non-ASCII subject is folded: compare its words)
+    assert mona["Subject"].split() == "Digest One: Ihre Coaching-Wochenübersicht für die Woche vom 9. Mär 2026".split()
+    text, html = body(mona), body(mona, "html")
+    assert text.startswith("Hallo Mona,") and "Anerkennung" in text and "Überfällige Maßnahmen" in text
+    assert "82,0\u00a0% (95% 74,2\u00a0%–88,0\u00a0%), n=120 - im Zielwert; keine signifikante Änderung" in text
+    assert '<html lang="de">' in html and "<h3>Wohlbefinden</h3>" in html
+    assert untranslated(html, scope="document") == [] and untranslated(text_as_html(text)) == []
+    # the other manager's language is untouched by the first one's
+    assert max_["Subject"] == "Digest One: your coaching digest for the week of 9 Mar 2026"
+    assert "- Bob: Burnout risk (occupancy above 85% on 4 days)" in body(max_)
