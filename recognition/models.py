@@ -5,8 +5,11 @@ Nothing here carries a score to compare people by: no points, no counts, no leve
 list recognitions one by one in time order, never per person.
 """
 
+import datetime as dt
+
 from django.db import models
 from django.db.models.functions import Now
+from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +72,18 @@ class MilestoneKind(models.TextChoices):
     QA_STREAK = "qa_streak", _("QA streak")
 
 
+def _percent(value) -> str:
+    return "—" if value is None else formats.number_format(value, 1) + "%"
+
+
+def _month(key: str) -> str:
+    """ "2026-03" as the active language writes a month ("March 2026", "März 2026")."""
+    try:
+        return formats.date_format(dt.date.fromisoformat(key + "-01"), "YEAR_MONTH_FORMAT")
+    except ValueError:
+        return key
+
+
 class Milestone(models.Model):
     """Written only by recognition.milestones (set-based, after each KPI recompute); ``key``
     names the occurrence (a month "2026-03", or the first answer or evaluation of a run), so
@@ -93,10 +108,10 @@ class Milestone(models.Model):
         if self.kind in (MilestoneKind.BEST_FCR_MONTH, MilestoneKind.BEST_CSAT_MONTH):
             return gettext("%(kpi)s %(value)s in %(month)s (n=%(n)s), above the previous personal best of %(best)s") % {
                 "kpi": "FCR" if self.kind == MilestoneKind.BEST_FCR_MONTH else "CSAT",
-                "value": f"{facts.get('value', 0):.1f}%",
-                "month": facts.get("month", self.key),
+                "value": _percent(facts.get("value")),
+                "month": _month(facts.get("month") or self.key),
                 "n": facts.get("n", ""),
-                "best": f"{facts.get('previous_best', 0):.1f}%",
+                "best": _percent(facts.get("previous_best")),
             }
         if self.kind == MilestoneKind.CSAT_RUN:
             return gettext("%(length)s top CSAT answers in a row") % {"length": facts.get("length", "")}

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from common.followups import Event, announce
 from qa.models import QaEvaluation, QaForm, QaFormVersion
@@ -48,7 +48,9 @@ def test_a_best_fcr_month_beats_every_earlier_finished_month_of_the_agent_with_e
     assert (best.key, best.facts["value"], best.facts["previous_best"]) == ("2026-03", 80, 70)
     # achieved when March ended, Berlin time
     assert best.achieved_at == dt.datetime(2026, 3, 31, 22, tzinfo=dt.UTC)
-    assert best.describe() == "FCR 80.0% in 2026-03 (n=60), above the previous personal best of 70.0%"
+    assert best.describe() == "FCR 80.0% in March 2026 (n=60), above the previous personal best of 70.0%"
+    with translation.override("de"):
+        assert best.describe() == "FCR 80,0% im März 2026 (n=60), über der bisherigen persönlichen Bestmarke von 70,0%"
 
 
 @time_machine.travel(NOW)
