@@ -41,6 +41,7 @@ class Action(models.TextChoices):
     ALERT_RULE_DELETE = "alert_rule.delete", _("Alert rule deleted")
     KIOSK_CREATE = "kiosk.create", _("Kiosk wallboard created")
     KIOSK_REVOKE = "kiosk.revoke", _("Kiosk wallboard revoked")
+    KUDOS_GIVE = "kudos.give", _("Kudos given")
     # The platform's log (public schema); suspend and resume also go to the center's own log.
     TENANT_SUSPEND = "tenant.suspend", _("Contact center suspended")
     TENANT_RESUME = "tenant.resume", _("Contact center resumed")

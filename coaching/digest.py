@@ -29,6 +29,7 @@ from common.periods import (
     period_last_day,
     previous_period_start,
 )
+from recognition.selectors import team_recognitions
 from scorecards.catalogue import NORTH_STAR, Kpi, band
 from scorecards.models import KpiSnapshot
 from scorecards.targets import target_in_force
@@ -263,13 +264,19 @@ def manager_digest(*, manager: User, week_start: dt.date, today: dt.date | None 
     tenant = current_tenant()
     today = today or timezone.localdate(timezone=tenant.tz)
     targets: dict = {}
+    teams = [team_digest(t, week_start, today=today, targets=targets) for t in manager.managed_teams.all()]
+    # Kudos and milestones in time order, one by one: never counted or ranked per person.
+    kudos_and_milestones = team_recognitions(manager=manager, since=week_start, until=period_last_day(WEEK, week_start))
+    for t in teams:
+        t["recognitions"] = [r for r in kudos_and_milestones if r.team.pk == t["team"].pk]
     return {
         "tenant_name": tenant.name,
         "recipient": manager,
         "week_start": week_start,
         "week_end": period_last_day(WEEK, week_start),
         "min_sample": tenant.min_sample,
-        "teams": [team_digest(t, week_start, today=today, targets=targets) for t in manager.managed_teams.all()],
+        "teams": teams,
+        "recognitions_link": _link("team_recognitions"),
         "signals_link": _link("signals"),
         "sessions_link": _link("coaching_sessions"),
     }

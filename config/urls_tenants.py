@@ -15,6 +15,7 @@ urlpatterns = [
     path("kpis/qa/checks/", include("qa.urls_checks")),
     path("surveys/", include("surveys.urls")),
     path("coaching/", include("coaching.urls")),
+    path("recognition/", include("recognition.urls")),
     path("", include("live.urls")),
     path("s/", include("surveys.urls_public")),
     path("api/v1/", include("config.urls_api")),

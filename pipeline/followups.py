@@ -18,6 +18,7 @@ from coaching.signals import signals_recompute
 from common.followups import Event, handles
 from qa.checks import qa_checks_run
 from qa.tasks import qa_checks_task
+from recognition.milestones import milestones_recompute
 from scorecards.services import kpi_recompute_after_import, kpi_recompute_enqueue
 from surveys.services import follow_ups_create_missing, invitations_sample
 from surveys.tasks import invitations_sample_task
@@ -50,10 +51,15 @@ def after_import(*, started_at: dt.datetime, mode: str) -> None:
 
 @handles(Event.KPIS_RECOMPUTED)
 def after_recompute(*, since: dt.date, until: dt.date) -> None:
-    """Coaching signals read the snapshots just written (the engine's transaction is still open)."""
+    """Coaching signals and personal milestones read the snapshots just written (the engine's
+    transaction is still open). Milestones also read the survey answers and QA evaluations
+    whose arrival asked for this recompute."""
     began = time.monotonic()
     signals_recompute(since=since, until=until)
     logger.info("kpi engine: %.2fs signals", time.monotonic() - began)
+    began = time.monotonic()
+    milestones_recompute()
+    logger.info("kpi engine: %.2fs milestones", time.monotonic() - began)
 
 
 @handles(Event.TEAM_HISTORY_CHANGED)

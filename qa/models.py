@@ -17,6 +17,8 @@ from interactions.models import Interaction
 class QaForm(models.Model):
     name = models.CharField(max_length=120, unique=True)
     is_active = models.BooleanField(default=True)
+    # An evaluation at or above it counts towards an agent's QA streak (recognition.milestones).
+    passing_pct = models.FloatField(default=80, db_default=80)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

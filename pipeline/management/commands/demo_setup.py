@@ -15,6 +15,8 @@ from interactions.demo import demo_plan
 from interactions.models import Interaction
 from qa.checks import qa_checks_run
 from qa.demo import qa_demo_create
+from recognition.demo import demo_kudos_create
+from recognition.milestones import milestones_recompute
 from scorecards.models import KpiRecompute, Target
 from scorecards.targets import target_set
 from surveys.demo import demo_surveys_create
@@ -69,6 +71,11 @@ class Command(BaseCommand):
         if not complete or not computed or token or evaluated:
             self.stdout.write("Computing the KPIs...")
             call_command("recompute_kpis", "--schema", SCHEMA, stdout=self.stdout)
+        with tenant_context(tenant):
+            milestones_recompute()  # also after each recompute; here for a demo computed before recognition
+            demo_kudos_create(
+                manager=User.objects.get(email=LOGINS[1][0]), agent_user=User.objects.get(email=LOGINS[2][0])
+            )
         self.stdout.write("\nDemo logins at http://demo.localhost:8000/")
         for email, password, role in LOGINS:
             self.stdout.write(f"  {role:<8} {email:<26} {password}")
