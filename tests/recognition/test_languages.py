@@ -2,8 +2,8 @@
 string of ours is left on them."""
 
 import pytest
-from django.utils import translation
 
+from accounts.models import User
 from coaching.digest_send import digest_render
 from tests.recognition.test_digest import WEEK
 from tests.recognition.test_digest import seed as seed_week
@@ -36,12 +36,13 @@ EXPECTED = {
 @pytest.mark.parametrize("language", ["de", "es"])
 def test_the_pages_have_no_english_left(tenants, people, web, north, language):  # noqa: F811 - the fixture
     alice, mona = web(tenants.alpha, people.alice), web(tenants.alpha, people.mona)
-    with translation.override(language):
-        pages = [
-            alice.get("/recognition/").content.decode(),
-            mona.get("/recognition/team/").content.decode(),
-            mona.get("/recognition/give/").content.decode(),
-        ]
+    # Neither chose a language, so the pages follow the browser's.
+    asked = {"accept-language": language}
+    pages = [
+        alice.get("/recognition/", headers=asked).content.decode(),
+        mona.get("/recognition/team/", headers=asked).content.decode(),
+        mona.get("/recognition/give/", headers=asked).content.decode(),
+    ]
     text = "\n".join(pages)
     for source in ENGLISH[:-3]:
         assert source not in text, (language, source)
@@ -52,8 +53,10 @@ def test_the_pages_have_no_english_left(tenants, people, web, north, language): 
 @pytest.mark.parametrize("language", ["de", "es"])
 def test_the_digest_section_has_no_english_left(people, language):
     seed_week(people)
-    with translation.override(language):
-        _, text, html = digest_render(user=people.mona, kind="manager", week_start=WEEK)
+    # The digest speaks its recipient's language (unsaved: the persona is shared by the session).
+    mona = User.objects.get(pk=people.mona.pk)
+    mona.language = language
+    _, text, html = digest_render(user=mona, kind="manager", week_start=WEEK)
     section = text[text.index({"de": "Anerkennung und Meilensteine", "es": "Reconocimientos e hitos"}[language]) :]
     for source in ENGLISH:
         assert source not in section.split("May need")[0], (language, source)
