@@ -71,7 +71,7 @@ def test_the_current_page_and_its_group_are_marked(people, tenants, web):
     assert re.findall(r'data-group="(\w+)">\s*<summary aria-current="true"', nav) == ["quality"]
     nav = nav_of(client.get("/").content.decode())
     assert re.findall(r'<a href="([^"]+)" aria-current="page"', nav) == ["/"]
-    assert 'summary aria-current' not in nav
+    assert "summary aria-current" not in nav
 
 
 def test_the_account_area_stays(people, tenants, web):
