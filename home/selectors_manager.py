@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from accounts.models import User
 from accounts.selectors import teams_visible_to
-from coaching.models import SessionStatus
+from coaching.models import CoachingSession, SessionStatus
 from coaching.selectors import (
     action_items_overdue,
     sessions_unacknowledged,
@@ -41,7 +41,7 @@ class NeedsYou:
         return not self.kpis_off_target and not any(s.rows for s in self.sections.values())
 
 
-def sessions_due(*, fetched_by, today: dt.date, tz) -> object:
+def sessions_due(*, fetched_by, today: dt.date, tz) -> QuerySet[CoachingSession]:
     """Sessions waiting on their coach: asked for, planned for today or earlier (or with no
     date), or whose follow-up date has come."""
     tomorrow = local_midnight(today + dt.timedelta(days=1), tz)
