@@ -48,7 +48,7 @@ def my_week(*, user: User, today: dt.date, now: dt.datetime) -> MyWeek:
     evaluations = (
         evaluations_visible_to(fetched_by=user)
         .filter(status=QaEvaluation.Status.SUBMITTED)
-        .order_by("evaluated_at", "pk")
+        .order_by("-evaluated_at", "-pk")  # the latest first: older ones wait on "My evaluations"
     )
 
     sections = [
