@@ -1,21 +1,42 @@
-"""The home page of a contact center's host: it gathers what every app has for the person
-asking, so it sits above them all (tests/test_import_graph.py)."""
+"""The home page of a contact center's host: what needs the person asking today, by role. It
+gathers what every app has for them, so it sits above them all (tests/test_import_graph.py)."""
 
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 
-from accounts.selectors import teams_visible_to
 from common.access import ADMIN, AGENT, MANAGER, role_required
-from interactions.selectors import interactions_visible_to
+from common.periods import local_date
+from tenants.current import current_tenant
+
+from .selectors_admin import digest_schedule, failed_lately, setup_checklist
+from .selectors_agent import my_week
+from .selectors_manager import needs_you_today
 
 
 @role_required(ADMIN, MANAGER, AGENT)
 def home(request):
-    recent = interactions_visible_to(fetched_by=request.user).order_by("-offered_at")[:10]
+    tz = current_tenant().tz
+    now = timezone.now()
+    today = local_date(now, tz)
+    role = request.user.role
+    if role == MANAGER:
+        return render(
+            request, "home/manager.html", {"needs": needs_you_today(manager=request.user, today=today, tz=tz)}
+        )
+    if role == AGENT:
+        # recognitions: the recognition app fills this list in (home/_recognitions.html shows it)
+        return render(
+            request, "home/agent.html", {"week": my_week(user=request.user, today=today, now=now), "recognitions": []}
+        )
+    schedule = digest_schedule()
     return render(
         request,
-        "home/home.html",
+        "home/admin.html",
         {
-            "recent_interactions": recent,
-            "teams": teams_visible_to(fetched_by=request.user),
+            "checklist": setup_checklist(),
+            "failed": failed_lately(now=now),
+            "digest_weekday": WEEKDAYS[schedule.weekday],
+            "digest_hour": schedule.hour,
         },
     )

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from accounts.services import user_create
 from tenants.services import tenant_create, tenant_drop
+from tests.e2e.test_navigation import open_nav_group
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +31,7 @@ def test_admin_sets_an_alert_rule_with_the_keyboard(alerting_center, live_server
     page.get_by_label("Email").fill("admin@e2e.test")
     page.get_by_label("Password").fill("e2e-admin-pass")
     page.get_by_role("button", name="Log in").click()
+    open_nav_group(page, "Settings")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Alert rules").click()
     expect(page.get_by_text("No alert rules yet.")).to_be_visible()
     page.get_by_role("link", name="New alert rule").click()

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from accounts.services import user_create
 from tenants.services import tenant_create, tenant_drop
+from tests.e2e.test_navigation import open_nav_group
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +37,7 @@ def test_admin_finds_her_change_in_the_audit_log_with_the_keyboard(audited_cente
     page.get_by_label("Name").press("Enter")
     expect(page.get_by_role("status")).to_contain_text("Team Night shift created")
 
+    open_nav_group(page, "Settings")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit log").click()
     rows = page.locator("#audit-events tbody tr")
     expect(rows.first).to_contain_text("team.create")

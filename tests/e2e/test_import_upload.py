@@ -6,6 +6,7 @@ from django_tenants.utils import schema_context
 from accounts.services import user_create
 from interactions.models import ImportRun, Interaction
 from tenants.services import tenant_create, tenant_drop
+from tests.e2e.test_navigation import open_nav_group
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +45,7 @@ def test_admin_uploads_a_csv_and_sees_the_summary_and_rejected_line(
     page.get_by_label("Email").fill("admin@e2e.test")
     page.get_by_label("Password").fill("e2e-admin-pass")
     page.get_by_role("button", name="Log in").click()
+    open_nav_group(page, "Settings")
     page.get_by_role("link", name="Imports", exact=True).click()
 
     csv = tmp_path / "contacts.csv"

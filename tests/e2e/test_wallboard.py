@@ -17,6 +17,7 @@ from live.services import live_events_ingest
 from live.state import forget
 from tenants.services import tenant_create, tenant_drop
 from tests.e2e.conftest import watch_csp_violations
+from tests.e2e.test_navigation import open_nav_group
 
 pytestmark = pytest.mark.browser
 
@@ -78,6 +79,7 @@ def test_a_managers_wallboard_shows_a_new_figure_within_two_seconds(
             AgentStateEvent(line=2, event_id="e2e-s2", at=timezone.now(), agent="ben", state="ready"),
         )
     _log_in(page, base, "manager@e2e.test", "e2e-manager-pass")
+    open_nav_group(page, "Live")
     page.get_by_role("link", name="Wallboard").click()
 
     waiting = page.locator('[data-field="waiting"]')

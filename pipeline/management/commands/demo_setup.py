@@ -11,10 +11,14 @@ from accounts.models import Agent, Role, Team, User
 from accounts.services import user_create
 from alerts.models import AlertRule, Kind
 from alerts.services import alert_rule_create
+from coaching.models import CoachingSession
+from coaching.sessions import action_item_add, coaching_session_create, coaching_session_transition
 from interactions.demo import demo_plan
 from interactions.models import Interaction
 from qa.checks import qa_checks_run
 from qa.demo import qa_demo_create
+from qa.models import QaAnswer
+from qa.services import dispute_raise
 from recognition.demo import demo_kudos_create
 from recognition.milestones import milestones_recompute
 from scorecards.models import KpiRecompute, Target
@@ -67,6 +71,7 @@ class Command(BaseCommand):
             evaluated = qa_demo_create(personas=personas)
             if evaluated:
                 qa_checks_run()
+            self._home_items(today)
             computed = KpiRecompute.objects.filter(finished_at__isnull=False).exists()
         if not complete or not computed or token or evaluated:
             self.stdout.write("Computing the KPIs...")
@@ -103,6 +108,44 @@ class Command(BaseCommand):
             ("repeat_rate", 20, 30),
         ):
             target_set(kpi=kpi, green=green, amber=amber, effective_from=since, by=admin)
+
+    @staticmethod
+    def _home_items(today) -> None:
+        """Coaching under way and a QA dispute, so each role's home page has something to act on."""
+        if CoachingSession.objects.exists():
+            return
+        manager = User.objects.get(email=LOGINS[1][0])
+        agent_user = User.objects.get(email=LOGINS[2][0])
+        agent = getattr(agent_user, "agent", None)
+        if agent is None or agent.team is None:
+            return
+        held = coaching_session_create(agent=agent, by=manager, focus_behaviours="Billing disputes that run long")
+        action_item_add(
+            session=held,
+            by=manager,
+            description="Listen back to two long billing calls with a teammate",
+            owner=agent_user,
+            due_on=today - dt.timedelta(days=1),
+        )
+        coaching_session_transition(session=held, to="held", by=manager)
+        # held three days ago: the agent has it to acknowledge, the manager sees it waiting
+        CoachingSession.objects.filter(pk=held.pk).update(held_at=timezone.now() - dt.timedelta(days=3))
+        teammate = agent.team.agents.exclude(pk=agent.pk).order_by("acd_login").first()
+        if teammate is not None:
+            coaching_session_create(
+                agent=teammate,
+                by=manager,
+                focus_behaviours="Handovers to the back office",
+                scheduled_for=timezone.now() + dt.timedelta(hours=2),
+            )
+        answer = (
+            QaAnswer.objects.filter(evaluation__interaction__agent=agent, evaluation__status="submitted")
+            .exclude(evaluation__reviewer=manager)
+            .order_by("-evaluation__evaluated_at", "pk")
+            .first()
+        )
+        if answer is not None:
+            dispute_raise(answer=answer, by=agent_user, reason="The customer had already confirmed this earlier.")
 
     @staticmethod
     def _alert_rules() -> None:
