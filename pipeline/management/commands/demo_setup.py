@@ -15,6 +15,8 @@ from interactions.demo import demo_plan
 from interactions.models import Interaction
 from qa.checks import qa_checks_run
 from qa.demo import qa_demo_create
+from reports.models import Cadence, ReportSubscription, Scope
+from reports.services import report_subscription_create
 from scorecards.models import KpiRecompute, Target
 from scorecards.targets import target_set
 from surveys.demo import demo_surveys_create
@@ -59,6 +61,7 @@ class Command(BaseCommand):
             self._logins()
             self._targets(today)
             self._alert_rules()
+            self._report_subscription()
             personas = demo_plan(agents=opts["agents"]).personas
             token = demo_surveys_create(personas=personas)
             follow_ups_create_missing()
@@ -109,6 +112,14 @@ class Command(BaseCommand):
         alert_rule_create(
             name="Long wait", kind=Kind.LONGEST_WAIT_ABOVE, threshold=120, recipients=[admin], created_by=admin
         )
+
+    @staticmethod
+    def _report_subscription() -> None:
+        """The demo manager's weekly scorecard by email (Settings, Report subscriptions)."""
+        if ReportSubscription.objects.exists():
+            return
+        manager = User.objects.get(email=LOGINS[1][0])
+        report_subscription_create(recipient=manager, cadence=Cadence.WEEKLY, scope=Scope.MY_TEAMS, by=manager)
 
     @staticmethod
     def _logins() -> None:
