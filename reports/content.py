@@ -100,6 +100,8 @@ def _teams_of(subscription: ReportSubscription, recipient: User) -> list[Team | 
         return [None]
     if subscription.scope == Scope.MY_TEAMS:
         return list(visible.filter(managers=recipient))
+    if subscription.team_id is None:  # the model's check constraint rules it out
+        return []
     return list(visible.filter(pk=subscription.team_id))
 
 

@@ -44,7 +44,7 @@ class ReportSubscription(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.recipient.email}: {self.get_cadence_display()} {self.scope_label()}"
+        return f"{self.recipient.email}: {self.get_cadence_display()}, {self.scope_label()}"
 
     def scope_label(self) -> str:
         if self.scope == Scope.TEAM and self.team is not None:

@@ -31,9 +31,7 @@ def report_recipients(*, cadence: str) -> list[User]:
     """Active managers and admins with an email and a subscription of this cadence. Someone
     who left or became an agent keeps the row but gets nothing."""
     return list(
-        User.objects.filter(
-            is_active=True, role__in=(Role.ADMIN, Role.MANAGER), report_subscriptions__cadence=cadence
-        )
+        User.objects.filter(is_active=True, role__in=(Role.ADMIN, Role.MANAGER), report_subscriptions__cadence=cadence)
         .exclude(email="")
         .distinct()
         .order_by("email")
