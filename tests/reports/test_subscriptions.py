@@ -1,6 +1,9 @@
 """Report subscriptions: who may subscribe whom, who sees which, the settings page, the audit
 trail, isolation between tenants, and what a report holds for each recipient."""
 
+import io
+
+import pypdf
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -8,7 +11,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from reports.content import report_content
 from reports.models import Cadence, ReportSubscription, Scope
-from reports.render import report_csv
+from reports.render import report_csv, report_message
 from reports.services import report_subscription_create, report_subscription_delete
 from tests.reports.seed import WEEK, seed_reports
 
@@ -121,3 +124,16 @@ def test_a_managers_report_never_holds_another_teams_agents(people):
     # moved off North, she gets an empty report, never the team she left
     people.north.managers.remove(people.mona)
     assert report_content(recipient=people.mona, cadence="week", start=WEEK)["sections"] == []
+
+
+def test_the_report_speaks_the_recipients_language(people):
+    seed_reports()
+    subscribe(people.mona, people.mona)
+    people.mona.language = "de"  # accounts.User.language, where it exists
+    message = report_message(recipient=people.mona, cadence="week", start=WEEK)
+    assert message.subject == "Alpha Care: wöchentliche Scorecard, 9 Mär – 15 Mär 2026"
+    assert "Ihre Scorecard für die Woche vom Mo 9 Mär bis So 15 Mär 2026" in message.body
+    assert "North-Star-KPIs" in message.body and "North-star KPIs" not in message.body
+    pdf = next(content for name, content, _ in message.attachments if name.endswith(".pdf"))
+    pdf_text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "Ihre Scorecard" in pdf_text and "82.5 %" in pdf_text
