@@ -66,7 +66,7 @@ def _section(recipient: User, *, team: Team | None, period: str, start: dt.date)
     }
     query = f"?period={period}&date={start.isoformat()}" + (f"&team={team.pk}" if team else "&team=all")
     section = Section(
-        title=_("Team %(name)s") % {"name": team.name} if team else _("Whole contact center"),
+        title=team.name if team else _("Whole contact center"),
         scope=scope,
         key=key,
         link=tenant_url(reverse("scorecard") + query),

@@ -127,7 +127,7 @@ def test_sent_once_per_period_with_the_snapshots_in_csv_and_pdf(fresh, smtp):  #
     assert message["To"] == "mona@one.test"
     assert subject(message) == "Reports One: weekly scorecard, 9 Mar – 15 Mar 2026"
     text = message.get_body(preferencelist=("plain",)).get_content()
-    assert "== Team North ==" in text and "South" not in text and "Bob" not in text
+    assert "== North ==" in text and "South" not in text and "Bob" not in text
     assert "First-contact resolution: 82.5 % (95% interval 74.7 % – 88.3 %), n=120" in text
     files = attachments(message)
     assert sorted(files) == ["scorecard-week-2026-03-09.csv", "scorecard-week-2026-03-09.pdf"]
@@ -149,7 +149,7 @@ def test_sent_once_per_period_with_the_snapshots_in_csv_and_pdf(fresh, smtp):  #
     pdf = files["scorecard-week-2026-03-09.pdf"]
     assert pdf.startswith(b"%PDF")
     pdf_text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
-    assert "Team North" in pdf_text and "82.5 %" in pdf_text and "74.7 % – 88.3 %" in pdf_text
+    assert "North" in pdf_text and "82.5 %" in pdf_text and "74.7 % – 88.3 %" in pdf_text
     assert "91.7 %" in pdf_text and "84.6 %" in pdf_text
     assert "63.3" not in pdf_text and "Bob" not in pdf_text
     assert ledger() == [("mona@one.test", "report_week", WEEK, "sent")]

@@ -117,7 +117,7 @@ def test_a_managers_report_never_holds_another_teams_agents(people):
     seed_reports()
     subscribe(people.mona, people.mona)
     context = report_content(recipient=people.mona, cadence="week", start=WEEK)
-    assert [s.title for s in context["sections"]] == ["Team North"]
+    assert [s.title for s in context["sections"]] == ["North"]
     assert [a.login for a in context["sections"][0].agents] == ["alice.a"]
     csv_text = report_csv(context)
     assert "bob.b" not in csv_text and "South" not in csv_text and "73.8" not in csv_text
