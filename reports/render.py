@@ -7,12 +7,13 @@ it may fetch nothing (no URL, no file): everything it shows is in the template.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import HTML, URLFetcher
+from weasyprint import CSS, HTML, URLFetcher
 
 from accounts.models import User
 from common.csv_export import csv_line_writer, text_cell
@@ -80,10 +81,15 @@ def report_csv(context: dict) -> str:
     return "".join(lines)
 
 
+PDF_CSS = Path(__file__).with_name("report_pdf.css")
+
+
 def report_pdf(context: dict) -> bytes:
     html = render_to_string("reports/report_pdf.html", context)
     # allowed_protocols=(): the template needs nothing from outside, so nothing may be fetched
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
+    no_fetch = URLFetcher(allowed_protocols=())
+    style = CSS(string=PDF_CSS.read_text(), url_fetcher=no_fetch)
+    return HTML(string=html, url_fetcher=no_fetch).write_pdf(stylesheets=[style])
 
 
 def report_message(*, recipient: User, cadence: str, start: dt.date) -> EmailMultiAlternatives:
