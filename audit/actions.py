@@ -42,6 +42,8 @@ class Action(models.TextChoices):
     KIOSK_CREATE = "kiosk.create", _("Kiosk wallboard created")
     KIOSK_REVOKE = "kiosk.revoke", _("Kiosk wallboard revoked")
     KUDOS_GIVE = "kudos.give", _("Kudos given")
+    REPORT_SUBSCRIPTION_CREATE = "report_subscription.create", _("Report subscription added")
+    REPORT_SUBSCRIPTION_DELETE = "report_subscription.delete", _("Report subscription removed")
     # The platform's log (public schema); suspend and resume also go to the center's own log.
     TENANT_SUSPEND = "tenant.suspend", _("Contact center suspended")
     TENANT_RESUME = "tenant.resume", _("Contact center resumed")

@@ -75,7 +75,8 @@ def delivery_claim(*, recipient: User, kind: str, week_start: dt.date) -> Digest
     return DigestDelivery.objects.get(recipient=recipient, kind=kind, week_start=week_start)
 
 
-def _mark(delivery: DigestDelivery, **fields) -> None:
+def delivery_mark(delivery: DigestDelivery, **fields) -> None:
+    """Record one attempt on a claimed row: ``status=SENT, sent_at=…`` or ``status=FAILED, last_error=…``."""
     DigestDelivery.objects.filter(pk=delivery.pk).update(attempts=F("attempts") + 1, **fields)
 
 
@@ -104,9 +105,9 @@ def digest_send_week(*, week_start: dt.date, dry_run: bool = False) -> dict:
             message.send()
         except Exception as error:  # noqa: BLE001 - recorded on the ledger, retried later
             log.warning("digest to %s failed: %s", user.email, error)
-            _mark(delivery, status=Status.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000])
+            delivery_mark(delivery, status=Status.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000])
             summary["failed"] += 1
         else:
-            _mark(delivery, status=Status.SENT, sent_at=timezone.now(), last_error="")
+            delivery_mark(delivery, status=Status.SENT, sent_at=timezone.now(), last_error="")
             summary["sent"] += 1
     return summary

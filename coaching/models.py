@@ -184,16 +184,25 @@ class DigestSettings(models.Model):
 
 
 class DigestDelivery(models.Model):
-    """The ledger: one row per recipient, kind and week, claimed before the email is sent, so
-    a re-run, a retry or two workers at once never send it twice."""
+    """The ledger: one row per recipient, kind and period (a digest's week, a report's week or
+    month), claimed before the email is sent, so a re-run, a retry or two workers at once never
+    send it twice."""
 
     class Status(models.TextChoices):
         CLAIMED = "claimed", _("Claimed")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
+    class Kind(models.TextChoices):
+        MANAGER = "manager"
+        AGENT = "agent"
+        # reports.ReportSubscription: one email per recipient and period with all their
+        # subscriptions of that cadence; week_start is the period's first day (a month's 1st).
+        REPORT_WEEK = "report_week", "Weekly report"
+        REPORT_MONTH = "report_month", "Monthly report"
+
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=8, default="manager")  # manager, agent
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MANAGER)
     week_start = models.DateField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.CLAIMED)
     attempts = models.PositiveIntegerField(default=0)

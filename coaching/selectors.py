@@ -102,7 +102,10 @@ def latest_weekly_snapshots(*, agent: Agent, kpis: list[str]) -> list[KpiSnapsho
 # The digest pages are the admin's: deliveries and recipients of the whole center.
 def digest_deliveries_list(*, limit: int = 500) -> list[DigestDelivery]:
     return list(
-        DigestDelivery.objects.select_related("recipient").order_by("-week_start", "status", "recipient__email")[:limit]
+        # report rows share the ledger and are listed on the reports page (reports.selectors)
+        DigestDelivery.objects.filter(kind__in=(DigestDelivery.Kind.MANAGER, DigestDelivery.Kind.AGENT))
+        .select_related("recipient")
+        .order_by("-week_start", "status", "recipient__email")[:limit]
     )
 
 

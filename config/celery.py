@@ -32,6 +32,7 @@ app.conf.task_routes = {
     "interactions.tasks.import_run_task": {"queue": "imports"},
     "scorecards.tasks.kpi_recompute_task": {"queue": "kpis"},
     "coaching.tasks.digest_send_task": {"queue": "digests"},
+    "reports.tasks.report_send_task": {"queue": "digests"},
     # a slow receiver (up to its timeout per attempt) must not hold up imports or recomputes
     "webhooks.tasks.webhook_delivery_task": {"queue": "webhooks"},
 }
@@ -51,6 +52,12 @@ app.conf.beat_schedule = {
     "coaching-digest-dispatch": {
         "task": "coaching.tasks.digest_dispatch",
         "schedule": crontab(minute=0),
+    },
+    # Hourly (UTC): report subscriptions, due from 07:00 local on the Monday after the week and
+    # on the 1st after the month; the day's later runs catch up what was missed or failed.
+    "reports-dispatch": {
+        "task": "reports.tasks.report_dispatch",
+        "schedule": crontab(minute=5),
     },
     # Imports whose worker died (kill -9, OOM, a lost host) are ended FAILED; also done when a
     # worker starts. Every 10 minutes: a dead run on another host waits out its heartbeat anyway.

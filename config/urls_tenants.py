@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("audit.urls")),
     path("settings/webhooks/", include("webhooks.urls")),
+    path("settings/reports/", include("reports.urls")),
     path("", include("alerts.urls")),
     path("imports/", include("interactions.urls")),
     path("kpis/", include("scorecards.urls")),

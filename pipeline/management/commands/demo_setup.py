@@ -21,6 +21,8 @@ from qa.models import QaAnswer
 from qa.services import dispute_raise
 from recognition.demo import demo_kudos_create
 from recognition.milestones import milestones_recompute
+from reports.models import Cadence, ReportSubscription, Scope
+from reports.services import report_subscription_create
 from scorecards.models import KpiRecompute, Target
 from scorecards.targets import target_set
 from surveys.demo import demo_surveys_create
@@ -65,6 +67,7 @@ class Command(BaseCommand):
             self._logins()
             self._targets(today)
             self._alert_rules()
+            self._report_subscription()
             personas = demo_plan(agents=opts["agents"]).personas
             token = demo_surveys_create(personas=personas)
             follow_ups_create_missing()
@@ -159,6 +162,14 @@ class Command(BaseCommand):
         alert_rule_create(
             name="Long wait", kind=Kind.LONGEST_WAIT_ABOVE, threshold=120, recipients=[admin], created_by=admin
         )
+
+    @staticmethod
+    def _report_subscription() -> None:
+        """The demo manager's weekly scorecard by email (Settings, Report subscriptions)."""
+        if ReportSubscription.objects.exists():
+            return
+        manager = User.objects.get(email=LOGINS[1][0])
+        report_subscription_create(recipient=manager, cadence=Cadence.WEEKLY, scope=Scope.MY_TEAMS, by=manager)
 
     @staticmethod
     def _logins() -> None:
