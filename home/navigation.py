@@ -60,6 +60,8 @@ ENTRIES: list[NavEntry] = [
         ("my_coaching", _("My coaching")),
         ("my_qa", _("My evaluations")),
         ("effort_history", _("My effort")),
+        ("my_recognitions", _("My recognitions")),
+        ("team_recognitions", _("Team recognitions")),
     ),
     *_entries(
         "performance",
@@ -88,6 +90,8 @@ ENTRIES: list[NavEntry] = [
         ("effort_results", _("Agent effort")),
         ("effort_gap", _("Effort gap")),
     ),
+    *_entries("coaching", LEADS, ("team_recognitions", _("Team recognitions"))),
+    *_entries("settings", LEADS, ("report_subscriptions", _("Report subscriptions"))),
     *_entries(
         "customers",
         LEADS,

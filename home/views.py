@@ -5,8 +5,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 
+from accounts.selectors import own_agent
 from common.access import ADMIN, AGENT, MANAGER, role_required
 from common.periods import local_date
+from recognition.selectors import recognitions_for_home
 from tenants.current import current_tenant
 
 from .selectors_admin import digest_schedule, failed_lately, setup_checklist
@@ -25,9 +27,12 @@ def home(request):
             request, "home/manager.html", {"needs": needs_you_today(manager=request.user, today=today, tz=tz)}
         )
     if role == AGENT:
-        # recognitions: the recognition app fills this list in (home/_recognitions.html shows it)
+        agent = own_agent(fetched_by=request.user)
+        recognitions = recognitions_for_home(agent=agent, fetched_by=request.user) if agent else None
         return render(
-            request, "home/agent.html", {"week": my_week(user=request.user, today=today, now=now), "recognitions": []}
+            request,
+            "home/agent.html",
+            {"week": my_week(user=request.user, today=today, now=now), "recognitions": recognitions},
         )
     schedule = digest_schedule()
     return render(

@@ -119,7 +119,8 @@ def report_content(*, recipient: User, cadence: str, start: dt.date) -> dict:
     """The report of one recipient and period (``cadence`` "week" or "month", ``start`` its first day)."""
     tenant = current_tenant()
     groups: list[Team | None] = []
-    for subscription in recipient.report_subscriptions.filter(cadence=cadence).order_by("scope", "team__name"):
+    subscriptions = ReportSubscription.objects.filter(recipient=recipient, cadence=cadence)
+    for subscription in subscriptions.order_by("scope", "team__name"):
         groups += [g for g in _teams_of(subscription, recipient) if g not in groups]
     return {
         "tenant_name": tenant.name,

@@ -54,6 +54,10 @@ PAGES = [
     ("manager", "/surveys/effort/gap/"),
     ("manager", "/agents/"),
     ("manager", "/password/change/"),
+    ("manager", "/account/preferences/"),
+    ("manager", "/recognition/team/"),
+    ("manager", "/recognition/give/"),
+    ("manager", "/settings/reports/"),
     # an agent
     ("agent", "/"),
     ("agent", "/kpis/me/"),
@@ -62,6 +66,9 @@ PAGES = [
     ("agent", "/coaching/mine/"),
     ("agent", "/kpis/qa/mine/"),
     ("agent", "/kpis/qa/evaluations/{evaluation}/"),
+    ("agent", "/recognition/"),
+    ("agent", "/recognition/team/"),
+    ("agent", "/recognition/give/"),
     # an admin: the settings
     ("admin", "/"),
     ("admin", "/imports/"),
@@ -91,6 +98,7 @@ PAGES = [
     ("admin", "/settings/webhooks/{webhook}/"),
     ("admin", "/settings/kiosks/"),
     ("admin", "/settings/audit/"),
+    ("admin", "/settings/reports/"),
 ]
 
 

@@ -53,7 +53,10 @@ def test_each_role_sees_exactly_the_entries_it_may_open(persona, people, tenants
 
 def test_agents_get_their_own_short_list(people, tenants, web):
     page = web(tenants.alpha, people.alice).get("/").content.decode()
-    assert nav_links(page) == {reverse(n) for n in ("my_scorecard", "my_coaching", "my_qa", "effort_history")}
+    assert nav_links(page) == {
+        reverse(n)
+        for n in ("my_scorecard", "my_coaching", "my_qa", "effort_history", "my_recognitions", "team_recognitions")
+    }
     assert "My work" in nav_of(page)
 
 

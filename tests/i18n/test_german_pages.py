@@ -40,10 +40,26 @@ ADMIN_PAGES = [
     lambda o: f"/settings/webhooks/{o.endpoint.pk}/edit/",
     lambda o: f"/settings/webhooks/{o.endpoint.pk}/delete/",
     "/settings/kiosks/",
+    "/settings/reports/",
     "/live/",
 ]
-MANAGER_PAGES = ["/account/preferences/", "/password/change/", "/agents/", "/live/", "/live/alerts/"]
-AGENT_PAGES = ["/account/preferences/", "/password/change/"]
+MANAGER_PAGES = [
+    "/account/preferences/",
+    "/password/change/",
+    "/agents/",
+    "/live/",
+    "/live/alerts/",
+    "/recognition/team/",
+    "/recognition/give/",
+    "/settings/reports/",
+]
+AGENT_PAGES = [
+    "/account/preferences/",
+    "/password/change/",
+    "/recognition/",
+    "/recognition/team/",
+    "/recognition/give/",
+]
 ANONYMOUS_PAGES = ["/login/", "/password/reset/", "/password/reset/done/", "/password/reset/complete/"]
 
 
@@ -52,6 +68,12 @@ def objects(people):
     people.ada.language = people.mona.language = people.alice.language = "de"
     for user in (people.ada, people.mona, people.alice):
         user.save(update_fields=["language"])
+    yield _objects(people)
+    # the personas are the session's: the rows roll back, their Python objects must too
+    people.ada.language = people.mona.language = people.alice.language = ""
+
+
+def _objects(people):
     run = ImportRun.objects.create(
         kind="interactions",
         file_name="calls.csv",
@@ -82,6 +104,13 @@ def test_the_admin_pages_are_german(tenants, web, objects):
 def test_the_manager_and_agent_pages_are_german(tenants, web, objects):
     assert _scan(web(tenants.alpha, objects.people.mona), MANAGER_PAGES, objects) == {}
     assert _scan(web(tenants.alpha, objects.people.alice), AGENT_PAGES, objects) == {}
+
+
+@pytest.mark.parametrize("persona", ["ada", "mona", "alice"])
+def test_each_roles_home_page_and_navigation_are_german(tenants, web, objects, persona):
+    # the whole document: the grouped navigation and the account area too
+    client = web(tenants.alpha, getattr(objects.people, persona))
+    assert untranslated_on(client, "/", language="de", scope="document") == []
 
 
 def test_the_login_pages_follow_the_browser(tenants, web, objects):

@@ -177,3 +177,14 @@ def test_give_kudos_for_a_contact_by_its_id(tenants, people, web, north):
 
 def test_admins_do_not_give_kudos(tenants, people, web, north):
     assert web(tenants.alpha, people.ada).get("/recognition/give/").status_code == 403
+
+
+def test_the_agents_home_page_shows_her_recognitions_and_nobody_elses(tenants, people, web, north):
+    page = text(web(tenants.alpha, people.alice).get("/"))
+    home = page[page.index('id="recognitions-heading"') :]
+    # her own: both kudos (the private one is hers to see) and both milestones, private included
+    assert "Kind words" in home and "Secret thanks" in home and "Bob did it" not in home
+    assert "11 top CSAT answers in a row" in home and "7 QA evaluations in a row" in home
+    bob = text(web(tenants.alpha, people.bob).get("/"))
+    bobs = bob[bob.index('id="recognitions-heading"') :]
+    assert "Bob did it" in bobs and "Kind words" not in bobs and "QA evaluations in a row" not in bobs
