@@ -198,8 +198,8 @@ class DigestDelivery(models.Model):
         AGENT = "agent"
         # reports.ReportSubscription: one email per recipient and period with all their
         # subscriptions of that cadence; week_start is the period's first day (a month's 1st).
-        REPORT_WEEK = "report_week", "Weekly report"
-        REPORT_MONTH = "report_month", "Monthly report"
+        REPORT_WEEK = "report_week", _("Weekly report")
+        REPORT_MONTH = "report_month", _("Monthly report")
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.MANAGER)
