@@ -26,7 +26,7 @@ from coaching.sessions import action_item_add, coaching_session_create, coaching
 from interactions.models import Interaction
 from live.kiosk import kiosk_board_create, kiosk_token
 from pipeline.management.commands.demo_setup import DOMAIN, LOGINS, SCHEMA
-from qa.models import QaCheckRule, QaEvaluation, QaForm, QaFormVersion
+from qa.models import QaCheckRule, QaDispute, QaEvaluation, QaForm, QaFormVersion
 from qa.services import calibration_create, dispute_raise
 from scorecards.models import Target
 from surveys.effort_selectors import effort_next_due
@@ -110,7 +110,9 @@ def _extras() -> dict[str, object]:
         .first()
     )
     evaluation = QaEvaluation.objects.filter(interaction__agent=agent).exclude(status="draft").order_by("-pk").first()
-    dispute_raise(answer=evaluation.answers.order_by("pk").first(), by=agent.user, reason="The caller hung up first")
+    answer = evaluation.answers.order_by("pk").first()
+    if not QaDispute.objects.filter(answer=answer).exists():  # demo_setup may have raised it already
+        dispute_raise(answer=answer, by=agent.user, reason="The caller hung up first")
     version = QaFormVersion.objects.order_by("-pk").first()
     calibration = calibration_create(interaction=evaluation.interaction, version=version, by=admin)
     return {

@@ -71,6 +71,12 @@ def log_in(page, base: str, email: str, password: str) -> None:
             page.keyboard.press("Enter")
 
 
+def open_nav_group(page, label: str) -> None:
+    """The navigation's groups are disclosures: Enter on the group's summary opens it."""
+    tab_to(page, f"el.tagName === 'SUMMARY' && el.textContent.trim() === {label!r}")
+    page.keyboard.press("Enter")
+
+
 def follow(page, matches: str, *, key: str = "Enter", backwards: bool = False) -> None:
     tab_to(page, matches, backwards=backwards)
     with page.expect_navigation():
@@ -87,6 +93,7 @@ def test_the_coaching_loop_by_keyboard_only(keyboard_tenant, live_server_url, br
 
     # the manager plans a session from the navigation
     log_in(manager, base, "mona@keys.test", "keys-mona-pass")
+    open_nav_group(manager, "Coaching")
     follow(manager, "el.getAttribute('href') === '/coaching/'")
     follow(manager, "el.getAttribute('href') === '/coaching/new/'")
     tab_to(manager, "el.id === 'id_agent'")
@@ -124,6 +131,7 @@ def test_the_coaching_loop_by_keyboard_only(keyboard_tenant, live_server_url, br
 
     # the agent acknowledges it with a comment
     log_in(agent, base, "alice@keys.test", "keys-alice-pass")
+    open_nav_group(agent, "My work")
     follow(agent, "el.getAttribute('href') === '/coaching/mine/'")
     tab_to(agent, "el.tagName === 'TEXTAREA'")
     agent.keyboard.type("Thanks, will do.")

@@ -35,7 +35,7 @@ def test_the_language_chosen_persists_across_logins_and_is_nobody_elses(tenants,
     fresh = login(web, tenants.alpha, "alice@alpha.test", HTTP_ACCEPT_LANGUAGE="en")
     response = fresh.get("/account/preferences/", HTTP_ACCEPT_LANGUAGE="en")
     assert response["Content-Language"] == "de"
-    assert "<h1>Einstellungen</h1>" in response.content.decode()
+    assert "<h1>Meine Einstellungen</h1>" in response.content.decode()
     assert '<option value="de" selected>' in response.content.decode()
 
     # another user, same browser language, is unaffected

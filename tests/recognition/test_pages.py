@@ -188,3 +188,12 @@ def test_the_agents_home_page_shows_her_recognitions_and_nobody_elses(tenants, p
     bob = text(web(tenants.alpha, people.bob).get("/"))
     bobs = bob[bob.index('id="recognitions-heading"') :]
     assert "Bob did it" in bobs and "Kind words" not in bobs and "QA evaluations in a row" not in bobs
+
+
+def test_a_manager_can_thank_an_agent_from_her_scorecard_but_an_admin_is_not_offered_it(tenants, people, web):
+    alice = agent_of(people.alice)
+    link = f"/recognition/give/?agent={alice.pk}"
+    assert link in text(web(tenants.alpha, people.mona).get(f"/kpis/agents/{alice.pk}/"))
+    assert link not in text(web(tenants.alpha, people.ada).get(f"/kpis/agents/{alice.pk}/"))
+    form = text(web(tenants.alpha, people.mona).get(link))
+    assert f'<option value="{alice.pk}" selected>' in form

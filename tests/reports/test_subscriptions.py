@@ -136,4 +136,4 @@ def test_the_report_speaks_the_recipients_language(people):
     assert "North-Star-KPIs" in message.body and "North-star KPIs" not in message.body
     pdf = next(content for name, content, _ in message.attachments if name.endswith(".pdf"))
     pdf_text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
-    assert "Ihre Scorecard" in pdf_text and "82.5 %" in pdf_text
+    assert "Ihre Scorecard" in pdf_text and "82,5 %" in pdf_text  # a German decimal comma
