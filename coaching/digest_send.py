@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -80,6 +82,26 @@ def delivery_mark(delivery: DigestDelivery, **fields) -> None:
     DigestDelivery.objects.filter(pk=delivery.pk).update(attempts=F("attempts") + 1, **fields)
 
 
+def ledger_send(*, recipient: User, kind: str, week_start: dt.date, summary: dict, send: Callable[[], object]) -> None:
+    """Claims the ledger row of (recipient, kind, period), calls ``send`` only if this worker
+    holds it, and records the outcome on the row and in ``summary`` ("sent", "skipped" when
+    sent already or held elsewhere, "failed": taken again by the next run). The digest and
+    the report subscriptions both send through it, so "once per period" is decided here."""
+    delivery = delivery_claim(recipient=recipient, kind=kind, week_start=week_start)
+    if delivery is None:
+        summary["skipped"] += 1
+        return
+    try:
+        send()
+    except Exception as error:  # noqa: BLE001 - recorded on the ledger, retried later
+        log.warning("%s email to %s failed: %s", kind, recipient.email, error)
+        delivery_mark(delivery, status=Status.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000])
+        summary["failed"] += 1
+    else:
+        delivery_mark(delivery, status=Status.SENT, sent_at=timezone.now(), last_error="")
+        summary["sent"] += 1
+
+
 def digest_send_week(*, week_start: dt.date, dry_run: bool = False) -> dict:
     """Send this tenant's digests for a week, each at most once. A dry run renders them and
     lists them under "would_send" without claiming anything."""
@@ -94,20 +116,18 @@ def digest_send_week(*, week_start: dt.date, dry_run: bool = False) -> dict:
             ).exists()
             summary["would_send"].append({"to": user.email, "kind": kind, "subject": subject, "already_sent": already})
             continue
-        delivery = delivery_claim(recipient=user, kind=kind, week_start=week_start)
-        if delivery is None:
-            summary["skipped"] += 1
-            continue
-        try:
-            subject, text, html = digest_render(user=user, kind=kind, week_start=week_start)
-            message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
-            message.attach_alternative(html, "text/html")
-            message.send()
-        except Exception as error:  # noqa: BLE001 - recorded on the ledger, retried later
-            log.warning("digest to %s failed: %s", user.email, error)
-            delivery_mark(delivery, status=Status.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000])
-            summary["failed"] += 1
-        else:
-            delivery_mark(delivery, status=Status.SENT, sent_at=timezone.now(), last_error="")
-            summary["sent"] += 1
+        ledger_send(
+            recipient=user,
+            kind=kind,
+            week_start=week_start,
+            summary=summary,
+            send=partial(_digest_send, user, kind, week_start),
+        )
     return summary
+
+
+def _digest_send(user: User, kind: str, week_start: dt.date) -> None:
+    subject, text, html = digest_render(user=user, kind=kind, week_start=week_start)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
+    message.attach_alternative(html, "text/html")
+    message.send()

@@ -11,19 +11,15 @@ key is (recipient, kind, period), and two emails of the same week would be one t
 from __future__ import annotations
 
 import datetime as dt
-import logging
-
-from django.utils import timezone
+from functools import partial
 
 from accounts.models import Role, User
-from coaching.digest_send import delivery_claim, delivery_mark
+from coaching.digest_send import ledger_send
 from coaching.models import DigestDelivery
 
 from .models import Cadence
 from .render import report_message
 
-log = logging.getLogger(__name__)
-Status = DigestDelivery.Status
 LEDGER_KIND = {Cadence.WEEKLY: DigestDelivery.Kind.REPORT_WEEK, Cadence.MONTHLY: DigestDelivery.Kind.REPORT_MONTH}
 
 
@@ -43,17 +39,10 @@ def report_send_period(*, cadence: str, start: dt.date) -> dict:
     summary = {"sent": 0, "skipped": 0, "failed": 0}
     kind = LEDGER_KIND[Cadence(cadence)]
     for user in report_recipients(cadence=cadence):
-        delivery = delivery_claim(recipient=user, kind=kind, week_start=start)
-        if delivery is None:
-            summary["skipped"] += 1
-            continue
-        try:
-            report_message(recipient=user, cadence=cadence, start=start).send()
-        except Exception as error:  # noqa: BLE001 - recorded on the ledger, retried later
-            log.warning("report to %s failed: %s", user.email, error)
-            delivery_mark(delivery, status=Status.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000])
-            summary["failed"] += 1
-        else:
-            delivery_mark(delivery, status=Status.SENT, sent_at=timezone.now(), last_error="")
-            summary["sent"] += 1
+        send = partial(_report_send, user, cadence, start)
+        ledger_send(recipient=user, kind=kind, week_start=start, summary=summary, send=send)
     return summary
+
+
+def _report_send(user: User, cadence: str, start: dt.date) -> None:
+    report_message(recipient=user, cadence=cadence, start=start).send()
