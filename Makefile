@@ -7,9 +7,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 SYSTEM_PYTHON ?= python3
 
-.PHONY: setup pdf-libs run serve test lint browser demo bench bench-load bench-live clean messages
+.PHONY: setup system-libs run serve test lint browser demo bench bench-load bench-live clean messages
 
-setup: $(VENV)/.installed pdf-libs
+setup: $(VENV)/.installed system-libs
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(SYSTEM_PYTHON) -m venv $(VENV)
@@ -17,10 +17,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
-# WeasyPrint (the reports' PDF) draws text with the system's Pango.
-pdf-libs:
-	@ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || { echo "Installing Pango for PDF reports..."; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0) >/dev/null; }
+# WeasyPrint (the reports' PDF) draws text with the system's Pango; gettext compiles and
+# checks the translations (make messages, tests/i18n).
+system-libs:
+	@ldconfig -p | grep -q 'libpangoft2-1.0.so.0' && command -v msgfmt >/dev/null || { \
+	  echo "Installing Pango and gettext..."; (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 gettext) >/dev/null; }
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
 browser:
