@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -153,6 +154,8 @@ def demo_tenant(live_server_url, django_db_blocker):
         try:
             yield build_demo_tenant(live_server_url)
         finally:
+            # a test in between may have restarted PostgreSQL (test_recompute_survives_restart)
+            connection.close()
             tenant = Tenant.objects.filter(schema_name=SCHEMA).first()
             if tenant is not None:
                 tenant_drop(tenant=tenant)

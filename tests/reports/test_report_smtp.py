@@ -218,4 +218,5 @@ def test_the_dispatcher_sends_through_a_real_worker(fresh, smtp, celery_worker_t
     while time.monotonic() < deadline and [s for *_, s in ledger()] != ["sent"]:
         time.sleep(0.2)
     assert ledger() == [("mona@one.test", "report_week", WEEK, "sent")]
-    assert [m["To"] for m in smtp.messages] == ["mona@one.test"]
+    # other tenants of the test database (the accessibility tests' demo) may be due too
+    assert [m["To"] for m in smtp.messages if m["To"].endswith("@one.test")] == ["mona@one.test"]
