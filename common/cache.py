@@ -90,7 +90,11 @@ class FailOpenRedisCache(RedisCache):
         return it: ``add`` and ``incr`` in one round trip (Django's incr alone asks EXISTS first).
         The busiest page (the public survey answer) counts on every request."""
         key = self.make_and_validate_key(key, version=version)
-        client = self._cache.get_client(key, write=True)  # type: ignore[attr-defined]
+        # One client kept (Django's backend builds a redis.Redis per call, costlier than the
+        # round trip); it draws on the same connection pool. A backend is per thread.
+        client = self.__dict__.get("_counting_client")
+        if client is None:
+            client = self.__dict__["_counting_client"] = self._cache.get_client(key, write=True)  # type: ignore[attr-defined]
         try:
             _added, count = client.pipeline(transaction=False).set(key, 0, ex=timeout, nx=True).incr(key).execute()
         except REDIS_DOWN as exc:
