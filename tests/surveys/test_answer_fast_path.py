@@ -37,7 +37,9 @@ def contact_on(day: dt.date, name: str):
 @pytest.fixture
 def invite(tenants, people, in_tenant):
     in_tenant(tenants.alpha)
-    csat = survey("csat", follow_up_question="Why?")
+    csat = survey(
+        "csat", follow_up_question="Why?", languages="en,de", translations={"de": {"question": "Wie war es?"}}
+    )
 
     def make(day: dt.date = DAY):
         return invitation_get_or_create(survey=csat, interaction=contact_on(day, f"fast-{uuid.uuid4()}"))[0]
@@ -155,6 +157,26 @@ def test_a_claim_waits_for_an_answer_its_pending_row_covers_and_a_claimed_row_co
         worker.execute("DELETE FROM scorecards_kpirecomputerequest")
         worker.close()
         answering.close()
+
+
+def test_the_page_after_an_answer_is_in_its_language_and_names_the_center_as_it_is_called_now(invite, tenants, web):
+    client = web(tenants.alpha)
+    pages = [
+        client.post(f"/s/{invite().token}/", {"score": "5"}, HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+        for accept in ("en", "de", "en")
+    ]
+    assert "Thank you!" in pages[0] and "Vielen Dank!" in pages[1] and pages[2] == pages[0]
+    assert "Alpha Care" in pages[0] and 'lang="de"' in pages[1]
+    first_name = tenants.alpha.name
+    type(tenants.alpha).objects.filter(pk=tenants.alpha.pk).update(name="Alpha Renamed")
+    try:
+        renamed = client.post(f"/s/{invite().token}/", {"score": "5"}).content.decode()
+    finally:
+        type(tenants.alpha).objects.filter(pk=tenants.alpha.pk).update(name=first_name)
+    assert "Alpha Renamed" in renamed and "Alpha Care" not in renamed
+    already = client.post(f"/s/{invite().token}/", {"score": "5"})
+    again = client.post(already.wsgi_request.path, {"score": "1"}, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Ihre Antwort ist bereits eingegangen" in again  # the same page, for another customer
 
 
 def test_the_lookup_reads_what_the_page_needs_in_one_query(
