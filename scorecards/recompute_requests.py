@@ -92,6 +92,35 @@ def kpi_recompute_request(
         transaction.on_commit(partial(_send, current_schema_name(), token, delay_seconds))
 
 
+# The pending row already asks for everything a request for one day would add: merging the
+# request would change nothing and send nothing (kpi_recompute_request's `send` condition,
+# negated). A hot path (a survey answer) runs this inside its own write instead of the locked
+# read-merge-write of kpi_recompute_request. FOR SHARE makes it safe against a claim: a worker's
+# _claim (FOR UPDATE) waits until the statement's transaction has committed, so its run sees
+# that write; a row claimed meanwhile is re-checked on its new version (state 'running') and
+# no longer matches, so the caller asks the full way. Used as a CTE: the parameters are named.
+PENDING_COVERS_DAY_SQL = f"""
+    SELECT 1 FROM {KpiRecomputeRequest._meta.db_table}
+     WHERE state = 'pending'
+       AND (since IS NULL OR since <= %(recompute_day)s) AND (until IS NULL OR until >= %(recompute_day)s)
+       AND changed_since IS NULL
+       AND %(recompute_reason)s = ANY(string_to_array(reasons, ', '))
+       AND due_at <= statement_timestamp() + make_interval(secs => %(recompute_latest_due_seconds)s)
+       AND due_at >= statement_timestamp() - make_interval(secs => %(recompute_lost_after_seconds)s)
+       FOR SHARE"""
+
+
+def pending_covers_day_params(*, day: dt.date, reason: str, delay_seconds: int) -> dict:
+    """The parameters of PENDING_COVERS_DAY_SQL for kpi_recompute_enqueue(since=day,
+    until=day, reason=reason, debounce_seconds=delay_seconds)."""
+    return {
+        "recompute_day": day,
+        "recompute_reason": reason,
+        "recompute_latest_due_seconds": delay_seconds + settings.KPI_RECOMPUTE_BUSY_RETRY_SECONDS,
+        "recompute_lost_after_seconds": LOST_AFTER.total_seconds(),
+    }
+
+
 def kpi_recompute_run(*, token: str) -> str:
     """The task's body (the current tenant): run its pending recompute, and a run a dead worker
     left unfinished. Returns "done", "busy" (another run holds the lock: sent again for later)

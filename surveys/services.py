@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from interactions.models import Interaction, Outcome
+from scorecards.recompute_requests import PENDING_COVERS_DAY_SQL, pending_covers_day_params
 from scorecards.services import kpi_recompute_enqueue
 from tenants.current import current_tenant
 from webhooks.links import tenant_link
@@ -206,9 +207,11 @@ def follow_up_close(*, follow_up: FollowUp, by, note: str) -> FollowUp:
 
 # One statement: the unique constraints (one response per invitation, one per contact and
 # kind) decide, so two simultaneous submits cannot both write and no row lock is needed; the
-# follow-up of a low score is written by the same statement. At hundreds of answers a second
-# every round trip counts (bench/surveys.py).
-_ANSWER_SQL = """
+# follow-up of a low score is written by the same statement, and it asks whether the tenant's
+# pending KPI recompute already covers the contact's day (it does for all but the first answer
+# of a burst: then no further statement is needed). At hundreds of answers a second every
+# round trip counts (bench/surveys.py).
+_ANSWER_SQL = f"""
     WITH answer AS (
         INSERT INTO surveys_surveyresponse (interaction_id, survey, score, responded_at, comment, source,
                                             invitation_id, language, updated_at)
@@ -218,17 +221,23 @@ _ANSWER_SQL = """
     ), follow_up AS (
         INSERT INTO surveys_followup (response_id, status, note, created_at)
         SELECT id, 'open', '', statement_timestamp() FROM answer WHERE %(follow_up)s
+    ), recompute_pending AS ({PENDING_COVERS_DAY_SQL}
     )
-    SELECT id FROM answer"""
+    SELECT id, EXISTS (SELECT FROM recompute_pending) FROM answer"""
+# Answers of the next minute share one KPI recompute.
+RECOMPUTE_DEBOUNCE_SECONDS = 60
 
 
 def response_submit(*, invitation: SurveyInvitation, score: int, comment: str = "", language: str = "") -> int | None:
     """Record the one answer of an invitation (caller checked it is not expired) and return
     its id, or None when the invitation (or its contact, for this kind) already has an answer:
-    a second submit changes nothing. Then asks for the KPIs of the contact's day.
+    a second submit changes nothing. Then asks for the KPIs of the contact's day, unless the
+    pending recompute covers it already.
     ``response_submit(invitation=inv, score=5, comment="Quick", language="en")``"""
     kind = invitation.survey.kind
     detractor = needs_follow_up(kind, score)
+    # The answer belongs to the period of the contact it rates (local time).
+    day = timezone.localtime(invitation.interaction.offered_at, current_tenant().tz).date()
     # No atomic block for most answers: one statement is atomic by itself, and outside a
     # transaction on_commit runs at once (inside a caller's transaction it still waits for the
     # commit). A detractor's answer commits with its webhook deliveries, so it takes one.
@@ -243,14 +252,15 @@ def response_submit(*, invitation: SurveyInvitation, score: int, comment: str = 
                 "invitation": invitation.pk,
                 "language": language,
                 "follow_up": detractor,
+                **pending_covers_day_params(day=day, reason="survey", delay_seconds=RECOMPUTE_DEBOUNCE_SECONDS),
             },
         )
         row = cur.fetchone()
         if row is None:
             return None
+        response_id, recompute_pending = row
         if detractor:
-            detractors_announce(response_ids=[row[0]])
-        # The answer belongs to the period of the contact it rates (local time).
-        day = timezone.localtime(invitation.interaction.offered_at, current_tenant().tz).date()
-        kpi_recompute_enqueue(since=day, until=day, reason="survey", debounce_seconds=60)
-    return row[0]
+            detractors_announce(response_ids=[response_id])
+        if not recompute_pending:
+            kpi_recompute_enqueue(since=day, until=day, reason="survey", debounce_seconds=RECOMPUTE_DEBOUNCE_SECONDS)
+    return response_id

@@ -6,8 +6,11 @@ token is unknown here because invitations live in the tenant's schema.
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -43,9 +46,13 @@ def _ui_language(wanted: list[str]) -> str:
 def _page(request, template: str, context: dict | None = None, status: int = 200, *, wanted: list[str] | None = None):
     """Render in the customer's language: the survey's (wanted) if given, else their browser's."""
     language = _ui_language(wanted if wanted is not None else _accepted(request.headers.get("Accept-Language", "")))
-    context = {**(context or {}), "ui_language": language}
-    with translation.override(language):
-        response = render(request, f"surveys/{template}", context, status=status)
+    tenant_name = current_tenant().name
+    if template in SAME_FOR_EVERY_CUSTOMER:
+        html = _same_for_every_customer(template, language, tenant_name)
+    else:
+        context = {"tenant_name": tenant_name, **(context or {}), "ui_language": language}
+        html = _render(template, language, context)
+    response = HttpResponse(html, status=status)
     response["Content-Language"] = language
     patch_vary_headers(response, ["Accept-Language"])
     # The token is in the URL: never send it on as a Referer, never keep the page in caches.
@@ -53,6 +60,24 @@ def _page(request, template: str, context: dict | None = None, status: int = 200
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _render(template: str, language: str, context: dict) -> str:
+    # No request, so no context processors: nothing of a signed-in user's session (navigation,
+    # messages) belongs on a customer's page, and the busiest page skips their work.
+    with translation.override(language):
+        return render_to_string(f"surveys/{template}", context)
+
+
+# The pages after an answer say the same to every customer of a contact center in a language:
+# rendered once per process (templates and catalogues are fixed for its life, as the cached
+# template loader has them), not on each of hundreds of answers a second (bench/surveys.py).
+SAME_FOR_EVERY_CUSTOMER = frozenset({"public_thanks.html", "public_already.html"})
+
+
+@functools.lru_cache(maxsize=512)
+def _same_for_every_customer(template: str, language: str, tenant_name: str) -> str:
+    return _render(template, language, {"tenant_name": tenant_name, "ui_language": language})
 
 
 def _accepted(header: str) -> list[str]:

@@ -8,8 +8,9 @@ schema, so one contact center's traffic never throttles another's.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
+from common.cache import count_in_window
 from common.client_address import client_ip
 from tenants.current import current_schema_name
 
@@ -28,9 +29,4 @@ def allow(request, name: str, token: str = "") -> bool:
     """Count this request; False once the window's budget is spent."""
     count, window = limit(name)
     key = f"survey-rl:{current_schema_name()}:{name}:{client_ip(request)}:{token}"
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key) <= count
-    except ValueError:  # expired between add and incr: a fresh window
-        cache.add(key, 1, timeout=window)
-        return True
+    return count_in_window(caches["default"], key, window) <= count
