@@ -19,22 +19,34 @@ app = OutboxCeleryApp("callwell", task_cls="tenants.task_guard:ActiveTenantTask"
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# One queue per kind of work. A worker started without -Q consumes all five, taking from each
+# One queue per kind of work. A worker started without -Q consumes all six, taking from each
 # in turn (kombu's round robin over Redis lists), so a burst of recomputes (or the nightly
 # fan-out) never has every import or digest wait behind it; big sites can give a queue
-# workers of its own (README, "Production"). A tenant's recomputes are coalesced besides
-# (scorecards.recompute_requests): one running and one waiting at most.
+# workers of its own on any number of machines (docs/scaling.md). A tenant's recomputes are
+# coalesced besides (scorecards.recompute_requests): one running and one waiting at most.
+QUEUES = ("celery", "imports", "kpis", "digests", "webhooks", "live")
 app.conf.task_default_queue = "celery"
-app.conf.task_queues = [
-    Queue(name, Exchange(name), routing_key=name) for name in ("celery", "imports", "kpis", "digests", "webhooks")
-]
+app.conf.task_queues = [Queue(name, Exchange(name), routing_key=name) for name in QUEUES]
+# Every task of the project is named here (tests/test_celery_routes.py walks app.tasks).
 app.conf.task_routes = {
     "interactions.tasks.import_run_task": {"queue": "imports"},
+    # what follows an import, in proportion to its rows
+    "surveys.tasks.invitations_sample_task": {"queue": "imports"},
+    "qa.tasks.qa_checks_task": {"queue": "imports"},
     "scorecards.tasks.kpi_recompute_task": {"queue": "kpis"},
     "coaching.tasks.digest_send_task": {"queue": "digests"},
     "reports.tasks.report_send_task": {"queue": "digests"},
     # a slow receiver (up to its timeout per attempt) must not hold up imports or recomputes
     "webhooks.tasks.webhook_delivery_task": {"queue": "webhooks"},
+    # seconds matter here (a wallboard's alert, the KPIs of the live feed): never behind a
+    # nightly fan-out or a big import
+    "live.followups.live_followups_flush_task": {"queue": "live"},
+    "alerts.tasks.alerts_evaluate_task": {"queue": "live"},
+    "alerts.tasks.alert_email_task": {"queue": "live"},
+    # Deliberately the default queue: the beat entries' dispatchers (small, public schema, one
+    # at a time) and the outbox flush.
+    "*_dispatch": {"queue": "celery"},
+    "common.tasks.pending_tasks_flush_task": {"queue": "celery"},
 }
 
 # Periodic work is added here by the apps that need it (KPI recompute, digests), each as

@@ -92,6 +92,12 @@ class WebhookDelivery(models.Model):
         indexes = [
             # the delivery log of one endpoint, newest first
             models.Index(fields=["endpoint", "-created_at", "-id"], name="webhook_delivery_log"),
+            # the tenant's backlog of first attempts, for pacing a flood (services._first_attempts_at)
+            models.Index(
+                fields=["next_attempt_at"],
+                name="webhook_delivery_unsent",
+                condition=Q(status=DeliveryStatus.PENDING, attempts=0),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=DeliveryStatus.values), name="webhook_delivery_status_known"),

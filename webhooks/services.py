@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import json
+import math
 import time
 import urllib.parse
 from collections.abc import Iterable
@@ -41,6 +42,14 @@ LEASE_SECONDS = 60
 # must not find the retry "not due yet" and drop it.
 CLOCK_SLACK_SECONDS = 2
 USER_AGENT = "Callwell-Webhooks/1.0"
+# Fairness on the shared "webhooks" queue: a tenant's first attempts go out at once while it has
+# fewer than BURST of them waiting; beyond that, at RATE a second, each message sent with its
+# countdown. A flood (an import's hundreds of detractors) is then a trickle in the queue, and
+# another tenant's delivery waits behind at most BURST of the flood's, not all of them. A paced
+# message waits in a worker until due (Celery's ETA); a copy the broker redelivers meanwhile
+# finds its delivery leased or done and sends nothing (_claim).
+TENANT_BURST = 20
+TENANT_RATE_PER_SECOND = 5.0
 
 
 # --- endpoints ------------------------------------------------------------------------------
@@ -161,17 +170,36 @@ def _payload(*, event: str, data: dict, text: str, delivery: WebhookDelivery, sc
     }
 
 
+def _first_attempts_at(count: int, now: dt.datetime) -> list[dt.datetime]:
+    """When each of ``count`` new deliveries of the current tenant is first due: now while the
+    tenant has fewer than TENANT_BURST first attempts waiting, then one every 1/RATE seconds
+    after the last one already scheduled. Two queries on the partial index webhook_delivery_unsent."""
+    unsent = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, attempts=0)
+    waiting = unsent[:TENANT_BURST].count()
+    at_once = min(count, max(0, TENANT_BURST - waiting))
+    times = [now] * at_once
+    if at_once < count:
+        latest = unsent.order_by("-next_attempt_at").values_list("next_attempt_at", flat=True).first()
+        slot = max(now, latest or now)
+        step = dt.timedelta(seconds=1 / TENANT_RATE_PER_SECOND)
+        times += [slot + step * (k + 1) for k in range(count - at_once)]
+    return times
+
+
 def _deliveries_create(endpoints: Iterable[WebhookEndpoint], *, event: str, data: dict, text: str) -> list[int]:
     schema = current_schema_name()
     now = timezone.now()
+    endpoints = list(endpoints)
+    due_at = _first_attempts_at(len(endpoints), now)
     rows = []
-    for endpoint in endpoints:
-        delivery = WebhookDelivery(endpoint=endpoint, event=event, created_at=now, next_attempt_at=now)
+    for endpoint, due in zip(endpoints, due_at, strict=True):
+        delivery = WebhookDelivery(endpoint=endpoint, event=event, created_at=now, next_attempt_at=due)
         delivery.payload = _payload(event=event, data=data, text=text, delivery=delivery, schema=schema)
         rows.append(delivery)
     WebhookDelivery.objects.bulk_create(rows)
-    for delivery in rows:
-        transaction.on_commit(DeliverySend(schema, delivery.pk))
+    for delivery, due in zip(rows, due_at, strict=True):
+        countdown = math.ceil((due - now).total_seconds())
+        transaction.on_commit(DeliverySend(schema, delivery.pk, countdown))
     return [delivery.pk for delivery in rows]
 
 
