@@ -2,7 +2,7 @@
 fan-out and a backend's memory.
 
 Usage: .venv/bin/python bench/tenants.py [--tenants 1000] [--managers 50] [--create-only]
-       (make bench-tenants)
+       [--only one_more_tenant ...]   (make bench-tenants)
 
 1. A database of its own on the embedded PostgreSQL (callwell_bench_tenants) and a private
    redis-server as the Celery broker (no worker: messages are counted, never run).
@@ -109,6 +109,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=20, help="schemas django-tenants' executors migrate")
     parser.add_argument("--recycle-every", type=int, default=100)
     parser.add_argument("--create-only", action="store_true")
+    parser.add_argument("--only", nargs="*", help="these probes only (beat, noop_migrate, one_more_tenant, ...)")
     args = parser.parse_args()
     results: dict = {"tenants": args.tenants, "managers_per_tenant": args.managers}
     try:

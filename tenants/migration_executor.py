@@ -28,6 +28,8 @@ from django_tenants.utils import schema_exists
 from .template import TEMPLATE_SCHEMA, migration_keys, migration_status, template_drop, template_script
 
 logger = logging.getLogger(__name__)
+# django-tenants adds set_schema_to_public to the connection; Django's stubs do not know it.
+_tenant_connection: Any = connection
 
 _NOT_PLAIN = ("app_label", "migration_name", "fake", "fake_initial", "plan", "prune", "check_unapplied")
 
@@ -60,7 +62,7 @@ class SkipCurrentExecutor(MigrationExecutor):
         self.inner.run_multi_type_migrations(tenants=tenants)
 
     def template_migrate(self, expected: list[str]) -> None:
-        connection.set_schema_to_public()
+        _tenant_connection.set_schema_to_public()
         matched, total = migration_status([TEMPLATE_SCHEMA], expected).get(TEMPLATE_SCHEMA, (0, 0))
         if (matched, total) == (len(expected), len(expected)):
             template_script(expected)  # made when missing (a template from before the scripts)
@@ -73,7 +75,7 @@ class SkipCurrentExecutor(MigrationExecutor):
         logger.info("migrating the tenant template %s", TEMPLATE_SCHEMA)
         # In this process, whatever the executor: one schema gains nothing from a pool.
         run_migrations(self.args, self.options, self.codename, TEMPLATE_SCHEMA)
-        connection.set_schema_to_public()
+        _tenant_connection.set_schema_to_public()
         template_script(expected, refresh=True)
 
     def inner_write(self, message: str) -> None:

@@ -28,12 +28,15 @@ import shutil
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
 logger = logging.getLogger(__name__)
+# django-tenants adds set_schema_to_public to the connection; Django's stubs do not know it.
+_tenant_connection: Any = connection
 
 TEMPLATE_SCHEMA = "tenant_template"
 # Schemas per status query: one UNION ALL statement reads this many django_migrations tables.
@@ -86,7 +89,7 @@ def template_clone(schema_name: str) -> bool:
 
     Returns False (and creates nothing) when it is not, or no script can be made: the caller
     then runs the migrations. Runs on the public schema, in one transaction."""
-    connection.set_schema_to_public()
+    _tenant_connection.set_schema_to_public()
     expected = migration_keys()
     if not template_is_current(expected):
         logger.warning("tenant template %s missing or stale: %s gets every migration run", TEMPLATE_SCHEMA, schema_name)
@@ -117,7 +120,7 @@ def template_script(expected: list[str], refresh: bool = False) -> str | None:
 
 
 def template_drop() -> None:
-    connection.set_schema_to_public()
+    _tenant_connection.set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(TEMPLATE_SCHEMA)} CASCADE")
 

@@ -7,14 +7,16 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import schema_context
 
 from tenants.services import tenant_create, tenant_drop
 from tenants.template import TEMPLATE_SCHEMA, migration_keys, migration_status, template_is_current
 
 SCHEMA = "mig_skip"
-# A migration of a shared app: recorded in every schema, nothing to build in a tenant's.
-NO_OP_HERE = ("tenants", "0003_tenant_suspension")
+# The last migration of a shared app (nothing depends on it): recorded in every schema,
+# nothing to build in a tenant's.
+NO_OP_HERE = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes("tenants")[0]
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +50,7 @@ def test_a_schema_missing_a_migration_is_migrated_the_others_are_skipped(tenant,
         migrate()
         printed = capsys.readouterr().out
         assert "up to date, 1 to migrate" in printed
-        assert f"[standard:{SCHEMA}]" in printed  # only that schema went through migrate
+        assert f"standard:{SCHEMA}]" in printed and printed.count("Starting migration") == 2  # public + it
         assert migration_status([SCHEMA], expected)[SCHEMA] == (len(expected), len(expected))
 
         migrate()
