@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 SYSTEM_PYTHON ?= python3
 
-.PHONY: setup system-libs run serve test lint browser demo bench bench-load bench-live clean messages
+.PHONY: setup system-libs run serve test lint browser demo bench bench-load bench-live bench-tenants clean messages
 
 setup: $(VENV)/.installed system-libs
 
@@ -69,6 +69,11 @@ bench-load: setup
 # Live events: 10 tenants at 100 events/s each, event-to-screen latency and ingest rate (bench/README.md).
 bench-live: setup
 	$(PY) bench/live.py --duration 30
+
+# A thousand tenants on one PostgreSQL: deploys, tenant creation, beat, digests, the nightly fan-out
+# and a backend's memory (bench/README.md). The first run creates the tenants (about 30 min).
+bench-tenants: setup
+	$(PY) bench/tenants.py --tenants 1000
 
 clean:
 	-[ -f .data/redis.pid ] && kill $$(cat .data/redis.pid)

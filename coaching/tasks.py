@@ -16,6 +16,7 @@ from celery import shared_task
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from tenants.iteration import each_tenant_recycling
 from tenants.models import Tenant
 
 from .digest import last_complete_week
@@ -65,7 +66,8 @@ def digest_send_task(self, week_start: str) -> dict:
 
 def _digest_times() -> list[tuple[Tenant, TenantDigestTime]]:
     times = []
-    for tenant in Tenant.objects.filter(is_active=True).exclude(schema_name="public").order_by("pk"):
+    tenants = Tenant.objects.filter(is_active=True).exclude(schema_name="public").order_by("pk")
+    for _position, tenant in each_tenant_recycling(list(tenants)):
         with schema_context(tenant.schema_name):
             row = DigestSettings.objects.first()  # read inside the tenant's schema
         times.append(

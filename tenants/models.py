@@ -52,6 +52,20 @@ class Tenant(TenantMixin):
     def __str__(self) -> str:
         return self.name
 
+    def create_schema(self, check_if_exists: bool = False, sync_schema: bool = True, verbosity: int = 1) -> bool:
+        """A copy of the template schema when it is current (seconds less a tenant), the
+        migrations otherwise (tenants/template.py)."""
+        from django_tenants.utils import schema_exists
+
+        from .template import template_clone
+
+        if check_if_exists and schema_exists(self.schema_name):
+            return False
+        if sync_schema and template_clone(self.schema_name):
+            return True
+        super().create_schema(check_if_exists=False, sync_schema=sync_schema, verbosity=verbosity)
+        return True
+
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
@@ -59,3 +73,12 @@ class Tenant(TenantMixin):
 
 class Domain(DomainMixin):
     pass
+
+
+class TemplateScript(models.Model):
+    """The SQL that recreates the template schema under another name (tenants/template.py),
+    one per set of migrations it holds (``key``: their hash)."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    script = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)

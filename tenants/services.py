@@ -15,6 +15,7 @@ from audit.context import Actor
 from audit.services import audit_record, platform_audit_record
 
 from .models import Domain, Tenant, validate_timezone
+from .template import TEMPLATE_SCHEMA
 
 SCHEMA_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 # Django's host validation rejects "_" and then answers 404 without a word: refuse it here.
@@ -31,10 +32,11 @@ class TenantExists(Exception):
 def tenant_create(*, schema: str, domain: str, name: str, timezone: str = "UTC") -> Tenant:
     """``tenant_create(schema="acme", domain="acme.localhost", name="Acme", timezone="UTC")``.
 
-    Creates the schema (with every tenant migration). Its first admin is a user, made one
+    Creates the schema: a copy of the template schema when it is current (tenants/template.py),
+    else by running every tenant migration. Its first admin is a user, made one
     layer up: accounts.services.tenant_with_admin_create.
     """
-    if not SCHEMA_RE.match(schema) or schema == "public" or schema.startswith("pg_"):
+    if not SCHEMA_RE.match(schema) or schema in ("public", TEMPLATE_SCHEMA) or schema.startswith("pg_"):
         raise ValidationError(f"schema {schema!r}: use lowercase letters, digits and _, starting with a letter")
     domain = domain.lower()
     if not DOMAIN_RE.match(domain):
@@ -46,7 +48,7 @@ def tenant_create(*, schema: str, domain: str, name: str, timezone: str = "UTC")
         raise TenantExists(f"domain {domain!r} already belongs to another tenant")
 
     tenant = Tenant(schema_name=schema, name=name, timezone=timezone)
-    tenant.save(verbosity=0)  # creates the schema and runs the tenant migrations
+    tenant.save(verbosity=0)  # creates the schema: a copy of the template, or every migration
     with transaction.atomic():
         Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
     return tenant

@@ -77,6 +77,9 @@ TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenants"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# migrate_schemas skips the schemas already up to date and keeps the template schema new
+# tenants are copied from current (tenants/migration_executor.py, tenants/template.py).
+GET_EXECUTOR_FUNCTION = "tenants.migration_executor.get_executor"
 
 MIDDLEWARE = [
     # first, so every response (a 404 for an unknown host too) carries its X-Request-ID
@@ -196,6 +199,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 # The nightly KPI recompute starts one tenant this many seconds after the previous one.
 KPI_NIGHTLY_STAGGER_SECONDS = int(os.environ.get("KPI_NIGHTLY_STAGGER_SECONDS", "15"))
+# ... or closer together, so that every tenant's has started within this window (2 hours: before
+# 04:15 UTC, 06:15 in Berlin in summer) however many tenants there are (scorecards.tasks).
+KPI_NIGHTLY_WINDOW_SECONDS = int(os.environ.get("KPI_NIGHTLY_WINDOW_SECONDS", "7200"))
+# A loop over every tenant's schema (the beat dispatchers) reconnects after this many schemas:
+# a PostgreSQL backend keeps the catalog entries of every table it touched until it ends
+# (tenants/iteration.py; bench/README.md, "A thousand tenants").
+TENANT_LOOP_RECONNECT_EVERY = int(os.environ.get("TENANT_LOOP_RECONNECT_EVERY", "100"))
 # A KPI recompute that finds its tenant's previous one still running comes back this much later.
 KPI_RECOMPUTE_BUSY_RETRY_SECONDS = int(os.environ.get("KPI_RECOMPUTE_BUSY_RETRY_SECONDS", "10"))
 
