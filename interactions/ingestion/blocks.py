@@ -74,10 +74,11 @@ class _Counted:
 
 
 def csv_blocks(
-    stream: BinaryIO, header: list[str], limits: Limits, *, block_bytes: int = BLOCK_BYTES
+    stream: BinaryIO, header: list[str], limits: Limits, *, block_bytes: int | None = None
 ) -> Iterator[Block | CsvItem]:
     """After the header line has been read: ``Block``s, and (line, record) or RowError items
     for the parts of the file that are not plain, in file order."""
+    block_bytes = block_bytes or BLOCK_BYTES
     names = [f"c{i}" for i in range(len(header))]
     consumed = 1  # lines of the file read so far (the header)
     while True:

@@ -9,6 +9,7 @@ as ``digits[.dddd]``.
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 
 import pyarrow as pa
@@ -22,6 +23,7 @@ UTC_US = pa.timestamp("us", tz="UTC")
 _TIMESTAMP = r"^(?:19|2\d)\d\d-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)?$"
 _ZONE = r"(?:Z|[+-]\d\d:\d\d)$"
 assert YEARS == (1900, 2999)
+_EPOCH = "1970-01-01T00:00:00"
 
 
 def is_empty(value: pa.Array) -> pa.Array:
@@ -34,20 +36,13 @@ def plain_timestamps(value: pa.Array, tz: zoneinfo.ZoneInfo) -> tuple[pa.Array, 
     and one in the skipped hour is left to the per-row reader (an error there)."""
     matched = pc.match_substring_regex(value, _TIMESTAMP)
     zoned = pc.match_substring_regex(value, _ZONE)
-    aware = pc.and_kleene(matched, zoned)
-    local = pc.and_kleene(matched, pc.invert(zoned))
-    # The common cases (a column all with offsets, or all without) cast as they are.
-    any_local = pc.any(local).as_py()
     try:
-        if not any_local and pc.all(aware).as_py():
-            instant = pc.cast(value, UTC_US)
-        else:
-            instant = pc.cast(pc.if_else(aware, value, "1970-01-01T00:00:00Z"), UTC_US)
-        if any_local:
-            all_local = pc.all(local).as_py()
-            wall = pc.cast(value if all_local else pc.if_else(local, value, "1970-01-01T00:00:00"), pa.timestamp("us"))
-    except pa.ArrowInvalid:  # a date that does not exist (April 31st...): this column goes per row
-        return pa.nulls(len(value), UTC_US), pa.array([False] * len(value))
+        instant, wall = _cast(value, matched, zoned)
+    except pa.ArrowInvalid:  # a date that does not exist (April 31st): found value by value
+        matched = pa.array([ok and _casts(v) for ok, v in zip(matched.to_pylist(), value.to_pylist(), strict=True)])
+        instant, wall = _cast(value, matched, zoned)
+    local = pc.and_kleene(matched, pc.invert(zoned))
+    any_local = wall is not None
     valid = matched
     if any_local:
         first = pc.assume_timezone(wall, timezone=tz.key, ambiguous="earliest", nonexistent="earliest")
@@ -55,6 +50,29 @@ def plain_timestamps(value: pa.Array, tz: zoneinfo.ZoneInfo) -> tuple[pa.Array, 
         valid = pc.and_kleene(valid, pc.or_kleene(zoned, pc.equal(first, last)))  # else in a DST gap
         instant = pc.if_else(local, pc.cast(first, UTC_US), instant)
     return pc.if_else(valid, instant, pa.scalar(None, UTC_US)), valid
+
+
+def _cast(value: pa.Array, matched: pa.Array, zoned: pa.Array) -> tuple[pa.Array, pa.Array | None]:
+    """The instants of the values with an offset, the clock readings of those without (None
+    when there are none). The common cases (all with offsets, or all without) cast as they are."""
+    aware = pc.and_kleene(matched, zoned)
+    local = pc.and_kleene(matched, pc.invert(zoned))
+    wall = None
+    if not pc.any(local).as_py():
+        instant = pc.cast(value if pc.all(aware).as_py() else pc.if_else(aware, value, _EPOCH + "Z"), UTC_US)
+        return instant, wall
+    instant = pc.cast(pc.if_else(aware, value, _EPOCH + "Z"), UTC_US)
+    wall = pc.cast(value if pc.all(local).as_py() else pc.if_else(local, value, _EPOCH), pa.timestamp("us"))
+    return instant, wall
+
+
+def _casts(text: str) -> bool:
+    target = UTC_US if re.search(_ZONE, text) else pa.timestamp("us")
+    try:
+        pc.cast(pa.array([text]), target)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def plain_seconds(value: pa.Array, maximum: int) -> tuple[pa.Array, pa.Array]:
