@@ -93,7 +93,7 @@ def csv_blocks(
             consumed += table.num_rows
             continue
         chain = _Chain(data, stream)
-        counted = _Counted(decoded_lines(chain, limits, first=consumed + 1), consumed)
+        counted = _Counted(decoded_lines(chain, limits, first=consumed + 1), consumed)  # type: ignore[arg-type]
         yield from csv_body(_Rewindable(counted), header, limits, until=chain.exhausted)
         consumed = counted.last
 

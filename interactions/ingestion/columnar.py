@@ -41,7 +41,7 @@ class StagedRow(NamedTuple):
     commits and reports progress the same way whichever reader a row came from."""
 
     block: pa.Table  # columns as in upserts._STAGES["interaction"]; empty names and cost are NULL
-    index: int
+    position: int
 
 
 def staged_table(rows: list[StagedRow]) -> pa.Table:
@@ -49,12 +49,12 @@ def staged_table(rows: list[StagedRow]) -> pa.Table:
     parts, start = [], 0
     for i in range(1, len(rows) + 1):
         if i == len(rows) or rows[i].block is not rows[start].block:
-            first, last = rows[start].index, rows[i - 1].index
+            first, last = rows[start].position, rows[i - 1].position
             block = rows[start].block
             if last - first == i - 1 - start:  # consecutive rows: a slice, no copy
                 parts.append(block.slice(first, last - first + 1))
             else:
-                parts.append(block.take([r.index for r in rows[start:i]]))
+                parts.append(block.take([r.position for r in rows[start:i]]))
             start = i
     return pa.concat_tables(parts) if parts else pa.table({})
 
