@@ -32,6 +32,7 @@ from tenants.current import TenantSuspended, current_schema_name, current_tenant
 
 from . import liveness
 from .ingestion import PARSERS
+from .ingestion.columnar import StagedRow
 from .ingestion.rows import FileUnreadable, InteractionRow, RowError, RowWarning, name_too_long
 from .models import ImportRun
 from .upserts import UPSERTS
@@ -113,8 +114,13 @@ def import_rows(
         if on_batch:
             on_batch(summary)
 
+    staged = batches[StagedRow]
     for item in items:
-        if isinstance(item, RowError):
+        if type(item) is StagedRow:  # the bulk of a canonical CSV: checked already, in columns
+            staged.append(item)
+            if len(staged) >= BATCH_SIZE:
+                flush(StagedRow)
+        elif isinstance(item, RowError):
             summary.reject(item)
         elif isinstance(item, RowWarning):
             summary.warn(item)

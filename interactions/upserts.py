@@ -10,12 +10,15 @@ still look newer than the moment it began.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 
+import pyarrow.csv as pa_csv
 from django.db import connection
 
 from accounts.models import Agent
 
+from .ingestion.columnar import FORCE_NULL_COLUMNS, StagedRow, staged_table
 from .ingestion.rows import ActivityRow, InteractionRow, RowError, ScheduleRow
 from .models import AgentActivity, Interaction, InteractionType, Queue, ScheduleEntry
 
@@ -40,7 +43,11 @@ _STAGES = {
 }
 
 
-def stage_rows(cur, name: str, rows: list[tuple]) -> str:
+def stage_rows(
+    cur, name: str, rows: list[tuple] | None = None, *, csv: bytes | None = None, force_null: tuple[str, ...] = ()
+) -> str:
+    """COPY ``rows`` (tuples) or ``csv`` (a CSV in the staging table's column order, from the
+    columnar reader) into the staging table ``name``."""
     table = f"_stage_{name}"
     # ON COMMIT DELETE ROWS: the table survives for the connection, its rows do not, so
     # every batch (one transaction) starts empty without re-creating the table.
@@ -48,9 +55,14 @@ def stage_rows(cur, name: str, rows: list[tuple]) -> str:
     if name == "activity":  # probed per staged row by the overlap check
         cur.execute(f"CREATE INDEX IF NOT EXISTS {table}_key ON {table} (agent, start)")
     cur.execute(f"TRUNCATE {table}")
-    with cur.cursor.copy(f"COPY {table} FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+    if csv is not None:
+        options = f", FORCE_NULL ({', '.join(force_null)})" if force_null else ""
+        with cur.cursor.copy(f"COPY {table} FROM STDIN (FORMAT csv{options})") as copy:
+            copy.write(csv)
+    else:
+        with cur.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+            for row in rows or ():
+                copy.write_row(row)
     # Temp tables are never auto-analyzed: without statistics the planner guesses and may
     # pick a scan of the whole target table over an index probe per staged row.
     cur.execute(f"ANALYZE {table}")
@@ -121,63 +133,76 @@ def upsert_interactions(rows: list[InteractionRow]) -> tuple[int, int, list[RowE
                 for r in rows
             ],
         )
-        for table, column in ((QUEUE, "queue"), (ITYPE, "itype")):
-            cur.execute(
-                f"INSERT INTO {table} (name, created_at) SELECT DISTINCT {column}, statement_timestamp() "
-                f"FROM {stage} WHERE {column} IS NOT NULL ON CONFLICT (name) DO NOTHING"
-            )
-        _ensure_agents(cur, f"SELECT agent FROM {stage} UNION SELECT unnest(missed_by) FROM {stage}")
-        columns = [
-            "channel",
-            "queue_id",
-            "interaction_type_id",
-            "agent_id",
-            "customer_id",
-            "case_id",
-            "initiated_at",
-            "offered_at",
-            "answered_at",
-            "ended_at",
-            "talk_seconds",
-            "hold_seconds",
-            "acw_seconds",
-            "hold_count",
-            "outcome",
-            "transferred",
-            "resolved",
-            "callback_requested",
-            "missed_by",
-            "cost",
-            "transcript",
-            "source_updated_at",
-            "live",
-        ]
-        stored = ", ".join(f"t.{c}" for c in columns)
-        incoming = ", ".join(f"EXCLUDED.{c}" for c in columns)
+        return _merge_interactions(cur, stage)
+
+
+def upsert_staged_interactions(rows: list[StagedRow]) -> tuple[int, int, list[RowError]]:
+    """The columnar reader's rows: one COPY of the CSV text pyarrow writes, the same merge."""
+    out = io.BytesIO()
+    pa_csv.write_csv(staged_table(rows), out, pa_csv.WriteOptions(include_header=False))
+    with connection.cursor() as cur:
+        stage = stage_rows(cur, "interaction", csv=out.getvalue(), force_null=FORCE_NULL_COLUMNS)
+        return _merge_interactions(cur, stage)
+
+
+def _merge_interactions(cur, stage: str) -> tuple[int, int, list[RowError]]:
+    for table, column in ((QUEUE, "queue"), (ITYPE, "itype")):
         cur.execute(
-            f"""
-            INSERT INTO {INTERACTION} AS t (external_id, {", ".join(columns)}, updated_at)
-            SELECT s.external_id, s.channel, q.id, it.id, a.id, s.customer_id, s.case_id,
-                   s.initiated_at, s.offered_at, s.answered_at, s.ended_at, s.talk, s.hold,
-                   s.acw, s.hold_count, s.outcome, s.transferred, s.resolved,
-                   s.callback_requested, s.missed_by, s.cost, s.transcript, s.source_updated_at,
-                   s.live, statement_timestamp()
-            FROM {stage} s
-            LEFT JOIN {QUEUE} q ON q.name = s.queue
-            LEFT JOIN {ITYPE} it ON it.name = s.itype
-            LEFT JOIN {AGENT} a ON a.acd_login = s.agent
-            ON CONFLICT (external_id) DO UPDATE
-               SET ({", ".join(columns)}, updated_at) = ({incoming}, statement_timestamp())
-             WHERE ({stored}) IS DISTINCT FROM ({incoming})
-               -- an older version of a contact (Amazon Connect) never replaces a newer one
-               AND (t.source_updated_at IS NULL OR EXCLUDED.source_updated_at IS NULL
-                    OR EXCLUDED.source_updated_at >= t.source_updated_at)
-               -- the batch import is the record: a (late, replayed) live event never replaces it
-               AND (t.live OR NOT EXCLUDED.live)
-            RETURNING (xmax = 0)
-            """
+            f"INSERT INTO {table} (name, created_at) SELECT DISTINCT {column}, statement_timestamp() "
+            f"FROM {stage} WHERE {column} IS NOT NULL ON CONFLICT (name) DO NOTHING"
         )
-        created, updated = created_updated(cur, len(rows))
+    _ensure_agents(cur, f"SELECT agent FROM {stage} UNION SELECT unnest(missed_by) FROM {stage}")
+    columns = [
+        "channel",
+        "queue_id",
+        "interaction_type_id",
+        "agent_id",
+        "customer_id",
+        "case_id",
+        "initiated_at",
+        "offered_at",
+        "answered_at",
+        "ended_at",
+        "talk_seconds",
+        "hold_seconds",
+        "acw_seconds",
+        "hold_count",
+        "outcome",
+        "transferred",
+        "resolved",
+        "callback_requested",
+        "missed_by",
+        "cost",
+        "transcript",
+        "source_updated_at",
+        "live",
+    ]
+    stored = ", ".join(f"t.{c}" for c in columns)
+    incoming = ", ".join(f"EXCLUDED.{c}" for c in columns)
+    cur.execute(
+        f"""
+        INSERT INTO {INTERACTION} AS t (external_id, {", ".join(columns)}, updated_at)
+        SELECT s.external_id, s.channel, q.id, it.id, a.id, s.customer_id, s.case_id,
+               s.initiated_at, s.offered_at, s.answered_at, s.ended_at, s.talk, s.hold,
+               s.acw, s.hold_count, s.outcome, s.transferred, s.resolved,
+               s.callback_requested, s.missed_by, s.cost, s.transcript, s.source_updated_at,
+               s.live, statement_timestamp()
+        FROM {stage} s
+        LEFT JOIN {QUEUE} q ON q.name = s.queue
+        LEFT JOIN {ITYPE} it ON it.name = s.itype
+        LEFT JOIN {AGENT} a ON a.acd_login = s.agent
+        ON CONFLICT (external_id) DO UPDATE
+           SET ({", ".join(columns)}, updated_at) = ({incoming}, statement_timestamp())
+         WHERE ({stored}) IS DISTINCT FROM ({incoming})
+           -- an older version of a contact (Amazon Connect) never replaces a newer one
+           AND (t.source_updated_at IS NULL OR EXCLUDED.source_updated_at IS NULL
+                OR EXCLUDED.source_updated_at >= t.source_updated_at)
+           -- the batch import is the record: a (late, replayed) live event never replaces it
+           AND (t.live OR NOT EXCLUDED.live)
+        RETURNING (xmax = 0)
+        """
+    )
+    created, updated = created_updated(cur, 0)
     return created, updated, []
 
 
@@ -289,6 +314,7 @@ Upsert = Callable[[list], tuple[int, int, list[RowError]]]
 # AppConfig.ready): interactions sits below surveys and never imports it.
 UPSERTS: dict[type, Upsert] = {
     InteractionRow: upsert_interactions,
+    StagedRow: upsert_staged_interactions,
     ActivityRow: upsert_activity,
     ScheduleRow: upsert_schedule,
 }

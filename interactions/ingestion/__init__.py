@@ -1,10 +1,11 @@
 """One parser per import format. Each turns a binary stream into plain rows and errors."""
 
-from . import amazon_connect, asterisk, canonical, survey_responses
+from . import amazon_connect, asterisk, survey_responses
+from .columnar import parse_interactions
 from .intervals import parse_activity, parse_schedule
 
 PARSERS = {
-    "interactions": canonical.parse,
+    "interactions": parse_interactions,
     "activity": parse_activity,
     "schedule": parse_schedule,
     "survey_responses": survey_responses.parse,

@@ -58,25 +58,37 @@ class RowRejected(Exception):
 def parse(
     stream: BinaryIO, *, tz: zoneinfo.ZoneInfo, limits: Limits | None = None
 ) -> Iterator[InteractionRow | RowError | RowWarning]:
-    seen: dict[str, int] = {}
+    """The per-row reader: the reference for every message. Imports go through
+    ``columnar.parse_interactions``, which hands it every row it cannot prove plain."""
+    checker = RowChecker(tz)
     for item in csv_records(stream, required=REQUIRED, known=COLUMNS, limits=limits):
         if not isinstance(item, tuple):
             yield item
             continue
-        line, record = item
+        yield from checker.check(*item)
+
+
+class RowChecker:
+    """Turns one CSV record into a row (and its warnings) or an error; remembers the
+    external ids seen so far, to reject a second row of a contact within the file."""
+
+    def __init__(self, tz: zoneinfo.ZoneInfo):
+        self.tz = tz
+        self.seen: dict[str, int] = {}
+
+    def check(self, line: int, record: dict[str, str]) -> list[InteractionRow | RowError | RowWarning]:
         warnings: list[RowWarning] = []
         try:
-            row = _row(line, record, tz, warnings)
+            row = _row(line, record, self.tz, warnings)
         except RowRejected as rejected:
-            yield RowError(line, rejected.field, rejected.message)
-            continue
-        first = seen.get(row.external_id)
+            return [RowError(line, rejected.field, rejected.message)]
+        first = self.seen.get(row.external_id)
         if first is not None:
-            yield RowError(line, "external_id", f"duplicate external_id {row.external_id}, first seen on line {first}")
-            continue
-        seen[row.external_id] = line
-        yield from warnings
-        yield row
+            return [
+                RowError(line, "external_id", f"duplicate external_id {row.external_id}, first seen on line {first}")
+            ]
+        self.seen[row.external_id] = line
+        return [*warnings, row]
 
 
 def _cell(record: dict, field: str, parse_fn, *args):

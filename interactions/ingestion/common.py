@@ -14,7 +14,7 @@ import datetime as dt
 import re
 import zoneinfo
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import BinaryIO, NamedTuple
 
@@ -41,12 +41,14 @@ class Line(NamedTuple):
     problem: str | None = None
 
 
-def decoded_lines(stream: BinaryIO, limits: Limits) -> Iterator[Line]:
+def decoded_lines(stream: BinaryIO, limits: Limits, *, first: int = 1) -> Iterator[Line]:
     """One ``Line`` per physical line, never reading more than ``limits.line_bytes`` of it.
 
     The header line (line 1) must decode: a file in another encoding fails as a whole.
+    ``first`` is the number of the stream's first line (the columnar reader resumes here
+    in the middle of a file).
     """
-    number = 0
+    number = first - 1
     while True:
         raw = stream.readline(limits.line_bytes + 1)
         if not raw:
@@ -87,6 +89,9 @@ class _Rewindable:
     def next(self) -> Line | None:
         return self._again.popleft() if self._again else next(self._lines, None)
 
+    def pending(self) -> bool:
+        return bool(self._again)
+
     def again(self, lines: list[Line]) -> None:
         self._again.extendleft(reversed(lines))
 
@@ -106,28 +111,44 @@ def csv_records(
     goes on with the line after it, so the records after a stray quote still land.
     """
     limits = limits or Limits.from_settings()
-    _allow_csv_fields(limits.line_bytes)
     lines = _Rewindable(decoded_lines(stream, limits))
-    first = lines.next()
-    if first is None or first.text is None or not first.text.strip():
-        raise FileUnreadable("the file is empty: expected a header line naming the columns")
-    try:
-        header = [h.strip().lower() for h in next(csv.reader([first.text]))]
-    except csv.Error as exc:
-        raise FileUnreadable(f"the header line is not valid CSV: {exc}") from None
+    header = csv_header(lines.next(), limits)
+    yield from check_header(header, required=required, known=known)
+    yield from csv_body(lines, header, limits)
+
+
+def check_header(header: list[str], *, required: tuple[str, ...], known: tuple[str, ...]) -> list[RowWarning]:
+    """FileUnreadable when a required column is missing; a warning per unknown column."""
     missing = [c for c in required if c not in header]
     if missing:
         raise FileUnreadable(
             f"missing required column(s) {', '.join(missing)}; the first line must be a "
             f"header naming the columns (found: {', '.join(h for h in header if h)[:200]})"
         )
-    for name in header:
-        if name not in known:
-            yield RowWarning(1, name or "*", f"unknown column {name!r} ignored")
+    return [RowWarning(1, name or "*", f"unknown column {name!r} ignored") for name in header if name not in known]
 
+
+def csv_header(first: Line | None, limits: Limits) -> list[str]:
+    """The column names of a header line, lower-cased (FileUnreadable when there is none)."""
+    _allow_csv_fields(limits.line_bytes)
+    if first is None or first.text is None or not first.text.strip():
+        raise FileUnreadable("the file is empty: expected a header line naming the columns")
+    try:
+        return [h.strip().lower() for h in next(csv.reader([first.text]))]
+    except csv.Error as exc:
+        raise FileUnreadable(f"the header line is not valid CSV: {exc}") from None
+
+
+def csv_body(
+    lines: _Rewindable, header: list[str], limits: Limits, *, until: Callable[[], bool] | None = None
+) -> Iterator[CsvItem]:
+    """The records after the header. With ``until``, stops before reading a line when no
+    record is open and ``until()`` says so (the columnar reader takes over again there)."""
     pending: list[Line] = []  # the lines of a record whose quoted field is still open
     pending_size = 0
     while True:
+        if until is not None and not pending and not lines.pending() and until():
+            return
         line = lines.next()
         if line is None:
             if not pending:
