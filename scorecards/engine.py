@@ -121,7 +121,7 @@ def recompute(
                 written = _recompute_range(since, until, tenant, tz, full=full, changed_since=changed_since)
                 # Inside the transaction: the coaching signals read the snapshots just written
                 # (pipeline/followups.py; coaching builds on scorecards, not the other way round).
-                announce(Event.KPIS_RECOMPUTED, since=since, until=until)
+                announce(Event.KPIS_RECOMPUTED, since=since, until=until, full=full)
         if full:
             KpiStoredState.objects.all().delete()
             KpiStoredState.objects.create(built_at=timezone.now())
