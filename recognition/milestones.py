@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -195,12 +196,12 @@ def milestones_recompute(*, since: dt.date | None = None, until: dt.date | None 
                     "from_key": f"{from_month.year:04d}-{from_month.month:02d}",
                 },
             )
-        runs = (
+        runs: tuple[tuple[MilestoneKind, _Items, dict[str, Any]], ...] = (
             (MilestoneKind.CSAT_RUN, _CSAT_ANSWERS, {"length": CSAT_RUN_LENGTH, "top": TOP_BOX_CSAT}),
             (MilestoneKind.QA_STREAK, _QA_EVALUATIONS, {"length": QA_STREAK_LENGTH}),
         )
-        for kind, items, params in runs:
-            params = {**params, "kind": kind.value}
+        for kind, items, kind_params in runs:
+            params = {**kind_params, "kind": kind.value}
             if since is None or until is None:
                 cur.execute(_APPLY.format(fresh=_RUNS.format(items=items.where()), replaced="true"), params)
                 continue
