@@ -1152,6 +1152,7 @@ def main() -> None:
     if count == 0:
         initial = timed_recompute(tenant, log, sampler, reason="bench")
         print(f"initial full recompute (no snapshots yet): {initial['seconds']:.1f}s, {initial['written']:,} snapshots")
+        count = initial["written"]  # --skip-full: the initial run was the full one
     if count and args.skip_full:
         print("full recompute: skipped (--skip-full)")
         full = {"seconds": math.nan, "written": 0, "statements": [], "pg_rss": 0, "pg_anon": 0, "temp_bytes": 0}
