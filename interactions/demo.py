@@ -141,15 +141,24 @@ def generate(
     tz: zoneinfo.ZoneInfo,
     seed: int = 42,
     contacts_per_agent_day: float = 45.0,
+    offsets: range | None = None,
+    callbacks: deque[tuple[dt.date, str, str]] | None = None,
 ) -> Iterator[InteractionRow | ActivityRow | ScheduleRow | SurveyResponseRow]:
+    """The rows of ``days`` days from ``start``.
+
+    In pieces (a resumable benchmark): ``offsets`` are the days of the span to make, and
+    ``callbacks`` the deque of customers due to call again that the earlier pieces left (it is
+    updated in place; save it between pieces). Consecutive pieces sharing one deque give the
+    same rows as one call."""
     logins = [login for team in plan.teams.values() for login in team]
     team_of = {login: team for team, members in plan.teams.items() for login in members}
     # customers who will call again (repeat contacts), kept for a week at most
-    callbacks: deque[tuple[dt.date, str, str]] = deque()
+    if callbacks is None:
+        callbacks = deque()
     customer_pool = max(1000, int(len(logins) * contacts_per_agent_day * 25))
     # the ready gap that gives about contacts_per_agent_day contacts in 7.5 working hours
     base_gap = max(5.0, 7.5 * 3600 / contacts_per_agent_day - 330)
-    for offset in range(days):
+    for offset in range(days) if offsets is None else offsets:
         day = start + dt.timedelta(days=offset)
         rng = random.Random(f"{seed}:{day.isoformat()}")
         day_state = _Day(day, tz, rng, callbacks, customer_pool, offset, days)

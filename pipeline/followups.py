@@ -50,15 +50,15 @@ def after_import(*, started_at: dt.datetime, mode: str) -> None:
 
 
 @handles(Event.KPIS_RECOMPUTED)
-def after_recompute(*, since: dt.date, until: dt.date) -> None:
+def after_recompute(*, since: dt.date, until: dt.date, full: bool = False) -> None:
     """Coaching signals and personal milestones read the snapshots just written (the engine's
     transaction is still open). Milestones also read the survey answers and QA evaluations
-    whose arrival asked for this recompute."""
+    whose arrival asked for this recompute: only around those days, unless the run was full."""
     began = time.monotonic()
     signals_recompute(since=since, until=until)
     logger.info("kpi engine: %.2fs signals", time.monotonic() - began)
     began = time.monotonic()
-    milestones_recompute()
+    milestones_recompute(since=None if full else since, until=None if full else until)
     logger.info("kpi engine: %.2fs milestones", time.monotonic() - began)
 
 

@@ -18,10 +18,14 @@ answer imported into the middle of a run).
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
 from django.db import connection
 from django.utils import timezone
 
-from common.periods import local_date, month_start
+from common.periods import local_date, local_days_range, month_start
 from tenants.current import current_tenant
 
 from .models import Milestone, MilestoneKind
@@ -45,7 +49,7 @@ upserted AS (
     RETURNING 1
 )
 DELETE FROM {_TABLE} m
- WHERE m.kind = %(kind)s
+ WHERE m.kind = %(kind)s AND {{replaced}}
    AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.agent_id = m.agent_id AND f.key = m.key)
 """
 
@@ -65,7 +69,7 @@ SELECT agent_id, to_char(period_start, 'YYYY-MM') AS key,
        AND s.period_start < %(this_month)s
        AND NOT s.insufficient_data AND s.value IS NOT NULL
   ) months
- WHERE best_before IS NOT NULL AND value > best_before
+ WHERE best_before IS NOT NULL AND value > best_before AND period_start >= %(from_month)s
 """
 
 # Gaps and islands: within an agent's items in order, the difference of the overall row
@@ -85,40 +89,134 @@ SELECT agent_id, min(item_id)::text AS key,
 HAVING count(*) >= %(length)s
 """
 
-_CSAT_ANSWERS = """
+
+# Each kind of item: (agent_id, item_id, at, passed) rows; {where} narrows them (the
+# incremental pass) and must keep to the columns of i (the interaction) and ``at``/``id``.
+@dataclass(frozen=True)
+class _Items:
+    sql: str
+    at: str  # the column the items are ordered by
+    id: str
+
+    def where(self, condition: str = "true") -> str:
+        return self.sql.format(where=condition)
+
+
+_CSAT_ANSWERS = _Items(
+    """
 SELECT i.agent_id, r.id AS item_id, r.responded_at AS at, r.score = %(top)s AS passed
   FROM surveys_surveyresponse r
   JOIN interactions_interaction i ON i.id = r.interaction_id
- WHERE r.survey = 'csat' AND i.agent_id IS NOT NULL
-"""
+ WHERE r.survey = 'csat' AND i.agent_id IS NOT NULL AND {where}
+""",
+    at="r.responded_at",
+    id="r.id",
+)
 
 # Evaluations that count: submitted (acknowledged or disputed included), not calibration.
-_QA_EVALUATIONS = """
+_QA_EVALUATIONS = _Items(
+    """
 SELECT i.agent_id, e.id AS item_id, e.evaluated_at AS at, e.score_pct >= f.passing_pct AS passed
   FROM scorecards_qaevaluation e
   JOIN scorecards_qaformversion v ON v.id = e.version_id
   JOIN scorecards_qaform f ON f.id = v.form_id
   JOIN interactions_interaction i ON i.id = e.interaction_id
  WHERE e.status <> 'draft' AND e.calibration_id IS NULL
-   AND e.score_pct IS NOT NULL AND e.evaluated_at IS NOT NULL AND i.agent_id IS NOT NULL
+   AND e.score_pct IS NOT NULL AND e.evaluated_at IS NOT NULL AND i.agent_id IS NOT NULL AND {where}
+""",
+    at="e.evaluated_at",
+    id="e.id",
+)
+
+# How far before the first changed item an agent's runs are read again: far enough that
+# nearly every agent has a failing item there (a run cannot cross it), so the runs after it
+# are complete. An agent with items since then but no failing one before the changes
+# (a long run, a new agent) is read whole.
+RESCAN_DAYS = 14
+
+# After a recompute of some days, runs are rebuilt only from each agent's first failing item
+# in the last RESCAN_DAYS before the first item those days could have changed (t0): runs
+# after it are exactly those a full pass finds. The milestones replaced are those of the
+# agents read whose run starts after that item (its key item, the run's lowest id, is later),
+# or whose key item is gone or belongs to another agent now.
+_INCREMENTAL_RUNS = """
+WITH recent AS MATERIALIZED ({recent}),
+anchors AS (
+    SELECT DISTINCT ON (agent_id) agent_id, at, item_id FROM recent
+     WHERE NOT passed AND at < %(t0)s ORDER BY agent_id, at, item_id
+),
+whole AS (SELECT DISTINCT agent_id FROM recent EXCEPT SELECT agent_id FROM anchors),
+scoped AS (
+    SELECT r.* FROM recent r JOIN anchors a USING (agent_id) WHERE (r.at, r.item_id) > (a.at, a.item_id)
+    UNION ALL
+    SELECT * FROM ({whole}) w
+),
+fresh AS MATERIALIZED ({runs}),
+upserted AS (
+    INSERT INTO {table} (agent_id, kind, key, achieved_at, facts, private, created_at)
+    SELECT agent_id, %(kind)s, key, achieved_at, facts, false, now() FROM fresh
+    ON CONFLICT (agent_id, kind, key) DO UPDATE
+       SET achieved_at = EXCLUDED.achieved_at, facts = EXCLUDED.facts
+     WHERE ({table}.achieved_at, {table}.facts) IS DISTINCT FROM (EXCLUDED.achieved_at, EXCLUDED.facts)
+    RETURNING 1
+)
+DELETE FROM {table} m
+ WHERE m.kind = %(kind)s
+   AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.agent_id = m.agent_id AND f.key = m.key)
+   AND (m.agent_id IN (SELECT agent_id FROM whole)
+        OR NOT EXISTS (
+            SELECT 1 FROM ({key_item}) k
+             WHERE NOT EXISTS (SELECT 1 FROM anchors a
+                                WHERE a.agent_id = m.agent_id AND (k.at, k.item_id) > (a.at, a.item_id))))
 """
 
+_FIRST_CHANGED = "SELECT least(%(lo)s, min(at)) FROM ({changed}) c"
 
-def milestones_recompute() -> None:
-    """Bring every agent's milestones in line with the data (safe to run any number of times)."""
+
+def milestones_recompute(*, since: dt.date | None = None, until: dt.date | None = None) -> None:
+    """Bring every agent's milestones in line with the data (safe to run any number of times).
+
+    After a recompute of the days [since, until] (their contacts, answers and evaluations
+    changed, nothing else), only what those days can change is read again: the months from
+    since's on, and each agent's runs from shortly before the first item on a contact of those
+    days (tested to give what a full pass gives). Without dates: everything (a full run's)."""
     tenant = current_tenant()
     this_month = month_start(local_date(timezone.now(), tenant.tz))
+    from_month = dt.date(1, 1, 1) if since is None else month_start(since)
     with connection.cursor() as cur:
         for kind, kpi in ((MilestoneKind.BEST_FCR_MONTH, "fcr"), (MilestoneKind.BEST_CSAT_MONTH, "csat")):
             cur.execute(
-                _APPLY.format(fresh=_BEST_MONTH),
-                {"kind": kind.value, "kpi": kpi, "this_month": this_month, "tz": tenant.timezone},
+                _APPLY.format(fresh=_BEST_MONTH, replaced="m.key >= %(from_key)s"),
+                {
+                    "kind": kind.value,
+                    "kpi": kpi,
+                    "this_month": this_month,
+                    "tz": tenant.timezone,
+                    "from_month": from_month,
+                    "from_key": f"{from_month.year:04d}-{from_month.month:02d}",
+                },
             )
-        cur.execute(
-            _APPLY.format(fresh=_RUNS.format(items=_CSAT_ANSWERS)),
-            {"kind": MilestoneKind.CSAT_RUN.value, "length": CSAT_RUN_LENGTH, "top": TOP_BOX_CSAT},
+        runs: tuple[tuple[MilestoneKind, _Items, dict[str, Any]], ...] = (
+            (MilestoneKind.CSAT_RUN, _CSAT_ANSWERS, {"length": CSAT_RUN_LENGTH, "top": TOP_BOX_CSAT}),
+            (MilestoneKind.QA_STREAK, _QA_EVALUATIONS, {"length": QA_STREAK_LENGTH}),
         )
-        cur.execute(
-            _APPLY.format(fresh=_RUNS.format(items=_QA_EVALUATIONS)),
-            {"kind": MilestoneKind.QA_STREAK.value, "length": QA_STREAK_LENGTH},
-        )
+        for kind, items, kind_params in runs:
+            params = {**kind_params, "kind": kind.value}
+            if since is None or until is None:
+                cur.execute(_APPLY.format(fresh=_RUNS.format(items=items.where()), replaced="true"), params)
+                continue
+            lo, hi = local_days_range(since, until, tenant.tz)
+            changed = items.where("i.offered_at >= %(lo)s AND i.offered_at < %(hi)s")
+            cur.execute(_FIRST_CHANGED.format(changed=changed), {**params, "lo": lo, "hi": hi})
+            t0 = cur.fetchone()[0]
+            params.update(t0=t0, rescan_from=t0 - dt.timedelta(days=RESCAN_DAYS))
+            cur.execute(
+                _INCREMENTAL_RUNS.format(
+                    recent=items.where(f"{items.at} >= %(rescan_from)s"),
+                    whole=items.where("i.agent_id IN (SELECT agent_id FROM whole)"),
+                    runs=_RUNS.format(items="SELECT * FROM scoped"),
+                    table=_TABLE,
+                    key_item=items.where(f"{items.id} = m.key::bigint AND i.agent_id = m.agent_id"),
+                ),
+                params,
+            )

@@ -121,7 +121,7 @@ def recompute(
                 written = _recompute_range(since, until, tenant, tz, full=full, changed_since=changed_since)
                 # Inside the transaction: the coaching signals read the snapshots just written
                 # (pipeline/followups.py; coaching builds on scorecards, not the other way round).
-                announce(Event.KPIS_RECOMPUTED, since=since, until=until)
+                announce(Event.KPIS_RECOMPUTED, since=since, until=until, full=full)
         if full:
             KpiStoredState.objects.all().delete()
             KpiStoredState.objects.create(built_at=timezone.now())
@@ -209,6 +209,7 @@ def _recompute_range(
                 queries_cases.CASE_DAYS_INDEX,
             ]
         )
+        params["case_lo"] = None if full else _case_lo(cur, since, tz)
         written = 0
         for sql in upserts:
             _timed(cur, sql, params)
@@ -224,6 +225,24 @@ def _recompute_range(
                 _timed(cur, statement, params)
         tables.drop_all()
     return written
+
+
+def _case_lo(cur, since: dt.date, tz: zoneinfo.ZoneInfo) -> dt.date:
+    """The first day of the periods whose case KPIs this run writes (queries.CASE_PERIODS):
+    those before it are what a full run would write, as their case sums did not change and
+    they were over when the last run computed them."""
+    cur.execute(queries_cases.FIRST_CHANGED_DAY)
+    first_changed = cur.fetchone()[0]
+    # Any finished run started before this one computes (runs are serialised by the lock);
+    # the latest created is the closest. By id, not by clock: ids never go back.
+    last_run = (
+        KpiRecompute.objects.filter(finished_at__isnull=False)
+        .order_by("-pk")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    days = [since, first_changed, last_run and last_run.astimezone(tz).date()]
+    return min(day for day in days if day is not None)
 
 
 class _TempTables:

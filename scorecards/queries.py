@@ -122,9 +122,17 @@ CONTAINED = """
      OR (g.period = 'month' AND g.period_start >= date_trunc('month', %(ch_lo)s::timestamp)::date
          AND g.period_start < %(ch_hi)s))"""
 
-# KPIs written for every period at each run (cheap: a few groups, from stored case sums),
-# because a contact today can change a case opened months ago.
+# KPIs written for every period from %(case_lo)s on (a few groups, from stored case sums):
+# a contact today can change a case opened months ago, and query age is a running sum that
+# moves on every later day. case_lo (engine._case_lo) is the first day whose case sums this
+# run changed, or the day of the last run (its periods not over then are refreshed), or the
+# changed days, whichever is earliest; NULL in a full run: every period.
 EVERY_PERIOD_KPIS = ("avg_resolution_time", "avg_query_age")
+CASE_PERIODS = """
+    (%(case_lo)s::date IS NULL
+     OR (g.period = 'day' AND g.period_start >= %(case_lo)s)
+     OR (g.period = 'week' AND g.period_start > %(case_lo)s::date - 7)
+     OR (g.period = 'month' AND g.period_start >= date_trunc('month', %(case_lo)s::timestamp)::date))"""
 
 # Every family adds its rows to kpi_new; ``SNAPSHOTS_WRITE`` then writes them in one go.
 NEW = TempTable(
@@ -169,7 +177,7 @@ DIFF = TempTable(
         SELECT s.id AS old_id, n.*
           FROM kpi_new n
           FULL JOIN (SELECT * FROM scorecards_kpisnapshot g
-                      WHERE %(full)s OR g.kpi IN {EVERY_PERIOD_KPIS} OR {CONTAINED}) s
+                      WHERE %(full)s OR {CONTAINED} OR (g.kpi IN {EVERY_PERIOD_KPIS} AND {CASE_PERIODS})) s
             ON {_SAME_KEY}
          WHERE s.id IS NULL OR n.kpi IS NULL
             OR ({", ".join(f"s.{c}" for c in _VALUES)}) IS DISTINCT FROM ({", ".join(f"n.{c}" for c in _VALUES)})""",
@@ -200,7 +208,7 @@ def upsert(*, groups: str, values: list[KpiValues], extra: str = "", every_perio
         UPSERT_PART.format(
             values=",\n    ".join(v.sql() for v in values if v.code in present),
             scopes=", ".join(f"'{s}'" for s in scopes),
-            contained="true" if every_period else CONTAINED,
+            contained=CASE_PERIODS if every_period else CONTAINED,
             extra=extra,
         )
         for present, scopes in by_kpis.items()

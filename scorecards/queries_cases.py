@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .counting import counted_sql
 from .families import DayFamily
-from .queries import by_day, ratio, rolled, upsert
+from .queries import CASE_PERIODS, by_day, ratio, rolled, upsert
 from .sql import KpiValues, Statement, TempTable
 
 # A case whose first contact is more than this long before a period's end is left out of
@@ -142,6 +142,14 @@ CASE_DAYS_TIDY = """DELETE FROM scorecards_kpicaseday
  WHERE open_delta = 0 AND opened_sum = 0 AND resolved = 0 AND seconds = 0 AND seconds_sq = 0"""
 
 
+# The first day whose case sums this run changes: the cases rebuilt add to (and the rows they
+# replace took from) their opening, closing and resolution days.
+FIRST_CHANGED_DAY = """
+SELECT min(least(opened_day, closed_day, resolved_day)) FROM (
+    SELECT opened_day, closed_day, resolved_day FROM kpi_case_new
+    UNION ALL SELECT opened_day, closed_day, resolved_day FROM kpi_case_old) c"""
+
+
 def touched(*, by_update: bool) -> TempTable:
     """The cases touched by the changed days (``by_update``: by the contacts written since
     ``changed_since``), into kpi_touched."""
@@ -188,7 +196,10 @@ def resolution_time() -> str:
         every_day=True,
         stored=(
             "SELECT scope, key, day, resolved::float8 AS cases, seconds::float8 AS seconds, "
-            "seconds_sq::float8 AS seconds_sq FROM scorecards_kpicaseday WHERE resolved <> 0"
+            "seconds_sq::float8 AS seconds_sq FROM scorecards_kpicaseday WHERE resolved <> 0 "
+            # every day of the weeks and months that CASE_PERIODS keeps
+            "AND (%(case_lo)s::date IS NULL OR day >= least(date_trunc('week', %(case_lo)s::timestamp), "
+            "date_trunc('month', %(case_lo)s::timestamp))::date)"
         ),
     )
     values = [ratio("avg_resolution_time", "g.seconds", "g.cases", pct=False, interval="mean", squares="g.seconds_sq")]
@@ -213,7 +224,7 @@ def query_age() -> str:
     those opened in [E - lookback, E) and not resolved by then: the running sums of the last
     day before E, for every period from the first case to the last day a case is open (at
     most the lookback after the last case was opened) or today, whichever is earlier."""
-    groups = """
+    groups = f"""
         SELECT k.scope, k.key, p.period, p.period_start, e.open_cases,
                (extract(epoch FROM p.period_end) * e.open_cases - e.opened_sum)::float8 AS age_sum
           FROM (SELECT DISTINCT scope, key FROM kpi_case_days) k
@@ -236,6 +247,7 @@ def query_age() -> str:
                         FROM generate_series(date_trunc('month', f.first), f.last,
                                              interval '1 month') d) ps
                WHERE (period_start::timestamp AT TIME ZONE %(tz)s) < %(now)s
+                 AND {CASE_PERIODS.replace("g.", "ps.")}
           ) p
           CROSS JOIN LATERAL (
               SELECT open_cases, opened_sum FROM kpi_case_days e

@@ -66,8 +66,11 @@ def kpi_changed_range(*, since: dt.datetime) -> tuple[dt.date, dt.date] | None:
         cur.execute(
             """
             SELECT min(lo), max(hi) FROM (
-                SELECT min(offered_at) lo, max(offered_at) hi FROM interactions_interaction
-                 WHERE updated_at >= %(since)s
+                -- OFFSET 0: rows by the updated_at index, then min and max; else the planner
+                -- walks the offered_at index from the first contact ever, filtering on updated_at
+                SELECT min(offered_at) lo, max(offered_at) hi FROM (
+                    SELECT offered_at FROM interactions_interaction
+                     WHERE updated_at >= %(since)s OFFSET 0) changed_contacts
                 UNION ALL SELECT min(start), max("end") FROM interactions_agentactivity
                  WHERE updated_at >= %(since)s
                 UNION ALL SELECT min(start), max("end") FROM interactions_scheduleentry

@@ -1,6 +1,7 @@
 """Customer surveys (CSAT, NPS, CES: definitions, invitations, responses, follow-ups) and
 agent effort surveys (AES), in the tenant's schema."""
 
+from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.db.models.functions import Now
 
@@ -107,6 +108,8 @@ class SurveyResponse(models.Model):
     updated_at = models.DateTimeField(db_default=Now())
 
     class Meta:
+        # the rows an import wrote (scorecards.services.kpi_changed_range): see AgentActivity's
+        indexes = [BrinIndex(fields=["updated_at"], name="surveyresponse_updated_brin")]
         constraints = [
             models.UniqueConstraint(fields=["interaction", "survey"], name="survey_response_interaction_survey_key"),
             models.CheckConstraint(
