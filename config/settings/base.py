@@ -81,7 +81,8 @@ DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 MIDDLEWARE = [
     # first, so every response (a 404 for an unknown host too) carries its X-Request-ID
     "audit.middleware.RequestIdMiddleware",
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    # django-tenants' TenantMainMiddleware, the host's tenant cached (tenants/hosts.py)
+    "tenants.middleware.CachedTenantMainMiddleware",
     "tenants.middleware.TenantTimezoneMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "common.security_headers.ContentSecurityPolicyMiddleware",
