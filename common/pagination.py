@@ -34,7 +34,7 @@ class WindowCountPagination(PageNumberPagination):
         offset = (number - 1) * page_size
         rows = list(queryset.annotate(**{TOTAL: Window(Count("*"))})[offset : offset + page_size])
         # Paginator.count is a cached_property: the window's total stands in for its query.
-        paginator.count = getattr(rows[0], TOTAL) if rows else (queryset.count() if number > 1 else 0)  # type: ignore[misc]
+        paginator.count = getattr(rows[0], TOTAL) if rows else (queryset.count() if number > 1 else 0)
         try:
             paginator.validate_number(number)
         except InvalidPage as exc:

@@ -28,15 +28,17 @@ import uuid
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import translation
+
+from tenants.current import current_schema_name
 
 CONTENT_SECONDS = 600
 _VERSION_KEY = "scorecards:data-version:{}"
 
 
 def _version_key() -> str:
-    return _VERSION_KEY.format(connection.schema_name)
+    return _VERSION_KEY.format(current_schema_name())
 
 
 def data_version() -> str | None:
@@ -64,4 +66,4 @@ def scorecard_data_changed() -> None:
 def content_key(*, version: str, today: dt.date, scope: Iterable, query: Iterable) -> str:
     viewer = hashlib.sha256(repr((tuple(scope), tuple(query))).encode()).hexdigest()
     language = translation.get_language()
-    return f"scorecards:content:{connection.schema_name}:{version}:{language}:{today.isoformat()}:{viewer}"
+    return f"scorecards:content:{current_schema_name()}:{version}:{language}:{today.isoformat()}:{viewer}"
