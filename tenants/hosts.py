@@ -4,7 +4,8 @@ django-tenants' TenantMainMiddleware reads ``Domain`` joined to ``Tenant`` in th
 every request (and switches the connection to public and back for it). Under load that is one
 round trip and one ``SET search_path`` per request spent on an answer that changes a few times a
 year. Here the answer is kept in the shared cache (Redis in production, so every worker process
-sees a change at once), for at most HOST_CACHE_SECONDS, and forgotten on every change:
+sees a change at once), for at most settings.TENANT_HOST_CACHE_SECONDS (0: not cached, as in the
+tests, whose query counts compare requests), and forgotten on every change:
 
 - a Tenant or Domain saved or deleted (the platform admin, tenant_create, tenant_drop):
   tenants.apps connects post_save/post_delete;
@@ -12,31 +13,34 @@ sees a change at once), for at most HOST_CACHE_SECONDS, and forgotten on every c
   resume) and scorecards.targets.settings_update (the KPI settings, kept on the Tenant).
 
 A change is forgotten at once and again on commit: a request between the two would otherwise put
-the old row back for HOST_CACHE_SECONDS. With Redis down the cache answers empty (common/cache.py)
+the old row back until it expires. With Redis down the cache answers empty (common/cache.py)
 and every request reads the database, as before; the TTL bounds what a forget lost while Redis
 was away could leave behind.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
 from .models import Domain, Tenant
 
-HOST_CACHE_SECONDS = 300
 _KEY = "tenant-host:{}"
 
 
 def tenant_for_host(hostname: str) -> Tenant:
     """The host's tenant; raises Domain.DoesNotExist (unknown hosts are not cached: a typo costs
     one query, and a domain added later is found at once)."""
+    seconds = settings.TENANT_HOST_CACHE_SECONDS
+    if not seconds:
+        return Domain.objects.select_related("tenant").get(domain=hostname).tenant
     key = _KEY.format(hostname)
     tenant = cache.get(key)
     if isinstance(tenant, Tenant):
         return tenant
     tenant = Domain.objects.select_related("tenant").get(domain=hostname).tenant
-    cache.set(key, tenant, HOST_CACHE_SECONDS)
+    cache.set(key, tenant, seconds)
     return tenant
 
 

@@ -214,6 +214,9 @@ CACHES = {
 }
 # The live state (live/state.py): the broker's Redis unless told otherwise, in redis-py's spelling.
 LIVE_REDIS_URL = os.environ.get("LIVE_REDIS_URL") or CACHES["default"]["LOCATION"]
+# A host's tenant is read from the cache for this long at most (tenants/hosts.py); 0: every request
+# reads it from the public schema.
+TENANT_HOST_CACHE_SECONDS = int(os.environ.get("TENANT_HOST_CACHE_SECONDS", "300"))
 # django-tenants sets the search_path once per connection and tenant, not before every query.
 TENANT_LIMIT_SET_CALLS = True
 
