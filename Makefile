@@ -65,6 +65,7 @@ bench: setup
 bench-load: setup
 	$(PY) bench/load.py --rate 3
 	$(PY) bench/load.py --rate 25 --only kpi_api survey
+	$(PY) bench/load.py --rate 300 150 75 --duration 30 --only scorecard kpi_api
 
 # Live events: 10 tenants at 100 events/s each, event-to-screen latency and ingest rate (bench/README.md).
 bench-live: setup

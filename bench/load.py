@@ -1,14 +1,16 @@
 """Latency at a fixed offered rate against the production-like server, with a bare view as reference.
 
-Usage: .venv/bin/python bench/load.py [--rate 3] [--duration 60] [--only scorecard kpi_api survey]
-       (`make bench-load` runs it at 3/s for every target, then at 25/s for the API and surveys)
+Usage: .venv/bin/python bench/load.py [--rate 3 [50 ...]] [--duration 60] [--only scorecard kpi_api survey]
+       (`make bench-load` runs it at 3/s for every target, then at 25/s for the API and surveys;
+       the goal of issue 16: `--rate 300 --only scorecard kpi_api`, and lower rates to find the
+       highest one that meets it)
 
 1. A database of its own on the embedded PostgreSQL (callwell_bench_load) with the demo tenant:
    migrate_schemas, collectstatic and `manage.py demo_setup` with the production settings, as
    `make serve` runs them (config/serve.py); reused by later runs.
 2. A private redis-server (socket under a temp dir) as broker and cache, so each survey answer
    really enqueues its KPI recompute, but no worker takes it.
-3. gunicorn exactly as `make serve` starts it (config.serve.web_command: 2 sync workers) with
+3. gunicorn exactly as `make serve` starts it (config.serve.web_command: 2 gthread workers) with
    config.serve.production_environment, on 127.0.0.1; the settings are bench.load_settings,
    the production settings plus one bare view (bench/load_urls.py) as the reference.
 4. Open model: an asyncio client in this process starts request i at t0 + i / rate whatever
@@ -24,7 +26,11 @@ Usage: .venv/bin/python bench/load.py [--rate 3] [--duration 60] [--only scoreca
                    tenth request re-sends the previous token at once (a double click racing the
                    first submit), which must answer 200 and store nothing more.
 5. Errors (any other status, a wrong page, a timeout), p50/p95/p99 and their ratio to the
-   bare view's; then the database is asked how many responses each posted token has: exactly 1.
+   bare view's, whether the goal is met (p95 <= 30 ms for the API, <= 60 ms for the page, no
+   error), the CPU this client took (it shares the cores with the server) and the machine's busy
+   share; the queries per request of each target, counted in this process with Django's test
+   client on the same database (CaptureQueriesContext, middleware included, warm cache); then
+   the database is asked how many responses each posted token has: exactly 1.
 
 Not a test: the figures depend on the machine, and client, server and PostgreSQL share it.
 """
@@ -71,6 +77,7 @@ from pipeline.management.commands.demo_setup import DOMAIN, LOGINS, SCHEMA
 from surveys.models import Survey, SurveyResponse
 
 TARGETS = ("scorecard", "kpi_api", "survey")
+P95_GOALS = {"scorecard": 0.060, "kpi_api": 0.030}  # issue 16, with no error
 QUANTILES = (0.5, 0.95, 0.99)
 TIMEOUT = 10.0
 WARM_UP_SECONDS = 5
@@ -148,6 +155,8 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    client_cpu: float = 0.0  # seconds of CPU this process took
+    machine_busy: float = 0.0  # share of all cores busy (every process), from /proc/stat
 
     def pct(self, q: float) -> float:
         ordered = sorted(self.latencies)
@@ -171,6 +180,7 @@ async def offered(port: int, rate: float, seconds: float, make) -> Result:
             result.errors.append(type(exc).__name__)
         result.latencies.append(loop.time() - scheduled)
 
+    cpu, busy = time.process_time(), cpu_ticks()
     start = loop.time() + 0.05
     tasks = []
     for i in range(int(rate * seconds)):
@@ -179,7 +189,17 @@ async def offered(port: int, rate: float, seconds: float, make) -> Result:
         tasks.append(asyncio.create_task(one(i, scheduled)))
     await asyncio.gather(*tasks)
     result.seconds = loop.time() - start
+    result.client_cpu = time.process_time() - cpu
+    (busy_before, total_before), (busy_after, total_after) = busy, cpu_ticks()
+    result.machine_busy = (busy_after - busy_before) / max(1, total_after - total_before)
     return result
+
+
+def cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of every core since boot (Linux /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
 
 
 async def manager_session(port: int) -> str:
@@ -217,7 +237,7 @@ def week_start() -> dt.date:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rate", type=float, default=3.0, help="requests started per second")
+    parser.add_argument("--rate", type=float, nargs="+", default=[3.0], help="requests per second, each in turn")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per target")
     parser.add_argument("--only", nargs="*", default=list(TARGETS), choices=TARGETS, help="some targets only")
     args = parser.parse_args()
@@ -230,16 +250,20 @@ def main() -> None:
         finally:
             redis_proc.terminate()
             redis_proc.wait(10)
-    report(args, results, responses_per_token(posted))
+    queries = queries_per_request(args.only)
+    for rate, by_target in results.items():
+        report(rate, args, by_target, queries)
+    check_answers(responses_per_token(posted))
 
 
-def run(args, redis_url: str) -> tuple[dict[str, tuple[Result, Result]], list[str]]:
+def run(args, redis_url: str) -> tuple[dict[float, dict[str, tuple[Result, Result]]], list[str]]:
     port = free_port()
     env = server_environment(redis_url, port)
     print("preparing the demo tenant in the benchmark database (the first time: a few minutes)...", flush=True)
     demo_tenant(env)
-    warm_tokens = fresh_invitations(int(args.rate * WARM_UP_SECONDS), "warm")
-    tokens = fresh_invitations(int(args.rate * args.duration), "timed")
+    surveys = "survey" in args.only
+    warm_tokens = fresh_invitations(int(sum(args.rate) * WARM_UP_SECONDS), "warm") if surveys else []
+    tokens = fresh_invitations(int(sum(args.rate) * args.duration), "timed") if surveys else []
     key = api_key()
     connection.close()
     start, end = week_start(), week_start() + dt.timedelta(days=6)
@@ -253,7 +277,7 @@ def run(args, redis_url: str) -> tuple[dict[str, tuple[Result, Result]], list[st
             "scorecard": lambda i: Target(
                 "scorecard",
                 "GET",
-                f"/kpis/?period=week&start={start}",
+                f"/kpis/?period=week&date={start}",
                 {"Cookie": f"sessionid={session}"},
                 expect=b"</html>",
             ),
@@ -267,15 +291,17 @@ def run(args, redis_url: str) -> tuple[dict[str, tuple[Result, Result]], list[st
         }
         targets["survey"] = survey_target(tokens, posted)
         warm_ups = {**targets, "survey": survey_target(warm_tokens, posted)}
-        results: dict[str, tuple[Result, Result]] = {}
-        for name in args.only:
-            # the reference right before each target: the machine's state drifts over minutes
-            pair = []
-            for measured in ("bare", name):
-                asyncio.run(offered(port, args.rate, WARM_UP_SECONDS, warm_ups[measured]))
-                pair.append(asyncio.run(offered(port, args.rate, args.duration, targets[measured])))
-            results[name] = (pair[0], pair[1])
-            print(f"  {name}: done", flush=True)
+        results: dict[float, dict[str, tuple[Result, Result]]] = {}
+        for rate in args.rate:
+            results[rate] = {}
+            for name in args.only:
+                # the reference right before each target: the machine's state drifts over minutes
+                pair = []
+                for measured in ("bare", name):
+                    asyncio.run(offered(port, rate, WARM_UP_SECONDS, warm_ups[measured]))
+                    pair.append(asyncio.run(offered(port, rate, args.duration, targets[measured])))
+                results[rate][name] = (pair[0], pair[1])
+                print(f"  {name} at {rate:g}/s: done", flush=True)
     finally:
         server.terminate()
         server.wait(20)
@@ -303,16 +329,54 @@ def survey_target(tokens: list[str], sent: list[str]):
     return make
 
 
-def report(args, results: dict[str, tuple[Result, Result]], stored: dict[str, int]) -> None:
-    print(f"\ncores: {os.cpu_count()}, offered rate: {args.rate:g}/s for {args.duration:g} s per run")
+def queries_per_request(names: list[str]) -> dict[str, int]:
+    """Queries of one request of each GET target, middleware included, counted here with Django's
+    test client on the benchmark's database (the second request: the caches warm, as under load)."""
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+
+    start = week_start()
+    with schema_context(SCHEMA):
+        manager = User.objects.get(email=next(e for e, _p, role in LOGINS if role == "manager"))
+        key = api_key()
+    requests = {
+        "scorecard": (f"/kpis/?period=week&date={start}", {}),
+        "kpi_api": (
+            f"/api/v1/kpis/?scope=agent&period=week&start={start}&end={start + dt.timedelta(days=6)}",
+            {"HTTP_AUTHORIZATION": f"Bearer {key}"},
+        ),
+    }
+    counted = {}
+    page_client, api_client = Client(HTTP_HOST=DOMAIN), Client(HTTP_HOST=DOMAIN)  # the API: no session
+    with schema_context(SCHEMA):
+        page_client.force_login(manager)
+    for name in names:
+        if name not in requests:
+            continue
+        path, headers = requests[name]
+        client = page_client if name == "scorecard" else api_client
+        client.get(path, **headers)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(path, **headers)
+        counted[name] = len(ctx.captured_queries)
+    return counted
+
+
+def report(rate: float, args, results: dict[str, tuple[Result, Result]], queries: dict[str, int]) -> None:
+    print(f"\ncores: {os.cpu_count()}, offered rate: {rate:g}/s for {args.duration:g} s per run")
     print(
-        "| target | requests | completed/s | errors | p50 | p95 | p99 | bare view just before | ratio p50 / p95 / p99 |"
+        "| target | requests | completed/s | errors | p50 | p95 | p99 | bare view just before (p50 / p95 / p99) "
+        "| ratio p50 / p95 / p99 | goal (p95, no error) | queries/request | client CPU | machine busy |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, (bare, result) in results.items():
         errors = f"{len(result.errors)} {sorted(set(result.errors))[:4]}" if result.errors else "0"
         if bare.errors:
             errors += f" (bare: {len(bare.errors)})"
+        goal = P95_GOALS.get(name)
+        met = "–" if goal is None else ("met" if result.pct(0.95) <= goal and not result.errors else "NOT met")
         print(
             f"| {name} | {len(result.latencies)} | {len(result.latencies) / result.seconds:.1f} | {errors} | "
             + " | ".join(f"{result.pct(q) * 1000:.0f} ms" for q in QUANTILES)
@@ -320,9 +384,16 @@ def report(args, results: dict[str, tuple[Result, Result]], stored: dict[str, in
             + " / ".join(f"{bare.pct(q) * 1000:.0f}" for q in QUANTILES)
             + " ms | "
             + " / ".join(f"{result.pct(q) / bare.pct(q):.1f}×" for q in QUANTILES)
-            + " |"
+            + f" | {met}{f' (≤ {goal * 1000:.0f} ms)' if goal else ''} | {queries.get(name, '–')} | "
+            + f"{result.client_cpu / result.seconds:.2f} cores (bare: {bare.client_cpu / bare.seconds:.2f}) | "
+            + f"{result.machine_busy:.0%} (bare: {bare.machine_busy:.0%}) |"
         )
-    counts = statistics.multimode(stored.values()) if stored else []
+
+
+def check_answers(stored: dict[str, int]) -> None:
+    if not stored:
+        return
+    counts = statistics.multimode(stored.values())
     wrong = {token: n for token, n in stored.items() if n != 1}
     print(
         f"\nsurvey answers stored: {sum(stored.values())} for {len(stored)} tokens posted "

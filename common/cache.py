@@ -1,6 +1,7 @@
 """The shared cache (Redis) fails open: with Redis down, pages answer as if it were empty.
 
-Every use of the cache in this project is a counter or a de-duplication hint, never data:
+Every use of the cache in this project is a counter, a de-duplication hint, or a copy of data
+that can be read again (and is forgotten when it changes):
 
 - the public survey pages' rate limits: fail open. A customer's answer refused because Redis is
   away is lost for good (the link arrives once); tokens are unguessable, and an outage is short.
@@ -10,6 +11,8 @@ Every use of the cache in this project is a counter or a de-duplication hint, ne
   ``reachable()`` first: no reset email goes out while the counters cannot be kept (emails are
   sent to people who did not ask; a user can ask again in a minute). Login lockouts are kept by
   django-axes in PostgreSQL and do not depend on Redis at all.
+- the tenant of a host (tenants/hosts.py) and the scorecard page's content
+  (scorecards/page_cache.py): fail open, read from the database as if never cached.
 
 A failure is logged once per call; the caller gets what an empty cache would give.
 """
@@ -70,6 +73,12 @@ class FailOpenRedisCache(RedisCache):
         except REDIS_DOWN as exc:
             self._down("delete", exc)
             return False
+
+    def delete_many(self, keys: Any, version: int | None = None) -> None:
+        try:
+            super().delete_many(keys, version)
+        except REDIS_DOWN as exc:
+            self._down("delete_many", exc)
 
     def get_many(self, keys: Any, version: int | None = None) -> dict[Any, Any]:
         try:

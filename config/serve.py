@@ -60,18 +60,25 @@ def collectstatic(env: dict[str, str]) -> None:
 
 def web_command(port: int = PORT) -> list[str]:
     python = sys.executable
-    # threads, as the Procfile: the wallboards' live streams each hold one for up to a minute
+    # gthread, as the Procfile: the wallboards' live streams each hold a thread for up to a minute.
+    # Two processes for two cores: a request is Python (one core under the GIL) between waits on
+    # PostgreSQL and Redis, which the threads of a process overlap; more processes only take
+    # turns on the same cores (with PostgreSQL on them too) and each holds its own connections
+    # (bench/README.md "Under load" measured 2 x 8 here). WEB_CONCURRENCY / WEB_THREADS as in
+    # the Procfile: one process per core of the machine it runs on.
+    workers = os.environ.get("WEB_CONCURRENCY", "2")
+    threads = os.environ.get("WEB_THREADS", "8")
     return [
         python,
         "-m",
         "gunicorn",
         "config.wsgi",
         "--workers",
-        "2",
+        workers,
         "--worker-class",
         "gthread",
         "--threads",
-        "8",
+        threads,
         "--bind",
         f"127.0.0.1:{port}",
     ]

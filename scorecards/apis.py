@@ -8,6 +8,7 @@ from rest_framework.generics import ListAPIView
 
 from common.access import ADMIN, AGENT, INTEGRATION, MANAGER
 from common.api import TenantAPIView
+from common.pagination import WindowCountPagination
 
 from .catalogue import KPIS, PERIODS
 from .models import KpiSnapshot, Scope
@@ -51,6 +52,7 @@ class KpiListApi(TenantAPIView, ListAPIView):
 
     allowed_roles = frozenset({ADMIN, MANAGER, AGENT, INTEGRATION})
     serializer_class = KpiSnapshotSerializer
+    pagination_class = WindowCountPagination  # the page and its total in one query
 
     @extend_schema(parameters=[KpiQuerySerializer])
     def get(self, request, *args, **kwargs):

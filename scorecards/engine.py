@@ -31,6 +31,7 @@ from tenants.current import current_tenant
 
 from . import queries, queries_cases, queries_contacts, queries_facts, queries_people, queries_qa, queries_surveys
 from .models import KpiRecompute, KpiStoredState
+from .page_cache import scorecard_data_changed
 from .sql import Statement, TempTable
 
 logger = logging.getLogger(__name__)
@@ -125,6 +126,7 @@ def recompute(
         if full:
             KpiStoredState.objects.all().delete()
             KpiStoredState.objects.create(built_at=timezone.now())
+        scorecard_data_changed()
     KpiRecompute.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(), snapshots=written, seconds=time.monotonic() - began
     )

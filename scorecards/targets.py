@@ -23,10 +23,12 @@ from audit.services import audit_record
 from common.periods import week_start
 from interactions.models import InteractionType, Queue
 from tenants.current import current_tenant
+from tenants.hosts import tenant_hosts_forget
 from tenants.models import Tenant
 
 from .catalogue import KPIS, Kpi
 from .models import Direction, KpiSnapshot, SettingChange, Target, TargetChange
+from .page_cache import scorecard_data_changed
 from .services import kpi_recompute_enqueue
 
 # A diagnostic target stands only next to these on the same scorecard (forced pairing).
@@ -236,6 +238,7 @@ def target_set(
         )
         TargetChange.objects.create(target=target, action="created", old=None, new=target_bands(target), changed_by=by)
         _target_audit(Action.TARGET_SET, target, old=None, new=target_bands(target), by=by)
+        scorecard_data_changed()
         return target
     old = target_bands(target)
     target.direction, target.green, target.amber = direction, green, amber
@@ -244,6 +247,7 @@ def target_set(
         target.save(update_fields=["direction", "green", "amber"])
         TargetChange.objects.create(target=target, action="updated", old=old, new=new, changed_by=by)
         _target_audit(Action.TARGET_SET, target, old=old, new=new, by=by)
+        scorecard_data_changed()
     return target
 
 
@@ -303,6 +307,7 @@ def target_retire(*, target: Target, by: User | None) -> Target:
     target.save(update_fields=["retired_at"])
     TargetChange.objects.create(target=target, action="retired", old=old, new=None, changed_by=by)
     _target_audit(Action.TARGET_RETIRE, target, old=old, new=None, by=by)
+    scorecard_data_changed()
     return target
 
 
@@ -438,6 +443,8 @@ def settings_update(*, tenant: Tenant, changes: dict, by: User | None) -> list[S
         if not changed:
             return []
         Tenant.objects.filter(pk=tenant.pk).update(**changed)
+        tenant_hosts_forget(tenant_id=tenant.pk)  # the cached Tenant carries these settings
+        scorecard_data_changed()
         audit = SettingChange.objects.bulk_create(
             [
                 SettingChange(

@@ -10,10 +10,13 @@ from typing import Any, TypedDict
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +29,7 @@ from common.privacy import TEAM_DISTRIBUTION_MIN_TEAMMATES
 from interactions.models import Channel, InteractionType, Queue
 from tenants.current import current_tenant
 
+from . import page_cache
 from . import selectors_scorecards as selectors
 from .catalogue import KPIS
 from .formatting import PERIOD_LINKS, chart_axis, chart_value, distribution, group_label, kpi_card, period_text
@@ -217,6 +221,43 @@ def scorecard(request):
     if request.user.role == MANAGER and not teams:
         return render(request, "scorecards/no_team.html")
     team = _chosen_team(request.GET.get("team"), teams)
+    # Read on every request: the cached content is keyed by them (scorecards/page_cache.py).
+    agents = _team_agents(request.user, team)
+    version = page_cache.data_version()
+    key = page_cache.content_key(
+        version=version or "",
+        today=today,
+        scope=(
+            request.user.role,
+            tuple((t.pk, t.name) for t in teams),
+            tuple((a.pk, a.acd_login, str(a), a.user_id) for a in agents),
+        ),
+        query=sorted(request.GET.lists()),
+    )
+    content = cache.get(key) if version else None
+    if content is None:
+        context = _scorecard_content(request, tenant, today, teams, team, agents)
+        content = {
+            "html": render_to_string("scorecards/scorecard_content.html", context, request=request),
+            "has_chart": bool(context["trend"]["chart"]),
+        }
+        if version:
+            cache.set(key, content, page_cache.CONTENT_SECONDS)
+    return render(
+        request,
+        "scorecards/scorecard.html",
+        {"content": mark_safe(content["html"]), "has_chart": content["has_chart"]},  # noqa: S308  (our own rendering)
+    )
+
+
+def _team_agents(user, team) -> list[Agent]:
+    """The team's agents by name (never ranked); none for the whole contact center."""
+    if team is None:
+        return []
+    return sorted(agents_visible_to(fetched_by=user).filter(team=team), key=lambda a: (str(a).lower(), a.acd_login))
+
+
+def _scorecard_content(request, tenant, today: dt.date, teams: list, team, agents: list[Agent]) -> dict:
     form = ScorecardForm(request.GET or None, teams=teams)
     period, start, trend_kpi = form.resolve(today)
     # With two groups chosen at once (a form error) the page falls back to the team view.
@@ -255,36 +296,31 @@ def scorecard(request):
         if k.north_star
     }
     group = {"key": key, "period": period, "start": start}
-    agents = _team_table(request.user, team, targets, **group) if scope == "team" else None
-    return render(
-        request,
-        "scorecards/scorecard.html",
-        {
-            "form": form,
-            "period_links": PERIOD_LINKS[period],
-            "team": team,
-            "scope": scope,
-            "key": key,
-            "group_label": group_label(scope, key),
-            "period": period,
-            "start": start,
-            "period_text": period_text(period, start, end),
-            "has_snapshots": bool(snapshots),
-            **_sections(scope, snapshots, targets, **group),
-            "agent_columns": [KPIS[c] for c in AGENT_COLUMNS],
-            "agents": agents,
-            "single_dimension": scope in ("queue", "interaction_type", "channel"),
-            "trend": _trend(fetched_by=request.user, scope=scope, key=key, kpi=trend_kpi, end=end),
-            **_neighbours(period, start, end, today),
-            "timezone": tenant.timezone,
-            "min_sample": tenant.min_sample,
-        },
-    )
+    table = _team_table(request.user, agents, targets, **group) if scope == "team" else None
+    return {
+        "form": form,
+        "period_links": PERIOD_LINKS[period],
+        "team": team,
+        "scope": scope,
+        "key": key,
+        "group_label": group_label(scope, key),
+        "period": period,
+        "start": start,
+        "period_text": period_text(period, start, end),
+        "has_snapshots": bool(snapshots),
+        **_sections(scope, snapshots, targets, **group),
+        "agent_columns": [KPIS[c] for c in AGENT_COLUMNS],
+        "agents": table,
+        "single_dimension": scope in ("queue", "interaction_type", "channel"),
+        "trend": _trend(fetched_by=request.user, scope=scope, key=key, kpi=trend_kpi, end=end),
+        **_neighbours(period, start, end, today),
+        "timezone": tenant.timezone,
+        "min_sample": tenant.min_sample,
+    }
 
 
-def _team_table(user, team, targets: dict, *, key: str, period: str, start: dt.date) -> list[dict]:
-    """The team's agents by name (never ranked), one card per key KPI."""
-    agents = sorted(agents_visible_to(fetched_by=user).filter(team=team), key=lambda a: (str(a).lower(), a.acd_login))
+def _team_table(user, agents: list[Agent], targets: dict, *, key: str, period: str, start: dt.date) -> list[dict]:
+    """One row per agent of the team (_team_agents), one card per key KPI."""
     snapshots = selectors.agent_snapshots(
         fetched_by=user, logins=[a.acd_login for a in agents], kpis=list(AGENT_COLUMNS), period=period, start=start
     )

@@ -7,9 +7,18 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
 from .current import current_schema_name, current_tenant
+from .hosts import tenant_for_host
+
+
+class CachedTenantMainMiddleware(TenantMainMiddleware):
+    """django-tenants' tenant by host, from the cache (tenants/hosts.py says when it is forgotten)."""
+
+    def get_tenant(self, domain_model, hostname):
+        return tenant_for_host(hostname)
 
 
 class TenantTimezoneMiddleware:

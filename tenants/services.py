@@ -14,6 +14,7 @@ from audit.actions import Action
 from audit.context import Actor
 from audit.services import audit_record, platform_audit_record
 
+from .hosts import tenant_hosts_forget
 from .models import Domain, Tenant, validate_timezone
 from .template import TEMPLATE_SCHEMA
 
@@ -108,6 +109,7 @@ def _state_save(tenant: Tenant) -> None:
     Tenant.objects.filter(pk=tenant.pk).update(
         is_active=tenant.is_active, suspended_at=tenant.suspended_at, suspended_reason=tenant.suspended_reason
     )
+    tenant_hosts_forget(tenant_id=tenant.pk)  # an UPDATE sends no post_save
 
 
 class TenantStillActive(Exception):

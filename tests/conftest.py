@@ -183,6 +183,16 @@ def _no_stray_sessions(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache_after_each_test():
+    """The cache (locmem here) is not rolled back with the test's transaction: a host's tenant
+    or a scorecard's content cached from rows of one test must not answer in the next."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language_after_each_test():
     """A request through LocaleMiddleware leaves its language active in the test's thread; the
     next test would render (a digest, a message) in it. Every test starts in the default."""

@@ -84,7 +84,8 @@ GET_EXECUTOR_FUNCTION = "tenants.migration_executor.get_executor"
 MIDDLEWARE = [
     # first, so every response (a 404 for an unknown host too) carries its X-Request-ID
     "audit.middleware.RequestIdMiddleware",
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    # django-tenants' TenantMainMiddleware, the host's tenant cached (tenants/hosts.py)
+    "tenants.middleware.CachedTenantMainMiddleware",
     "tenants.middleware.TenantTimezoneMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "common.security_headers.ContentSecurityPolicyMiddleware",
@@ -223,6 +224,9 @@ CACHES = {
 }
 # The live state (live/state.py): the broker's Redis unless told otherwise, in redis-py's spelling.
 LIVE_REDIS_URL = os.environ.get("LIVE_REDIS_URL") or CACHES["default"]["LOCATION"]
+# A host's tenant is read from the cache for this long at most (tenants/hosts.py); 0: every request
+# reads it from the public schema.
+TENANT_HOST_CACHE_SECONDS = int(os.environ.get("TENANT_HOST_CACHE_SECONDS", "300"))
 # django-tenants sets the search_path once per connection and tenant, not before every query.
 TENANT_LIMIT_SET_CALLS = True
 

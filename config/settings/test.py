@@ -18,6 +18,9 @@ WHITENOISE_USE_FINDERS = True
 # test database on the shared embedded server.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("CALLWELL_TEST_DB", "test_callwell")}
 
+# Tests compare the queries of two requests: each reads its host's tenant, as without the cache
+# (tests/scorecards/test_under_load.py turns it on).
+TENANT_HOST_CACHE_SECONDS = 0
 # Rate-limit counters of one test must not leak into the next run through Redis.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
