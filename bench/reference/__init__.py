@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from . import cases, common, contacts, people, qa, signals, surveys
+from . import cases, common, compare, contacts, exports, people, qa, signals, surveys
+
+__all__ = ["compare", "engine_now", "exports", "run", "settings_of", "statements"]
 
 
 def settings_of(tenant, now: dt.datetime) -> dict:

@@ -119,8 +119,8 @@ SELECT scope, key, period, period_start, v.kpi, v.value, v.num AS numerator, v.d
        v.n, v.lo AS ci_low, v.hi AS ci_high
   FROM (SELECT g.scope, g.key, g.period, g.period_start, unnest([{", ".join(values)}]) AS v
           FROM ({groups}) g) x
- WHERE key IS NOT NULL AND v.n > 0 AND NOT EXISTS (
-       SELECT 1 FROM disallowed d WHERE d.kpi = v.kpi AND d.scope = x.scope)"""
+  ANTI JOIN disallowed d ON d.kpi = x.v.kpi AND d.scope = x.scope
+ WHERE key IS NOT NULL AND v.n > 0"""
 
 
 def local(column: str, tz: str) -> str:
