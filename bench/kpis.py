@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/kpis.py [--interactions 1000000] [--agents 200] [--fresh]
                                       [--requests 200] [--explain] [--skip-duckdb]
-       (the reference needs DuckDB: .venv/bin/pip install -r bench/requirements.txt)
+       (the reference needs DuckDB, in requirements-dev.txt)
 
 1. A tenant "bench_kpis" (bench-kpis.localhost, Europe/Berlin) with N interactions from the
    demo generator through ``import_rows``, with the activity, schedule and survey rows the
@@ -15,9 +15,9 @@ Usage: .venv/bin/python bench/kpis.py [--interactions 1000000] [--agents 200] [-
    know which contacts changed (the nightly one, an exclusion) does it.
    The engine's own per-statement timings (logger "scorecards.engine") are printed, and a
    warning when another recompute of the tenant (another session's) overlapped a timing.
-3. The reference: the contact family and the people family (activity and schedule) of the
-   same KPIs in DuckDB, over the same rows exported once with COPY (not timed), written as
-   snapshot-shaped rows that are then compared with the engine's snapshots.
+3. The reference (bench/reference/): every KPI snapshot and coaching signal the engine writes,
+   computed in DuckDB over the same raw rows exported once with COPY (not timed), then
+   compared row by row with the engine's snapshots and signals.
 4. Peak RSS of this process and of the PostgreSQL backend (sampled from /proc).
 5. p50/p95 of the KPI API and the scorecard page (django.test.Client, an admin user).
 
@@ -61,13 +61,13 @@ from django_tenants.utils import tenant_context  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts.services import user_create  # noqa: E402
+from bench import reference  # noqa: E402
 from common import periods  # noqa: E402
 from interactions.demo import _works, demo_plan, generate  # noqa: E402
 from interactions.ingestion.rows import InteractionRow  # noqa: E402
 from interactions.management.commands.demo_data import Command as DemoData  # noqa: E402
 from interactions.services import import_rows  # noqa: E402
 from scorecards import engine  # noqa: E402
-from scorecards.catalogue import ALL_SCOPES, KPIS  # noqa: E402
 from scorecards.models import KpiRecompute, KpiSnapshot  # noqa: E402
 from tenants.models import Tenant  # noqa: E402
 from tenants.services import tenant_create, tenant_drop  # noqa: E402
@@ -92,53 +92,6 @@ UPSERT_NAMES = [
     "effort",
     "qa",
 ]
-# Which engine statements compute what the DuckDB reference computes (the honest ratio).
-FAMILIES = {
-    "contacts": (
-        "kpi_expected",
-        "kpi_facts",
-        "analyze kpi_facts",
-        "clear contacts",
-        "store contacts",
-        "upsert contacts",
-    ),
-    "people": (
-        "kpi_activity",
-        "analyze kpi_activity",
-        "kpi_schedule",
-        "kpi_people",
-        "clear people",
-        "store people",
-        "upsert people",
-    ),
-}
-REFERENCE_KPIS = {
-    "contacts": [
-        "fcr",
-        "frt",
-        "aht",
-        "aht_index",
-        "avg_talk",
-        "acw",
-        "avg_hold",
-        "avg_hold_per_held",
-        "transfer_rate",
-        "repeat_rate",
-        "calls_handled",
-        "asa",
-        "service_level",
-        "abandonment_rate",
-        "longest_wait",
-        "arrivals",
-        "blocked_rate",
-        "callback_rate",
-    ],
-    "people": ["calls_per_hour", "occupancy", "availability", "utilization", "adherence"],
-}
-
-
-# Scopes where a KPI does not exist, as "kpi:scope" (catalogue.Kpi.scopes).
-DISALLOWED = [f"{code}:{scope}" for code, kpi in KPIS.items() for scope in ALL_SCOPES if scope not in kpi.scopes]
 ENGINE_FILES = [
     "scorecards/engine.py",
     "scorecards/sql.py",
@@ -606,10 +559,6 @@ def print_statements(result: dict, title: str) -> None:
     )
 
 
-def family_seconds(lines: list[tuple[str, float]], family: str) -> float:
-    return sum(s for label, s in lines if label in FAMILIES[family])
-
-
 def explain(tenant: Tenant, name: str = "", **recompute_kwargs) -> Path:
     """EXPLAIN (ANALYZE, BUFFERS) of every engine statement, through the engine's own code:
     its _timed is swapped for one that explains; everything is rolled back."""
@@ -641,402 +590,28 @@ def explain(tenant: Tenant, name: str = "", **recompute_kwargs) -> Path:
     return path
 
 
-# --- 3. the DuckDB reference --------------------------------------------------------------
-
-EXPORTS = {
-    "interactions": """SELECT id, channel, queue_id, interaction_type_id, agent_id, customer_id,
-        initiated_at, offered_at, answered_at, talk_seconds, hold_seconds, acw_seconds,
-        handle_seconds, wait_seconds, outcome, transferred, resolved, callback_requested, cost
-        FROM interactions_interaction""",
-    "activity": 'SELECT agent_id, state, start, "end" FROM interactions_agentactivity',
-    "schedule": 'SELECT agent_id, activity, start, "end" FROM interactions_scheduleentry',
-    "agents": "SELECT id, acd_login, team_id FROM accounts_agent",
-    "teams": "SELECT id, name FROM accounts_team",
-    "queues": "SELECT id, name FROM interactions_queue",
-    "itypes": "SELECT id, name, expected_handle_seconds FROM interactions_interactiontype",
-    "snapshots": """SELECT kpi, scope, key, period, period_start, value, numerator, denominator,
-        n, ci_low, ci_high FROM scorecards_kpisnapshot""",
-}
-COLUMN_TYPES = {
-    **dict.fromkeys(("initiated_at", "offered_at", "answered_at", "start", "end"), "TIMESTAMPTZ"),
-    **dict.fromkeys(("transferred", "resolved", "callback_requested"), "BOOLEAN"),
-}
+# --- 3. the DuckDB reference (bench/reference/) ----------------------------------------------
 
 
 def export(tenant: Tenant) -> tuple[dict[str, Path], float]:
     began = time.perf_counter()
-    paths = {}
     with tenant_context(tenant), connection.cursor() as cur:
-        cur.execute("SET TimeZone = 'UTC'")
-        for name, sql in EXPORTS.items():
-            path = FOLDER / f"{tenant.schema_name}-{name}.csv"
-            with (
-                path.open("wb") as out,
-                cur.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy,
-            ):
-                for chunk in copy:
-                    out.write(chunk)
-            paths[name] = path
+        paths = reference.exports.export(cur, FOLDER, tenant.schema_name)
     return paths, time.perf_counter() - began
 
 
-def duck_load(duckdb, paths: dict[str, Path]):
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    for name, path in paths.items():
-        header = path.open().readline().strip().split(",")
-        types = {c.strip('"'): COLUMN_TYPES[c.strip('"')] for c in header if c.strip('"') in COLUMN_TYPES}
-        if name == "snapshots":
-            types.update({"period_start": "DATE", "key": "VARCHAR"})
-        if types:
-            con.execute(
-                f"CREATE TABLE {name} AS SELECT * FROM read_csv(?, header = true, types = ?)", [str(path), types]
-            )
-        else:
-            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv(?, header = true)", [str(path)])
-    return con
-
-
-Z = "1.959963984540054"
-
-
-def _wilson(sign: str) -> str:
-    p = "(least(greatest(s0, 0.0), n) / n)"
-    bound = "greatest(0.0, " if sign == "-" else "least(1.0, "
-    return (
-        f"CASE WHEN n > 0 THEN {bound}(({p} + {Z}^2 / (2 * n)) {sign} {Z} * sqrt(greatest(0.0, "
-        f"{p} * (1 - {p}) / n + {Z}^2 / (4 * n * n)))) / (1 + {Z}^2 / n)) * 100 END"
-    )
-
-
-def _mean(sign: str) -> str:
-    return (
-        f"CASE WHEN n > 1 THEN total / n {sign} {Z} * sqrt(greatest(0.0, "
-        "(squares - total * total / n) / (n - 1)) / n) END"
-    )
-
-
-MACROS = [
-    f"CREATE OR REPLACE MACRO wilson_low(s0, n) AS {_wilson('-')}",
-    f"CREATE OR REPLACE MACRO wilson_high(s0, n) AS {_wilson('+')}",
-    f"CREATE OR REPLACE MACRO mean_low(total, squares, n) AS {_mean('-')}",
-    f"CREATE OR REPLACE MACRO mean_high(total, squares, n) AS {_mean('+')}",
-]
-
-
-def _value(kpi, num, den, n=None, *, pct=True, interval="none", squares=None) -> str:
-    """The twin of queries.ratio: one struct of (kpi, value, num, den, n, lo, hi)."""
-    n = f"CASE WHEN ({den}) > 0 THEN {n or den} ELSE 0 END"
-    value = f"({num})::DOUBLE / NULLIF({den}, 0){' * 100' if pct else ''}"
-    if interval == "wilson":
-        lo, hi = f"wilson_low({num}, {den})", f"wilson_high({num}, {den})"
-    elif interval == "mean":
-        lo, hi = f"mean_low({num}, {squares}, {n})", f"mean_high({num}, {squares}, {n})"
-    else:
-        lo = hi = "NULL"
-    return (
-        f"{{kpi: '{kpi}', value: {value}, num: ({num})::DOUBLE, den: ({den})::DOUBLE, "
-        f"n: ({n})::BIGINT, lo: ({lo})::DOUBLE, hi: ({hi})::DOUBLE}}"
-    )
-
-
-def _plain(kpi, value, n) -> str:
-    return (
-        f"{{kpi: '{kpi}', value: ({value})::DOUBLE, num: ({value})::DOUBLE, den: NULL::DOUBLE, "
-        f"n: ({n})::BIGINT, lo: NULL::DOUBLE, hi: NULL::DOUBLE}}"
-    )
-
-
-def _grouping(scopes: dict[str, str]) -> tuple[str, str]:
-    """scope, key, period, period_start over GROUPING SETS of every scope × period."""
-    periods = ("day", "week", "month")
-    sets = [f"({c}, {p})" for c in scopes.values() for p in periods] + [f"({p})" for p in periods]
-    scope = " ".join(f"WHEN GROUPING({c}) = 0 THEN '{s}'" for s, c in scopes.items())
-    key = " ".join(f"WHEN GROUPING({c}) = 0 THEN {c}::VARCHAR" for c in scopes.values())
-    select = (
-        f"CASE {scope} ELSE 'tenant' END AS scope, CASE {key} ELSE 'all' END AS key, "
-        "CASE WHEN GROUPING(day) = 0 THEN 'day' WHEN GROUPING(week) = 0 THEN 'week' "
-        "ELSE 'month' END AS period, COALESCE(day, week, month) AS period_start"
-    )
-    return select, "GROUP BY GROUPING SETS (" + ", ".join(sets) + ")"
-
-
-def _unpivot(table: str, groups: str, values: list[str]) -> str:
-    return f"""
-CREATE OR REPLACE TABLE {table} AS
-SELECT scope, key, period, period_start, v.kpi, v.value, v.num AS numerator, v.den AS denominator,
-       v.n, v.lo AS ci_low, v.hi AS ci_high
-  FROM (SELECT g.scope, g.key, g.period, g.period_start, unnest([{", ".join(values)}]) AS v
-          FROM ({groups}) g) x
- WHERE key IS NOT NULL AND v.n > 0 AND NOT EXISTS (
-       SELECT 1 FROM disallowed d WHERE d.kpi = v.kpi AND d.scope = x.scope)"""
-
-
-def duck_statements(p: dict) -> list[tuple[str, str]]:
-    """The contact and people families, mirroring scorecards/queries_facts.py, queries_contacts.py
-    and queries_people.py statement by statement."""
-    tz, w = p["tz"], int(p["window_days"])
-    lo, hi = f"TIMESTAMPTZ '{p['lo'].isoformat()}'", f"TIMESTAMPTZ '{p['hi'].isoformat()}'"
-    qlo, qhi = f"TIMESTAMPTZ '{p['quarter_lo'].isoformat()}'", f"TIMESTAMPTZ '{p['quarter_hi'].isoformat()}'"
-    sa, sl = int(p["short_abandon"]), int(p["sl_seconds"])
-    within = f"b.wait_seconds <= {sl}" if p["sl_inclusive"] else f"b.wait_seconds < {sl}"
-    local = f"timezone('{tz}', b.offered_at)"
-    facts = f"""
-CREATE OR REPLACE TABLE d_facts AS
-WITH expected AS (
-    SELECT i.interaction_type_id AS itype_id,
-           date_trunc('quarter', timezone('{tz}', i.offered_at))::DATE AS quarter,
-           quantile_cont(i.handle_seconds, 0.5) AS median
-      FROM interactions i JOIN itypes it ON it.id = i.interaction_type_id
-     WHERE it.expected_handle_seconds IS NULL AND i.outcome = 'answered'
-       AND i.offered_at >= {qlo} AND i.offered_at < {qhi}
-     GROUP BY ALL
-), base AS (
-    SELECT * FROM interactions
-     WHERE offered_at >= {lo} - INTERVAL {w} DAY AND offered_at < {hi} + INTERVAL {w} DAY
-), neighbours AS (
-    SELECT id,
-           count(*) OVER (PARTITION BY customer_id ORDER BY offered_at
-                          RANGE BETWEEN INTERVAL {w} DAY PRECEDING AND CURRENT ROW EXCLUDE GROUP) AS before_n,
-           count(*) OVER (PARTITION BY customer_id ORDER BY offered_at
-                          RANGE BETWEEN CURRENT ROW AND INTERVAL {w} DAY FOLLOWING EXCLUDE GROUP) AS after_n
-      FROM base WHERE outcome = 'answered' AND customer_id IS NOT NULL
-)
-SELECT {local}::DATE AS day, date_trunc('week', {local})::DATE AS week,
-       date_trunc('month', {local})::DATE AS month,
-       a.acd_login AS agent, tm.name AS team, q.name AS queue, it.name AS itype, b.channel,
-       b.outcome = 'answered' AS handled, b.outcome = 'abandoned' AS abandoned,
-       b.outcome = 'blocked' AS blocked, b.outcome = 'callback' AS callback, b.callback_requested,
-       COALESCE(b.outcome = 'abandoned' AND b.wait_seconds < {sa}, false) AS short_abandon,
-       b.outcome = 'answered' OR (b.outcome = 'abandoned'
-                                  AND NOT COALESCE(b.wait_seconds < {sa}, false)) AS offered,
-       b.wait_seconds AS wait, b.outcome = 'answered' AND {within} AS within_sl,
-       b.handle_seconds AS handle, b.talk_seconds AS talk, b.hold_seconds AS hold,
-       b.acw_seconds AS acw, b.transferred,
-       CASE WHEN b.outcome = 'answered'
-            THEN epoch(b.answered_at - COALESCE(b.initiated_at, b.offered_at)) END AS frt,
-       n.id IS NOT NULL AS has_customer,
-       COALESCE(n.before_n > 0, false) AS is_repeat,
-       COALESCE(n.before_n = 0, false) AS first_contact,
-       COALESCE(n.before_n = 0 AND b.resolved IS DISTINCT FROM false AND NOT b.transferred
-                AND n.after_n = 0, false) AS fcr,
-       CASE WHEN b.outcome = 'answered' THEN COALESCE(it.expected_handle_seconds, e.median) END AS expected
-  FROM base b
-  LEFT JOIN neighbours n ON n.id = b.id
-  LEFT JOIN agents a ON a.id = b.agent_id
-  LEFT JOIN teams tm ON tm.id = a.team_id
-  LEFT JOIN queues q ON q.id = b.queue_id
-  LEFT JOIN itypes it ON it.id = b.interaction_type_id
-  LEFT JOIN expected e ON e.itype_id = b.interaction_type_id
-        AND e.quarter = date_trunc('quarter', {local})::DATE
- WHERE b.offered_at >= {lo} AND b.offered_at < {hi}"""
-    grain = """
-CREATE OR REPLACE TABLE d_grain AS
-SELECT agent, team, queue, itype, channel, day, week, month,
-       count(*) AS contacts, count(*) FILTER (handled) AS handled, count(*) FILTER (offered) AS offered,
-       count(*) FILTER (short_abandon) AS short_abandons, count(*) FILTER (abandoned) AS abandoned,
-       count(*) FILTER (blocked) AS blocked, count(*) FILTER (callback) AS callbacks,
-       count(*) FILTER (callback_requested) AS callback_requested,
-       count(*) FILTER (within_sl) AS within_sl, count(*) FILTER (has_customer) AS with_customer,
-       count(*) FILTER (is_repeat) AS repeats, count(*) FILTER (first_contact) AS first_contacts,
-       count(*) FILTER (fcr) AS fcr, count(*) FILTER (handled AND transferred) AS transferred,
-       count(*) FILTER (handled AND hold > 0) AS held,
-       sum(handle) FILTER (handled) AS handle, sum(handle::DOUBLE ^ 2) FILTER (handled) AS handle_sq,
-       sum(talk) FILTER (handled) AS talk, sum(talk::DOUBLE ^ 2) FILTER (handled) AS talk_sq,
-       sum(acw) FILTER (handled) AS acw, sum(acw::DOUBLE ^ 2) FILTER (handled) AS acw_sq,
-       sum(hold) FILTER (handled) AS hold, sum(hold::DOUBLE ^ 2) FILTER (handled) AS hold_sq,
-       sum(hold::DOUBLE ^ 2) FILTER (handled AND hold > 0) AS held_sq,
-       sum(frt) AS frt, sum(frt ^ 2) AS frt_sq,
-       sum(wait) FILTER (handled) AS wait, sum(wait ^ 2) FILTER (handled) AS wait_sq,
-       max(wait) FILTER (handled OR abandoned) AS longest_wait,
-       count(wait) FILTER (handled OR abandoned) AS waits,
-       sum(handle) FILTER (expected > 0) AS indexed_handle, sum(expected) FILTER (expected > 0) AS expected,
-       count(*) FILTER (expected > 0) AS indexed
-  FROM d_facts GROUP BY agent, team, queue, itype, channel, day, week, month"""
-    select, group_by = _grouping(
-        {"agent": "agent", "team": "team", "queue": "queue", "interaction_type": "itype", "channel": "channel"}
-    )
-    sums = ", ".join(
-        f"sum({c}) AS {c}"
-        for c in (
-            "contacts handled offered short_abandons abandoned waits blocked callbacks "
-            "callback_requested within_sl with_customer repeats first_contacts fcr transferred held "
-            "handle handle_sq talk talk_sq acw acw_sq hold hold_sq held_sq frt frt_sq wait wait_sq "
-            "indexed_handle expected indexed"
-        ).split()
-    )
-    arrivals = "(g.offered + g.short_abandons + g.blocked)"
-    contacts = _unpivot(
-        "d_contacts",
-        f"SELECT {select}, {sums}, max(longest_wait) AS longest_wait FROM d_grain {group_by}",
-        [
-            _value("fcr", "g.fcr", "g.first_contacts", interval="wilson"),
-            _value("frt", "g.frt", "g.handled", pct=False, interval="mean", squares="g.frt_sq"),
-            _value("aht", "g.handle", "g.handled", pct=False, interval="mean", squares="g.handle_sq"),
-            _value("aht_index", "g.indexed_handle", "g.expected", "g.indexed", pct=False),
-            _value("avg_talk", "g.talk", "g.handled", pct=False, interval="mean", squares="g.talk_sq"),
-            _value("acw", "g.acw", "g.handled", pct=False, interval="mean", squares="g.acw_sq"),
-            _value("avg_hold", "g.hold", "g.handled", pct=False, interval="mean", squares="g.hold_sq"),
-            _value("avg_hold_per_held", "g.hold", "g.held", pct=False, interval="mean", squares="g.held_sq"),
-            _value("transfer_rate", "g.transferred", "g.handled", interval="wilson"),
-            _value("repeat_rate", "g.repeats", "g.with_customer", interval="wilson"),
-            _plain("calls_handled", "g.handled", "g.contacts"),
-            _value("asa", "g.wait", "g.handled", pct=False, interval="mean", squares="g.wait_sq"),
-            _value("service_level", "g.within_sl", "g.offered", interval="wilson"),
-            _value("abandonment_rate", "g.offered - g.handled", "g.offered", interval="wilson"),
-            _plain("longest_wait", "g.longest_wait", "g.waits"),
-            _plain("arrivals", arrivals, arrivals),
-            _value("blocked_rate", "g.blocked", arrivals, interval="wilson"),
-            _value("callback_rate", "g.callback_requested", "g.offered + g.callbacks", interval="wilson"),
-        ],
-    )
-
-    def split(name: str, table: str, column: str) -> str:
-        return f"""
-CREATE OR REPLACE TABLE {name} AS
-WITH x AS (
-    SELECT agent_id, {column}, start, "end",
-           unnest(generate_series(timezone('{tz}', greatest(start, {lo}))::DATE::TIMESTAMP,
-                                  timezone('{tz}', least("end", {hi}) - INTERVAL 1 MICROSECOND)::DATE::TIMESTAMP,
-                                  INTERVAL 1 DAY)) AS g
-      FROM {table} WHERE start < {hi} AND "end" > {lo}
-)
-SELECT agent_id, {column}, g::DATE AS day,
-       greatest(start, timezone('{tz}', g)) AS ps, least("end", timezone('{tz}', g + INTERVAL 1 DAY)) AS pe
-  FROM x"""
-
-    secs = "date_diff('microsecond', ps, pe) / 1e6"
-    people_grain = f"""
-CREATE OR REPLACE TABLE d_people AS
-WITH activity AS (
-    SELECT agent_id, day,
-           sum({secs}) FILTER (state IN ('on_contact', 'acw')) AS busy,
-           sum({secs}) FILTER (state = 'ready') AS ready,
-           sum({secs}) FILTER (state <> 'offline') AS logged_in,
-           count(*) FILTER (state <> 'offline') AS activity_pieces
-      FROM d_activity GROUP BY agent_id, day
-), planned AS (
-    SELECT agent_id, day,
-           sum({secs}) FILTER (activity <> 'off') AS scheduled,
-           sum({secs}) FILTER (activity NOT IN ('lunch', 'off')) AS paid,
-           count(*) FILTER (activity <> 'off') AS schedule_pieces
-      FROM d_schedule GROUP BY agent_id, day
-), matched AS (
-    SELECT s.agent_id, s.day, sum(date_diff('microsecond', greatest(a.ps, s.ps), least(a.pe, s.pe)) / 1e6) AS adherent
-      FROM d_schedule s JOIN d_activity a ON a.agent_id = s.agent_id AND a.day = s.day
-     WHERE s.activity <> 'off' AND a.ps < s.pe AND a.pe > s.ps
-       AND CASE WHEN s.activity = 'work' THEN a.state IN ('ready', 'on_contact', 'acw')
-                ELSE a.state = s.activity END
-     GROUP BY s.agent_id, s.day
-), schedule AS (
-    SELECT p.*, m.adherent FROM planned p LEFT JOIN matched m USING (agent_id, day)
-), contacts AS (
-    SELECT agent, day, sum(handled) AS handled, sum(handle) AS handle
-      FROM d_grain WHERE agent IS NOT NULL GROUP BY agent, day
-)
-SELECT ag.acd_login AS agent, tm.name AS team, k.day,
-       date_trunc('week', k.day)::DATE AS week, date_trunc('month', k.day)::DATE AS month,
-       COALESCE(ac.busy, 0) AS busy, COALESCE(ac.ready, 0) AS ready,
-       COALESCE(ac.logged_in, 0) AS logged_in, COALESCE(ac.activity_pieces, 0) AS activity_pieces,
-       COALESCE(sc.scheduled, 0) AS scheduled, COALESCE(sc.paid, 0) AS paid,
-       COALESCE(sc.adherent, 0) AS adherent, COALESCE(sc.schedule_pieces, 0) AS schedule_pieces,
-       COALESCE(c.handled, 0) AS handled, COALESCE(c.handle, 0) AS handle
-  FROM (SELECT agent_id, day FROM activity UNION SELECT agent_id, day FROM schedule
-        UNION SELECT a.id, c.day FROM contacts c JOIN agents a ON a.acd_login = c.agent) k
-  JOIN agents ag ON ag.id = k.agent_id
-  LEFT JOIN teams tm ON tm.id = ag.team_id
-  LEFT JOIN activity ac ON ac.agent_id = k.agent_id AND ac.day = k.day
-  LEFT JOIN schedule sc ON sc.agent_id = k.agent_id AND sc.day = k.day
-  LEFT JOIN contacts c ON c.agent = ag.acd_login AND c.day = k.day"""
-    select, group_by = _grouping({"agent": "agent", "team": "team"})
-    sums = ", ".join(
-        f"sum({c}) AS {c}"
-        for c in ("busy ready logged_in activity_pieces scheduled paid adherent schedule_pieces handled handle").split()
-    )
-    people = _unpivot(
-        "d_people_out",
-        f"SELECT {select}, {sums} FROM d_people {group_by}",
-        [
-            "{kpi: 'calls_per_hour', value: g.handled::DOUBLE / NULLIF(g.logged_in / 3600.0, 0), "
-            "num: g.handled::DOUBLE, den: g.logged_in / 3600.0, "
-            "n: CASE WHEN g.logged_in > 0 THEN g.activity_pieces ELSE 0 END::BIGINT, "
-            "lo: NULL::DOUBLE, hi: NULL::DOUBLE}",
-            _value("occupancy", "g.busy", "g.busy + g.ready", "g.activity_pieces"),
-            _value("availability", "g.ready", "g.logged_in", "g.activity_pieces"),
-            _value("utilization", "g.handle", "g.paid", "g.schedule_pieces"),
-            _value("adherence", "g.adherent", "g.scheduled", "g.schedule_pieces"),
-        ],
-    )
-    return [
-        ("contacts: facts (repeat/FCR windows)", facts),
-        ("contacts: grain", grain),
-        ("contacts: scopes x periods, unpivot", contacts),
-        ("people: activity split at local midnight", split("d_activity", "activity", "state")),
-        ("people: schedule split at local midnight", split("d_schedule", "schedule", "activity")),
-        ("people: agent-day grain, adherence join", people_grain),
-        ("people: scopes x periods, unpivot", people),
-    ]
-
-
-def duck_reference(duckdb, paths: dict[str, Path], params: dict, threads: int) -> dict:
-    con = duck_load(duckdb, paths)
+def duck_reference(duckdb, paths: dict[str, Path], tenant: Tenant, threads: int) -> dict:
+    """Every snapshot and signal of the engine, computed by the reference from the exported
+    rows (loading them is not timed)."""
+    con = reference.exports.load(duckdb, paths)
     con.execute(f"SET threads = {threads}")
-    for macro in MACROS:
-        con.execute(macro)
-    con.execute(
-        "CREATE TABLE disallowed AS SELECT split_part(x, ':', 1) AS kpi, "
-        "split_part(x, ':', 2) AS scope FROM unnest(?::VARCHAR[]) t(x)",
-        [DISALLOWED],
-    )
-    timings = []
     began = time.perf_counter()
-    for label, sql in duck_statements(params):
-        start = time.perf_counter()
-        con.execute(sql)
-        timings.append((label, time.perf_counter() - start))
+    timings = reference.run(con, reference.settings_of(tenant, reference.engine_now(con)))
     seconds = time.perf_counter() - began
-    rows = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("d_contacts", "d_people_out")}
-    return {
-        "con": con,
-        "seconds": seconds,
-        "statements": timings,
-        "rows": rows,
-        "families": {f: sum(s for label, s in timings if label.startswith(f)) for f in FAMILIES},
-    }
-
-
-def _differs(column: str) -> str:
-    """Engine and DuckDB disagree on a column (relative 1e-6; one NULL and not the other)."""
-    return (
-        f"(abs(o.{column} - t.{column}) > 1e-6 * greatest(1, abs(t.{column})) "
-        f"OR (o.{column} IS NULL) <> (t.{column} IS NULL))"
-    )
-
-
-def duck_compare(con) -> dict:
-    """The engine's snapshots of the reference KPIs against DuckDB's rows."""
-    kpis = [k for family in REFERENCE_KPIS.values() for k in family]
-    con.execute("CREATE OR REPLACE TABLE ours AS SELECT * FROM snapshots WHERE list_contains(?, kpi)", [kpis])
-    con.execute(
-        "CREATE OR REPLACE TABLE theirs AS SELECT * FROM d_contacts UNION ALL BY NAME SELECT * FROM d_people_out"
-    )
-    keys = "kpi, scope, key, period, period_start"
-    row = con.execute(f"""
-        SELECT count(*) FILTER (o.kpi IS NOT NULL AND t.kpi IS NOT NULL),
-               count(*) FILTER (t.kpi IS NULL), count(*) FILTER (o.kpi IS NULL),
-               count(*) FILTER ({_differs("value")}),
-               count(*) FILTER (o.n <> t.n),
-               count(*) FILTER ({_differs("ci_low")} OR {_differs("ci_high")})
-          FROM ours o FULL JOIN theirs t USING ({keys})""").fetchone()
-    result = dict(
-        zip(("both", "only_engine", "only_duckdb", "value_differs", "n_differs", "ci_differs"), row, strict=True)
-    )
-    result["examples"] = con.execute(f"""
-        SELECT {keys}, o.value AS engine_value, t.value AS duckdb_value, o.n AS engine_n, t.n AS duckdb_n
-          FROM ours o FULL JOIN theirs t USING ({keys})
-         WHERE o.kpi IS NULL OR t.kpi IS NULL OR o.n <> t.n OR {_differs("value")}
-         ORDER BY kpi, scope, period, period_start LIMIT 8""").fetchall()
-    return result
+    rows = con.execute(
+        "SELECT " + " + ".join(f"(SELECT count(*) FROM {t})" for t in reference.compare.TABLES)
+    ).fetchone()[0]
+    return {"con": con, "seconds": seconds, "statements": timings, "rows": rows}
 
 
 # --- 5. latency -------------------------------------------------------------------------
@@ -1116,7 +691,7 @@ def main() -> None:
         except ImportError:
             raise SystemExit(
                 "The DuckDB reference needs duckdb: "
-                ".venv/bin/pip install -r bench/requirements.txt "
+                ".venv/bin/pip install -r requirements-dev.txt "
                 "(or run with --skip-duckdb)"
             ) from None
     version = engine_version()
@@ -1174,8 +749,6 @@ def main() -> None:
         print(f"exported to {FOLDER} for DuckDB in {export_s:.1f}s (not timed)")
     if args.explain:
         print(f"EXPLAIN ANALYZE of every statement: {explain(tenant)}")
-    with tenant_context(tenant):
-        params = engine._params(*engine._data_span(tenant.tz), tenant, tenant.tz)
 
     # 2b. one more day, and the recompute the import hook asks for (--repeat: the day deleted
     # and imported again, as many times)
@@ -1247,38 +820,38 @@ def main() -> None:
     # 3. DuckDB
     duck = duck1 = None
     if duckdb is not None:
-        duck = duck_reference(duckdb, paths, params, threads=os.cpu_count() or 1)
-        comparison = duck_compare(duck["con"])
+        duck = duck_reference(duckdb, paths, tenant, threads=os.cpu_count() or 1)
+        comparison = reference.compare.snapshots(duck["con"])
+        signals = reference.compare.signals(duck["con"])
         duck["con"].close()
-        duck1 = duck_reference(duckdb, paths, params, threads=1)
+        duck1 = duck_reference(duckdb, paths, tenant, threads=1)
         duck1["con"].close()
         print(
-            "The engine computes every family: contacts (18 KPIs), surveys (csat, nps, ces, "
-            "ces_mean), peak_hour, missed_calls, people (calls_per_hour, occupancy, availability, "
-            "utilization, adherence, cost_per_call) and cases (avg_resolution_time, "
-            "avg_query_age), and upserts them into scorecards_kpisnapshot.\n"
-            "DuckDB computes the contacts family ("
-            + ", ".join(REFERENCE_KPIS["contacts"])
-            + ") and the people family ("
-            + ", ".join(REFERENCE_KPIS["people"])
-            + "), with "
-            "the same n and intervals, into in-memory tables; no surveys, peak hour, missed, "
-            "cases or cost (no costs in the data: neither side writes cost_per_call)."
-        )
-        print(
-            f"DuckDB {duckdb.__version__} reference ({os.cpu_count()} threads): "
-            f"{duck['seconds']:.2f}s ({duck1['seconds']:.2f}s on 1 thread), rows {duck['rows']}"
+            f"DuckDB {duckdb.__version__} reference ({os.cpu_count()} threads): every KPI and signal the "
+            f"engine writes, {duck['seconds']:.2f}s ({duck1['seconds']:.2f}s on 1 thread), {duck['rows']:,} rows"
         )
         for label, seconds in duck["statements"]:
             print(f"    {seconds:7.2f}s  {label}")
         print(
-            f"  against the engine's snapshots of the same KPIs: {comparison['both']:,} rows on "
-            f"both sides, {comparison['only_engine']:,} only in the engine, "
-            f"{comparison['only_duckdb']:,} only in DuckDB, values differ in "
-            f"{comparison['value_differs']:,}, n in {comparison['n_differs']:,}, "
-            f"intervals in {comparison['ci_differs']:,}"
+            f"  against the engine's snapshots: {comparison['both']:,} rows on both sides, "
+            f"{comparison['only_engine']:,} only in the engine, {comparison['only_reference']:,} only in "
+            f"DuckDB, values differ in {comparison['value_differs']:,}, n in {comparison['n_differs']:,}, "
+            f"numerators or denominators in {comparison['sums_differ']:,}, intervals in {comparison['ci_differs']:,}"
+        )
+        print(
+            "  per KPI (rows on both sides): "
+            + ", ".join(f"{k} {v['both']:,}" for k, v in comparison["per_kpi"].items())
         )
         for example in comparison["examples"]:
+            print(f"    differs: {example}")
+        kinds = ", ".join(f"{k} {v['both']}" for k, v in signals["per_kind"].items())
+        print(
+            f"  against the engine's signals: {signals['both']:,} on both sides "
+            f"({kinds}), "
+            f"{signals['only_engine']:,} only in the engine, {signals['only_reference']:,} only in DuckDB, "
+            f"{signals['differs']:,} with different numbers"
+        )
+        for example in signals["examples"]:
             print(f"    differs: {example}")
 
     # 6. summary
@@ -1293,18 +866,16 @@ def main() -> None:
         ("full recompute", f"{full['seconds']:.1f} s", f"{full['written']:,} snapshots"),
     ]
     if duck:
-        same = sum(family_seconds(full["statements"], f) for f in FAMILIES)
         rows += [
-            ("DuckDB: contacts + people families", f"{duck['seconds']:.2f} s", f"1 thread: {duck1['seconds']:.2f} s"),
+            (
+                "DuckDB reference, every KPI and signal",
+                f"{duck['seconds']:.2f} s",
+                f"1 thread: {duck1['seconds']:.2f} s",
+            ),
             (
                 "ratio full recompute / DuckDB",
                 f"{full['seconds'] / duck['seconds']:.1f}x",
-                "every family, signals and writes, against DuckDB's two families; goal < 30 s",
-            ),
-            (
-                "ratio same families / DuckDB",
-                f"{same / duck['seconds']:.1f}x",
-                f"engine {same:.1f} s of statements for those two families; goal: within 5x",
+                "the same snapshots and signals; goal: within 5x",
             ),
         ]
     if hook:

@@ -34,7 +34,8 @@ WEEK = "date_trunc('week', i.offered_at AT TIME ZONE %(tz)s)::date"
 QUARTER = "date_trunc('quarter', i.offered_at AT TIME ZONE %(tz)s)::date"
 
 # Expected handle seconds per type and quarter (of the types with answered contacts in it):
-# configured, else the quarter's median. Only unconfigured types need the median's sort.
+# configured, else the quarter's median (of the contacts that count, as the engine's
+# aht_index). Only unconfigured types need the median's sort. {counted}: filled in when it runs.
 EXPECTED_SQL = f"""
 SELECT it.id, it.name, q::date, it.expected_handle_seconds::float8
   FROM interactions_interactiontype it
@@ -47,6 +48,7 @@ SELECT it.id, it.name, q::date, it.expected_handle_seconds::float8
        SELECT 1 FROM interactions_interaction i
         WHERE i.interaction_type_id = it.id AND i.outcome = 'answered'
           AND i.offered_at >= q AT TIME ZONE %(tz)s AND i.offered_at < (q + interval '3 months') AT TIME ZONE %(tz)s
+          AND {{counted}}
         LIMIT 1) used
  WHERE it.expected_handle_seconds IS NOT NULL
 UNION ALL
@@ -54,7 +56,7 @@ SELECT it.id, it.name, {QUARTER}, percentile_cont(0.5) WITHIN GROUP (ORDER BY i.
   FROM interactions_interaction i
   JOIN interactions_interactiontype it ON it.id = i.interaction_type_id
  WHERE it.expected_handle_seconds IS NULL AND i.outcome = 'answered'
-   AND i.offered_at >= %(quarter_lo)s AND i.offered_at < %(quarter_hi)s
+   AND i.offered_at >= %(quarter_lo)s AND i.offered_at < %(quarter_hi)s AND {{counted}}
  GROUP BY it.id, it.name, 3"""
 
 # From the KPI engine's day sums of each agent's handled contacts per type (exclusions
@@ -138,7 +140,7 @@ def signals_recompute(*, since: dt.date | None, until: dt.date | None) -> int:
     }
     agents = {a.acd_login: a for a in Agent.objects.only("id", "acd_login", "team_id")}
     by_id = {a.id: a for a in agents.values()}
-    expected = _sql(EXPECTED_SQL, params)  # (type id, name, quarter, seconds)
+    expected = _sql(EXPECTED_SQL.format(counted=counted_sql("i")), params)  # (type id, name, quarter, seconds)
     params.update(
         expected_ids=[e[0] for e in expected],
         expected_quarters=[e[2] for e in expected],

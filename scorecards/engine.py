@@ -168,7 +168,7 @@ def _recompute_range(
     params = {**_params(since, until, tenant, tz), "changed_since": changed_since, "full": full}
     statements: list[Statement] = [
         queries.NEW,
-        queries_facts.EXPECTED,
+        queries_facts.expected(),
         queries_facts.facts(),
         *queries_contacts.store_contacts(full),
         *queries_contacts.store_agent_types(full),

@@ -70,7 +70,9 @@ WITH ordered AS (
       FROM {source} c
     WINDOW w AS (PARTITION BY case_id COLLATE "C" ORDER BY offered_at, id)
 ), cases AS (
-    SELECT case_id COLLATE "C" AS case_id, min(opened_at) AS opened_at,
+    -- opened when its first contact (by offered_at, as for its scopes) was initiated (kpis.md):
+    -- not the earliest initiation of any of its contacts, which a later contact can precede
+    SELECT case_id COLLATE "C" AS case_id, max(opened_at) FILTER (WHERE first) AS opened_at,
            max(resolved_at) FILTER (WHERE last) AS resolved_at,
            max(team) FILTER (WHERE first) AS first_team, max(queue) FILTER (WHERE first) AS first_queue,
            max(itype) FILTER (WHERE first) AS first_itype, max(channel) FILTER (WHERE first) AS first_channel,

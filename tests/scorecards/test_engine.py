@@ -457,9 +457,13 @@ def test_partial_recomputes_leave_what_a_full_one_would(center, few_cases, monke
         18 * 86400 + 6 * 3600 + 10 * 60 + 9
     )  # case A: Mon 2 Mar 09:00 to Fri 20 Mar 15:10:09
 
-    InteractionExclusion.objects.create(interaction=Interaction.objects.get(external_id="c2"), reason="test call")
-    recompute(since=dt.date(2026, 3, 2), until=dt.date(2026, 3, 2), reason="exclusion")
-    assert kpi("calls_handled", scope="agent", key="alice.a").value == 1
+    # Left out: it counts nowhere, not even in its type's quarter median (aht_index), which a
+    # run over days brings only to its own days, as an import's median (docs/kpis.md); c7 leaves
+    # the tech_support median where it was (300 s), so what is compared here is exact. The
+    # recompute spans the repeat window both ways, as the exclusion's own does.
+    InteractionExclusion.objects.create(interaction=Interaction.objects.get(external_id="c7"), reason="test call")
+    recompute(since=dt.date(2026, 2, 26), until=dt.date(2026, 3, 12), reason="exclusion")
+    assert kpi("calls_handled", scope="agent", key="bob.b").value == 1
 
     partial = _everything_stored()
     recompute()
