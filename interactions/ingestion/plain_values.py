@@ -10,7 +10,7 @@ as ``digits[.dddd]``.
 from __future__ import annotations
 
 import re
-import zoneinfo
+import datetime as dt
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -30,7 +30,21 @@ def is_empty(value: pa.Array) -> pa.Array:
     return pc.equal(pc.utf8_length(value), 0)
 
 
-def plain_timestamps(value: pa.Array, tz: zoneinfo.ZoneInfo) -> tuple[pa.Array, pa.Array]:
+def arrow_zone(tz: dt.tzinfo) -> str:
+    """Arrow's name for ``tz``: a zone's IANA key, or "+HH:MM" for a fixed offset (callers also
+    pass ``datetime.UTC`` and other ``datetime.timezone`` objects, which have no key)."""
+    key = getattr(tz, "key", None)
+    if key:
+        return key
+    offset = tz.utcoffset(None)
+    if offset is None:
+        raise ValueError(f"{tz!r} is neither a named zone nor a fixed offset")
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def plain_timestamps(value: pa.Array, tz: dt.tzinfo) -> tuple[pa.Array, pa.Array]:
     """UTC instants (null where not vouched for), and the mask. A timestamp without offset is
     local to ``tz``; in the repeated hour of a DST change it is the first occurrence (fold=0),
     and one in the skipped hour is left to the per-row reader (an error there)."""
@@ -45,8 +59,9 @@ def plain_timestamps(value: pa.Array, tz: zoneinfo.ZoneInfo) -> tuple[pa.Array, 
     any_local = wall is not None
     valid = matched
     if any_local:
-        first = pc.assume_timezone(wall, timezone=tz.key, ambiguous="earliest", nonexistent="earliest")
-        last = pc.assume_timezone(wall, timezone=tz.key, ambiguous="earliest", nonexistent="latest")
+        zone = arrow_zone(tz)
+        first = pc.assume_timezone(wall, timezone=zone, ambiguous="earliest", nonexistent="earliest")
+        last = pc.assume_timezone(wall, timezone=zone, ambiguous="earliest", nonexistent="latest")
         valid = pc.and_kleene(valid, pc.or_kleene(zoned, pc.equal(first, last)))  # else in a DST gap
         instant = pc.if_else(local, pc.cast(first, UTC_US), instant)
     return pc.if_else(valid, instant, pa.scalar(None, UTC_US)), valid

@@ -92,9 +92,9 @@ HOSTILE = {
 }
 
 
-def collect(parse, data: bytes, limits: Limits | None = None) -> tuple[list, list, int]:
+def collect(parse, data: bytes, limits: Limits | None = None, tz: dt.tzinfo = BERLIN) -> tuple[list, list, int]:
     """(rows sorted by line, errors and warnings as tuples, how many rows came staged)."""
-    found = list(parse(io.BytesIO(data), tz=BERLIN, limits=limits))
+    found = list(parse(io.BytesIO(data), tz=tz, limits=limits))
     staged = [x for x in found if isinstance(x, StagedRow)]
     rows = [x for x in found if isinstance(x, InteractionRow)] + staged_rows_as_rows(staged)
     notes = [(type(x).__name__, x.line, x.field, x.message) for x in found if isinstance(x, (RowError, RowWarning))]
@@ -122,6 +122,17 @@ def test_the_columnar_reader_gives_the_per_row_readers_rows_and_errors(case, blo
     reference = collect(canonical.parse, data)
     assert columnar[:2] == reference[:2]
     assert reference[2] == 0 and reference[0]  # the reference reads row by row, and rows land
+
+
+@pytest.mark.parametrize(
+    "tz", [dt.UTC, dt.timezone(dt.timedelta(hours=-5, minutes=-30))], ids=["datetime.UTC", "fixed -05:30"]
+)
+def test_local_times_in_a_fixed_offset_zone_read_as_the_per_row_reader_reads_them(tz):
+    """Callers also pass datetime.timezone objects, which have no IANA key for pyarrow."""
+    data = (HOSTILE["local times around DST"] + "".join(good(i) for i in range(5))).encode()
+    columnar = collect(parse_interactions, data, tz=tz)
+    assert columnar[:2] == collect(canonical.parse, data, tz=tz)[:2]
+    assert columnar[2] == 9  # every row came through the columns, none left to the per-row code
 
 
 def test_plain_rows_are_checked_in_columns_and_the_rest_row_by_row(block_bytes):
