@@ -9,8 +9,8 @@ as ``digits[.dddd]``.
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 
 import pyarrow as pa
 import pyarrow.compute as pc
