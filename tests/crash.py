@@ -88,31 +88,42 @@ class CeleryWorker:
     """A real Celery worker in a child process on the test database, consuming one queue of its
     own (tasks other tests left in the default queue are not its business)."""
 
-    def __init__(self, queue: str, log: Path, *, purge: bool = True):
-        self.queue = queue
+    def __init__(self, queue: str, log: Path, *, purge: bool = True, name: str | None = None):
+        self.queue = queue  # one queue, or several comma-separated (-Q)
         self.log = log
         self.purge = purge
+        self.name = name or queue
         self.process: subprocess.Popen | None = None
 
-    def __enter__(self) -> CeleryWorker:
+    def start(self) -> None:
+        """The child process, not waited for: several workers can boot at once."""
         if self.purge:
             purge_queue(self.queue)
         self.out = self.log.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", self.queue, "-l", "info"]
-            + ["--without-heartbeat", "--without-mingle", "--without-gossip", "-n", f"{self.queue}@%h"],
+            + ["--without-heartbeat", "--without-mingle", "--without-gossip", "-n", f"{self.name}@%h"],
             cwd=ROOT,
             env=child_env(),
             stdout=self.out,
             stderr=subprocess.STDOUT,
         )
-        wait_until(lambda: "ready." in self.output(), timeout=60, what="the Celery worker started", every=0.2)
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        wait_until(lambda: "ready." in self.output(), timeout=timeout, what=f"worker {self.name} started", every=0.2)
+
+    def __enter__(self) -> CeleryWorker:
+        self.start()
+        self.wait_ready()
         return self
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
     def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
         assert self.process is not None
         self.process.terminate()
         try:

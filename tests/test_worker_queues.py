@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import socket
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -28,7 +26,7 @@ from interactions.models import ImportRun, Interaction
 from interactions.services import import_submit
 from scorecards.models import KpiRecompute
 from tenants.services import tenant_create, tenant_drop
-from tests.crash import ROOT, child_env, purge_queue, wait_until
+from tests.crash import CeleryWorker, purge_queue, wait_until
 from webhooks.tasks import webhook_delivery_task
 
 TEAL, PLUM = "queues_teal", "queues_plum"
@@ -57,27 +55,17 @@ def two_tenants(django_db_setup, django_db_blocker):
             tenant_drop(tenant=plum)
 
 
-class Worker:
+class Worker(CeleryWorker):
     """``celery -A config worker -Q <queues> -n <name>@<host>``, logging every task it receives."""
 
     def __init__(self, name: str, queues: str, log: Path):
-        self.name, self.queues, self.log = name, queues, log
-        self.out = log.open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", queues, "-l", "info"]
-            + ["--without-heartbeat", "--without-mingle", "--without-gossip", "-n", f"{name}@%h"],
-            cwd=ROOT,
-            env=child_env(),
-            stdout=self.out,
-            stderr=subprocess.STDOUT,
-        )
+        super().__init__(queues, log, purge=False, name=name)
+        self.queues = queues
+        self.start()
 
     @property
     def node(self) -> str:
         return f"{self.name}@{socket.gethostname()}"
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
 
     def received(self) -> dict[str, str]:
         """task id -> task name, of every message this worker took."""
@@ -86,15 +74,6 @@ class Worker:
 
     def succeeded(self, task_id: str) -> bool:
         return re.search(rf"\[{task_id}\] succeeded", self.output()) is not None
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.out.close()
 
 
 @pytest.fixture
@@ -105,9 +84,7 @@ def workers(two_tenants, tmp_path, django_db_blocker):
     started = {name: Worker(name, queues, tmp_path / f"{name}.log") for name, queues in WORKERS.items()}
     try:
         for worker in started.values():
-            wait_until(
-                lambda w=worker: "ready." in w.output(), timeout=90, what=f"worker {worker.name} started", every=0.2
-            )
+            worker.wait_ready(timeout=90)
         yield started
     finally:
         for worker in started.values():
